@@ -1,0 +1,264 @@
+//! Traits, parsed once into typed fields. Traits the generator does not interpret are kept as
+//! node values in [`Traits::other`], never rejected.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::ShapeId;
+
+/// A Smithy node value (trait values, defaults, metadata).
+pub type Node = Value;
+
+/// The traits applied to one shape or member.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Traits {
+    pub documentation: Option<String>,
+    pub title: Option<String>,
+    pub deprecated: Option<Deprecated>,
+    pub sensitive: bool,
+
+    // Nullability and defaults.
+    pub required: bool,
+    pub default: Option<Node>,
+    pub client_optional: bool,
+    pub added_default: bool,
+    /// IDL 1.0 `@box`.
+    pub boxed: bool,
+
+    // Type refinement.
+    pub sparse: bool,
+    pub unique_items: bool,
+    pub enum_value: Option<EnumValue>,
+    /// IDL 1.0 `@enum` on a string shape.
+    pub enum_definitions: Option<Vec<EnumDefinition>>,
+    pub input: bool,
+    pub output: bool,
+    pub error: Option<ErrorFault>,
+    pub mixin: Option<Mixin>,
+    pub unit_type: bool,
+    pub media_type: Option<String>,
+    pub timestamp_format: Option<TimestampFormat>,
+    pub streaming: bool,
+
+    // Behaviour.
+    pub readonly: bool,
+    pub idempotent: bool,
+    pub idempotency_token: bool,
+    pub retryable: Option<Retryable>,
+    pub paginated: Option<Paginated>,
+
+    // HTTP bindings and protocols.
+    pub http: Option<Http>,
+    pub http_error: Option<u16>,
+    pub http_label: bool,
+    pub http_query: Option<String>,
+    pub http_query_params: bool,
+    pub http_header: Option<String>,
+    pub http_prefix_headers: Option<String>,
+    pub http_payload: bool,
+    pub http_response_code: bool,
+    pub json_name: Option<String>,
+    pub rest_json1: bool,
+
+    // AWS.
+    pub aws_service: Option<AwsService>,
+    pub sigv4: Option<Sigv4>,
+
+    /// Every trait not interpreted above, by trait shape id.
+    pub other: BTreeMap<ShapeId, Node>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecated {
+    pub message: Option<String>,
+    pub since: Option<String>,
+}
+
+/// `@enumValue`: a string for `enum` members, an integer for `intEnum` members.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnumValue {
+    String(String),
+    Int(i64),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct EnumDefinition {
+    pub value: String,
+    pub name: Option<String>,
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorFault {
+    Client,
+    Server,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Mixin {
+    #[serde(default)]
+    pub local_traits: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimestampFormat {
+    DateTime,
+    HttpDate,
+    EpochSeconds,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retryable {
+    #[serde(default)]
+    pub throttling: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Paginated {
+    pub input_token: Option<String>,
+    pub output_token: Option<String>,
+    pub items: Option<String>,
+    pub page_size: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Http {
+    pub method: String,
+    pub uri: String,
+    #[serde(default = "default_http_code")]
+    pub code: u16,
+}
+
+fn default_http_code() -> u16 {
+    200
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsService {
+    pub sdk_id: String,
+    pub arn_namespace: Option<String>,
+    pub endpoint_prefix: Option<String>,
+    pub cloud_formation_name: Option<String>,
+    pub cloud_trail_event_source: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Sigv4 {
+    pub name: String,
+}
+
+impl Traits {
+    /// Types the raw traits of one shape or member. Errors name the trait and what is wrong.
+    pub fn parse(raw: BTreeMap<ShapeId, Node>) -> Result<Self, String> {
+        let mut traits = Traits::default();
+        for (id, value) in raw {
+            let known = if id.is_prelude() {
+                traits.parse_prelude(id.name(), &value)
+            } else {
+                match id.to_string().as_str() {
+                    "aws.protocols#restJson1" => {
+                        traits.rest_json1 = true;
+                        Ok(true)
+                    }
+                    "aws.api#service" => typed(&value).map(|v| traits.aws_service = Some(v)).map(|()| true),
+                    "aws.auth#sigv4" => typed(&value).map(|v| traits.sigv4 = Some(v)).map(|()| true),
+                    _ => Ok(false),
+                }
+            };
+            match known {
+                Ok(true) => {}
+                Ok(false) => {
+                    traits.other.insert(id, value);
+                }
+                Err(problem) => return Err(format!("trait `{id}`: {problem}")),
+            }
+        }
+        Ok(traits)
+    }
+
+    /// Returns Ok(false) for prelude traits that are kept untyped.
+    fn parse_prelude(&mut self, name: &str, value: &Node) -> Result<bool, String> {
+        let t = self;
+        match name {
+            "documentation" => t.documentation = Some(string(value)?),
+            "title" => t.title = Some(string(value)?),
+            "deprecated" => t.deprecated = Some(typed(value)?),
+            "sensitive" => t.sensitive = true,
+            "required" => t.required = true,
+            "default" => t.default = Some(value.clone()),
+            "clientOptional" => t.client_optional = true,
+            "addedDefault" => t.added_default = true,
+            "box" => t.boxed = true,
+            "sparse" => t.sparse = true,
+            "uniqueItems" => t.unique_items = true,
+            "enumValue" => t.enum_value = Some(enum_value(value)?),
+            "enum" => t.enum_definitions = Some(typed(value)?),
+            "input" => t.input = true,
+            "output" => t.output = true,
+            "error" => t.error = Some(typed(value)?),
+            "mixin" => t.mixin = Some(typed(value)?),
+            "unitType" => t.unit_type = true,
+            "mediaType" => t.media_type = Some(string(value)?),
+            "timestampFormat" => t.timestamp_format = Some(timestamp_format(value)?),
+            "streaming" => t.streaming = true,
+            "readonly" => t.readonly = true,
+            "idempotent" => t.idempotent = true,
+            "idempotencyToken" => t.idempotency_token = true,
+            "retryable" => t.retryable = Some(typed(value)?),
+            "paginated" => t.paginated = Some(typed(value)?),
+            "http" => t.http = Some(typed(value)?),
+            "httpError" => t.http_error = Some(typed(value)?),
+            "httpLabel" => t.http_label = true,
+            "httpQuery" => t.http_query = Some(string(value)?),
+            "httpQueryParams" => t.http_query_params = true,
+            "httpHeader" => t.http_header = Some(string(value)?),
+            "httpPrefixHeaders" => t.http_prefix_headers = Some(string(value)?),
+            "httpPayload" => t.http_payload = true,
+            "httpResponseCode" => t.http_response_code = true,
+            "jsonName" => t.json_name = Some(string(value)?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+fn typed<T: for<'de> Deserialize<'de>>(value: &Node) -> Result<T, String> {
+    T::deserialize(value).map_err(|e| format!("invalid value {value}: {e}"))
+}
+
+fn string(value: &Node) -> Result<String, String> {
+    value.as_str().map(str::to_owned).ok_or_else(|| format!("expected a string, found {value}"))
+}
+
+fn enum_value(value: &Node) -> Result<EnumValue, String> {
+    match value {
+        Value::String(s) => Ok(EnumValue::String(s.clone())),
+        Value::Number(n) => n
+            .as_i64()
+            .map(EnumValue::Int)
+            .ok_or_else(|| format!("expected a string or an integer, found {value}")),
+        _ => Err(format!("expected a string or an integer, found {value}")),
+    }
+}
+
+fn timestamp_format(value: &Node) -> Result<TimestampFormat, String> {
+    match value.as_str() {
+        Some("date-time") => Ok(TimestampFormat::DateTime),
+        Some("http-date") => Ok(TimestampFormat::HttpDate),
+        Some("epoch-seconds") => Ok(TimestampFormat::EpochSeconds),
+        _ => Err(format!("expected `date-time`, `http-date` or `epoch-seconds`, found {value}")),
+    }
+}
