@@ -1,10 +1,41 @@
 //! Generates a Rust client crate from a Smithy model.
 //!
-//! Data flow: JSON AST files are loaded into the typed [`model::Model`]; transforms select a
-//! service's operations and normalize them; the generators turn that into Rust token streams that
-//! are formatted with prettyplease into the files of a crate.
+//! Data flow: JSON AST files are loaded into the typed [`model::Model`]; [`transform::select`]
+//! picks a service's operations and the closure of shapes they need; [`ir::build`] decides every
+//! Rust name and type; [`render::render`] turns that into formatted files.
 
+pub mod docs;
 pub mod error;
+pub mod ir;
 pub mod model;
+pub mod naming;
+pub mod render;
+pub mod transform;
+mod write;
+
+use std::path::PathBuf;
 
 pub use error::{Error, Result};
+pub use render::Files;
+pub use write::{stale_files, write_atomically};
+
+/// What to generate.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// JSON AST model files, merged.
+    pub models: Vec<PathBuf>,
+    /// The service shape (id or name); optional when the model has one service.
+    pub service: Option<String>,
+    /// Operation names to generate; all of the service's when `None`.
+    pub operations: Option<Vec<String>>,
+    /// Cargo package name; derived from the service's sdkId when `None`.
+    pub package: Option<String>,
+}
+
+/// Loads the model and renders the crate's files in memory.
+pub fn generate(options: &Options) -> Result<Files> {
+    let model = model::load_files(&options.models)?;
+    let selection = transform::select(&model, options.service.as_deref(), options.operations.as_deref())?;
+    let krate = ir::build(&model, &selection, options.package.as_deref())?;
+    render::render(&krate)
+}

@@ -1,0 +1,569 @@
+//! The intermediate form the renderers read: every Rust name, type, module and doc line decided.
+//!
+//! [`build`] is the symbol provider: it alone maps Smithy shapes to Rust types and paths, and
+//! normalizes operations (each gets its own `{Operation}Input`/`{Operation}Output` structures, as
+//! aws-sdk-rust has them).
+
+use proc_macro2::Ident;
+use serde_json::Value;
+
+use crate::docs;
+use crate::error::{Error, Result};
+use crate::model::{self, EnumValue, ErrorFault, Member, Model, Shape, ShapeId, ShapeKind, Simple};
+use crate::naming::{self, Scope};
+use crate::transform::Selection;
+
+/// Everything the generated crate contains.
+#[derive(Clone, Debug)]
+pub struct Crate {
+    pub package: String,
+    pub docs: Vec<String>,
+    pub service: ServiceInfo,
+    /// Shared data types (`crate::types`), sorted by name.
+    pub structures: Vec<Structure>,
+    pub enums: Vec<Enum>,
+    pub unions: Vec<Union>,
+    /// Modeled errors (`crate::types::error`), sorted by name.
+    pub errors: Vec<Structure>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ServiceInfo {
+    pub id: ShapeId,
+    pub title: String,
+    pub version: Option<String>,
+    pub sdk_id: Option<String>,
+    pub signing_name: Option<String>,
+}
+
+/// Where a named type lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Module {
+    Types,
+    Errors,
+    Operation(Ident),
+}
+
+/// A Rust type of a field or variant.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RustType {
+    String,
+    Bool,
+    I8,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+    BigInteger,
+    BigDecimal,
+    DateTime,
+    Blob,
+    Document,
+    Named { module: Module, name: Ident, kind: NamedKind },
+    List { item: Box<RustType>, sparse: bool },
+    Map { key: Box<RustType>, value: Box<RustType>, sparse: bool },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamedKind {
+    Structure,
+    Union,
+    Enum,
+    IntEnum,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deprecated {
+    pub note: Option<String>,
+    pub since: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Structure {
+    pub shape: ShapeId,
+    pub name: Ident,
+    pub module: Module,
+    pub docs: Vec<String>,
+    pub deprecated: Option<Deprecated>,
+    pub role: Role,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    Data,
+    /// An operation's input: every member optional, `build()` checks the required ones.
+    Input,
+    Output,
+    Error(ErrorInfo),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorInfo {
+    /// The error code on the wire: the shape name (before `rename`).
+    pub code: String,
+    pub fault: ErrorFault,
+    pub http_status: Option<u16>,
+    pub retryable: Option<model::Retryable>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub ident: Ident,
+    /// The member name in the model (the wire name unless `@jsonName` says otherwise).
+    pub member: String,
+    pub docs: Vec<String>,
+    pub deprecated: Option<Deprecated>,
+    pub ty: RustType,
+    /// `Option<T>` in the struct.
+    pub optional: bool,
+    /// Modeled `@required` (the builder checks these even when the field is optional).
+    pub required: bool,
+    pub default: Option<DefaultValue>,
+    /// Redacted in `Debug`.
+    pub sensitive: bool,
+    pub boxed: bool,
+}
+
+/// A `@default` value, typed for its field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    /// An enum variant, by its wire value.
+    Enum(String),
+    IntEnum(i64),
+    EmptyList,
+    EmptyMap,
+    /// Epoch seconds.
+    Timestamp(f64),
+    Blob(Vec<u8>),
+    Document(Value),
+}
+
+#[derive(Clone, Debug)]
+pub struct Enum {
+    pub name: Ident,
+    pub docs: Vec<String>,
+    pub deprecated: Option<Deprecated>,
+    pub sensitive: bool,
+    pub variants: Vec<EnumVariant>,
+    pub int: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct EnumVariant {
+    pub ident: Ident,
+    pub value: EnumValue,
+    pub docs: Vec<String>,
+    pub deprecated: Option<Deprecated>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Union {
+    pub name: Ident,
+    pub docs: Vec<String>,
+    pub deprecated: Option<Deprecated>,
+    pub sensitive: bool,
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Clone, Debug)]
+pub struct UnionVariant {
+    pub ident: Ident,
+    /// snake_case of the member, for `as_x`/`is_x`.
+    pub snake: String,
+    pub member: String,
+    /// `None` for members targeting `smithy.api#Unit`.
+    pub ty: Option<RustType>,
+    pub boxed: bool,
+    pub docs: Vec<String>,
+    pub deprecated: Option<Deprecated>,
+    pub sensitive: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Operation {
+    pub shape: ShapeId,
+    pub name: Ident,
+    pub module: Ident,
+    pub docs: Vec<String>,
+    pub deprecated: Option<Deprecated>,
+    pub input: Structure,
+    pub output: Structure,
+    pub error: Ident,
+    pub errors: Vec<OperationError>,
+}
+
+#[derive(Clone, Debug)]
+pub struct OperationError {
+    pub variant: Ident,
+    /// snake_case of the variant, for `is_x`.
+    pub snake: String,
+    pub ty: Ident,
+    pub docs: Vec<String>,
+}
+
+/// Builds the intermediate form for a selection of a model.
+pub fn build(model: &Model, selection: &Selection, package: Option<&str>) -> Result<Crate> {
+    let cx = Cx { model, selection };
+    let service = &model.shapes[&selection.service];
+    let ShapeKind::Service(svc) = &service.kind else { unreachable!("selection holds a service") };
+    let t = &service.traits;
+    let sdk_id = t.aws_service.as_ref().map(|s| s.sdk_id.clone());
+    let package = match package {
+        Some(p) => p.to_owned(),
+        None => default_package(sdk_id.as_deref().unwrap_or(service.id.name())),
+    };
+    let info = ServiceInfo {
+        id: service.id.clone(),
+        title: t.title.clone().unwrap_or_else(|| service.id.name().to_owned()),
+        version: svc.version.clone(),
+        sdk_id,
+        signing_name: t.sigv4.as_ref().map(|s| s.name.clone()),
+    };
+
+    // Operation inputs and outputs become per-operation types; other structures are shared.
+    let mut io_only = std::collections::BTreeSet::new();
+    for op in &selection.operations {
+        let ShapeKind::Operation(o) = &model.shapes[op].kind else { unreachable!() };
+        io_only.insert(o.input.clone());
+        io_only.insert(o.output.clone());
+    }
+    let targeted: std::collections::BTreeSet<&ShapeId> = selection
+        .closure
+        .iter()
+        .flat_map(|id| model.shapes[id].kind.members())
+        .map(|m| &m.target)
+        .collect();
+
+    let mut krate = Crate {
+        package,
+        docs: docs_of(t.documentation.as_deref()),
+        service: info,
+        structures: Vec::new(),
+        enums: Vec::new(),
+        unions: Vec::new(),
+        errors: Vec::new(),
+        operations: Vec::new(),
+    };
+    for id in &selection.closure {
+        let shape = &model.shapes[id];
+        match &shape.kind {
+            ShapeKind::Structure(members) if shape.traits.error.is_some() => {
+                let name = cx.type_name(id);
+                krate.errors.push(cx.structure(shape, members, name, Module::Errors, cx.error_role(shape))?);
+            }
+            ShapeKind::Structure(members) if !io_only.contains(id) || targeted.contains(id) => {
+                if shape.traits.unit_type {
+                    continue;
+                }
+                let name = cx.type_name(id);
+                krate.structures.push(cx.structure(shape, members, name, Module::Types, Role::Data)?);
+            }
+            ShapeKind::Enum(members) | ShapeKind::IntEnum(members) => krate.enums.push(cx.enumeration(shape, members)),
+            ShapeKind::Union(members) => krate.unions.push(cx.union(shape, members)?),
+            _ => {}
+        }
+    }
+    for op in &selection.operations {
+        krate.operations.push(cx.operation(op)?);
+    }
+    let by_name = |a: &Ident, b: &Ident| a.to_string().cmp(&b.to_string());
+    krate.structures.sort_by(|a, b| by_name(&a.name, &b.name));
+    krate.errors.sort_by(|a, b| by_name(&a.name, &b.name));
+    krate.enums.sort_by(|a, b| by_name(&a.name, &b.name));
+    krate.unions.sort_by(|a, b| by_name(&a.name, &b.name));
+    krate.operations.sort_by(|a, b| by_name(&a.name, &b.name));
+    Ok(krate)
+}
+
+/// `IoT Managed Integrations` -> `iotmanagedintegrations`, as aws-sdk-rust names crates (without
+/// its `aws-sdk-` prefix: this crate is ours, not AWS's).
+fn default_package(sdk_id: &str) -> String {
+    sdk_id.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase()
+}
+
+fn docs_of(doc: Option<&str>) -> Vec<String> {
+    doc.map(docs::to_markdown).unwrap_or_default()
+}
+
+fn deprecated_of(traits: &model::Traits) -> Option<Deprecated> {
+    traits.deprecated.as_ref().map(|d| Deprecated { note: d.message.clone(), since: d.since.clone() })
+}
+
+struct Cx<'a> {
+    model: &'a Model,
+    selection: &'a Selection,
+}
+
+impl Cx<'_> {
+    fn type_name(&self, id: &ShapeId) -> Ident {
+        naming::type_ident(self.selection.names.get(id).map_or(id.name(), String::as_str))
+    }
+
+    fn error_role(&self, shape: &Shape) -> Role {
+        let t = &shape.traits;
+        Role::Error(ErrorInfo {
+            code: shape.id.name().to_owned(),
+            fault: t.error.unwrap_or(ErrorFault::Client),
+            http_status: t.http_error,
+            retryable: t.retryable,
+        })
+    }
+
+    /// The Rust type of a member's target (without `Option`/`Box`).
+    fn rust_type(&self, target: &ShapeId) -> RustType {
+        let shape = &self.model.shapes[target];
+        let named = |kind| RustType::Named {
+            module: if shape.traits.error.is_some() { Module::Errors } else { Module::Types },
+            name: self.type_name(target),
+            kind,
+        };
+        match &shape.kind {
+            ShapeKind::Simple(simple) => match simple {
+                Simple::Blob => RustType::Blob,
+                Simple::Boolean => RustType::Bool,
+                Simple::String => RustType::String,
+                Simple::Byte => RustType::I8,
+                Simple::Short => RustType::I16,
+                Simple::Integer => RustType::I32,
+                Simple::Long => RustType::I64,
+                Simple::Float => RustType::F32,
+                Simple::Double => RustType::F64,
+                Simple::BigInteger => RustType::BigInteger,
+                Simple::BigDecimal => RustType::BigDecimal,
+                Simple::Timestamp => RustType::DateTime,
+                Simple::Document => RustType::Document,
+            },
+            ShapeKind::Enum(_) => named(NamedKind::Enum),
+            ShapeKind::IntEnum(_) => named(NamedKind::IntEnum),
+            ShapeKind::Structure(_) => named(NamedKind::Structure),
+            ShapeKind::Union(_) => named(NamedKind::Union),
+            ShapeKind::List(member) => RustType::List {
+                item: Box::new(self.rust_type(&member.target)),
+                sparse: shape.traits.sparse,
+            },
+            ShapeKind::Map { key, value } => RustType::Map {
+                key: Box::new(self.rust_type(&key.target)),
+                value: Box::new(self.rust_type(&value.target)),
+                sparse: shape.traits.sparse,
+            },
+            ShapeKind::Service(_) | ShapeKind::Operation(_) | ShapeKind::Resource(_) => {
+                unreachable!("members target data shapes (checked at load)")
+            }
+        }
+    }
+
+    /// Whether a member's value must be redacted: it or its target is `@sensitive`, or the target
+    /// is a collection holding sensitive keys or values.
+    fn is_sensitive(&self, member: &Member) -> bool {
+        member.traits.sensitive || self.shape_is_sensitive(&member.target, &mut Vec::new())
+    }
+
+    fn shape_is_sensitive(&self, id: &ShapeId, seen: &mut Vec<ShapeId>) -> bool {
+        let shape = &self.model.shapes[id];
+        if shape.traits.sensitive {
+            return true;
+        }
+        if seen.contains(id) {
+            return false;
+        }
+        seen.push(id.clone());
+        match &shape.kind {
+            ShapeKind::List(m) => m.traits.sensitive || self.shape_is_sensitive(&m.target, seen),
+            ShapeKind::Map { key, value } => [key, value]
+                .iter()
+                .any(|m| m.traits.sensitive || self.shape_is_sensitive(&m.target, seen)),
+            _ => false,
+        }
+    }
+
+    fn structure(&self, shape: &Shape, members: &[Member], name: Ident, module: Module, role: Role) -> Result<Structure> {
+        let mut scope = Scope::new(if matches!(role, Role::Error(_)) { &["meta"] } else { &[] });
+        let mut fields = Vec::with_capacity(members.len());
+        for member in members {
+            let traits = self.model.member_traits(member);
+            let member_id = shape.id.with_member(&member.name);
+            let ty = self.rust_type(&member.target);
+            let optional = role == Role::Input || self.model.is_optional(shape, member);
+            let default = match (&member.traits.default, optional) {
+                (Some(value), false) => self.default_value(&member_id, &ty, value)?,
+                _ => None,
+            };
+            fields.push(Field {
+                ident: naming::ident(&scope.claim(naming::snake_case(&member.name))),
+                member: member.name.clone(),
+                docs: docs_of(traits.documentation.as_deref()),
+                deprecated: deprecated_of(&member.traits),
+                optional,
+                required: member.traits.required,
+                default,
+                sensitive: shape.traits.sensitive || self.is_sensitive(member),
+                boxed: self.selection.boxed.contains(&member_id),
+                ty,
+            });
+        }
+        Ok(Structure {
+            shape: shape.id.clone(),
+            name,
+            module,
+            docs: docs_of(shape.traits.documentation.as_deref()),
+            deprecated: deprecated_of(&shape.traits),
+            role,
+            fields,
+        })
+    }
+
+    fn default_value(&self, member: &ShapeId, ty: &RustType, value: &Value) -> Result<Option<DefaultValue>> {
+        let bad = || Error::shape(member, format!("@default value {value} does not fit the member's type"));
+        let v = match (ty, value) {
+            (_, Value::Null) => return Ok(None),
+            (RustType::Bool, Value::Bool(b)) => DefaultValue::Bool(*b),
+            (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => {
+                DefaultValue::Int(n.as_i64().ok_or_else(bad)?)
+            }
+            (RustType::F32 | RustType::F64, Value::Number(n)) => DefaultValue::Float(n.as_f64().ok_or_else(bad)?),
+            (RustType::String, Value::String(s)) => DefaultValue::String(s.clone()),
+            (RustType::BigInteger | RustType::BigDecimal, Value::Number(n)) => DefaultValue::String(n.to_string()),
+            (RustType::Named { kind: NamedKind::Enum, .. }, Value::String(s)) => DefaultValue::Enum(s.clone()),
+            (RustType::Named { kind: NamedKind::IntEnum, .. }, Value::Number(n)) => {
+                DefaultValue::IntEnum(n.as_i64().ok_or_else(bad)?)
+            }
+            (RustType::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::EmptyList,
+            (RustType::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::EmptyMap,
+            (RustType::DateTime, Value::Number(n)) => DefaultValue::Timestamp(n.as_f64().ok_or_else(bad)?),
+            (RustType::Blob, Value::String(s)) => DefaultValue::Blob(decode_base64(s).ok_or_else(bad)?),
+            (RustType::Document, v) => DefaultValue::Document(v.clone()),
+            _ => return Err(bad()),
+        };
+        Ok(Some(v))
+    }
+
+    fn enumeration(&self, shape: &Shape, members: &[Member]) -> Enum {
+        let mut scope = Scope::new(&["Unknown"]);
+        let variants = members
+            .iter()
+            .map(|m| {
+                let value = m.traits.enum_value.clone().unwrap_or_else(|| EnumValue::String(m.name.clone()));
+                EnumVariant {
+                    ident: naming::ident(&scope.claim(naming::variant_ident(&m.name).to_string())),
+                    value,
+                    docs: docs_of(m.traits.documentation.as_deref()),
+                    deprecated: deprecated_of(&m.traits),
+                }
+            })
+            .collect();
+        Enum {
+            name: self.type_name(&shape.id),
+            docs: docs_of(shape.traits.documentation.as_deref()),
+            deprecated: deprecated_of(&shape.traits),
+            sensitive: shape.traits.sensitive,
+            variants,
+            int: matches!(shape.kind, ShapeKind::IntEnum(_)),
+        }
+    }
+
+    fn union(&self, shape: &Shape, members: &[Member]) -> Result<Union> {
+        let mut scope = Scope::new(&["Unknown"]);
+        let variants = members
+            .iter()
+            .map(|m| {
+                let target = &self.model.shapes[&m.target];
+                let traits = self.model.member_traits(m);
+                UnionVariant {
+                    ident: naming::ident(&scope.claim(naming::variant_ident(&m.name).to_string())),
+                    snake: naming::snake_case(&m.name),
+                    member: m.name.clone(),
+                    ty: (!target.traits.unit_type).then(|| self.rust_type(&m.target)),
+                    boxed: self.selection.boxed.contains(&shape.id.with_member(&m.name)),
+                    docs: docs_of(traits.documentation.as_deref()),
+                    deprecated: deprecated_of(&m.traits),
+                    sensitive: self.is_sensitive(m),
+                }
+            })
+            .collect();
+        Ok(Union {
+            name: self.type_name(&shape.id),
+            docs: docs_of(shape.traits.documentation.as_deref()),
+            deprecated: deprecated_of(&shape.traits),
+            sensitive: shape.traits.sensitive,
+            variants,
+        })
+    }
+
+    fn operation(&self, id: &ShapeId) -> Result<Operation> {
+        let shape = &self.model.shapes[id];
+        let ShapeKind::Operation(op) = &shape.kind else { unreachable!("selected operations are operations") };
+        let name_text = self.selection.names.get(id).map_or(id.name(), String::as_str);
+        // aws-sdk-rust keeps operation names as the model spells them (`ListWebACLs`).
+        let name = naming::ident(name_text);
+        let module = naming::field_ident(name_text);
+        let io = |target: &ShapeId, suffix: &str, role: Role| {
+            let io_shape = &self.model.shapes[target];
+            let ShapeKind::Structure(members) = &io_shape.kind else { unreachable!("checked at load") };
+            let io_name = naming::ident(&format!("{name}{suffix}"));
+            self.structure(io_shape, members, io_name, Module::Operation(module.clone()), role)
+        };
+        let input = io(&op.input, "Input", Role::Input)?;
+        let output = io(&op.output, "Output", Role::Output)?;
+
+        let ShapeKind::Service(svc) = &self.model.shapes[&self.selection.service].kind else { unreachable!() };
+        let mut error_ids: Vec<&ShapeId> = op.errors.iter().chain(&svc.errors).collect();
+        error_ids.sort_by_key(|e| self.type_name(e).to_string());
+        error_ids.dedup();
+        let mut scope = Scope::new(&["Unhandled"]);
+        let errors = error_ids
+            .into_iter()
+            .map(|e| {
+                let ty = self.type_name(e);
+                let variant = naming::ident(&scope.claim(ty.to_string()));
+                OperationError {
+                    snake: naming::snake_case(&variant.to_string()),
+                    variant,
+                    ty,
+                    docs: docs_of(self.model.shapes[e].traits.documentation.as_deref()),
+                }
+            })
+            .collect();
+        Ok(Operation {
+            shape: id.clone(),
+            error: naming::ident(&format!("{name}Error")),
+            name,
+            module,
+            docs: docs_of(shape.traits.documentation.as_deref()),
+            deprecated: deprecated_of(&shape.traits),
+            input,
+            output,
+            errors,
+        })
+    }
+}
+
+/// Standard base64 (padding optional), for `@default` blob values.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.trim_end_matches('=').bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    Some(out)
+}

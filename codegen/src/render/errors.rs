@@ -1,0 +1,150 @@
+//! Modeled error structures' error impls, and the error enum of each operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::doc_attrs;
+use crate::ir::{Operation, Role, RustType, Structure};
+
+/// `Display`, `Error` and `ProvideErrorMetadata` for a modeled error structure.
+pub fn error_impls(s: &Structure) -> TokenStream {
+    let name = &s.name;
+    let Role::Error(info) = &s.role else { return quote!() };
+    let code = &info.code;
+    let message = s
+        .fields
+        .iter()
+        .find(|f| f.member.eq_ignore_ascii_case("message") && f.ty == RustType::String);
+    let write_message = match message {
+        Some(f) if f.sensitive => quote!(write!(f, ": {}", crate::error::REDACTED)?;),
+        Some(f) if f.optional => {
+            let ident = &f.ident;
+            quote! {
+                if let ::std::option::Option::Some(message) = &self.#ident {
+                    write!(f, ": {message}")?;
+                }
+            }
+        }
+        Some(f) => {
+            let ident = &f.ident;
+            quote!(write!(f, ": {}", self.#ident)?;)
+        }
+        None => quote!(),
+    };
+    let message_fn = match message {
+        Some(_) => quote!(),
+        None => quote! {
+            /// The error message, if the service sent one.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                self.meta.message()
+            }
+        },
+    };
+    quote! {
+        impl #name {
+            /// The error's code on the wire.
+            pub const CODE: &'static str = #code;
+            #message_fn
+            /// The error's metadata: code, message and request id as the service sent them.
+            pub fn meta(&self) -> &crate::error::ErrorMetadata {
+                &self.meta
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#code)?;
+                #write_message
+                ::std::result::Result::Ok(())
+            }
+        }
+        impl ::std::error::Error for #name {}
+        impl crate::error::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &crate::error::ErrorMetadata {
+                &self.meta
+            }
+        }
+    }
+}
+
+/// `{Operation}Error`: a variant per modeled error and `Unhandled` for anything else.
+pub fn operation_error(op: &Operation) -> TokenStream {
+    let name = &op.error;
+    let doc = format!(" Every error the `{}` operation can return.", op.name);
+    let variants: Vec<_> = op.errors.iter().map(|e| &e.variant).collect();
+    let decls = op.errors.iter().map(|e| {
+        let variant = &e.variant;
+        let ty = &e.ty;
+        let docs = doc_attrs(&e.docs, "_Documentation missing in the model._");
+        quote!(#docs #variant(crate::types::error::#ty),)
+    });
+    let predicates = op.errors.iter().map(|e| {
+        let variant = &e.variant;
+        let is = crate::naming::ident(&format!("is_{}", e.snake));
+        let doc = format!(" Whether this is the `{variant}` error.");
+        quote! {
+            #[doc = #doc]
+            pub fn #is(&self) -> bool {
+                matches!(self, Self::#variant(_))
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[non_exhaustive]
+        #[derive(Debug)]
+        pub enum #name {
+            #(#decls)*
+            /// An error the model does not describe (an unknown code, or a response that could
+            /// not be understood). Inspect it through [`crate::error::ProvideErrorMetadata`]
+            /// rather than matching on it: later versions may turn such errors into variants.
+            Unhandled(crate::error::Unhandled),
+        }
+        impl #name {
+            /// An error the model does not describe, from its metadata and an optional cause.
+            pub fn unhandled(
+                meta: crate::error::ErrorMetadata,
+                source: ::std::option::Option<::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static>>,
+            ) -> Self {
+                Self::Unhandled(crate::error::Unhandled::new(meta, source))
+            }
+            /// The error's metadata: code, message and request id.
+            pub fn meta(&self) -> &crate::error::ErrorMetadata {
+                use crate::error::ProvideErrorMetadata as _;
+                match self {
+                    #(Self::#variants(e) => e.meta(),)*
+                    Self::Unhandled(e) => e.meta(),
+                }
+            }
+            /// The error code, if known.
+            pub fn code(&self) -> ::std::option::Option<&str> {
+                self.meta().code()
+            }
+            /// The error message, if the service sent one.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                self.meta().message()
+            }
+            #(#predicates)*
+        }
+        impl crate::error::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &crate::error::ErrorMetadata {
+                #name::meta(self)
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(Self::#variants(e) => ::std::fmt::Display::fmt(e, f),)*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+        impl ::std::error::Error for #name {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(Self::#variants(e) => ::std::option::Option::Some(e),)*
+                    Self::Unhandled(e) => ::std::option::Option::Some(e),
+                }
+            }
+        }
+    }
+}

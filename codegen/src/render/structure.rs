@@ -1,0 +1,301 @@
+//! Structures (shared types, operation inputs/outputs, modeled errors) and their builders.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::types::{
+    default_expr, deprecated_attr, doc_attrs, field_type, getter, is_enum, type_tokens, value_type,
+};
+use crate::ir::{Field, Role, RustType, Structure};
+use crate::naming;
+
+const MISSING_DOCS: &str = "_Documentation missing in the model._";
+
+/// The struct, its getters, `Debug`, and its builder, as one file's items.
+pub fn structure(s: &Structure) -> TokenStream {
+    let name = &s.name;
+    let builder = builder_name(s);
+    let docs = doc_attrs(&s.docs, MISSING_DOCS);
+    let deprecated = deprecated_attr(s.deprecated.as_ref());
+    let is_error = matches!(s.role, Role::Error(_));
+    let redacts = s.fields.iter().any(|f| f.sensitive);
+    let derive_debug = (!redacts).then(|| quote!(Debug,));
+
+    let fields = s.fields.iter().map(|f| {
+        let ident = &f.ident;
+        let ty = field_type(f);
+        let docs = doc_attrs(&f.docs, MISSING_DOCS);
+        let deprecated = deprecated_attr(f.deprecated.as_ref());
+        quote! { #docs #deprecated pub #ident: #ty, }
+    });
+    let meta_field = is_error.then(|| quote! { pub(crate) meta: crate::error::ErrorMetadata, });
+
+    let getters = s.fields.iter().map(|f| {
+        let ident = &f.ident;
+        let (ret, body) = getter(f);
+        let docs = doc_attrs(&f.docs, MISSING_DOCS);
+        let deprecated = deprecated_attr(f.deprecated.as_ref());
+        let list_note = (f.optional && matches!(f.ty, RustType::List { .. })).then(|| {
+            let note = format!(
+                " If no value was sent for this field, this returns an empty slice; use `.{}.is_none()` to tell the two apart.",
+                ident.to_string().trim_start_matches("r#")
+            );
+            quote!(#[doc = ""] #[doc = #note])
+        });
+        quote! { #docs #list_note #deprecated pub fn #ident(&self) -> #ret { #body } }
+    });
+
+    let builder_doc = format!(" Creates a new builder-style object to manufacture [`{name}`].");
+    let debug = redacts.then(|| debug_impl(name, &s.fields, is_error));
+    let builder_items = builder_struct(s, &builder);
+    quote! {
+        #docs
+        #deprecated
+        #[non_exhaustive]
+        #[derive(Clone, PartialEq, #derive_debug)]
+        pub struct #name {
+            #(#fields)*
+            #meta_field
+        }
+        impl #name {
+            #(#getters)*
+        }
+        impl #name {
+            #[doc = #builder_doc]
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+        #debug
+        #builder_items
+    }
+}
+
+pub fn builder_name(s: &Structure) -> Ident {
+    format_ident!("{}Builder", s.name)
+}
+
+/// `Debug` that prints [`crate::error::REDACTED`] in place of sensitive fields.
+fn debug_impl(name: &Ident, fields: &[Field], with_meta: bool) -> TokenStream {
+    let name_text = name.to_string();
+    let entries = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let label = ident.to_string().trim_start_matches("r#").to_owned();
+        if f.sensitive {
+            quote!(formatter.field(#label, &crate::error::REDACTED);)
+        } else {
+            quote!(formatter.field(#label, &self.#ident);)
+        }
+    });
+    let meta = with_meta.then(|| quote!(formatter.field("meta", &self.meta);));
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                let mut formatter = f.debug_struct(#name_text);
+                #(#entries)*
+                #meta
+                formatter.finish()
+            }
+        }
+    }
+}
+
+/// Whether `build()` can fail: inputs check their required members; other structures fail only
+/// when a non-optional member has no default.
+pub fn build_is_fallible(s: &Structure) -> bool {
+    s.role == Role::Input || s.fields.iter().any(|f| !f.optional && f.default.is_none())
+}
+
+fn builder_struct(s: &Structure, builder: &Ident) -> TokenStream {
+    let name = &s.name;
+    let is_error = matches!(s.role, Role::Error(_));
+    let redacts = s.fields.iter().any(|f| f.sensitive);
+    let derive_debug = (!redacts).then(|| quote!(Debug,));
+    let doc = format!(" A builder for [`{name}`].");
+
+    let fields = s.fields.iter().map(|f| {
+        let ident = &f.ident;
+        let ty = value_type(f);
+        quote!(pub(crate) #ident: ::std::option::Option<#ty>,)
+    });
+    let meta_field = is_error.then(|| quote!(meta: ::std::option::Option<crate::error::ErrorMetadata>,));
+    let setters = s.fields.iter().map(setters);
+    let meta_setters = is_error.then(|| {
+        quote! {
+            /// Sets error metadata (code, message, request id).
+            pub fn meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+                self.meta = ::std::option::Option::Some(meta);
+                self
+            }
+            /// Sets or clears error metadata.
+            pub fn set_meta(&mut self, meta: ::std::option::Option<crate::error::ErrorMetadata>) -> &mut Self {
+                self.meta = meta;
+                self
+            }
+        }
+    });
+    let build = build_fn(s);
+    let debug = redacts.then(|| debug_impl(builder, &builder_fields_as_optional(&s.fields), is_error));
+    quote! {
+        #[doc = #doc]
+        #[non_exhaustive]
+        #[derive(Clone, PartialEq, Default, #derive_debug)]
+        pub struct #builder {
+            #(#fields)*
+            #meta_field
+        }
+        impl #builder {
+            #(#setters)*
+            #meta_setters
+            #build
+        }
+        #debug
+    }
+}
+
+/// The builder's fields are all optional; `Debug` needs no other difference.
+fn builder_fields_as_optional(fields: &[Field]) -> Vec<Field> {
+    fields.iter().map(|f| Field { optional: true, ..f.clone() }).collect()
+}
+
+fn setters(f: &Field) -> TokenStream {
+    let ident = &f.ident;
+    let bare = ident.to_string().trim_start_matches("r#").to_owned();
+    let set = naming::ident(&format!("set_{bare}"));
+    let get = naming::ident(&format!("get_{bare}"));
+    let ty = value_type(f);
+    let docs = doc_attrs(&f.docs, MISSING_DOCS);
+    let deprecated = deprecated_attr(f.deprecated.as_ref());
+    let required = f.required.then(|| quote!(#[doc = ""] #[doc = " This field is required."]));
+    let boxed = |value: TokenStream| if f.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+
+    let main_setter = match &f.ty {
+        RustType::List { item, sparse } => {
+            let (param, value) = into_param(item, *sparse);
+            let doc = format!(" Appends an item to `{bare}`. To replace the whole list use [`Self::{set}`].");
+            quote! {
+                #[doc = #doc]
+                #docs
+                #deprecated
+                pub fn #ident(mut self, input: #param) -> Self {
+                    let mut v = self.#ident.unwrap_or_default();
+                    v.push(#value);
+                    self.#ident = ::std::option::Option::Some(v);
+                    self
+                }
+            }
+        }
+        RustType::Map { key, value, sparse } => {
+            let (k_param, k_value) = into_param(key, false);
+            let k_value = quote!({ let input = k; #k_value });
+            let (v_param, v_value) = into_param(value, *sparse);
+            let doc = format!(" Inserts an entry into `{bare}`. To replace the whole map use [`Self::{set}`].");
+            quote! {
+                #[doc = #doc]
+                #docs
+                #deprecated
+                pub fn #ident(mut self, k: #k_param, input: #v_param) -> Self {
+                    let mut hash_map = self.#ident.unwrap_or_default();
+                    hash_map.insert(#k_value, #v_value);
+                    self.#ident = ::std::option::Option::Some(hash_map);
+                    self
+                }
+            }
+        }
+        other => {
+            let param = type_tokens(other);
+            let value = boxed(quote!(input.into()));
+            quote! {
+                #docs
+                #required
+                #deprecated
+                pub fn #ident(mut self, input: impl ::std::convert::Into<#param>) -> Self {
+                    self.#ident = ::std::option::Option::Some(#value);
+                    self
+                }
+            }
+        }
+    };
+    quote! {
+        #main_setter
+        #docs
+        #required
+        #deprecated
+        pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+            self.#ident = input;
+            self
+        }
+        #docs
+        #required
+        #deprecated
+        pub fn #get(&self) -> &::std::option::Option<#ty> {
+            &self.#ident
+        }
+    }
+}
+
+/// The parameter type of a collection setter and how to turn `input` into the element: strings
+/// and enums take `impl Into<_>` so `&str` works, as in aws-sdk-rust.
+fn into_param(ty: &RustType, sparse: bool) -> (TokenStream, TokenStream) {
+    let inner = type_tokens(ty);
+    let takes_into = matches!(ty, RustType::String) || is_enum(ty);
+    match (takes_into, sparse) {
+        (true, false) => (quote!(impl ::std::convert::Into<#inner>), quote!(input.into())),
+        (false, false) => (inner, quote!(input)),
+        (_, true) => (quote!(::std::option::Option<#inner>), quote!(input)),
+    }
+}
+
+fn build_fn(s: &Structure) -> TokenStream {
+    let name = &s.name;
+    let name_text = name.to_string();
+    let fallible = build_is_fallible(s);
+    let values = s.fields.iter().map(|f| {
+        let ident = &f.ident;
+        let bare = ident.to_string().trim_start_matches("r#").to_owned();
+        let missing = quote! {
+            crate::error::BuildError::missing_field(#bare, concat!(#bare, " was not specified but it is required when building ", #name_text))
+        };
+        match (f.optional, &f.default) {
+            (true, _) if s.role == Role::Input && f.required => {
+                quote!(#ident: ::std::option::Option::Some(self.#ident.ok_or_else(|| #missing)?),)
+            }
+            (true, _) => quote!(#ident: self.#ident,),
+            (false, Some(default)) => {
+                let default = default_expr(f, default);
+                quote!(#ident: self.#ident.unwrap_or_else(|| #default),)
+            }
+            (false, None) => quote!(#ident: self.#ident.ok_or_else(|| #missing)?,),
+        }
+    });
+    let meta = matches!(s.role, Role::Error(_)).then(|| quote!(meta: self.meta.unwrap_or_default(),));
+    let doc = format!(" Consumes the builder and constructs a [`{name}`].");
+    if fallible {
+        let required: Vec<String> = s
+            .fields
+            .iter()
+            .filter(|f| (s.role == Role::Input && f.required) || (!f.optional && f.default.is_none()))
+            .map(|f| format!("`{}`", f.ident.to_string().trim_start_matches("r#")))
+            .collect();
+        let errors_doc = if required.is_empty() {
+            " Never fails for this structure; it returns a `Result` like every operation input.".to_owned()
+        } else {
+            format!(" Fails when a required field is not set: {}.", required.join(", "))
+        };
+        quote! {
+            #[doc = #doc]
+            #[doc = ""]
+            #[doc = #errors_doc]
+            pub fn build(self) -> ::std::result::Result<#name, crate::error::BuildError> {
+                ::std::result::Result::Ok(#name { #(#values)* #meta })
+            }
+        }
+    } else {
+        quote! {
+            #[doc = #doc]
+            pub fn build(self) -> #name {
+                #name { #(#values)* #meta }
+            }
+        }
+    }
+}

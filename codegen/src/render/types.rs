@@ -1,0 +1,210 @@
+//! Rendering of IR types, field types, getters, docs and attributes shared by the generators.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{DefaultValue, Deprecated, Field, Module, NamedKind, RustType};
+
+/// The path of a type as written anywhere in the generated crate.
+pub fn type_tokens(ty: &RustType) -> TokenStream {
+    match ty {
+        RustType::String => quote!(::std::string::String),
+        RustType::Bool => quote!(bool),
+        RustType::I8 => quote!(i8),
+        RustType::I16 => quote!(i16),
+        RustType::I32 => quote!(i32),
+        RustType::I64 => quote!(i64),
+        RustType::F32 => quote!(f32),
+        RustType::F64 => quote!(f64),
+        RustType::BigInteger => quote!(crate::primitives::BigInteger),
+        RustType::BigDecimal => quote!(crate::primitives::BigDecimal),
+        RustType::DateTime => quote!(crate::primitives::DateTime),
+        RustType::Blob => quote!(crate::primitives::Blob),
+        RustType::Document => quote!(crate::primitives::Document),
+        RustType::Named { module, name, .. } => match module {
+            Module::Types => quote!(crate::types::#name),
+            Module::Errors => quote!(crate::types::error::#name),
+            Module::Operation(op) => quote!(crate::operation::#op::#name),
+        },
+        RustType::List { item, sparse } => {
+            let item = element(item, *sparse);
+            quote!(::std::vec::Vec<#item>)
+        }
+        RustType::Map { key, value, sparse } => {
+            let key = type_tokens(key);
+            let value = element(value, *sparse);
+            quote!(::std::collections::HashMap<#key, #value>)
+        }
+    }
+}
+
+fn element(ty: &RustType, sparse: bool) -> TokenStream {
+    let ty = type_tokens(ty);
+    if sparse {
+        quote!(::std::option::Option<#ty>)
+    } else {
+        ty
+    }
+}
+
+/// The field's type without `Option` (boxed where recursion needs it).
+pub fn value_type(field: &Field) -> TokenStream {
+    let ty = type_tokens(&field.ty);
+    if field.boxed {
+        quote!(::std::boxed::Box<#ty>)
+    } else {
+        ty
+    }
+}
+
+/// The field's type in its struct.
+pub fn field_type(field: &Field) -> TokenStream {
+    let ty = value_type(field);
+    if field.optional {
+        quote!(::std::option::Option<#ty>)
+    } else {
+        ty
+    }
+}
+
+/// Whether values of the type are `Copy`, so getters return them by value.
+pub fn is_copy(ty: &RustType) -> bool {
+    matches!(
+        ty,
+        RustType::Bool
+            | RustType::I8
+            | RustType::I16
+            | RustType::I32
+            | RustType::I64
+            | RustType::F32
+            | RustType::F64
+            | RustType::DateTime
+    )
+}
+
+/// A getter's return type and body, the way aws-sdk-rust shapes them: `Option<&str>` for
+/// strings, a slice for lists (empty when unset), copies for `Copy` values, references otherwise.
+pub fn getter(field: &Field) -> (TokenStream, TokenStream) {
+    let ident = &field.ident;
+    let ty = type_tokens(&field.ty);
+    match (&field.ty, field.optional) {
+        (RustType::String, true) => (quote!(::std::option::Option<&str>), quote!(self.#ident.as_deref())),
+        (RustType::String, false) => (quote!(&str), quote!(self.#ident.as_str())),
+        (RustType::List { item, sparse }, optional) => {
+            let item = element(item, *sparse);
+            let body = if optional {
+                quote!(self.#ident.as_deref().unwrap_or_default())
+            } else {
+                quote!(self.#ident.as_slice())
+            };
+            (quote!(&[#item]), body)
+        }
+        (ty_, true) if is_copy(ty_) && !field.boxed => (quote!(::std::option::Option<#ty>), quote!(self.#ident)),
+        (ty_, false) if is_copy(ty_) && !field.boxed => (ty, quote!(self.#ident)),
+        (_, true) if field.boxed => (quote!(::std::option::Option<&#ty>), quote!(self.#ident.as_deref())),
+        (_, true) => (quote!(::std::option::Option<&#ty>), quote!(self.#ident.as_ref())),
+        (_, false) => (quote!(&#ty), quote!(&self.#ident)),
+    }
+}
+
+/// An expression of the field's value type for its `@default`.
+pub fn default_expr(field: &Field, value: &DefaultValue) -> TokenStream {
+    let expr = match value {
+        DefaultValue::Bool(b) => quote!(#b),
+        DefaultValue::Int(i) => {
+            let lit = proc_macro2::Literal::i64_unsuffixed(*i);
+            quote!(#lit)
+        }
+        DefaultValue::Float(f) => {
+            let lit = proc_macro2::Literal::f64_unsuffixed(*f);
+            quote!(#lit)
+        }
+        DefaultValue::String(s) => match &field.ty {
+            RustType::BigInteger => quote!(crate::primitives::BigInteger::new(#s)),
+            RustType::BigDecimal => quote!(crate::primitives::BigDecimal::new(#s)),
+            _ => quote!(::std::string::String::from(#s)),
+        },
+        DefaultValue::Enum(value) => {
+            let ty = type_tokens(&field.ty);
+            quote!(#ty::from(#value))
+        }
+        DefaultValue::IntEnum(value) => {
+            let ty = type_tokens(&field.ty);
+            let lit = proc_macro2::Literal::i32_unsuffixed(*value as i32);
+            quote!(#ty::from(#lit))
+        }
+        DefaultValue::EmptyList => quote!(::std::vec::Vec::new()),
+        DefaultValue::EmptyMap => quote!(::std::collections::HashMap::new()),
+        DefaultValue::Timestamp(secs) => quote!(crate::primitives::DateTime::from_secs_f64(#secs)),
+        DefaultValue::Blob(bytes) => {
+            let bytes = proc_macro2::Literal::byte_string(bytes);
+            quote!(crate::primitives::Blob::new(#bytes.to_vec()))
+        }
+        DefaultValue::Document(value) => document_expr(value),
+    };
+    if field.boxed {
+        quote!(::std::boxed::Box::new(#expr))
+    } else {
+        expr
+    }
+}
+
+fn document_expr(value: &serde_json::Value) -> TokenStream {
+    use serde_json::Value;
+    match value {
+        Value::Null => quote!(crate::primitives::Document::Null),
+        Value::Bool(b) => quote!(crate::primitives::Document::Bool(#b)),
+        Value::String(s) => quote!(crate::primitives::Document::String(::std::string::String::from(#s))),
+        Value::Number(n) => {
+            let number = if let Some(u) = n.as_u64() {
+                quote!(crate::primitives::Number::PosInt(#u))
+            } else if let Some(i) = n.as_i64() {
+                quote!(crate::primitives::Number::NegInt(#i))
+            } else {
+                let f = n.as_f64().unwrap_or_default();
+                quote!(crate::primitives::Number::Float(#f))
+            };
+            quote!(crate::primitives::Document::Number(#number))
+        }
+        Value::Array(items) => {
+            let items = items.iter().map(document_expr);
+            quote!(crate::primitives::Document::Array(::std::vec![#(#items),*]))
+        }
+        Value::Object(map) => {
+            let entries = map.iter().map(|(k, v)| {
+                let v = document_expr(v);
+                quote!((::std::string::String::from(#k), #v))
+            });
+            quote!(crate::primitives::Document::Object(::std::collections::BTreeMap::from([#(#entries),*])))
+        }
+    }
+}
+
+/// `#[doc = "..."]` lines; `fallback` when the model has no documentation.
+pub fn doc_attrs(docs: &[String], fallback: &str) -> TokenStream {
+    if docs.is_empty() {
+        let line = format!(" {fallback}");
+        return quote!(#[doc = #line]);
+    }
+    let lines = docs.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote!(#(#[doc = #lines])*)
+}
+
+/// `#[deprecated(...)]` for a deprecated shape or member.
+pub fn deprecated_attr(deprecated: Option<&Deprecated>) -> TokenStream {
+    match deprecated {
+        None => quote!(),
+        Some(Deprecated { note: None, since: None }) => quote!(#[deprecated]),
+        Some(Deprecated { note, since }) => {
+            let note = note.as_ref().map(|n| quote!(note = #n));
+            let since = since.as_ref().map(|s| quote!(since = #s));
+            let args = note.into_iter().chain(since);
+            quote!(#[deprecated(#(#args),*)])
+        }
+    }
+}
+
+/// Whether the named type is an enum (its values convert from `&str`/`i32`).
+pub fn is_enum(ty: &RustType) -> bool {
+    matches!(ty, RustType::Named { kind: NamedKind::Enum | NamedKind::IntEnum, .. })
+}

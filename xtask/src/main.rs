@@ -1,0 +1,247 @@
+//! `cargo xtask`: the project's commands. Run `cargo xtask help`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use codegen::{Files, Options};
+
+const HELP: &str = "\
+cargo xtask <command> [options]
+
+Commands:
+  codegen        Generate the crate for model/ into generated/.
+                   --check             fail if generated/ is not what the generator writes now
+                   --model PATH        model file or directory (repeatable; default: model/)
+                   --out DIR           output directory (default: generated/)
+                   --service ID        service shape id or name (default: the model's only service)
+                   --operations A,B    operations to generate (default: all of the service)
+                   --package NAME      Cargo package name (default: from the service's sdkId)
+  naming         Score snake_case naming against aws-sdk-rust's names.
+                   --csv PATH          (default: ../shared/naming/snake_case_expected.csv)
+  check-models   Generate crates for the fixture models and the real AWS models and require
+                 `cargo clippy -D warnings` and `cargo doc` to pass on each without warnings.
+                   --shared DIR        (default: ../shared)
+  help           This text.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen_cmd(&args[1..]),
+        Some("naming") => naming_cmd(&args[1..]),
+        Some("check-models") => check_models_cmd(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root, so commands work from any directory.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_owned()
+}
+
+/// Minimal flag parsing: `--flag value`, `--flag=value`, and bare `--switch`.
+struct Args<'a> {
+    rest: &'a [String],
+}
+
+impl<'a> Args<'a> {
+    fn next(&mut self) -> Option<(&'a str, Option<&'a str>)> {
+        let (first, rest) = self.rest.split_first()?;
+        self.rest = rest;
+        Some(match first.split_once('=') {
+            Some((flag, value)) => (flag, Some(value)),
+            None => (first.as_str(), None),
+        })
+    }
+
+    fn value(&mut self, flag: &str, inline: Option<&'a str>) -> Result<&'a str, String> {
+        if let Some(v) = inline {
+            return Ok(v);
+        }
+        let (first, rest) = self.rest.split_first().ok_or_else(|| format!("{flag} needs a value"))?;
+        self.rest = rest;
+        Ok(first)
+    }
+}
+
+/// Model files: a file as given, a directory's `*.json` files in name order.
+fn model_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(format!("no .json model files in {}", path.display()));
+            }
+            files.extend(found);
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            return Err(format!("{} does not exist", path.display()));
+        }
+    }
+    Ok(files)
+}
+
+fn codegen_cmd(args: &[String]) -> Result<(), String> {
+    let root = root();
+    let mut check = false;
+    let mut models = Vec::new();
+    let mut out = root.join("generated");
+    let mut options = Options::default();
+    let mut args = Args { rest: args };
+    while let Some((flag, inline)) = args.next() {
+        match flag {
+            "--check" => check = true,
+            "--model" => models.push(PathBuf::from(args.value(flag, inline)?)),
+            "--out" => out = PathBuf::from(args.value(flag, inline)?),
+            "--service" => options.service = Some(args.value(flag, inline)?.to_owned()),
+            "--package" => options.package = Some(args.value(flag, inline)?.to_owned()),
+            "--operations" => {
+                let list = args.value(flag, inline)?;
+                options.operations = Some(list.split(',').map(|s| s.trim().to_owned()).collect());
+            }
+            other => return Err(format!("unknown option `{other}` for codegen\n\n{HELP}")),
+        }
+    }
+    if models.is_empty() {
+        models.push(root.join("model"));
+    }
+    options.models = model_files(&models)?;
+    let files = codegen::generate(&options).map_err(|e| e.to_string())?;
+    if check {
+        let stale = codegen::stale_files(&out, &files);
+        if !stale.is_empty() {
+            let list: Vec<String> = stale.iter().map(|p| format!("  {}", p.display())).collect();
+            return Err(format!(
+                "{} is stale ({} files differ):\n{}\nrun `cargo xtask codegen` and commit",
+                out.display(),
+                stale.len(),
+                list.join("\n")
+            ));
+        }
+        println!("{} is up to date ({} files)", out.display(), files.len());
+    } else {
+        codegen::write_atomically(&out, &files).map_err(|e| e.to_string())?;
+        println!("wrote {} files to {}", files.len(), out.display());
+    }
+    Ok(())
+}
+
+fn naming_cmd(args: &[String]) -> Result<(), String> {
+    let mut csv = root().join("../shared/naming/snake_case_expected.csv");
+    let mut args = Args { rest: args };
+    while let Some((flag, inline)) = args.next() {
+        match flag {
+            "--csv" => csv = PathBuf::from(args.value(flag, inline)?),
+            other => return Err(format!("unknown option `{other}` for naming")),
+        }
+    }
+    let text = std::fs::read_to_string(&csv)
+        .map_err(|e| format!("cannot read the naming data {} ({e}); it lives in ../shared beside the project", csv.display()))?;
+    let mut total = 0;
+    let mut wrong = Vec::new();
+    for (n, line) in text.lines().enumerate().skip(1) {
+        let (input, expected) = line
+            .split_once(',')
+            .ok_or_else(|| format!("{}:{}: expected `Input,expected`", csv.display(), n + 1))?;
+        total += 1;
+        let actual = codegen::naming::snake_case(input);
+        if actual != expected {
+            wrong.push(format!("  {input}: expected {expected}, got {actual}"));
+        }
+    }
+    println!("naming: {} of {total} names match aws-sdk-rust's snake_case", total - wrong.len());
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        wrong.truncate(50);
+        Err(format!("mismatches (first 50):\n{}", wrong.join("\n")))
+    }
+}
+
+/// A model to generate and compile: its files and the package name to give it.
+struct Case {
+    name: String,
+    models: Vec<PathBuf>,
+}
+
+fn check_models_cmd(args: &[String]) -> Result<(), String> {
+    let root = root();
+    let mut shared = root.join("../shared");
+    let mut args = Args { rest: args };
+    while let Some((flag, inline)) = args.next() {
+        match flag {
+            "--shared" => shared = PathBuf::from(args.value(flag, inline)?),
+            other => return Err(format!("unknown option `{other}` for check-models")),
+        }
+    }
+    let aws = shared.join("models/aws");
+    if !aws.is_dir() {
+        return Err(format!(
+            "the real AWS models are missing: {} does not exist (../shared must sit beside the project)",
+            aws.display()
+        ));
+    }
+    let mut cases = Vec::new();
+    for dir in [root.join("codegen/tests/fixtures"), aws] {
+        for file in model_files(&[dir])? {
+            let stem = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            cases.push(Case { name: stem, models: vec![file] });
+        }
+    }
+
+    // One scratch workspace holding every crate, so they share one build of nothing but themselves.
+    let work = root.join("target/check-models");
+    let mut members = Vec::new();
+    for case in &cases {
+        let package = format!("check-{}", case.name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+        let options = Options { models: case.models.clone(), package: Some(package.clone()), ..Options::default() };
+        let started = Instant::now();
+        let files: Files = codegen::generate(&options).map_err(|e| format!("{}: {e}", case.name))?;
+        let elapsed = started.elapsed();
+        codegen::write_atomically(&work.join(&package), &files).map_err(|e| e.to_string())?;
+        println!("generated {:<40} {:>4} files in {:>8.1?}", case.name, files.len(), elapsed);
+        members.push(package);
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
+    );
+    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |what: &str, args: &[&str], env: &[(&str, &str)]| -> Result<(), String> {
+        let started = Instant::now();
+        let status = Command::new(&cargo)
+            .args(args)
+            .current_dir(&work)
+            .envs(env.iter().copied())
+            .env("CARGO_TARGET_DIR", work.join("target"))
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        println!("{what}: {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
+        if status.success() { Ok(()) } else { Err(format!("{what} failed for the generated crates in {}", work.display())) }
+    };
+    run("cargo clippy -D warnings", &["clippy", "--quiet", "--workspace", "--", "-D", "warnings"], &[])?;
+    run("cargo doc (warnings denied)", &["doc", "--quiet", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    println!("check-models: {} crates generate and pass clippy and rustdoc without warnings", cases.len());
+    Ok(())
+}
