@@ -7,7 +7,7 @@
 #[non_exhaustive]
 #[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd, Debug)]
 pub enum OtaMechanism {
-    /// _Documentation missing in the model._
+    /// The `PUSH` value.
     Push,
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),

@@ -7,7 +7,7 @@
 #[non_exhaustive]
 #[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd, Debug)]
 pub enum OtaProtocol {
-    /// _Documentation missing in the model._
+    /// The `HTTP` value.
     Http,
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),

@@ -7,15 +7,15 @@
 #[non_exhaustive]
 #[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd, Debug)]
 pub enum OtaStatus {
-    /// _Documentation missing in the model._
+    /// The `IN_PROGRESS` value.
     InProgress,
-    /// _Documentation missing in the model._
+    /// The `CANCELED` value.
     Canceled,
-    /// _Documentation missing in the model._
+    /// The `COMPLETED` value.
     Completed,
-    /// _Documentation missing in the model._
+    /// The `DELETION_IN_PROGRESS` value.
     DeletionInProgress,
-    /// _Documentation missing in the model._
+    /// The `SCHEDULED` value.
     Scheduled,
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),

@@ -7,9 +7,9 @@
 #[non_exhaustive]
 #[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd, Debug)]
 pub enum OtaType {
-    /// _Documentation missing in the model._
+    /// The `ONE_TIME` value.
     OneTime,
-    /// _Documentation missing in the model._
+    /// The `CONTINUOUS` value.
     Continuous,
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),

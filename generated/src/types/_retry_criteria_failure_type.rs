@@ -7,11 +7,11 @@
 #[non_exhaustive]
 #[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd, Debug)]
 pub enum RetryCriteriaFailureType {
-    /// _Documentation missing in the model._
+    /// The `FAILED` value.
     Failed,
-    /// _Documentation missing in the model._
+    /// The `TIMED_OUT` value.
     TimedOut,
-    /// _Documentation missing in the model._
+    /// The `ALL` value.
     All,
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),

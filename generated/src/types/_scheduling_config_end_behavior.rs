@@ -7,11 +7,11 @@
 #[non_exhaustive]
 #[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd, Debug)]
 pub enum SchedulingConfigEndBehavior {
-    /// _Documentation missing in the model._
+    /// The `STOP_ROLLOUT` value.
     StopRollout,
-    /// _Documentation missing in the model._
+    /// The `CANCEL` value.
     Cancel,
-    /// _Documentation missing in the model._
+    /// The `FORCE_CANCEL` value.
     ForceCancel,
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),

@@ -1,0 +1,1 @@
+//! Tests of the crate generated into `generated/`, written as its users would use it: see `tests/`.
