@@ -288,6 +288,17 @@ fn default_package(sdk_id: &str) -> String {
     sdk_id.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase()
 }
 
+/// A field's name: its snake_case, unless that would collide with a method every structure or
+/// builder has (`builder()`, `build()`, an error's `meta()`), which get a `_value` suffix.
+fn field_name(member: &str, is_error: bool) -> String {
+    let snake = naming::snake_case(member);
+    if matches!(snake.as_str(), "build" | "builder") || (is_error && snake == "meta") {
+        format!("{snake}_value")
+    } else {
+        snake
+    }
+}
+
 fn docs_of(doc: Option<&str>) -> Vec<String> {
     doc.map(docs::to_markdown).unwrap_or_default()
 }
@@ -384,7 +395,8 @@ impl Cx<'_> {
     }
 
     fn structure(&self, shape: &Shape, members: &[Member], name: Ident, module: Module, role: Role) -> Result<Structure> {
-        let mut scope = Scope::new(if matches!(role, Role::Error(_)) { &["meta"] } else { &[] });
+        let is_error = matches!(role, Role::Error(_));
+        let mut scope = Scope::new(&[]);
         let mut fields = Vec::with_capacity(members.len());
         for member in members {
             let traits = self.model.member_traits(member);
@@ -396,7 +408,7 @@ impl Cx<'_> {
                 _ => None,
             };
             fields.push(Field {
-                ident: naming::ident(&scope.claim(naming::snake_case(&member.name))),
+                ident: naming::ident(&scope.claim(field_name(&member.name, is_error))),
                 member: member.name.clone(),
                 docs: docs_of(traits.documentation.as_deref()),
                 deprecated: deprecated_of(&member.traits),

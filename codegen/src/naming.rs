@@ -196,7 +196,8 @@ const KEYWORDS: [&str; 48] = [
 ];
 
 /// Makes names unique within one scope: the first name keeps its spelling, later equal
-/// ones get `_2`, `_3`, ... suffixes (deterministic given input order).
+/// ones get `_2`, `_3`, ... suffixes, or `2`, `3`, ... for UpperCamelCase names so they stay
+/// UpperCamelCase (deterministic given input order).
 ///
 /// Claim the plain spelling (`type`, not `r#type`) and make the identifier afterwards.
 #[derive(Debug, Default)]
@@ -213,13 +214,15 @@ impl Scope {
         }
     }
 
-    /// `wanted` if it is still free, else the first free `{wanted}_{n}` for n = 2, 3, ...
+    /// `wanted` if it is still free, else the first free `{wanted}_{n}` (or `{wanted}{n}` for
+    /// UpperCamelCase) for n = 2, 3, ...
     pub fn claim(&mut self, wanted: String) -> String {
+        let separator = if wanted.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
         let mut candidate = wanted.clone();
         let mut n = 1;
         while !self.taken.insert(candidate.clone()) {
             n += 1;
-            candidate = format!("{wanted}_{n}");
+            candidate = format!("{wanted}{separator}{n}");
         }
         candidate
     }
@@ -419,7 +422,7 @@ mod tests {
     #[test]
     fn scope_suffixes_repeats_in_order() {
         let mut scope = Scope::new(&["Unknown"]);
-        assert_eq!(scope.claim("Unknown".into()), "Unknown_2");
+        assert_eq!(scope.claim("Unknown".into()), "Unknown2");
         assert_eq!(scope.claim("name".into()), "name");
         assert_eq!(scope.claim("name".into()), "name_2");
         assert_eq!(scope.claim("name_2".into()), "name_2_2");

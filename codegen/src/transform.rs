@@ -176,3 +176,74 @@ fn reaches(
         !boxed.contains(&from.with_member(&m.name)) && reaches(model, &m.target, to, boxed, seen)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::model::load_str;
+
+    fn model(json: &str) -> Model {
+        load_str(Path::new("test.json"), json).unwrap()
+    }
+
+    fn ids(names: &[&str]) -> BTreeSet<ShapeId> {
+        names.iter().map(|n| ShapeId::parse(n).unwrap()).collect()
+    }
+
+    const SERVICE: &str = r#"{"smithy": "2.0", "shapes": {
+        "ex#Svc": {"type": "service", "operations": [{"target": "ex#A"}], "resources": [{"target": "ex#R"}],
+                   "errors": [{"target": "ex#Common"}], "rename": {"other#Name": "OtherName"}},
+        "ex#A": {"type": "operation", "input": {"target": "ex#AIn"}},
+        "ex#R": {"type": "resource", "read": {"target": "ex#B"}},
+        "ex#B": {"type": "operation", "output": {"target": "ex#BOut"}},
+        "ex#AIn": {"type": "structure", "members": {"n": {"target": "ex#Name"}, "o": {"target": "other#Name"}}},
+        "ex#BOut": {"type": "structure", "members": {"tree": {"target": "ex#Tree"}}},
+        "ex#Name": {"type": "string"},
+        "other#Name": {"type": "string"},
+        "ex#Tree": {"type": "structure", "members": {
+            "children": {"target": "ex#Trees"}, "parent": {"target": "ex#Tree"}, "u": {"target": "ex#U"}}},
+        "ex#Trees": {"type": "list", "member": {"target": "ex#Tree"}},
+        "ex#U": {"type": "union", "members": {"t": {"target": "ex#Tree"}, "s": {"target": "ex#Name"}}},
+        "ex#Common": {"type": "structure", "traits": {"smithy.api#error": "server"}},
+        "ex#Unused": {"type": "string"}
+    }}"#;
+
+    #[test]
+    fn selects_operations_through_resources_and_their_exact_closure() {
+        let m = model(SERVICE);
+        let s = select(&m, None, None).unwrap();
+        assert_eq!(s.operations, ids(&["ex#A", "ex#B"]).into_iter().collect::<Vec<_>>());
+        assert_eq!(
+            s.closure,
+            ids(&["ex#AIn", "ex#BOut", "ex#Name", "other#Name", "ex#Tree", "ex#Trees", "ex#U", "ex#Common", "smithy.api#Unit"])
+                .into_iter()
+                .filter(|id| !id.is_prelude())
+                .collect()
+        );
+        let only_a = select(&m, Some("Svc"), Some(&["A".to_owned()])).unwrap();
+        assert_eq!(only_a.operations, vec![ShapeId::parse("ex#A").unwrap()]);
+        assert!(!only_a.closure.contains(&ShapeId::parse("ex#Tree").unwrap()), "B's shapes are not needed");
+        let err = select(&m, None, Some(&["Nope".to_owned()])).unwrap_err().to_string();
+        assert!(err.contains("has no operation `Nope`") && err.contains("A, B"), "{err}");
+    }
+
+    #[test]
+    fn boxes_exactly_the_members_that_close_a_cycle() {
+        let s = select(&model(SERVICE), None, None).unwrap();
+        // `children` is a list (already on the heap). `Tree` comes first in id order: `parent` and
+        // `u` close cycles there, and with `Tree$u` boxed the union's `t` no longer needs a box.
+        assert_eq!(s.boxed, ids(&["ex#Tree$parent", "ex#Tree$u"]).into_iter().collect());
+    }
+
+    #[test]
+    fn rename_resolves_name_clashes_and_missing_rename_is_an_error() {
+        let s = select(&model(SERVICE), None, None).unwrap();
+        assert_eq!(s.names[&ShapeId::parse("other#Name").unwrap()], "OtherName");
+        assert_eq!(s.names[&ShapeId::parse("ex#Name").unwrap()], "Name");
+        let clash = SERVICE.replace(r#""rename": {"other#Name": "OtherName"}"#, r#""rename": {}"#);
+        let err = select(&model(&clash), None, None).unwrap_err().to_string();
+        assert!(err.contains("`ex#Name` and `other#Name` are both named `Name`"), "{err}");
+    }
+}

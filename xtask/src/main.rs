@@ -177,6 +177,53 @@ fn naming_cmd(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// `model/` must give GetOtaTask the same public API as the real AWS model: the two crates must
+/// be identical once documentation lines are set aside.
+fn check_api_parity(root: &Path, shared: &Path) -> Result<(), String> {
+    let real = shared.join("models/aws/iot-managed-integrations-2025-03-03.json");
+    let ours = Options { models: vec![root.join("model/iotmanagedintegrations.json")], ..Options::default() };
+    let theirs = Options {
+        models: vec![real],
+        operations: Some(vec!["GetOtaTask".to_owned()]),
+        ..Options::default()
+    };
+    let ours = codegen::generate(&ours).map_err(|e| e.to_string())?;
+    let theirs = codegen::generate(&theirs).map_err(|e| e.to_string())?;
+    let without_docs = |files: &Files| -> Vec<(PathBuf, Vec<String>)> {
+        files
+            .iter()
+            .map(|(path, text)| {
+                let lines = text
+                    .lines()
+                    .filter(|l| {
+                        let l = l.trim_start();
+                        !(l.starts_with("///") || l.starts_with("//!") || l.starts_with("#![doc"))
+                    })
+                    .map(str::to_owned)
+                    .collect();
+                (path.clone(), lines)
+            })
+            .collect()
+    };
+    let (ours, theirs) = (without_docs(&ours), without_docs(&theirs));
+    if ours != theirs {
+        let differing: Vec<String> = ours
+            .iter()
+            .zip(&theirs)
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| a.0.display().to_string())
+            .collect();
+        return Err(format!(
+            "model/ and the real AWS model give GetOtaTask different APIs ({} vs {} files; differing: {})",
+            ours.len(),
+            theirs.len(),
+            differing.join(", ")
+        ));
+    }
+    println!("GetOtaTask from model/ and from the real AWS model: same API ({} files, docs aside)", ours.len());
+    Ok(())
+}
+
 /// A model to generate and compile: its files and the package name to give it.
 struct Case {
     name: String,
@@ -207,6 +254,8 @@ fn check_models_cmd(args: &[String]) -> Result<(), String> {
             cases.push(Case { name: stem, models: vec![file] });
         }
     }
+
+    check_api_parity(&root, &shared)?;
 
     // One scratch workspace holding every crate, so they share one build of nothing but themselves.
     let work = root.join("target/check-models");

@@ -14,7 +14,11 @@ pub fn enumeration(e: &Enum) -> TokenStream {
     let deprecated = deprecated_attr(e.deprecated.as_ref());
     let variants = e.variants.iter().map(|v| {
         let ident = &v.ident;
-        let docs = doc_attrs(&v.docs, "_Documentation missing in the model._");
+        let wire = match &v.value {
+            EnumValue::String(s) => format!("The `{s}` value."),
+            EnumValue::Int(i) => format!("The `{i}` value."),
+        };
+        let docs = doc_attrs(&v.docs, &wire);
         let deprecated = deprecated_attr(v.deprecated.as_ref());
         quote!(#docs #deprecated #ident,)
     });

@@ -14,7 +14,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Crate, Module, Structure};
+use crate::ir::{Crate, Module};
 use crate::naming;
 
 /// The first line of every generated file.
@@ -214,7 +214,3 @@ fn operation_modules(krate: &Crate, out: &mut Out) -> Result<()> {
     Ok(())
 }
 
-/// Whether a structure is an operation's input (for callers that inspect the IR).
-pub fn is_input(s: &Structure) -> bool {
-    s.role == crate::ir::Role::Input
-}

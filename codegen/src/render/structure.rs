@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::types::{
     default_expr, deprecated_attr, doc_attrs, field_type, getter, is_enum, type_tokens, value_type,
 };
-use crate::ir::{Field, Role, RustType, Structure};
+use crate::ir::{DefaultValue, Field, Role, RustType, Structure};
 use crate::naming;
 
 const MISSING_DOCS: &str = "_Documentation missing in the model._";
@@ -261,6 +261,16 @@ fn build_fn(s: &Structure) -> TokenStream {
                 quote!(#ident: ::std::option::Option::Some(self.#ident.ok_or_else(|| #missing)?),)
             }
             (true, _) => quote!(#ident: self.#ident,),
+            // Cheap defaults are taken eagerly, as clippy prefers.
+            (false, Some(DefaultValue::EmptyList | DefaultValue::EmptyMap)) if !f.boxed => {
+                quote!(#ident: self.#ident.unwrap_or_default(),)
+            }
+            (false, Some(default @ (DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_))))
+                if !f.boxed =>
+            {
+                let default = default_expr(f, default);
+                quote!(#ident: self.#ident.unwrap_or(#default),)
+            }
             (false, Some(default)) => {
                 let default = default_expr(f, default);
                 quote!(#ident: self.#ident.unwrap_or_else(|| #default),)

@@ -190,18 +190,17 @@ pub fn doc_attrs(docs: &[String], fallback: &str) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
-/// `#[deprecated(...)]` for a deprecated shape or member.
+/// `#[deprecated(...)]` for a deprecated shape or member. Smithy's `since` is free text (often a
+/// date) while Rust's must be semver, so it goes into the note.
 pub fn deprecated_attr(deprecated: Option<&Deprecated>) -> TokenStream {
-    match deprecated {
-        None => quote!(),
-        Some(Deprecated { note: None, since: None }) => quote!(#[deprecated]),
-        Some(Deprecated { note, since }) => {
-            let note = note.as_ref().map(|n| quote!(note = #n));
-            let since = since.as_ref().map(|s| quote!(since = #s));
-            let args = note.into_iter().chain(since);
-            quote!(#[deprecated(#(#args),*)])
-        }
-    }
+    let note = match deprecated {
+        None => return quote!(),
+        Some(Deprecated { note: None, since: None }) => return quote!(#[deprecated]),
+        Some(Deprecated { note: Some(note), since: None }) => note.clone(),
+        Some(Deprecated { note: None, since: Some(since) }) => format!("deprecated since {since}"),
+        Some(Deprecated { note: Some(note), since: Some(since) }) => format!("{note} (deprecated since {since})"),
+    };
+    quote!(#[deprecated(note = #note)])
 }
 
 /// Whether the named type is an enum (its values convert from `&str`/`i32`).
