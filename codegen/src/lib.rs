@@ -11,6 +11,7 @@ pub mod model;
 pub mod naming;
 pub mod render;
 pub mod transform;
+pub mod workspace;
 mod write;
 
 use std::path::PathBuf;

@@ -10,8 +10,9 @@ const HELP: &str = "\
 cargo xtask <command> [options]
 
 Commands:
-  codegen        Generate the crate for model/ into generated/.
-                   --check             fail if generated/ is not what the generator writes now
+  codegen        Generate the crate for model/ into generated/, and the fixture crates under
+                 tests/fixtures/ (given any option but --check: just the one crate asked for).
+                   --check             fail if a generated crate is not what the generator writes now
                    --model PATH        model file or directory (repeatable; default: model/)
                    --out DIR           output directory (default: generated/)
                    --service ID        service shape id or name (default: the model's only service)
@@ -104,14 +105,14 @@ fn codegen_cmd(args: &[String]) -> Result<(), String> {
     let root = root();
     let mut check = false;
     let mut models = Vec::new();
-    let mut out = root.join("generated");
+    let mut out = None;
     let mut options = Options::default();
     let mut args = Args { rest: args };
     while let Some((flag, inline)) = args.next() {
         match flag {
             "--check" => check = true,
             "--model" => models.push(PathBuf::from(args.value(flag, inline)?)),
-            "--out" => out = PathBuf::from(args.value(flag, inline)?),
+            "--out" => out = Some(PathBuf::from(args.value(flag, inline)?)),
             "--service" => options.service = Some(args.value(flag, inline)?.to_owned()),
             "--package" => options.package = Some(args.value(flag, inline)?.to_owned()),
             "--operations" => {
@@ -121,26 +122,39 @@ fn codegen_cmd(args: &[String]) -> Result<(), String> {
             other => return Err(format!("unknown option `{other}` for codegen\n\n{HELP}")),
         }
     }
-    if models.is_empty() {
-        models.push(root.join("model"));
-    }
-    options.models = model_files(&models)?;
-    let files = codegen::generate(&options).map_err(|e| e.to_string())?;
-    if check {
-        let stale = codegen::stale_files(&out, &files);
-        if !stale.is_empty() {
-            let list: Vec<String> = stale.iter().map(|p| format!("  {}", p.display())).collect();
-            return Err(format!(
-                "{} is stale ({} files differ):\n{}\nrun `cargo xtask codegen` and commit",
-                out.display(),
-                stale.len(),
-                list.join("\n")
-            ));
-        }
-        println!("{} is up to date ({} files)", out.display(), files.len());
+    let default_job = models.is_empty() && out.is_none() && options.service.is_none()
+        && options.operations.is_none() && options.package.is_none();
+    let jobs = if default_job {
+        codegen::workspace::jobs(&root)
     } else {
-        codegen::write_atomically(&out, &files).map_err(|e| e.to_string())?;
-        println!("wrote {} files to {}", files.len(), out.display());
+        if models.is_empty() {
+            models.push(root.join("model"));
+        }
+        options.models = model_files(&models)?;
+        vec![codegen::workspace::Job { options, out: out.unwrap_or_else(|| root.join("generated")) }]
+    };
+    let mut stale = Vec::new();
+    for job in &jobs {
+        let started = Instant::now();
+        let files = codegen::generate(&job.options).map_err(|e| e.to_string())?;
+        let elapsed = started.elapsed();
+        let shown = job.out.strip_prefix(&root).unwrap_or(&job.out).display().to_string();
+        if check {
+            let changed = codegen::stale_files(&job.out, &files);
+            stale.extend(changed.iter().map(|p| format!("  {shown}/{}", p.display())));
+            let state = if changed.is_empty() { "up to date" } else { "STALE" };
+            println!("{shown}: {state} ({} files)", files.len());
+        } else {
+            codegen::write_atomically(&job.out, &files).map_err(|e| e.to_string())?;
+            println!("wrote {} files to {shown} (generated in {elapsed:.1?})", files.len());
+        }
+    }
+    if !stale.is_empty() {
+        return Err(format!(
+            "generated code is stale ({} files differ):\n{}\nrun `cargo xtask codegen` and commit",
+            stale.len(),
+            stale.join("\n")
+        ));
     }
     Ok(())
 }

@@ -305,17 +305,17 @@ impl Loader {
                     Aggregate::Union => ShapeKind::Union(typed),
                     Aggregate::Enum => ShapeKind::Enum(typed),
                     Aggregate::IntEnum => ShapeKind::IntEnum(typed),
-                    Aggregate::List => ShapeKind::List(single(typed, "list")?),
+                    Aggregate::List => ShapeKind::List(Box::new(single(typed, "list")?)),
                     Aggregate::Set => {
                         traits.unique_items = true;
-                        ShapeKind::List(single(typed, "set")?)
+                        ShapeKind::List(Box::new(single(typed, "set")?))
                     }
                     Aggregate::Map => {
                         let mut it = typed.into_iter();
                         let (Some(key), Some(value)) = (it.next(), it.next()) else {
                             return Err(Error::shape(id, "a map must have a key and a value"));
                         };
-                        ShapeKind::Map { key, value }
+                        ShapeKind::Map { key: Box::new(key), value: Box::new(value) }
                     }
                 }
             }

@@ -59,8 +59,8 @@ pub enum ShapeKind {
     Enum(Vec<Member>),
     IntEnum(Vec<Member>),
     /// `list`, and IDL 1.0 `set` (a list with `@uniqueItems`).
-    List(Member),
-    Map { key: Member, value: Member },
+    List(Box<Member>),
+    Map { key: Box<Member>, value: Box<Member> },
     Structure(Vec<Member>),
     Union(Vec<Member>),
     Service(Service),
@@ -102,8 +102,8 @@ impl ShapeKind {
             ShapeKind::Enum(m) | ShapeKind::IntEnum(m) | ShapeKind::Structure(m) | ShapeKind::Union(m) => {
                 m.iter().collect()
             }
-            ShapeKind::List(member) => vec![member],
-            ShapeKind::Map { key, value } => vec![key, value],
+            ShapeKind::List(member) => vec![&**member],
+            ShapeKind::Map { key, value } => vec![&**key, &**value],
             _ => Vec::new(),
         }
     }

@@ -1,0 +1,38 @@
+//! The crates this repository generates and commits: `model/` into `generated/`, and each fixture
+//! model that has a directory under `tests/fixtures/` into that directory (so the tests can use
+//! the generated types, not only snapshot them).
+
+use std::path::{Path, PathBuf};
+
+use crate::Options;
+
+/// One generated crate: what to generate and where it lives.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub options: Options,
+    pub out: PathBuf,
+}
+
+/// Every generated crate of the workspace rooted at `root`, `generated/` first.
+pub fn jobs(root: &Path) -> Vec<Job> {
+    let mut jobs = vec![Job {
+        options: Options { models: vec![root.join("model/iotmanagedintegrations.json")], ..Options::default() },
+        out: root.join("generated"),
+    }];
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    fixtures.sort();
+    for out in fixtures {
+        let name = out.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let model = root.join("codegen/tests/fixtures").join(format!("{name}.json"));
+        jobs.push(Job {
+            options: Options { models: vec![model], package: Some(format!("fixture-{name}")), ..Options::default() },
+            out,
+        });
+    }
+    jobs
+}
