@@ -9,7 +9,10 @@ use serde_json::Value;
 
 use crate::docs;
 use crate::error::{Error, Result};
-use crate::model::{self, EnumValue, ErrorFault, Member, Model, Shape, ShapeId, ShapeKind, Simple};
+use crate::model::{
+    self, EnumValue, ErrorFault, HttpRequestTest, HttpResponseTest, Member, Model, Shape, ShapeId, ShapeKind, Simple,
+    TimestampFormat,
+};
 use crate::naming::{self, Scope};
 use crate::transform::Selection;
 
@@ -26,6 +29,13 @@ pub struct Crate {
     /// Modeled errors (`crate::types::error`), sorted by name.
     pub errors: Vec<Structure>,
     pub operations: Vec<Operation>,
+    /// The wire protocol, when the service has one the generator speaks.
+    pub protocol: Option<Protocol>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    RestJson1,
 }
 
 #[derive(Clone, Debug)]
@@ -58,7 +68,9 @@ pub enum RustType {
     F64,
     BigInteger,
     BigDecimal,
-    DateTime,
+    /// A timestamp and the format it has on the wire where it appears (`@timestampFormat` of the
+    /// member or its target), if the model says.
+    DateTime(Option<TimestampFormat>),
     Blob,
     Document,
     Named { module: Module, name: Ident, kind: NamedKind },
@@ -89,6 +101,8 @@ pub struct Structure {
     pub deprecated: Option<Deprecated>,
     pub role: Role,
     pub fields: Vec<Field>,
+    /// Client response test cases attached to the shape (errors only).
+    pub response_tests: Vec<HttpResponseTest>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,6 +139,24 @@ pub struct Field {
     /// Redacted in `Debug`.
     pub sensitive: bool,
     pub boxed: bool,
+    /// Where the member goes in an HTTP message.
+    pub location: Location,
+    pub media_type: Option<String>,
+    pub idempotency_token: bool,
+}
+
+/// Where a member is bound in an HTTP message (`Body` for members of nested shapes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// A JSON object member with this name (`@jsonName` or the member name).
+    Body(String),
+    Label,
+    Query(String),
+    QueryParams,
+    Header(String),
+    PrefixHeaders(String),
+    Payload,
+    ResponseCode,
 }
 
 /// A `@default` value, typed for its field.
@@ -197,6 +229,10 @@ pub struct Operation {
     pub output: Structure,
     pub error: Ident,
     pub errors: Vec<OperationError>,
+    pub http: Option<model::Http>,
+    /// Client request and response test cases of the operation.
+    pub request_tests: Vec<HttpRequestTest>,
+    pub response_tests: Vec<HttpResponseTest>,
 }
 
 #[derive(Clone, Debug)]
@@ -250,6 +286,7 @@ pub fn build(model: &Model, selection: &Selection, package: Option<&str>) -> Res
         unions: Vec::new(),
         errors: Vec::new(),
         operations: Vec::new(),
+        protocol: t.rest_json1.then_some(Protocol::RestJson1),
     };
     for id in &selection.closure {
         let shape = &model.shapes[id];
@@ -327,7 +364,15 @@ impl Cx<'_> {
         })
     }
 
-    /// The Rust type of a member's target (without `Option`/`Box`).
+    /// The Rust type of a member (without `Option`/`Box`); timestamps carry the member's format.
+    fn member_type(&self, member: &Member) -> RustType {
+        match self.rust_type(&member.target) {
+            RustType::DateTime(_) => RustType::DateTime(self.model.member_traits(member).timestamp_format),
+            other => other,
+        }
+    }
+
+    /// The Rust type of a shape (without `Option`/`Box`).
     fn rust_type(&self, target: &ShapeId) -> RustType {
         let shape = &self.model.shapes[target];
         let named = |kind| RustType::Named {
@@ -348,7 +393,7 @@ impl Cx<'_> {
                 Simple::Double => RustType::F64,
                 Simple::BigInteger => RustType::BigInteger,
                 Simple::BigDecimal => RustType::BigDecimal,
-                Simple::Timestamp => RustType::DateTime,
+                Simple::Timestamp => RustType::DateTime(shape.traits.timestamp_format),
                 Simple::Document => RustType::Document,
             },
             ShapeKind::Enum(_) => named(NamedKind::Enum),
@@ -356,12 +401,12 @@ impl Cx<'_> {
             ShapeKind::Structure(_) => named(NamedKind::Structure),
             ShapeKind::Union(_) => named(NamedKind::Union),
             ShapeKind::List(member) => RustType::List {
-                item: Box::new(self.rust_type(&member.target)),
+                item: Box::new(self.member_type(member)),
                 sparse: shape.traits.sparse,
             },
             ShapeKind::Map { key, value } => RustType::Map {
-                key: Box::new(self.rust_type(&key.target)),
-                value: Box::new(self.rust_type(&value.target)),
+                key: Box::new(self.member_type(key)),
+                value: Box::new(self.member_type(value)),
                 sparse: shape.traits.sparse,
             },
             ShapeKind::Service(_) | ShapeKind::Operation(_) | ShapeKind::Resource(_) => {
@@ -401,8 +446,10 @@ impl Cx<'_> {
         for member in members {
             let traits = self.model.member_traits(member);
             let member_id = shape.id.with_member(&member.name);
-            let ty = self.rust_type(&member.target);
+            let ty = self.member_type(member);
             let optional = role == Role::Input || self.model.is_optional(shape, member);
+            let top_level = matches!(role, Role::Input | Role::Output | Role::Error(_));
+            let location = location(&traits, &member.name, top_level);
             let default = match (&member.traits.default, optional) {
                 (Some(value), false) => self.default_value(&member_id, &ty, value)?,
                 _ => None,
@@ -418,6 +465,9 @@ impl Cx<'_> {
                 sensitive: shape.traits.sensitive || self.is_sensitive(member),
                 boxed: self.selection.boxed.contains(&member_id),
                 ty,
+                location,
+                media_type: traits.media_type.clone(),
+                idempotency_token: traits.idempotency_token,
             });
         }
         Ok(Structure {
@@ -426,6 +476,7 @@ impl Cx<'_> {
             module,
             docs: docs_of(shape.traits.documentation.as_deref()),
             deprecated: deprecated_of(&shape.traits),
+            response_tests: if matches!(role, Role::Error(_)) { client_cases(&shape.traits.http_response_tests) } else { Vec::new() },
             role,
             fields,
         })
@@ -448,7 +499,7 @@ impl Cx<'_> {
             }
             (RustType::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::EmptyList,
             (RustType::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::EmptyMap,
-            (RustType::DateTime, Value::Number(n)) => DefaultValue::Timestamp(n.as_f64().ok_or_else(bad)?),
+            (RustType::DateTime(_), Value::Number(n)) => DefaultValue::Timestamp(n.as_f64().ok_or_else(bad)?),
             (RustType::Blob, Value::String(s)) => DefaultValue::Blob(decode_base64(s).ok_or_else(bad)?),
             (RustType::Document, v) => DefaultValue::Document(v.clone()),
             _ => return Err(bad()),
@@ -491,7 +542,7 @@ impl Cx<'_> {
                     ident: naming::ident(&scope.claim(naming::variant_ident(&m.name).to_string())),
                     snake: naming::snake_case(&m.name),
                     member: m.name.clone(),
-                    ty: (!target.traits.unit_type).then(|| self.rust_type(&m.target)),
+                    ty: (!target.traits.unit_type).then(|| self.member_type(m)),
                     boxed: self.selection.boxed.contains(&shape.id.with_member(&m.name)),
                     docs: docs_of(traits.documentation.as_deref()),
                     deprecated: deprecated_of(&m.traits),
@@ -552,7 +603,57 @@ impl Cx<'_> {
             input,
             output,
             errors,
+            http: shape.traits.http.clone(),
+            request_tests: client_cases(&shape.traits.http_request_tests),
+            response_tests: client_cases(&shape.traits.http_response_tests),
         })
+    }
+}
+
+/// Where a member goes: HTTP binding traits apply to the top level of inputs, outputs and errors;
+/// everything else is a JSON body member.
+fn location(traits: &model::Traits, member: &str, top_level: bool) -> Location {
+    let body = || Location::Body(traits.json_name.clone().unwrap_or_else(|| member.to_owned()));
+    if !top_level {
+        return body();
+    }
+    if traits.http_label {
+        Location::Label
+    } else if let Some(name) = &traits.http_query {
+        Location::Query(name.clone())
+    } else if traits.http_query_params {
+        Location::QueryParams
+    } else if let Some(name) = &traits.http_header {
+        Location::Header(name.clone())
+    } else if let Some(prefix) = &traits.http_prefix_headers {
+        Location::PrefixHeaders(prefix.clone())
+    } else if traits.http_payload {
+        Location::Payload
+    } else if traits.http_response_code {
+        Location::ResponseCode
+    } else {
+        body()
+    }
+}
+
+/// The test cases meant for clients.
+fn client_cases<T: AppliesToClient + Clone>(cases: &[T]) -> Vec<T> {
+    cases.iter().filter(|c| c.for_client()).cloned().collect()
+}
+
+trait AppliesToClient {
+    fn for_client(&self) -> bool;
+}
+
+impl AppliesToClient for HttpRequestTest {
+    fn for_client(&self) -> bool {
+        self.applies_to != Some(model::AppliesTo::Server)
+    }
+}
+
+impl AppliesToClient for HttpResponseTest {
+    fn for_client(&self) -> bool {
+        self.applies_to != Some(model::AppliesTo::Server)
     }
 }
 

@@ -291,119 +291,55 @@ impl ProvideErrorMetadata for Unhandled {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+// ---------------------------------------------------------------------------
+// DeserializeError
+// ---------------------------------------------------------------------------
 
-    #[derive(Debug)]
-    struct Cause;
+/// A response that could not be understood: a body that is not JSON, is truncated or has values of the wrong type, or a header that does not parse. Keeps the status and the raw body for diagnosis.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeserializeError {
+    status: u16,
+    body: Vec<u8>,
+    message: String,
+}
 
-    impl fmt::Display for Cause {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("connection reset")
+impl DeserializeError {
+    /// Creates an error for a response with the given status code and body,
+    /// with `message` explaining what could not be understood.
+    pub fn new(status: u16, body: impl Into<Vec<u8>>, message: impl Into<String>) -> Self {
+        DeserializeError {
+            status,
+            body: body.into(),
+            message: message.into(),
         }
     }
 
-    impl Error for Cause {}
-
-    #[test]
-    fn build_error_display() {
-        let err = BuildError::missing_field(
-            "identifier",
-            "`identifier` was not specified but it is required when building GetOtaTaskInput",
-        );
-        assert_eq!(
-            err.to_string(),
-            "identifier was missing: `identifier` was not specified but it is required when building GetOtaTaskInput"
-        );
-        assert_eq!(err.field(), "identifier");
-        let err = BuildError::invalid_field("size", format!("{} is larger than {}", 11, 10));
-        assert_eq!(
-            err.to_string(),
-            "invalid field `size`: 11 is larger than 10"
-        );
-        assert_eq!(err.field(), "size");
-        let boxed: Box<dyn Error + Send + Sync> = Box::new(err.clone());
-        assert!(boxed.source().is_none());
-        assert_eq!(boxed.to_string(), err.to_string());
+    /// The HTTP status code of the response.
+    pub fn status(&self) -> u16 {
+        self.status
     }
 
-    #[test]
-    fn error_metadata_builder() {
-        let meta = ErrorMetadata::builder()
-            .code("ThrottlingException")
-            .message("Rate exceeded")
-            .request_id("req-1")
-            .custom("host_id", "h1")
-            .custom("host_id", "h2")
-            .build();
-        assert_eq!(meta.code(), Some("ThrottlingException"));
-        assert_eq!(meta.message(), Some("Rate exceeded"));
-        assert_eq!(meta.request_id(), Some("req-1"));
-        assert_eq!(meta.extra("host_id"), Some("h2"));
-        assert_eq!(meta.extra("other"), None);
-        assert_eq!(
-            ProvideErrorMetadata::code(&meta),
-            Some("ThrottlingException")
-        );
-        assert_eq!(ProvideErrorMetadata::message(&meta), Some("Rate exceeded"));
-        assert_eq!(ProvideErrorMetadata::request_id(&meta), Some("req-1"));
-        assert_eq!(meta.meta(), &meta);
-        assert_eq!(
-            meta.to_string(),
-            r#"Error { code: "ThrottlingException", message: "Rate exceeded", request_id: "req-1", host_id: "h2" }"#
-        );
-        let empty = ErrorMetadata::builder().build();
-        assert_eq!(empty, ErrorMetadata::default());
-        assert_eq!(empty.code(), None);
-        assert_eq!(empty.to_string(), "Error {}");
-        let partial = ErrorMetadata::builder().message("say \"hi\"").build();
-        assert_eq!(partial.to_string(), r#"Error { message: "say \"hi\"" }"#);
+    /// The raw response body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
 
-    #[test]
-    fn unhandled_from_metadata_only() {
-        let meta = ErrorMetadata::builder()
-            .code("SomeCode")
-            .message("some message")
-            .request_id("abc")
-            .build();
-        let err = Unhandled::new(meta.clone(), None);
-        assert_eq!(err.to_string(), "unhandled error (SomeCode): some message");
-        assert!(err.source().is_none());
-        assert_eq!(err.meta(), &meta);
-        assert_eq!(err.code(), Some("SomeCode"));
-        assert_eq!(err.message(), Some("some message"));
-        assert_eq!(err.request_id(), Some("abc"));
-
-        let code_only = Unhandled::new(ErrorMetadata::builder().code("SomeCode").build(), None);
-        assert_eq!(code_only.to_string(), "unhandled error (SomeCode)");
-        let message_only = Unhandled::new(ErrorMetadata::builder().message("oops").build(), None);
-        assert_eq!(message_only.to_string(), "unhandled error: oops");
-        let nothing = Unhandled::new(ErrorMetadata::default(), None);
-        assert_eq!(nothing.to_string(), "unhandled error");
-        assert!(format!("{nothing:?}").contains("MetadataOnly"));
-    }
-
-    #[test]
-    fn unhandled_with_source() {
-        let meta = ErrorMetadata::builder().code("Weird").build();
-        let err = Unhandled::new(meta, Some(Box::new(Cause)));
-        assert_eq!(err.to_string(), "unhandled error (Weird)");
-        assert_eq!(
-            err.source().map(ToString::to_string),
-            Some("connection reset".to_string())
-        );
-        assert!(err.source().is_some_and(|s| s.is::<Cause>()));
-
-        let bare = Unhandled::new(ErrorMetadata::default(), Some(Box::new(Cause)));
-        assert_eq!(bare.to_string(), "unhandled error");
-        let boxed: Box<dyn Error + Send + Sync> = Box::new(bare);
-        assert!(boxed.source().is_some());
-    }
-
-    #[test]
-    fn redacted() {
-        assert_eq!(REDACTED, "*** Sensitive Data Redacted ***");
+    /// What could not be understood.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
+
+impl fmt::Display for DeserializeError {
+    /// Writes `could not deserialize the response (HTTP 200): expected a string, found a number`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not deserialize the response (HTTP {}): {}",
+            self.status, self.message
+        )
+    }
+}
+
+impl Error for DeserializeError {}
+

@@ -13,11 +13,19 @@
 #![allow(
     clippy::should_implement_trait,
     clippy::large_enum_variant,
+    clippy::result_large_err,
     clippy::too_many_arguments
 )]
-/// Errors: builder errors, error metadata, and errors the model does not describe.
 pub mod error;
 pub mod operation;
-/// Types that have no Smithy shape of their own: timestamps, blobs, documents.
 pub mod primitives;
 pub mod types;
+pub mod http;
+pub mod json;
+mod protocol;
+pub mod rest_json;
+#[cfg(test)]
+#[allow(dead_code)]
+mod protocol_test_util;
+#[cfg(test)]
+mod protocol_tests;

@@ -290,6 +290,58 @@ impl ProvideErrorMetadata for Unhandled {
     }
 }
 
+// ---------------------------------------------------------------------------
+// DeserializeError
+// ---------------------------------------------------------------------------
+
+/// A response that could not be understood: a body that is not JSON, is truncated or has values of the wrong type, or a header that does not parse. Keeps the status and the raw body for diagnosis.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeserializeError {
+    status: u16,
+    body: Vec<u8>,
+    message: String,
+}
+
+impl DeserializeError {
+    /// Creates an error for a response with the given status code and body,
+    /// with `message` explaining what could not be understood.
+    pub fn new(status: u16, body: impl Into<Vec<u8>>, message: impl Into<String>) -> Self {
+        DeserializeError {
+            status,
+            body: body.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status code of the response.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The raw response body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// What could not be understood.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for DeserializeError {
+    /// Writes `could not deserialize the response (HTTP 200): expected a string, found a number`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not deserialize the response (HTTP {}): {}",
+            self.status, self.message
+        )
+    }
+}
+
+impl Error for DeserializeError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,5 +456,28 @@ mod tests {
     #[test]
     fn redacted() {
         assert_eq!(REDACTED, "*** Sensitive Data Redacted ***");
+    }
+}
+
+#[cfg(test)]
+mod deserialize_error_tests {
+    use super::*;
+
+    #[test]
+    fn deserialize_error() {
+        let err = DeserializeError::new(200, "{\"a\":", "unexpected end of input");
+        assert_eq!(err.status(), 200);
+        assert_eq!(err.body(), b"{\"a\":");
+        assert_eq!(err.message(), "unexpected end of input");
+        assert_eq!(
+            err.to_string(),
+            "could not deserialize the response (HTTP 200): unexpected end of input"
+        );
+        let boxed: Box<dyn Error + Send + Sync> = Box::new(err.clone());
+        assert!(boxed.source().is_none());
+        assert_eq!(
+            DeserializeError::new(500, vec![0xff], String::from("x")).body(),
+            [0xff]
+        );
     }
 }

@@ -9,4 +9,8 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod http;
+pub mod json;
+pub mod protocol_test_util;
+pub mod rest_json;
 pub mod primitives;

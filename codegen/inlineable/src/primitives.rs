@@ -1140,6 +1140,62 @@ macro_rules! int_try_from_number {
 
 int_try_from_number!(i8, i16, i32, i64, u8, u16, u32, u64);
 
+/// An arbitrary-precision integer (`bigInteger`), kept as its decimal text so no precision is
+/// lost; parse it with the big-number crate of your choice.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BigInteger(String);
+
+impl BigInteger {
+    /// Wraps the decimal text of an integer.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+    /// The decimal text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An arbitrary-precision decimal (`bigDecimal`), kept as its decimal text so no precision is
+/// lost; parse it with the big-number crate of your choice.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BigDecimal(String);
+
+impl BigDecimal {
+    /// Wraps the decimal text of a number.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+    /// The decimal text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A string enum value this version of the crate does not know. Only the crate creates it, so a
+/// known value can never hide in an enum's `Unknown` variant.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownVariantValue(pub(crate) String);
+
+impl UnknownVariantValue {
+    /// The value as the service sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An integer enum value this version of the crate does not know. Only the crate creates it, so
+/// a known value can never hide in an enum's `Unknown` variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownIntVariantValue(pub(crate) i32);
+
+impl UnknownIntVariantValue {
+    /// The value as the service sent it.
+    pub fn as_i32(&self) -> i32 {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1860,61 +1916,5 @@ mod tests {
         assert_eq!(Number::from(-1_i32), Number::NegInt(-1));
         assert_eq!(Number::from(0_i64), Number::PosInt(0));
         assert_eq!(Number::from(2.5), Number::Float(2.5));
-    }
-}
-
-/// An arbitrary-precision integer (`bigInteger`), kept as its decimal text so no precision is
-/// lost; parse it with the big-number crate of your choice.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BigInteger(String);
-
-impl BigInteger {
-    /// Wraps the decimal text of an integer.
-    pub fn new(text: impl Into<String>) -> Self {
-        Self(text.into())
-    }
-    /// The decimal text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// An arbitrary-precision decimal (`bigDecimal`), kept as its decimal text so no precision is
-/// lost; parse it with the big-number crate of your choice.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BigDecimal(String);
-
-impl BigDecimal {
-    /// Wraps the decimal text of a number.
-    pub fn new(text: impl Into<String>) -> Self {
-        Self(text.into())
-    }
-    /// The decimal text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// A string enum value this version of the crate does not know. Only the crate creates it, so a
-/// known value can never hide in an enum's `Unknown` variant.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UnknownVariantValue(pub(crate) String);
-
-impl UnknownVariantValue {
-    /// The value as the service sent it.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// An integer enum value this version of the crate does not know. Only the crate creates it, so
-/// a known value can never hide in an enum's `Unknown` variant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UnknownIntVariantValue(pub(crate) i32);
-
-impl UnknownIntVariantValue {
-    /// The value as the service sent it.
-    pub fn as_i32(&self) -> i32 {
-        self.0
     }
 }

@@ -62,6 +62,10 @@ pub struct Traits {
     pub json_name: Option<String>,
     pub rest_json1: bool,
 
+    // Protocol compliance tests (`smithy.test`).
+    pub http_request_tests: Vec<HttpRequestTest>,
+    pub http_response_tests: Vec<HttpResponseTest>,
+
     // AWS.
     pub aws_service: Option<AwsService>,
     pub sigv4: Option<Sigv4>,
@@ -155,6 +159,69 @@ pub struct AwsService {
     pub cloud_trail_event_source: Option<String>,
 }
 
+/// Who a protocol test case is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AppliesTo {
+    Client,
+    Server,
+}
+
+/// One `smithy.test#httpRequestTests` case: params in, the expected HTTP request out.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpRequestTest {
+    pub id: String,
+    pub protocol: String,
+    pub method: String,
+    pub uri: String,
+    pub host: Option<String>,
+    pub resolved_host: Option<String>,
+    #[serde(default)]
+    pub query_params: Vec<String>,
+    #[serde(default)]
+    pub forbid_query_params: Vec<String>,
+    #[serde(default)]
+    pub require_query_params: Vec<String>,
+    #[serde(flatten)]
+    pub message: HttpMessageTest,
+    pub applies_to: Option<AppliesTo>,
+}
+
+/// One `smithy.test#httpResponseTests` case: an HTTP response in, the expected params out.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpResponseTest {
+    pub id: String,
+    pub protocol: String,
+    pub code: u16,
+    #[serde(flatten)]
+    pub message: HttpMessageTest,
+    pub applies_to: Option<AppliesTo>,
+}
+
+/// What request and response cases share.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpMessageTest {
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub forbid_headers: Vec<String>,
+    #[serde(default)]
+    pub require_headers: Vec<String>,
+    pub body: Option<String>,
+    pub body_media_type: Option<String>,
+    #[serde(default)]
+    pub params: Node,
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub auth_scheme: Option<String>,
+    pub vendor_params: Option<Node>,
+    pub vendor_params_shape: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Sigv4 {
     pub name: String,
@@ -175,6 +242,12 @@ impl Traits {
                     }
                     "aws.api#service" => typed(&value).map(|v| traits.aws_service = Some(v)).map(|()| true),
                     "aws.auth#sigv4" => typed(&value).map(|v| traits.sigv4 = Some(v)).map(|()| true),
+                    "smithy.test#httpRequestTests" => {
+                        typed(&value).map(|v| traits.http_request_tests = v).map(|()| true)
+                    }
+                    "smithy.test#httpResponseTests" => {
+                        typed(&value).map(|v| traits.http_response_tests = v).map(|()| true)
+                    }
                     _ => Ok(false),
                 }
             };

@@ -118,7 +118,7 @@ fn builder_struct(s: &Structure, builder: &Ident) -> TokenStream {
         let ty = value_type(f);
         quote!(pub(crate) #ident: ::std::option::Option<#ty>,)
     });
-    let meta_field = is_error.then(|| quote!(meta: ::std::option::Option<crate::error::ErrorMetadata>,));
+    let meta_field = is_error.then(|| quote!(pub(crate) meta: ::std::option::Option<crate::error::ErrorMetadata>,));
     let setters = s.fields.iter().map(setters);
     let meta_setters = is_error.then(|| {
         quote! {

@@ -18,7 +18,7 @@ pub fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::F64 => quote!(f64),
         RustType::BigInteger => quote!(crate::primitives::BigInteger),
         RustType::BigDecimal => quote!(crate::primitives::BigDecimal),
-        RustType::DateTime => quote!(crate::primitives::DateTime),
+        RustType::DateTime(_) => quote!(crate::primitives::DateTime),
         RustType::Blob => quote!(crate::primitives::Blob),
         RustType::Document => quote!(crate::primitives::Document),
         RustType::Named { module, name, .. } => match module {
@@ -78,7 +78,7 @@ pub fn is_copy(ty: &RustType) -> bool {
             | RustType::I64
             | RustType::F32
             | RustType::F64
-            | RustType::DateTime
+            | RustType::DateTime(_)
     )
 }
 
@@ -149,7 +149,8 @@ pub fn default_expr(field: &Field, value: &DefaultValue) -> TokenStream {
     }
 }
 
-fn document_expr(value: &serde_json::Value) -> TokenStream {
+/// An expression building a `Document` equal to a node value.
+pub fn document_expr(value: &serde_json::Value) -> TokenStream {
     use serde_json::Value;
     match value {
         Value::Null => quote!(crate::primitives::Document::Null),

@@ -106,3 +106,347 @@ impl ::std::error::Error for GetOtaTaskError {
         }
     }
 }
+/// The `GetOtaTask` operation over restJson1, without I/O: [`GetOtaTask::serialize_request`] turns an input into an HTTP request and [`GetOtaTask::deserialize_response`] turns any HTTP response into the output or the error.
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct GetOtaTask;
+impl GetOtaTask {
+    /// Builds the HTTP request for `input` (path, query and headers; the endpoint's scheme and
+    /// host are the transport's business).
+    ///
+    /// Fails when a URI label is unset or empty, or a value cannot be written.
+    pub fn serialize_request(
+        input: &GetOtaTaskInput,
+    ) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
+        let mut uri = ::std::string::String::new();
+        uri.push_str("/ota-tasks/");
+        let value = input
+            .identifier
+            .as_ref()
+            .ok_or_else(|| crate::error::BuildError::missing_field(
+                "identifier",
+                "a URI label must be set",
+            ))?;
+        let text = value.to_string();
+        if text.is_empty() {
+            return ::std::result::Result::Err(
+                crate::error::BuildError::missing_field(
+                    "identifier",
+                    "a URI label cannot be empty",
+                ),
+            );
+        }
+        uri.push_str(&crate::http::encode_label(&text));
+        let headers = crate::http::Headers::new();
+        let body = ::std::vec::Vec::new();
+        ::std::result::Result::Ok(crate::http::HttpRequest {
+            method: ::std::string::String::from("GET"),
+            uri,
+            headers,
+            body,
+        })
+    }
+    /// Reads the operation's output from a 2xx response, or its error from any other.
+    ///
+    /// A response that cannot be understood becomes the `Unhandled` error, whose source is a
+    /// [`crate::error::DeserializeError`] carrying the status and the raw body.
+    pub fn deserialize_response(
+        response: &crate::http::HttpResponse,
+    ) -> ::std::result::Result<GetOtaTaskOutput, GetOtaTaskError> {
+        if !(200..300).contains(&response.status) {
+            return ::std::result::Result::Err(Self::deserialize_error(response));
+        }
+        let read = || -> ::std::result::Result<GetOtaTaskOutput, ::std::string::String> {
+            let mut builder = GetOtaTaskOutput::builder();
+            let document = crate::rest_json::parse_body(&response.body)
+                .map_err(|e| e.to_string())?;
+            let members = crate::json::expect_object(&document)
+                .map_err(|e| e.to_string())?;
+            for (key, value) in members {
+                if value.is_null() {
+                    continue;
+                }
+                let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
+                    match key.as_str() {
+                        "TaskId" => {
+                            builder.task_id = ::std::option::Option::Some(
+                                crate::json::expect_string(value)?,
+                            );
+                        }
+                        "TaskArn" => {
+                            builder.task_arn = ::std::option::Option::Some(
+                                crate::json::expect_string(value)?,
+                            );
+                        }
+                        "Description" => {
+                            builder.description = ::std::option::Option::Some(
+                                crate::json::expect_string(value)?,
+                            );
+                        }
+                        "S3Url" => {
+                            builder.s3_url = ::std::option::Option::Some(
+                                crate::json::expect_string(value)?,
+                            );
+                        }
+                        "Protocol" => {
+                            builder.protocol = ::std::option::Option::Some(
+                                crate::types::OtaProtocol::from(
+                                    crate::json::expect_string(value)?.as_str(),
+                                ),
+                            );
+                        }
+                        "OtaType" => {
+                            builder.ota_type = ::std::option::Option::Some(
+                                crate::types::OtaType::from(
+                                    crate::json::expect_string(value)?.as_str(),
+                                ),
+                            );
+                        }
+                        "OtaTargetQueryString" => {
+                            builder.ota_target_query_string = ::std::option::Option::Some(
+                                crate::json::expect_string(value)?,
+                            );
+                        }
+                        "OtaMechanism" => {
+                            builder.ota_mechanism = ::std::option::Option::Some(
+                                crate::types::OtaMechanism::from(
+                                    crate::json::expect_string(value)?.as_str(),
+                                ),
+                            );
+                        }
+                        "Target" => {
+                            builder.target = ::std::option::Option::Some({
+                                let mut items = ::std::vec::Vec::new();
+                                for item0 in crate::json::expect_array(value)? {
+                                    if item0.is_null() {
+                                        continue;
+                                    }
+                                    items.push(crate::json::expect_string(item0)?);
+                                }
+                                items
+                            });
+                        }
+                        "CreatedAt" => {
+                            builder.created_at = ::std::option::Option::Some(
+                                crate::json::expect_timestamp(
+                                    value,
+                                    crate::primitives::Format::EpochSeconds,
+                                )?,
+                            );
+                        }
+                        "LastUpdatedAt" => {
+                            builder.last_updated_at = ::std::option::Option::Some(
+                                crate::json::expect_timestamp(
+                                    value,
+                                    crate::primitives::Format::EpochSeconds,
+                                )?,
+                            );
+                        }
+                        "TaskConfigurationId" => {
+                            builder.task_configuration_id = ::std::option::Option::Some(
+                                crate::json::expect_string(value)?,
+                            );
+                        }
+                        "TaskProcessingDetails" => {
+                            builder.task_processing_details = ::std::option::Option::Some(
+                                crate::protocol::de_task_processing_details(value)?,
+                            );
+                        }
+                        "OtaSchedulingConfig" => {
+                            builder.ota_scheduling_config = ::std::option::Option::Some(
+                                crate::protocol::de_ota_task_scheduling_config(value)?,
+                            );
+                        }
+                        "OtaTaskExecutionRetryConfig" => {
+                            builder.ota_task_execution_retry_config = ::std::option::Option::Some(
+                                crate::protocol::de_ota_task_execution_retry_config(value)?,
+                            );
+                        }
+                        "Status" => {
+                            builder.status = ::std::option::Option::Some(
+                                crate::types::OtaStatus::from(
+                                    crate::json::expect_string(value)?.as_str(),
+                                ),
+                            );
+                        }
+                        "Tags" => {
+                            builder.tags = ::std::option::Option::Some({
+                                let mut map = ::std::collections::HashMap::new();
+                                for (key0, value0) in crate::json::expect_object(value)? {
+                                    if value0.is_null() {
+                                        continue;
+                                    }
+                                    map.insert(
+                                        key0.clone(),
+                                        crate::json::expect_string(value0)?,
+                                    );
+                                }
+                                map
+                            });
+                        }
+                        _ => {}
+                    }
+                    ::std::result::Result::Ok(())
+                };
+                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+            }
+            let build = || -> ::std::result::Result<
+                GetOtaTaskOutput,
+                crate::json::JsonError,
+            > { ::std::result::Result::Ok(builder.build()) };
+            build().map_err(|e| e.to_string())
+        };
+        read()
+            .map_err(|message| {
+                GetOtaTaskError::unhandled(
+                    crate::rest_json::error_metadata(
+                        response,
+                        ::std::option::Option::None,
+                    ),
+                    ::std::option::Option::Some(
+                        ::std::boxed::Box::new(
+                            crate::error::DeserializeError::new(
+                                response.status,
+                                response.body.clone(),
+                                message,
+                            ),
+                        ),
+                    ),
+                )
+            })
+    }
+    /// The operation's error for a non-2xx response: identified by `X-Amzn-Errortype`, else
+    /// the body's `code`, else its `__type`; unknown codes become `Unhandled`.
+    fn deserialize_error(response: &crate::http::HttpResponse) -> GetOtaTaskError {
+        let body = crate::json::parse(&response.body).ok();
+        let meta = crate::rest_json::error_metadata(response, body.as_ref());
+        match meta.code() {
+            ::std::option::Option::Some("AccessDeniedException") => {
+                match crate::protocol::de_access_denied_exception_error(
+                    response,
+                    body.as_ref(),
+                    meta.clone(),
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        GetOtaTaskError::AccessDeniedException(error)
+                    }
+                    ::std::result::Result::Err(message) => {
+                        GetOtaTaskError::unhandled(
+                            meta,
+                            ::std::option::Option::Some(
+                                ::std::boxed::Box::new(
+                                    crate::error::DeserializeError::new(
+                                        response.status,
+                                        response.body.clone(),
+                                        message,
+                                    ),
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("InternalServerException") => {
+                match crate::protocol::de_internal_server_exception_error(
+                    response,
+                    body.as_ref(),
+                    meta.clone(),
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        GetOtaTaskError::InternalServerException(error)
+                    }
+                    ::std::result::Result::Err(message) => {
+                        GetOtaTaskError::unhandled(
+                            meta,
+                            ::std::option::Option::Some(
+                                ::std::boxed::Box::new(
+                                    crate::error::DeserializeError::new(
+                                        response.status,
+                                        response.body.clone(),
+                                        message,
+                                    ),
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceNotFoundException") => {
+                match crate::protocol::de_resource_not_found_exception_error(
+                    response,
+                    body.as_ref(),
+                    meta.clone(),
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        GetOtaTaskError::ResourceNotFoundException(error)
+                    }
+                    ::std::result::Result::Err(message) => {
+                        GetOtaTaskError::unhandled(
+                            meta,
+                            ::std::option::Option::Some(
+                                ::std::boxed::Box::new(
+                                    crate::error::DeserializeError::new(
+                                        response.status,
+                                        response.body.clone(),
+                                        message,
+                                    ),
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ThrottlingException") => {
+                match crate::protocol::de_throttling_exception_error(
+                    response,
+                    body.as_ref(),
+                    meta.clone(),
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        GetOtaTaskError::ThrottlingException(error)
+                    }
+                    ::std::result::Result::Err(message) => {
+                        GetOtaTaskError::unhandled(
+                            meta,
+                            ::std::option::Option::Some(
+                                ::std::boxed::Box::new(
+                                    crate::error::DeserializeError::new(
+                                        response.status,
+                                        response.body.clone(),
+                                        message,
+                                    ),
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ValidationException") => {
+                match crate::protocol::de_validation_exception_error(
+                    response,
+                    body.as_ref(),
+                    meta.clone(),
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        GetOtaTaskError::ValidationException(error)
+                    }
+                    ::std::result::Result::Err(message) => {
+                        GetOtaTaskError::unhandled(
+                            meta,
+                            ::std::option::Option::Some(
+                                ::std::boxed::Box::new(
+                                    crate::error::DeserializeError::new(
+                                        response.status,
+                                        response.body.clone(),
+                                        message,
+                                    ),
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            _ => GetOtaTaskError::unhandled(meta, ::std::option::Option::None),
+        }
+    }
+}

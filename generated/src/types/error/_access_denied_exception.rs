@@ -24,7 +24,7 @@ impl AccessDeniedException {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct AccessDeniedExceptionBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
-    meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    pub(crate) meta: ::std::option::Option<crate::error::ErrorMetadata>,
 }
 impl AccessDeniedExceptionBuilder {
     /// _Documentation missing in the model._

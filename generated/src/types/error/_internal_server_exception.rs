@@ -24,7 +24,7 @@ impl InternalServerException {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct InternalServerExceptionBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
-    meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    pub(crate) meta: ::std::option::Option<crate::error::ErrorMetadata>,
 }
 impl InternalServerExceptionBuilder {
     /// _Documentation missing in the model._

@@ -38,7 +38,7 @@ pub struct ResourceNotFoundExceptionBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
     pub(crate) resource_id: ::std::option::Option<::std::string::String>,
     pub(crate) resource_type: ::std::option::Option<::std::string::String>,
-    meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    pub(crate) meta: ::std::option::Option<crate::error::ErrorMetadata>,
 }
 impl ResourceNotFoundExceptionBuilder {
     /// _Documentation missing in the model._

@@ -24,7 +24,7 @@ impl ThrottlingException {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ThrottlingExceptionBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
-    meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    pub(crate) meta: ::std::option::Option<crate::error::ErrorMetadata>,
 }
 impl ThrottlingExceptionBuilder {
     /// _Documentation missing in the model._

@@ -24,7 +24,7 @@ impl ValidationException {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ValidationExceptionBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
-    meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    pub(crate) meta: ::std::option::Option<crate::error::ErrorMetadata>,
 }
 impl ValidationExceptionBuilder {
     /// _Documentation missing in the model._

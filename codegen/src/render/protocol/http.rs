@@ -1,0 +1,540 @@
+//! Per-operation restJson1 code: the input to an HTTP request, an HTTP response to the output or
+//! the operation's error. Sans-IO: requests and responses are plain values.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::json::{error_correction, finish_build, format_tokens, read_fields, read_value, write_fields, write_value};
+use super::Registry;
+use crate::ir::{Field, Location, NamedKind, Operation, RustType, Structure};
+use crate::model::TimestampFormat;
+use crate::render::types::type_tokens;
+
+fn bare(field: &Field) -> String {
+    field.ident.to_string().trim_start_matches("r#").to_owned()
+}
+
+/// An expression of type `String`: a scalar bound to a label, query parameter or header.
+/// `value` has type `&T`; `?` returns a `BuildError`.
+fn scalar_text(field: &Field, ty: &RustType, value: &TokenStream, default_format: TimestampFormat) -> TokenStream {
+    let name = bare(field);
+    match ty {
+        RustType::String if field.media_type.is_some() && default_format == TimestampFormat::HttpDate => {
+            // Headers carrying a `@mediaType` string are base64-encoded.
+            quote!(crate::primitives::base64::encode(#value.as_bytes()))
+        }
+        RustType::String => quote!(#value.to_string()),
+        RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => quote!(#value.to_string()),
+        RustType::F32 => quote!(crate::rest_json::float_text(f64::from(*#value))),
+        RustType::F64 => quote!(crate::rest_json::float_text(*#value)),
+        RustType::BigInteger | RustType::BigDecimal => quote!(#value.as_str().to_owned()),
+        RustType::DateTime(format) => {
+            let format = format_tokens(*format, default_format);
+            quote!(#value.fmt(#format).map_err(|e| crate::error::BuildError::invalid_field(#name, e.to_string()))?)
+        }
+        RustType::Blob => quote!(crate::primitives::base64::encode(#value)),
+        RustType::Named { kind: NamedKind::Enum, .. } => quote!(#value.as_str().to_owned()),
+        RustType::Named { kind: NamedKind::IntEnum, .. } => quote!(#value.as_i32().to_string()),
+        RustType::Document | RustType::Named { .. } | RustType::List { .. } | RustType::Map { .. } => {
+            quote!(::std::string::String::new())
+        }
+    }
+}
+
+/// An expression of type `Result<T, String>` parsing header text `text` (a `&str`).
+fn parse_scalar(field: &Field, ty: &RustType, text: &TokenStream) -> TokenStream {
+    let err = quote!(.map_err(|e| e.to_string()));
+    match ty {
+        RustType::String if field.media_type.is_some() => quote!(
+            crate::primitives::base64::decode(#text.trim())#err
+                .and_then(|bytes| ::std::string::String::from_utf8(bytes)#err)
+        ),
+        RustType::String => quote!(::std::result::Result::<_, ::std::string::String>::Ok(#text.to_owned())),
+        RustType::Bool => quote!(#text.trim().parse::<bool>()#err),
+        RustType::I8 => quote!(#text.trim().parse::<i8>()#err),
+        RustType::I16 => quote!(#text.trim().parse::<i16>()#err),
+        RustType::I32 => quote!(#text.trim().parse::<i32>()#err),
+        RustType::I64 => quote!(#text.trim().parse::<i64>()#err),
+        RustType::F32 => quote!(crate::rest_json::parse_float(#text).map(|f| f as f32)),
+        RustType::F64 => quote!(crate::rest_json::parse_float(#text)),
+        RustType::BigInteger => quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::primitives::BigInteger::new(#text.trim()))),
+        RustType::BigDecimal => quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::primitives::BigDecimal::new(#text.trim()))),
+        RustType::DateTime(format) => {
+            let format = format_tokens(*format, TimestampFormat::HttpDate);
+            quote!(crate::primitives::DateTime::from_str(#text.trim(), #format)#err)
+        }
+        RustType::Blob => quote!(crate::primitives::base64::decode(#text.trim()).map(crate::primitives::Blob::new)#err),
+        RustType::Named { kind: NamedKind::Enum, .. } => {
+            let ty = type_tokens(ty);
+            quote!(::std::result::Result::<_, ::std::string::String>::Ok(#ty::from(#text.trim())))
+        }
+        RustType::Named { kind: NamedKind::IntEnum, .. } => {
+            let ty = type_tokens(ty);
+            quote!(#text.trim().parse::<i32>().map(#ty::from)#err)
+        }
+        _ => quote!(::std::result::Result::<_, ::std::string::String>::Err("unsupported header type".to_owned())),
+    }
+}
+
+/// `serialize_request`: builds the HTTP request for an input.
+pub fn serialize_request(op: &Operation) -> TokenStream {
+    let input = &op.input;
+    let input_ty = &input.name;
+    let Some(http) = &op.http else {
+        return quote! {
+            /// Builds the HTTP request for `input`. The model gives this operation no `@http`
+            /// binding, so there is no request to build.
+            pub fn serialize_request(input: &#input_ty) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
+                let _ = input;
+                ::std::result::Result::Err(crate::error::BuildError::invalid_field("input", "the operation has no HTTP binding"))
+            }
+        };
+    };
+    let method = &http.method;
+    let (path, constant_query) = match http.uri.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (http.uri.as_str(), None),
+    };
+
+    // Literal text is gathered so each run of it is pushed once.
+    let mut path_code = Vec::new();
+    let mut literal = String::new();
+    let flush = |literal: &mut String, code: &mut Vec<TokenStream>| {
+        let mut chars = literal.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => {}
+            (Some(c), None) => code.push(quote!(uri.push(#c);)),
+            _ => code.push(quote!(uri.push_str(#literal);)),
+        }
+        literal.clear();
+    };
+    for segment in path.trim_start_matches('/').split('/') {
+        literal.push('/');
+        let label = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+        let Some(label) = label else {
+            literal.push_str(segment);
+            continue;
+        };
+        let (member, greedy) = match label.strip_suffix('+') {
+            Some(member) => (member, true),
+            None => (label, false),
+        };
+        let Some(field) = input.fields.iter().find(|f| f.member == member && f.location == Location::Label) else {
+            continue;
+        };
+        flush(&mut literal, &mut path_code);
+        let ident = &field.ident;
+        let name = bare(field);
+        let text = scalar_text(field, &field.ty, &quote!(value), TimestampFormat::DateTime);
+        let encode = if greedy { quote!(crate::http::encode_greedy_label) } else { quote!(crate::http::encode_label) };
+        path_code.push(quote! {
+            let value = input.#ident.as_ref().ok_or_else(|| crate::error::BuildError::missing_field(#name, "a URI label must be set"))?;
+            let text = #text;
+            if text.is_empty() {
+                return ::std::result::Result::Err(crate::error::BuildError::missing_field(#name, "a URI label cannot be empty"));
+            }
+            uri.push_str(&#encode(&text));
+        });
+    }
+    flush(&mut literal, &mut path_code);
+
+    // The `@http` URI's own query is already in wire form: it goes in as written.
+    let constant_query = constant_query.filter(|q| !q.is_empty()).map(|q| {
+        let q = format!("?{q}");
+        quote!(uri.push_str(#q);)
+    });
+    let mut query_code = Vec::new();
+    let explicit: Vec<&str> = input
+        .fields
+        .iter()
+        .filter_map(|f| if let Location::Query(name) = &f.location { Some(name.as_str()) } else { None })
+        .collect();
+    for field in &input.fields {
+        let ident = &field.ident;
+        let value = field_value(field, &quote!(input));
+        match &field.location {
+            Location::Query(name) => {
+                let push = match &field.ty {
+                    RustType::List { item, .. } => {
+                        let text = scalar_text(field, item, &quote!(item), TimestampFormat::DateTime);
+                        quote!(for item in value.iter() { query.push((::std::string::String::from(#name), #text)); })
+                    }
+                    ty => {
+                        let text = scalar_text(field, ty, &quote!(value), TimestampFormat::DateTime);
+                        quote!(query.push((::std::string::String::from(#name), #text));)
+                    }
+                };
+                query_code.push(quote!(if let ::std::option::Option::Some(value) = #value { #push }));
+            }
+            Location::QueryParams => {
+                let push = match &field.ty {
+                    RustType::Map { value: v, .. } if matches!(**v, RustType::List { .. }) => {
+                        quote!(for item in value.iter() { query.push((key.clone(), item.clone())); })
+                    }
+                    _ => quote!(query.push((key.clone(), value.clone()));),
+                };
+                query_code.push(quote! {
+                    if let ::std::option::Option::Some(params) = &input.#ident {
+                        // Explicit `@httpQuery` members win over the same key in the map.
+                        for (key, value) in params.iter() {
+                            if [#(#explicit),*].contains(&key.as_str()) {
+                                continue;
+                            }
+                            #push
+                        }
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+    let query_block = (!query_code.is_empty()).then(|| {
+        quote! {
+            let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+            #(#query_code)*
+            crate::rest_json::push_query(&mut uri, &query);
+        }
+    });
+
+    let mut header_code = Vec::new();
+    for field in &input.fields {
+        let ident = &field.ident;
+        let value = field_value(field, &quote!(input));
+        match &field.location {
+            Location::Header(name) => {
+                let set = match &field.ty {
+                    RustType::List { item, .. } => {
+                        let text = scalar_text(field, item, &quote!(item), TimestampFormat::HttpDate);
+                        let join = if matches!(**item, RustType::DateTime(_)) {
+                            quote!(items.join(", "))
+                        } else {
+                            quote!(crate::http::join_header_list(items.iter().map(::std::string::String::as_str)))
+                        };
+                        quote! {
+                            let mut items = ::std::vec::Vec::new();
+                            for item in value.iter() { items.push(#text); }
+                            if !items.is_empty() { headers.insert(#name, #join); }
+                        }
+                    }
+                    ty => {
+                        let text = scalar_text(field, ty, &quote!(value), TimestampFormat::HttpDate);
+                        quote!(headers.insert(#name, #text);)
+                    }
+                };
+                header_code.push(quote!(if let ::std::option::Option::Some(value) = #value { #set }));
+            }
+            Location::PrefixHeaders(prefix) => header_code.push(quote! {
+                if let ::std::option::Option::Some(map) = &input.#ident {
+                    for (key, value) in map.iter() {
+                        headers.insert(::std::format!("{}{}", #prefix, key), value.clone());
+                    }
+                }
+            }),
+            _ => {}
+        }
+    }
+
+    let body_code = request_body(input);
+    let mut_headers = if header_code.is_empty() && body_code.is_none() { quote!(let headers) } else { quote!(let mut headers) };
+    let body_code = body_code.unwrap_or_else(|| quote!(let body = ::std::vec::Vec::new();));
+    let input_param = if input.fields.is_empty() { quote!(_input) } else { quote!(input) };
+    quote! {
+        /// Builds the HTTP request for `input` (path, query and headers; the endpoint's scheme and
+        /// host are the transport's business).
+        ///
+        /// Fails when a URI label is unset or empty, or a value cannot be written.
+        pub fn serialize_request(#input_param: &#input_ty) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
+            let mut uri = ::std::string::String::new();
+            #(#path_code)*
+            #constant_query
+            #query_block
+            #mut_headers = crate::http::Headers::new();
+            #(#header_code)*
+            #body_code
+            ::std::result::Result::Ok(crate::http::HttpRequest { method: ::std::string::String::from(#method), uri, headers, body })
+        }
+    }
+}
+
+/// The expression for a field's value as `Option<&T>`, filling an unset `@idempotencyToken`.
+fn field_value(field: &Field, container: &TokenStream) -> TokenStream {
+    let ident = &field.ident;
+    if field.idempotency_token && field.ty == RustType::String {
+        quote!(::std::option::Option::Some(&#container.#ident.clone().unwrap_or_else(crate::http::new_idempotency_token)))
+    } else if field.optional {
+        quote!(#container.#ident.as_ref())
+    } else {
+        quote!(::std::option::Option::Some(&#container.#ident))
+    }
+}
+
+/// Statements binding `body` (and setting Content-Type), or None when the request has no body.
+fn request_body(input: &Structure) -> Option<TokenStream> {
+    let content_type = |ct: &str| quote! {
+        if !headers.contains("Content-Type") {
+            headers.insert("Content-Type", #ct);
+        }
+    };
+    if let Some(field) = input.fields.iter().find(|f| f.location == Location::Payload) {
+        let ident = &field.ident;
+        let code = match &field.ty {
+            RustType::Blob => {
+                let ct = content_type(field.media_type.as_deref().unwrap_or("application/octet-stream"));
+                quote!(match &input.#ident {
+                    ::std::option::Option::Some(blob) => { #ct blob.as_ref().to_vec() }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
+            }
+            RustType::String | RustType::Named { kind: NamedKind::Enum, .. } => {
+                let ct = content_type(field.media_type.as_deref().unwrap_or("text/plain"));
+                quote!(match &input.#ident {
+                    ::std::option::Option::Some(text) => { #ct text.as_str().as_bytes().to_vec() }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
+            }
+            ty => {
+                let ct = content_type(field.media_type.as_deref().unwrap_or("application/json"));
+                let write = write_value(ty, &quote!(value), 0);
+                quote!(match &input.#ident {
+                    ::std::option::Option::Some(value) => {
+                        #ct
+                        let mut writer = crate::json::JsonWriter::new();
+                        let w = &mut writer;
+                        #write
+                        writer.finish().into_bytes()
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
+            }
+        };
+        return Some(quote!(let body = #code;));
+    }
+    if !input.fields.iter().any(|f| matches!(f.location, Location::Body(_))) {
+        return None;
+    }
+    let ct = content_type("application/json");
+    let writes = write_fields(&input.fields, &quote!(input));
+    Some(quote! {
+        #ct
+        let mut writer = crate::json::JsonWriter::new();
+        let w = &mut writer;
+        w.begin_object();
+        #writes
+        w.end_object();
+        let body = writer.finish().into_bytes();
+    })
+}
+
+/// Statements setting builder fields from a response's status and headers (`response` bound).
+fn read_http_fields(s: &Structure) -> Vec<TokenStream> {
+    let mut code = Vec::new();
+    for field in &s.fields {
+        let ident = &field.ident;
+        let name = bare(field);
+        match &field.location {
+            Location::Header(header) => {
+                let parse = match &field.ty {
+                    RustType::List { item, .. } => {
+                        let split = if matches!(**item, RustType::DateTime(_)) {
+                            quote!(crate::http::split_http_date_list(&text))
+                        } else {
+                            quote!(crate::http::split_header_list(&text))
+                        };
+                        let item_parse = parse_scalar(field, item, &quote!(item.as_str()));
+                        quote!(#split.iter().map(|item| #item_parse).collect::<::std::result::Result<::std::vec::Vec<_>, ::std::string::String>>())
+                    }
+                    ty => parse_scalar(field, ty, &quote!(text.as_str())),
+                };
+                let value = if field.boxed { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
+                code.push(quote! {
+                    if let ::std::option::Option::Some(text) = crate::rest_json::header_text(&response.headers, #header) {
+                        let value = #parse.map_err(|e| ::std::format!("header `{}` ({}): {}", #header, #name, e))?;
+                        builder.#ident = ::std::option::Option::Some(#value);
+                    }
+                });
+            }
+            Location::PrefixHeaders(prefix) => code.push(quote! {
+                let map = crate::rest_json::prefix_headers(&response.headers, #prefix);
+                if !map.is_empty() {
+                    builder.#ident = ::std::option::Option::Some(map);
+                }
+            }),
+            Location::ResponseCode => {
+                code.push(quote!(builder.#ident = ::std::option::Option::Some(i32::from(response.status));));
+            }
+            _ => {}
+        }
+    }
+    code
+}
+
+/// Statements filling builder fields from the body (payload or JSON members), `response` bound;
+/// `?` returns a `String` describing what is malformed.
+fn read_body(s: &Structure) -> TokenStream {
+    if let Some(field) = s.fields.iter().find(|f| f.location == Location::Payload) {
+        let ident = &field.ident;
+        let value = match &field.ty {
+            RustType::Blob => quote!(::std::option::Option::Some(crate::primitives::Blob::new(response.body.clone()))),
+            RustType::String => quote!(::std::option::Option::Some(
+                ::std::string::String::from_utf8(response.body.clone()).map_err(|e| e.to_string())?
+            )),
+            RustType::Named { kind: NamedKind::Enum, .. } => {
+                let ty = type_tokens(&field.ty);
+                quote!(::std::option::Option::Some(#ty::from(
+                    ::std::str::from_utf8(&response.body).map_err(|e| e.to_string())?
+                )))
+            }
+            ty => {
+                let read = read_value(ty, &quote!(&value), 0);
+                quote!({
+                    let value = crate::json::parse(&response.body).map_err(|e| e.to_string())?;
+                    #[allow(clippy::needless_question_mark)] // `read` is an expression that uses `?`
+                    let read = || -> ::std::result::Result<_, crate::json::JsonError> { ::std::result::Result::Ok(#read) };
+                    ::std::option::Option::Some(read().map_err(|e| e.to_string())?)
+                })
+            }
+        };
+        let value = if field.boxed { quote!(#value.map(::std::boxed::Box::new)) } else { value };
+        return quote! {
+            if !response.body.is_empty() {
+                builder.#ident = #value;
+            }
+        };
+    }
+    let Some(fields) = read_fields(&s.fields) else { return quote!() };
+    quote! {
+        let document = crate::rest_json::parse_body(&response.body).map_err(|e| e.to_string())?;
+        let members = crate::json::expect_object(&document).map_err(|e| e.to_string())?;
+        for (key, value) in members {
+            if value.is_null() {
+                continue;
+            }
+            let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
+                #fields
+                ::std::result::Result::Ok(())
+            };
+            set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+        }
+    }
+}
+
+/// `deserialize_response`: the output for a 2xx response, the operation's error otherwise.
+pub fn deserialize_response(op: &Operation, registry: &Registry) -> TokenStream {
+    let output = &op.output;
+    let output_ty = &output.name;
+    let error_ty = &op.error;
+    let http_fields = read_http_fields(output);
+    let body = read_body(output);
+    let correction = error_correction(output);
+    let build = finish_build(output);
+    let builder = if http_fields.is_empty() && body.is_empty() && correction.is_empty() {
+        quote!(let builder)
+    } else {
+        quote!(let mut builder)
+    };
+    let error_arms = op.errors.iter().map(|e| {
+        let variant = &e.variant;
+        let f = super::json::de_fn(&e.ty);
+        let f = quote::format_ident!("{}_error", f);
+        let code = registry.error_code(&e.ty);
+        quote!(::std::option::Option::Some(#code) => match crate::protocol::#f(response, body.as_ref(), meta.clone()) {
+            ::std::result::Result::Ok(error) => #error_ty::#variant(error),
+            ::std::result::Result::Err(message) => #error_ty::unhandled(meta, ::std::option::Option::Some(::std::boxed::Box::new(
+                crate::error::DeserializeError::new(response.status, response.body.clone(), message),
+            ))),
+        },)
+    });
+    let error_arms: Vec<TokenStream> = error_arms.collect();
+    let dispatch = if error_arms.is_empty() {
+        quote!(#error_ty::unhandled(meta, ::std::option::Option::None))
+    } else {
+        quote! {
+            match meta.code() {
+                #(#error_arms)*
+                _ => #error_ty::unhandled(meta, ::std::option::Option::None),
+            }
+        }
+    };
+    quote! {
+        /// Reads the operation's output from a 2xx response, or its error from any other.
+        ///
+        /// A response that cannot be understood becomes the `Unhandled` error, whose source is a
+        /// [`crate::error::DeserializeError`] carrying the status and the raw body.
+        pub fn deserialize_response(response: &crate::http::HttpResponse) -> ::std::result::Result<#output_ty, #error_ty> {
+            if !(200..300).contains(&response.status) {
+                return ::std::result::Result::Err(Self::deserialize_error(response));
+            }
+            let read = || -> ::std::result::Result<#output_ty, ::std::string::String> {
+                #builder = #output_ty::builder();
+                #(#http_fields)*
+                #body
+                let build = || -> ::std::result::Result<#output_ty, crate::json::JsonError> {
+                    #correction
+                    #build
+                };
+                build().map_err(|e| e.to_string())
+            };
+            read().map_err(|message| {
+                #error_ty::unhandled(
+                    crate::rest_json::error_metadata(response, ::std::option::Option::None),
+                    ::std::option::Option::Some(::std::boxed::Box::new(
+                        crate::error::DeserializeError::new(response.status, response.body.clone(), message),
+                    )),
+                )
+            })
+        }
+
+        /// The operation's error for a non-2xx response: identified by `X-Amzn-Errortype`, else
+        /// the body's `code`, else its `__type`; unknown codes become `Unhandled`.
+        fn deserialize_error(response: &crate::http::HttpResponse) -> #error_ty {
+            let body = crate::json::parse(&response.body).ok();
+            let meta = crate::rest_json::error_metadata(response, body.as_ref());
+            #dispatch
+        }
+    }
+}
+
+/// `de_x_error`: a modeled error from a response (headers, status and JSON body).
+pub fn error_fn(s: &Structure) -> TokenStream {
+    let ty = type_tokens(&RustType::Named { module: crate::ir::Module::Errors, name: s.name.clone(), kind: NamedKind::Structure });
+    let f = quote::format_ident!("{}_error", super::json::de_fn(&s.name));
+    let http_fields = read_http_fields(s);
+    let correction = error_correction(s);
+    let build = finish_build(s);
+    let body = read_fields(&s.fields).map(|fields| {
+        quote! {
+            if let ::std::option::Option::Some(body) = body {
+                for (key, value) in crate::json::expect_object(body).map_err(|e| e.to_string())? {
+                    if value.is_null() {
+                        continue;
+                    }
+                    let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
+                        #fields
+                        ::std::result::Result::Ok(())
+                    };
+                    set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+                }
+            }
+        }
+    });
+    let uses_response = !http_fields.is_empty();
+    let response_param = if uses_response { quote!(response) } else { quote!(_response) };
+    let body_param = if body.is_some() { quote!(body) } else { quote!(_body) };
+    quote! {
+        pub(crate) fn #f(
+            #response_param: &crate::http::HttpResponse,
+            #body_param: ::std::option::Option<&crate::json::JsonValue>,
+            meta: crate::error::ErrorMetadata,
+        ) -> ::std::result::Result<#ty, ::std::string::String> {
+            let mut builder = #ty::builder();
+            builder.meta = ::std::option::Option::Some(meta);
+            #(#http_fields)*
+            #body
+            let build = || -> ::std::result::Result<#ty, crate::json::JsonError> {
+                #correction
+                #build
+            };
+            build().map_err(|e| e.to_string())
+        }
+    }
+}
