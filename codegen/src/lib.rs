@@ -31,6 +31,9 @@ pub struct Options {
     pub operations: Option<Vec<String>>,
     /// Cargo package name; derived from the service's sdkId when `None`.
     pub package: Option<String>,
+    /// Also generate property tests: JSON round trips of every structure and union, and random
+    /// responses for every operation's deserializer.
+    pub roundtrip_tests: bool,
 }
 
 /// Loads the model and renders the crate's files in memory.
@@ -38,5 +41,5 @@ pub fn generate(options: &Options) -> Result<Files> {
     let model = model::load_files(&options.models)?;
     let selection = transform::select(&model, options.service.as_deref(), options.operations.as_deref())?;
     let krate = ir::build(&model, &selection, options.package.as_deref())?;
-    render::render(&krate)
+    render::render(&krate, options.roundtrip_tests)
 }

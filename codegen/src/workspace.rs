@@ -16,7 +16,11 @@ pub struct Job {
 /// Every generated crate of the workspace rooted at `root`, `generated/` first.
 pub fn jobs(root: &Path) -> Vec<Job> {
     let mut jobs = vec![Job {
-        options: Options { models: vec![root.join("model/iotmanagedintegrations.json")], ..Options::default() },
+        options: Options {
+            models: vec![root.join("model/iotmanagedintegrations.json")],
+            roundtrip_tests: true,
+            ..Options::default()
+        },
         out: root.join("generated"),
     }];
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
@@ -30,7 +34,12 @@ pub fn jobs(root: &Path) -> Vec<Job> {
         let name = out.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let model = root.join("codegen/tests/fixtures").join(format!("{name}.json"));
         jobs.push(Job {
-            options: Options { models: vec![model], package: Some(format!("fixture-{name}")), ..Options::default() },
+            options: Options {
+                models: vec![model],
+                package: Some(format!("fixture-{name}")),
+                roundtrip_tests: true,
+                ..Options::default()
+            },
             out,
         });
     }

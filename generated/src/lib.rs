@@ -29,3 +29,5 @@ pub mod rest_json;
 mod protocol_test_util;
 #[cfg(test)]
 mod protocol_tests;
+#[cfg(test)]
+mod roundtrip_tests;

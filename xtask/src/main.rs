@@ -20,8 +20,9 @@ Commands:
                    --package NAME      Cargo package name (default: from the service's sdkId)
   naming         Score snake_case naming against aws-sdk-rust's names.
                    --csv PATH          (default: ../shared/naming/snake_case_expected.csv)
-  check-models   Generate crates for the fixture models and the real AWS models and require
-                 `cargo clippy -D warnings` and `cargo doc` to pass on each without warnings.
+  check-models   Generate crates (with property tests) for the fixture models and the real AWS
+                 models and require `cargo clippy -D warnings` and `cargo doc` to pass on each
+                 without warnings, and their tests to pass.
                    --shared DIR        (default: ../shared)
   help           This text.
 ";
@@ -213,7 +214,9 @@ fn check_api_parity(root: &Path, shared: &Path) -> Result<(), String> {
                 let mut skip_next = false;
                 for line in text.lines() {
                     let l = line.trim_start();
-                    if std::mem::take(&mut skip_next) {
+                    // A `#[cfg(test)]` item: its further attributes, then the item line.
+                    if skip_next {
+                        skip_next = l.starts_with("#[");
                         continue;
                     }
                     if l.starts_with("#[cfg(test)]") {
@@ -285,7 +288,12 @@ fn check_models_cmd(args: &[String]) -> Result<(), String> {
     let mut members = Vec::new();
     for case in &cases {
         let package = format!("check-{}", case.name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
-        let options = Options { models: case.models.clone(), package: Some(package.clone()), ..Options::default() };
+        let options = Options {
+            models: case.models.clone(),
+            package: Some(package.clone()),
+            roundtrip_tests: true,
+            ..Options::default()
+        };
         let started = Instant::now();
         let files: Files = codegen::generate(&options).map_err(|e| format!("{}: {e}", case.name))?;
         let elapsed = started.elapsed();
@@ -312,8 +320,9 @@ fn check_models_cmd(args: &[String]) -> Result<(), String> {
         println!("{what}: {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
         if status.success() { Ok(()) } else { Err(format!("{what} failed for the generated crates in {}", work.display())) }
     };
-    run("cargo clippy -D warnings", &["clippy", "--quiet", "--workspace", "--", "-D", "warnings"], &[])?;
+    run("cargo clippy -D warnings", &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
     run("cargo doc (warnings denied)", &["doc", "--quiet", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
-    println!("check-models: {} crates generate and pass clippy and rustdoc without warnings", cases.len());
+    run("cargo test (generated protocol and property tests)", &["test", "--quiet", "--workspace"], &[])?;
+    println!("check-models: {} crates generate, pass clippy and rustdoc without warnings, and pass their tests", cases.len());
     Ok(())
 }

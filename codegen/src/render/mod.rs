@@ -39,11 +39,13 @@ const TEST_UTIL: (&str, &str) = ("src/protocol_test_util.rs", include_str!("../.
 /// Every file of the crate, by path relative to the crate root.
 pub type Files = BTreeMap<PathBuf, String>;
 
-pub fn render(krate: &Crate) -> Result<Files> {
+/// Renders the crate; `roundtrip_tests` adds the generated property tests.
+pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
     let mut files = Files::new();
     files.insert("Cargo.toml".into(), cargo_toml(krate));
     let rest_json = krate.protocol == Some(Protocol::RestJson1);
-    let has_tests = rest_json && protocol::tests::has_tests(krate);
+    let roundtrip = rest_json && roundtrip_tests;
+    let has_tests = rest_json && (roundtrip || protocol::tests::has_tests(krate));
     let mut inlineable: Vec<&(&str, &str)> = INLINEABLE.iter().collect();
     if rest_json {
         inlineable.extend(REST_JSON);
@@ -55,14 +57,17 @@ pub fn render(krate: &Crate) -> Result<Files> {
         files.insert(path.into(), format!("// {HEADER}\n{}", without_tests(source)));
     }
     let mut out = Out { files };
-    out.rust("src/lib.rs", lib_rs(krate, has_tests))?;
+    out.rust("src/lib.rs", lib_rs(krate, has_tests, roundtrip))?;
     types_modules(krate, &mut out)?;
-    let registry = rest_json.then(|| protocol::Registry::new(krate));
+    let registry = rest_json.then(|| protocol::Registry::new(krate, roundtrip));
     operation_modules(krate, registry.as_ref(), &mut out)?;
     if let Some(registry) = &registry {
         out.rust("src/protocol.rs", protocol::protocol_module(krate, registry))?;
-        if has_tests {
+        if protocol::tests::has_tests(krate) {
             out.rust("src/protocol_tests.rs", protocol::tests::tests_module(krate, registry)?)?;
+        }
+        if roundtrip {
+            out.rust("src/roundtrip_tests.rs", protocol::roundtrip::roundtrip_module(krate, registry))?;
         }
     }
     Ok(out.files)
@@ -100,7 +105,7 @@ fn cargo_toml(krate: &Crate) -> String {
     )
 }
 
-fn lib_rs(krate: &Crate, has_tests: bool) -> TokenStream {
+fn lib_rs(krate: &Crate, has_tests: bool, roundtrip: bool) -> TokenStream {
     let mut docs = vec![format!(" Client for {}.", krate.service.title), String::new()];
     docs.extend(krate.docs.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }));
     docs.push(String::new());
@@ -134,10 +139,10 @@ fn lib_rs(krate: &Crate, has_tests: bool) -> TokenStream {
             #[cfg(test)]
             #[allow(dead_code)] // Not every crate's cases need every assertion.
             mod protocol_test_util;
-            #[cfg(test)]
-            mod protocol_tests;
         }
     });
+    let case_tests = protocol::tests::has_tests(krate).then(|| quote!(#[cfg(test)] mod protocol_tests;));
+    let roundtrip_tests = roundtrip.then(|| quote!(#[cfg(test)] mod roundtrip_tests;));
     quote! {
         #(#![doc = #docs])*
         #![warn(missing_docs)]
@@ -159,6 +164,8 @@ fn lib_rs(krate: &Crate, has_tests: bool) -> TokenStream {
         #types
         #protocol
         #tests
+        #case_tests
+        #roundtrip_tests
     }
 }
 

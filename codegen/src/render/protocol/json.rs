@@ -253,9 +253,12 @@ pub fn structure_fns(s: &Structure, registry: &Registry) -> TokenStream {
     let mut out = TokenStream::new();
     if registry.serialized.contains(&s.name.to_string()) {
         let f = ser_fn(&s.name);
+        let cfg = registry.ser_cfg(&s.name);
         let writes = write_fields(&s.fields, &quote!(value));
+        let value = if writes.is_empty() { quote!(_value) } else { quote!(value) };
         out.extend(quote! {
-            pub(crate) fn #f(value: &#ty, w: &mut crate::json::JsonWriter) {
+            #cfg
+            pub(crate) fn #f(#value: &#ty, w: &mut crate::json::JsonWriter) {
                 w.begin_object();
                 #writes
                 w.end_object();
@@ -268,6 +271,7 @@ pub fn structure_fns(s: &Structure, registry: &Registry) -> TokenStream {
         let correction = error_correction(s);
         let build = finish_build(s);
         let rebind = (fields.is_none() && !correction.is_empty()).then(|| quote!(let mut builder = builder;));
+        let cfg = registry.de_cfg(&s.name);
         let read = match fields {
             None => quote! {
                 crate::json::expect_object(value)?;
@@ -284,6 +288,7 @@ pub fn structure_fns(s: &Structure, registry: &Registry) -> TokenStream {
             },
         };
         out.extend(quote! {
+            #cfg
             pub(crate) fn #f(value: &crate::json::JsonValue) -> ::std::result::Result<#ty, crate::json::JsonError> {
                 #read
                 #rebind
@@ -302,6 +307,7 @@ pub fn union_fns(u: &Union, registry: &Registry) -> TokenStream {
     let mut out = TokenStream::new();
     if registry.serialized.contains(&name.to_string()) {
         let f = ser_fn(name);
+        let cfg = registry.ser_cfg(name);
         let arms = u.variants.iter().map(|v| {
             let ident = &v.ident;
             let member = &v.member;
@@ -314,6 +320,7 @@ pub fn union_fns(u: &Union, registry: &Registry) -> TokenStream {
             }
         });
         out.extend(quote! {
+            #cfg
             pub(crate) fn #f(value: &#ty, w: &mut crate::json::JsonWriter) {
                 w.begin_object();
                 match value {
@@ -327,6 +334,7 @@ pub fn union_fns(u: &Union, registry: &Registry) -> TokenStream {
     }
     if registry.deserialized.contains(&name.to_string()) {
         let f = de_fn(name);
+        let cfg = registry.de_cfg(name);
         let arms = u.variants.iter().map(|v| {
             let ident = &v.ident;
             let member = &v.member;
@@ -340,6 +348,7 @@ pub fn union_fns(u: &Union, registry: &Registry) -> TokenStream {
             }
         });
         out.extend(quote! {
+            #cfg
             pub(crate) fn #f(value: &crate::json::JsonValue) -> ::std::result::Result<#ty, crate::json::JsonError> {
                 let mut variant = ::std::option::Option::None;
                 for (key, value) in crate::json::expect_object(value)? {

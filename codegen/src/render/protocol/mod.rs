@@ -4,6 +4,7 @@
 
 mod http;
 mod json;
+pub mod roundtrip;
 pub mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,19 +18,25 @@ use crate::ir::{Crate, Location, Module, NamedKind, Operation, RustType, Structu
 pub struct Registry<'a> {
     structures: BTreeMap<String, &'a Structure>,
     unions: BTreeMap<String, &'a Union>,
-    /// Type names that are written to request bodies.
+    /// Type names that are written to request bodies (or only by the round-trip tests).
     pub serialized: BTreeSet<String>,
-    /// Type names that are read from response bodies.
+    /// Type names that are read from response bodies (or only by the round-trip tests).
     pub deserialized: BTreeSet<String>,
+    /// The subsets the crate itself needs; the rest exist for tests only (`#[cfg(test)]`).
+    runtime_serialized: BTreeSet<String>,
+    runtime_deserialized: BTreeSet<String>,
 }
 
 impl<'a> Registry<'a> {
-    pub fn new(krate: &'a Crate) -> Self {
+    /// With `roundtrip`, every structure and union gets both a serializer and a deserializer.
+    pub fn new(krate: &'a Crate, roundtrip: bool) -> Self {
         let mut registry = Registry {
             structures: krate.structures.iter().chain(&krate.errors).map(|s| (s.name.to_string(), s)).collect(),
             unions: krate.unions.iter().map(|u| (u.name.to_string(), u)).collect(),
             serialized: BTreeSet::new(),
             deserialized: BTreeSet::new(),
+            runtime_serialized: BTreeSet::new(),
+            runtime_deserialized: BTreeSet::new(),
         };
         let mut serialized = BTreeSet::new();
         let mut deserialized = BTreeSet::new();
@@ -46,9 +53,26 @@ impl<'a> Registry<'a> {
                 registry.reach(&f.ty, &mut deserialized);
             }
         }
+        registry.runtime_serialized = serialized.clone();
+        registry.runtime_deserialized = deserialized.clone();
+        if roundtrip {
+            let all: Vec<String> = registry.structures.keys().chain(registry.unions.keys()).cloned().collect();
+            serialized.extend(all.iter().cloned());
+            deserialized.extend(all);
+        }
         registry.serialized = serialized;
         registry.deserialized = deserialized;
         registry
+    }
+
+    /// `#[cfg(test)]` for a serializer only the tests use.
+    pub fn ser_cfg(&self, name: &Ident) -> TokenStream {
+        if self.runtime_serialized.contains(&name.to_string()) { quote!() } else { quote!(#[cfg(test)]) }
+    }
+
+    /// `#[cfg(test)]` for a deserializer only the tests use.
+    pub fn de_cfg(&self, name: &Ident) -> TokenStream {
+        if self.runtime_deserialized.contains(&name.to_string()) { quote!() } else { quote!(#[cfg(test)]) }
     }
 
     /// Adds the named structures and unions `ty` contains, transitively.
