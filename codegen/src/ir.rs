@@ -500,7 +500,9 @@ impl Cx<'_> {
             (RustType::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::EmptyList,
             (RustType::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::EmptyMap,
             (RustType::DateTime(_), Value::Number(n)) => DefaultValue::Timestamp(n.as_f64().ok_or_else(bad)?),
-            (RustType::Blob, Value::String(s)) => DefaultValue::Blob(decode_base64(s).ok_or_else(bad)?),
+            (RustType::Blob, Value::String(s)) => {
+                DefaultValue::Blob(inlineable::primitives::base64::decode(s).map_err(|_| bad())?)
+            }
             (RustType::Document, v) => DefaultValue::Document(v.clone()),
             _ => return Err(bad()),
         };
@@ -655,28 +657,4 @@ impl AppliesToClient for HttpResponseTest {
     fn for_client(&self) -> bool {
         self.applies_to != Some(model::AppliesTo::Server)
     }
-}
-
-/// Standard base64 (padding optional), for `@default` blob values.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for c in text.trim_end_matches('=').bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(v);
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-        }
-    }
-    Some(out)
 }
