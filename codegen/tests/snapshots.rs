@@ -15,7 +15,7 @@ fn crate_text(models: Vec<PathBuf>) -> String {
     let mut text = String::new();
     for (path, contents) in files {
         // The runtime modules are copied verbatim and tested in `codegen/inlineable`.
-        if path.ends_with("error.rs") && path.parent() == Some(Path::new("src")) || path.ends_with("src/primitives.rs") {
+        if codegen::render::is_runtime_file(&path) {
             continue;
         }
         text.push_str(&format!("=== {}\n{contents}\n", path.display()));

@@ -73,6 +73,12 @@ pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
     Ok(out.files)
 }
 
+/// Whether `path` (relative to a crate root) is a runtime module copied verbatim from
+/// `codegen/inlineable` rather than generated from the model.
+pub fn is_runtime_file(path: &std::path::Path) -> bool {
+    INLINEABLE.iter().chain(REST_JSON).chain([&TEST_UTIL]).any(|(p, _)| path == std::path::Path::new(p))
+}
+
 /// A runtime module without its unit tests, which run once in `codegen/inlineable` rather than
 /// in every generated crate. By convention the test modules end each file.
 fn without_tests(source: &str) -> &str {

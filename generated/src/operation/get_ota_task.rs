@@ -9,15 +9,15 @@ pub mod builders;
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum GetOtaTaskError {
-    ///  p The caller is not allowed to perform this action. /p
+    /// The caller is not allowed to perform this action.
     AccessDeniedException(crate::types::error::AccessDeniedException),
-    ///  p The service hit an unexpected internal problem. /p
+    /// The service hit an unexpected internal problem.
     InternalServerException(crate::types::error::InternalServerException),
-    ///  p No resource with the given identifier exists. /p
+    /// No resource with the given identifier exists.
     ResourceNotFoundException(crate::types::error::ResourceNotFoundException),
-    ///  p Too many requests were sent; slow down and try again. /p
+    /// Too many requests were sent; slow down and try again.
     ThrottlingException(crate::types::error::ThrottlingException),
-    ///  p The request did not satisfy the constraints of the API. /p
+    /// The request did not satisfy the constraints of the API.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not describe (an unknown code, or a response that could
     /// not be understood). Inspect it through [`crate::error::ProvideErrorMetadata`]

@@ -3,11 +3,11 @@
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetOtaTaskInput {
-    ///  p The identifier of the OTA task to look up. /p
+    /// The identifier of the OTA task to look up.
     pub identifier: ::std::option::Option<::std::string::String>,
 }
 impl GetOtaTaskInput {
-    ///  p The identifier of the OTA task to look up. /p
+    /// The identifier of the OTA task to look up.
     pub fn identifier(&self) -> ::std::option::Option<&str> {
         self.identifier.as_deref()
     }
@@ -25,7 +25,7 @@ pub struct GetOtaTaskInputBuilder {
     pub(crate) identifier: ::std::option::Option<::std::string::String>,
 }
 impl GetOtaTaskInputBuilder {
-    ///  p The identifier of the OTA task to look up. /p
+    /// The identifier of the OTA task to look up.
     ///
     /// This field is required.
     pub fn identifier(
@@ -35,7 +35,7 @@ impl GetOtaTaskInputBuilder {
         self.identifier = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p The identifier of the OTA task to look up. /p
+    /// The identifier of the OTA task to look up.
     ///
     /// This field is required.
     pub fn set_identifier(
@@ -45,7 +45,7 @@ impl GetOtaTaskInputBuilder {
         self.identifier = input;
         self
     }
-    ///  p The identifier of the OTA task to look up. /p
+    /// The identifier of the OTA task to look up.
     ///
     /// This field is required.
     pub fn get_identifier(&self) -> &::std::option::Option<::std::string::String> {

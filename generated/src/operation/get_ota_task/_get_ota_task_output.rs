@@ -3,123 +3,123 @@
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct GetOtaTaskOutput {
-    ///  p The identifier of the OTA task. /p
+    /// The identifier of the OTA task.
     pub task_id: ::std::option::Option<::std::string::String>,
-    ///  p The Amazon Resource Name (ARN) of the OTA task. /p
+    /// The Amazon Resource Name (ARN) of the OTA task.
     pub task_arn: ::std::option::Option<::std::string::String>,
-    ///  p A free-form description of the OTA task. /p
+    /// A free-form description of the OTA task.
     pub description: ::std::option::Option<::std::string::String>,
-    ///  p The Amazon S3 URL of the update that the task delivers. /p
+    /// The Amazon S3 URL of the update that the task delivers.
     pub s3_url: ::std::option::Option<::std::string::String>,
-    ///  p The transfer protocol used to deliver the update to devices. /p
+    /// The transfer protocol used to deliver the update to devices.
     pub protocol: ::std::option::Option<crate::types::OtaProtocol>,
-    ///  p Whether the task runs once or keeps targeting newly matching devices. /p
+    /// Whether the task runs once or keeps targeting newly matching devices.
     pub ota_type: ::std::option::Option<crate::types::OtaType>,
-    ///  p A query that selects which things are added to the target thing group. /p
+    /// A query that selects which things are added to the target thing group.
     pub ota_target_query_string: ::std::option::Option<::std::string::String>,
-    ///  p How the update reaches the devices. /p
+    /// How the update reaches the devices.
     pub ota_mechanism: ::std::option::Option<crate::types::OtaMechanism>,
-    ///  p The devices (things) the task is aimed at. /p
+    /// The devices (things) the task is aimed at.
     pub target: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///  p When the OTA task was created. /p
+    /// When the OTA task was created.
     pub created_at: ::std::option::Option<crate::primitives::DateTime>,
-    ///  p When the OTA task was last changed. /p
+    /// When the OTA task was last changed.
     pub last_updated_at: ::std::option::Option<crate::primitives::DateTime>,
-    ///  p The identifier of the task configuration the task was created from. /p
+    /// The identifier of the task configuration the task was created from.
     pub task_configuration_id: ::std::option::Option<::std::string::String>,
-    ///  p Per-state counts of the devices the task is processing. /p
+    /// Per-state counts of the devices the task is processing.
     pub task_processing_details: ::std::option::Option<
         crate::types::TaskProcessingDetails,
     >,
-    ///  p Controls when an OTA task starts, stops, and may run. /p
+    /// Controls when an OTA task starts, stops, and may run.
     pub ota_scheduling_config: ::std::option::Option<
         crate::types::OtaTaskSchedulingConfig,
     >,
-    ///  p Retry settings applied to each device execution of an OTA task. /p
+    /// Retry settings applied to each device execution of an OTA task.
     pub ota_task_execution_retry_config: ::std::option::Option<
         crate::types::OtaTaskExecutionRetryConfig,
     >,
-    ///  p The current state of the OTA task. /p
+    /// The current state of the OTA task.
     pub status: ::std::option::Option<crate::types::OtaStatus>,
-    ///  p The key/value tags attached to the OTA task. /p
+    /// The key/value tags attached to the OTA task.
     pub tags: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
 }
 impl GetOtaTaskOutput {
-    ///  p The identifier of the OTA task. /p
+    /// The identifier of the OTA task.
     pub fn task_id(&self) -> ::std::option::Option<&str> {
         self.task_id.as_deref()
     }
-    ///  p The Amazon Resource Name (ARN) of the OTA task. /p
+    /// The Amazon Resource Name (ARN) of the OTA task.
     pub fn task_arn(&self) -> ::std::option::Option<&str> {
         self.task_arn.as_deref()
     }
-    ///  p A free-form description of the OTA task. /p
+    /// A free-form description of the OTA task.
     pub fn description(&self) -> ::std::option::Option<&str> {
         self.description.as_deref()
     }
-    ///  p The Amazon S3 URL of the update that the task delivers. /p
+    /// The Amazon S3 URL of the update that the task delivers.
     pub fn s3_url(&self) -> ::std::option::Option<&str> {
         self.s3_url.as_deref()
     }
-    ///  p The transfer protocol used to deliver the update to devices. /p
+    /// The transfer protocol used to deliver the update to devices.
     pub fn protocol(&self) -> ::std::option::Option<&crate::types::OtaProtocol> {
         self.protocol.as_ref()
     }
-    ///  p Whether the task runs once or keeps targeting newly matching devices. /p
+    /// Whether the task runs once or keeps targeting newly matching devices.
     pub fn ota_type(&self) -> ::std::option::Option<&crate::types::OtaType> {
         self.ota_type.as_ref()
     }
-    ///  p A query that selects which things are added to the target thing group. /p
+    /// A query that selects which things are added to the target thing group.
     pub fn ota_target_query_string(&self) -> ::std::option::Option<&str> {
         self.ota_target_query_string.as_deref()
     }
-    ///  p How the update reaches the devices. /p
+    /// How the update reaches the devices.
     pub fn ota_mechanism(&self) -> ::std::option::Option<&crate::types::OtaMechanism> {
         self.ota_mechanism.as_ref()
     }
-    ///  p The devices (things) the task is aimed at. /p
+    /// The devices (things) the task is aimed at.
     ///
     /// If no value was sent for this field, this returns an empty slice; use `.target.is_none()` to tell the two apart.
     pub fn target(&self) -> &[::std::string::String] {
         self.target.as_deref().unwrap_or_default()
     }
-    ///  p When the OTA task was created. /p
+    /// When the OTA task was created.
     pub fn created_at(&self) -> ::std::option::Option<crate::primitives::DateTime> {
         self.created_at
     }
-    ///  p When the OTA task was last changed. /p
+    /// When the OTA task was last changed.
     pub fn last_updated_at(&self) -> ::std::option::Option<crate::primitives::DateTime> {
         self.last_updated_at
     }
-    ///  p The identifier of the task configuration the task was created from. /p
+    /// The identifier of the task configuration the task was created from.
     pub fn task_configuration_id(&self) -> ::std::option::Option<&str> {
         self.task_configuration_id.as_deref()
     }
-    ///  p Per-state counts of the devices the task is processing. /p
+    /// Per-state counts of the devices the task is processing.
     pub fn task_processing_details(
         &self,
     ) -> ::std::option::Option<&crate::types::TaskProcessingDetails> {
         self.task_processing_details.as_ref()
     }
-    ///  p Controls when an OTA task starts, stops, and may run. /p
+    /// Controls when an OTA task starts, stops, and may run.
     pub fn ota_scheduling_config(
         &self,
     ) -> ::std::option::Option<&crate::types::OtaTaskSchedulingConfig> {
         self.ota_scheduling_config.as_ref()
     }
-    ///  p Retry settings applied to each device execution of an OTA task. /p
+    /// Retry settings applied to each device execution of an OTA task.
     pub fn ota_task_execution_retry_config(
         &self,
     ) -> ::std::option::Option<&crate::types::OtaTaskExecutionRetryConfig> {
         self.ota_task_execution_retry_config.as_ref()
     }
-    ///  p The current state of the OTA task. /p
+    /// The current state of the OTA task.
     pub fn status(&self) -> ::std::option::Option<&crate::types::OtaStatus> {
         self.status.as_ref()
     }
-    ///  p The key/value tags attached to the OTA task. /p
+    /// The key/value tags attached to the OTA task.
     pub fn tags(
         &self,
     ) -> ::std::option::Option<
@@ -192,7 +192,7 @@ pub struct GetOtaTaskOutputBuilder {
     >,
 }
 impl GetOtaTaskOutputBuilder {
-    ///  p The identifier of the OTA task. /p
+    /// The identifier of the OTA task.
     pub fn task_id(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -200,7 +200,7 @@ impl GetOtaTaskOutputBuilder {
         self.task_id = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p The identifier of the OTA task. /p
+    /// The identifier of the OTA task.
     pub fn set_task_id(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -208,11 +208,11 @@ impl GetOtaTaskOutputBuilder {
         self.task_id = input;
         self
     }
-    ///  p The identifier of the OTA task. /p
+    /// The identifier of the OTA task.
     pub fn get_task_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.task_id
     }
-    ///  p The Amazon Resource Name (ARN) of the OTA task. /p
+    /// The Amazon Resource Name (ARN) of the OTA task.
     pub fn task_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -220,7 +220,7 @@ impl GetOtaTaskOutputBuilder {
         self.task_arn = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p The Amazon Resource Name (ARN) of the OTA task. /p
+    /// The Amazon Resource Name (ARN) of the OTA task.
     pub fn set_task_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -228,11 +228,11 @@ impl GetOtaTaskOutputBuilder {
         self.task_arn = input;
         self
     }
-    ///  p The Amazon Resource Name (ARN) of the OTA task. /p
+    /// The Amazon Resource Name (ARN) of the OTA task.
     pub fn get_task_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.task_arn
     }
-    ///  p A free-form description of the OTA task. /p
+    /// A free-form description of the OTA task.
     pub fn description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -240,7 +240,7 @@ impl GetOtaTaskOutputBuilder {
         self.description = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p A free-form description of the OTA task. /p
+    /// A free-form description of the OTA task.
     pub fn set_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -248,11 +248,11 @@ impl GetOtaTaskOutputBuilder {
         self.description = input;
         self
     }
-    ///  p A free-form description of the OTA task. /p
+    /// A free-form description of the OTA task.
     pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
         &self.description
     }
-    ///  p The Amazon S3 URL of the update that the task delivers. /p
+    /// The Amazon S3 URL of the update that the task delivers.
     pub fn s3_url(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -260,7 +260,7 @@ impl GetOtaTaskOutputBuilder {
         self.s3_url = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p The Amazon S3 URL of the update that the task delivers. /p
+    /// The Amazon S3 URL of the update that the task delivers.
     pub fn set_s3_url(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -268,11 +268,11 @@ impl GetOtaTaskOutputBuilder {
         self.s3_url = input;
         self
     }
-    ///  p The Amazon S3 URL of the update that the task delivers. /p
+    /// The Amazon S3 URL of the update that the task delivers.
     pub fn get_s3_url(&self) -> &::std::option::Option<::std::string::String> {
         &self.s3_url
     }
-    ///  p The transfer protocol used to deliver the update to devices. /p
+    /// The transfer protocol used to deliver the update to devices.
     pub fn protocol(
         mut self,
         input: impl ::std::convert::Into<crate::types::OtaProtocol>,
@@ -280,7 +280,7 @@ impl GetOtaTaskOutputBuilder {
         self.protocol = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p The transfer protocol used to deliver the update to devices. /p
+    /// The transfer protocol used to deliver the update to devices.
     pub fn set_protocol(
         mut self,
         input: ::std::option::Option<crate::types::OtaProtocol>,
@@ -288,11 +288,11 @@ impl GetOtaTaskOutputBuilder {
         self.protocol = input;
         self
     }
-    ///  p The transfer protocol used to deliver the update to devices. /p
+    /// The transfer protocol used to deliver the update to devices.
     pub fn get_protocol(&self) -> &::std::option::Option<crate::types::OtaProtocol> {
         &self.protocol
     }
-    ///  p Whether the task runs once or keeps targeting newly matching devices. /p
+    /// Whether the task runs once or keeps targeting newly matching devices.
     pub fn ota_type(
         mut self,
         input: impl ::std::convert::Into<crate::types::OtaType>,
@@ -300,7 +300,7 @@ impl GetOtaTaskOutputBuilder {
         self.ota_type = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p Whether the task runs once or keeps targeting newly matching devices. /p
+    /// Whether the task runs once or keeps targeting newly matching devices.
     pub fn set_ota_type(
         mut self,
         input: ::std::option::Option<crate::types::OtaType>,
@@ -308,11 +308,11 @@ impl GetOtaTaskOutputBuilder {
         self.ota_type = input;
         self
     }
-    ///  p Whether the task runs once or keeps targeting newly matching devices. /p
+    /// Whether the task runs once or keeps targeting newly matching devices.
     pub fn get_ota_type(&self) -> &::std::option::Option<crate::types::OtaType> {
         &self.ota_type
     }
-    ///  p A query that selects which things are added to the target thing group. /p
+    /// A query that selects which things are added to the target thing group.
     pub fn ota_target_query_string(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -320,7 +320,7 @@ impl GetOtaTaskOutputBuilder {
         self.ota_target_query_string = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p A query that selects which things are added to the target thing group. /p
+    /// A query that selects which things are added to the target thing group.
     pub fn set_ota_target_query_string(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -328,13 +328,13 @@ impl GetOtaTaskOutputBuilder {
         self.ota_target_query_string = input;
         self
     }
-    ///  p A query that selects which things are added to the target thing group. /p
+    /// A query that selects which things are added to the target thing group.
     pub fn get_ota_target_query_string(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.ota_target_query_string
     }
-    ///  p How the update reaches the devices. /p
+    /// How the update reaches the devices.
     pub fn ota_mechanism(
         mut self,
         input: impl ::std::convert::Into<crate::types::OtaMechanism>,
@@ -342,7 +342,7 @@ impl GetOtaTaskOutputBuilder {
         self.ota_mechanism = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p How the update reaches the devices. /p
+    /// How the update reaches the devices.
     pub fn set_ota_mechanism(
         mut self,
         input: ::std::option::Option<crate::types::OtaMechanism>,
@@ -350,14 +350,14 @@ impl GetOtaTaskOutputBuilder {
         self.ota_mechanism = input;
         self
     }
-    ///  p How the update reaches the devices. /p
+    /// How the update reaches the devices.
     pub fn get_ota_mechanism(
         &self,
     ) -> &::std::option::Option<crate::types::OtaMechanism> {
         &self.ota_mechanism
     }
     /// Appends an item to `target`. To replace the whole list use [`Self::set_target`].
-    ///  p The devices (things) the task is aimed at. /p
+    /// The devices (things) the task is aimed at.
     pub fn target(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -367,7 +367,7 @@ impl GetOtaTaskOutputBuilder {
         self.target = ::std::option::Option::Some(v);
         self
     }
-    ///  p The devices (things) the task is aimed at. /p
+    /// The devices (things) the task is aimed at.
     pub fn set_target(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -375,13 +375,13 @@ impl GetOtaTaskOutputBuilder {
         self.target = input;
         self
     }
-    ///  p The devices (things) the task is aimed at. /p
+    /// The devices (things) the task is aimed at.
     pub fn get_target(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
         &self.target
     }
-    ///  p When the OTA task was created. /p
+    /// When the OTA task was created.
     pub fn created_at(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -389,7 +389,7 @@ impl GetOtaTaskOutputBuilder {
         self.created_at = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p When the OTA task was created. /p
+    /// When the OTA task was created.
     pub fn set_created_at(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -397,11 +397,11 @@ impl GetOtaTaskOutputBuilder {
         self.created_at = input;
         self
     }
-    ///  p When the OTA task was created. /p
+    /// When the OTA task was created.
     pub fn get_created_at(&self) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.created_at
     }
-    ///  p When the OTA task was last changed. /p
+    /// When the OTA task was last changed.
     pub fn last_updated_at(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -409,7 +409,7 @@ impl GetOtaTaskOutputBuilder {
         self.last_updated_at = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p When the OTA task was last changed. /p
+    /// When the OTA task was last changed.
     pub fn set_last_updated_at(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -417,13 +417,13 @@ impl GetOtaTaskOutputBuilder {
         self.last_updated_at = input;
         self
     }
-    ///  p When the OTA task was last changed. /p
+    /// When the OTA task was last changed.
     pub fn get_last_updated_at(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.last_updated_at
     }
-    ///  p The identifier of the task configuration the task was created from. /p
+    /// The identifier of the task configuration the task was created from.
     pub fn task_configuration_id(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -431,7 +431,7 @@ impl GetOtaTaskOutputBuilder {
         self.task_configuration_id = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p The identifier of the task configuration the task was created from. /p
+    /// The identifier of the task configuration the task was created from.
     pub fn set_task_configuration_id(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -439,13 +439,13 @@ impl GetOtaTaskOutputBuilder {
         self.task_configuration_id = input;
         self
     }
-    ///  p The identifier of the task configuration the task was created from. /p
+    /// The identifier of the task configuration the task was created from.
     pub fn get_task_configuration_id(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.task_configuration_id
     }
-    ///  p Per-state counts of the devices the task is processing. /p
+    /// Per-state counts of the devices the task is processing.
     pub fn task_processing_details(
         mut self,
         input: impl ::std::convert::Into<crate::types::TaskProcessingDetails>,
@@ -453,7 +453,7 @@ impl GetOtaTaskOutputBuilder {
         self.task_processing_details = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p Per-state counts of the devices the task is processing. /p
+    /// Per-state counts of the devices the task is processing.
     pub fn set_task_processing_details(
         mut self,
         input: ::std::option::Option<crate::types::TaskProcessingDetails>,
@@ -461,13 +461,13 @@ impl GetOtaTaskOutputBuilder {
         self.task_processing_details = input;
         self
     }
-    ///  p Per-state counts of the devices the task is processing. /p
+    /// Per-state counts of the devices the task is processing.
     pub fn get_task_processing_details(
         &self,
     ) -> &::std::option::Option<crate::types::TaskProcessingDetails> {
         &self.task_processing_details
     }
-    ///  p Controls when an OTA task starts, stops, and may run. /p
+    /// Controls when an OTA task starts, stops, and may run.
     pub fn ota_scheduling_config(
         mut self,
         input: impl ::std::convert::Into<crate::types::OtaTaskSchedulingConfig>,
@@ -475,7 +475,7 @@ impl GetOtaTaskOutputBuilder {
         self.ota_scheduling_config = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p Controls when an OTA task starts, stops, and may run. /p
+    /// Controls when an OTA task starts, stops, and may run.
     pub fn set_ota_scheduling_config(
         mut self,
         input: ::std::option::Option<crate::types::OtaTaskSchedulingConfig>,
@@ -483,13 +483,13 @@ impl GetOtaTaskOutputBuilder {
         self.ota_scheduling_config = input;
         self
     }
-    ///  p Controls when an OTA task starts, stops, and may run. /p
+    /// Controls when an OTA task starts, stops, and may run.
     pub fn get_ota_scheduling_config(
         &self,
     ) -> &::std::option::Option<crate::types::OtaTaskSchedulingConfig> {
         &self.ota_scheduling_config
     }
-    ///  p Retry settings applied to each device execution of an OTA task. /p
+    /// Retry settings applied to each device execution of an OTA task.
     pub fn ota_task_execution_retry_config(
         mut self,
         input: impl ::std::convert::Into<crate::types::OtaTaskExecutionRetryConfig>,
@@ -497,7 +497,7 @@ impl GetOtaTaskOutputBuilder {
         self.ota_task_execution_retry_config = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p Retry settings applied to each device execution of an OTA task. /p
+    /// Retry settings applied to each device execution of an OTA task.
     pub fn set_ota_task_execution_retry_config(
         mut self,
         input: ::std::option::Option<crate::types::OtaTaskExecutionRetryConfig>,
@@ -505,13 +505,13 @@ impl GetOtaTaskOutputBuilder {
         self.ota_task_execution_retry_config = input;
         self
     }
-    ///  p Retry settings applied to each device execution of an OTA task. /p
+    /// Retry settings applied to each device execution of an OTA task.
     pub fn get_ota_task_execution_retry_config(
         &self,
     ) -> &::std::option::Option<crate::types::OtaTaskExecutionRetryConfig> {
         &self.ota_task_execution_retry_config
     }
-    ///  p The current state of the OTA task. /p
+    /// The current state of the OTA task.
     pub fn status(
         mut self,
         input: impl ::std::convert::Into<crate::types::OtaStatus>,
@@ -519,7 +519,7 @@ impl GetOtaTaskOutputBuilder {
         self.status = ::std::option::Option::Some(input.into());
         self
     }
-    ///  p The current state of the OTA task. /p
+    /// The current state of the OTA task.
     pub fn set_status(
         mut self,
         input: ::std::option::Option<crate::types::OtaStatus>,
@@ -527,12 +527,12 @@ impl GetOtaTaskOutputBuilder {
         self.status = input;
         self
     }
-    ///  p The current state of the OTA task. /p
+    /// The current state of the OTA task.
     pub fn get_status(&self) -> &::std::option::Option<crate::types::OtaStatus> {
         &self.status
     }
     /// Inserts an entry into `tags`. To replace the whole map use [`Self::set_tags`].
-    ///  p The key/value tags attached to the OTA task. /p
+    /// The key/value tags attached to the OTA task.
     pub fn tags(
         mut self,
         k: impl ::std::convert::Into<::std::string::String>,
@@ -550,7 +550,7 @@ impl GetOtaTaskOutputBuilder {
         self.tags = ::std::option::Option::Some(hash_map);
         self
     }
-    ///  p The key/value tags attached to the OTA task. /p
+    /// The key/value tags attached to the OTA task.
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -560,7 +560,7 @@ impl GetOtaTaskOutputBuilder {
         self.tags = input;
         self
     }
-    ///  p The key/value tags attached to the OTA task. /p
+    /// The key/value tags attached to the OTA task.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<
