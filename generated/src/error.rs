@@ -86,6 +86,7 @@ pub struct ErrorMetadata {
     code: Option<String>,
     message: Option<String>,
     request_id: Option<String>,
+    status: Option<u16>,
     extras: BTreeMap<&'static str, String>,
 }
 
@@ -110,6 +111,11 @@ impl ErrorMetadata {
         self.request_id.as_deref()
     }
 
+    /// The HTTP status code of the error response, if it came from one.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
     /// A protocol-specific extra value recorded with [`ErrorMetadataBuilder::custom`].
     pub fn extra(&self, key: &str) -> Option<&str> {
         self.extras.get(key).map(String::as_str)
@@ -125,9 +131,11 @@ impl fmt::Display for ErrorMetadata {
             ("message", self.message.as_deref()),
             ("request_id", self.request_id.as_deref()),
         ];
+        let status = self.status.map(|s| s.to_string());
         let present = fields
             .iter()
             .filter_map(|&(name, value)| value.map(|value| (name, value)))
+            .chain(status.as_deref().map(|s| ("status", s)))
             .chain(
                 self.extras
                     .iter()
@@ -166,6 +174,12 @@ impl ErrorMetadataBuilder {
     /// Sets the request ID.
     pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
         self.inner.request_id = Some(request_id.into());
+        self
+    }
+
+    /// Sets the HTTP status code of the error response.
+    pub fn status(mut self, status: u16) -> Self {
+        self.inner.status = Some(status);
         self
     }
 

@@ -33,9 +33,9 @@ pub fn sanitize_error_code(raw: &str) -> &str {
 }
 
 /// Error metadata of a response: code, message (`message`, `Message` or `errorMessage` in the
-/// body) and request id (`x-amzn-requestid`).
+/// body), request id (`x-amzn-requestid`) and status.
 pub fn error_metadata(response: &HttpResponse, body: Option<&JsonValue>) -> ErrorMetadata {
-    let mut meta = ErrorMetadata::builder();
+    let mut meta = ErrorMetadata::builder().status(response.status);
     if let Some(code) = error_code(response, body) {
         meta = meta.code(code);
     }

@@ -132,3 +132,71 @@ fn operation_error_has_typed_variants_and_unhandled() {
     assert_eq!(unhandled.meta().request_id(), Some("req-2"));
     assert!(unhandled.to_string().contains("SomethingNew"), "{unhandled}");
 }
+
+mod wire {
+    use iotmanagedintegrations::error::DeserializeError;
+    use iotmanagedintegrations::http::{Headers, HttpResponse};
+    use iotmanagedintegrations::operation::get_ota_task::{GetOtaTask, GetOtaTaskError, GetOtaTaskInput};
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        let mut map = Headers::new();
+        for (name, value) in headers {
+            map.append(*name, *value);
+        }
+        HttpResponse::new(status, map, body.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn a_missing_or_empty_label_is_a_build_error_not_a_request() {
+        // An unset identifier is refused by the builder already; an empty one gets as far as
+        // the serializer, which refuses it rather than request `/ota-tasks/`.
+        assert!(GetOtaTaskInput::builder().set_identifier(None).build().is_err());
+        let empty = GetOtaTaskInput::builder().identifier("").build().unwrap();
+        let err = GetOtaTask::serialize_request(&empty).unwrap_err();
+        assert!(err.to_string().contains("identifier"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_error_code_is_unhandled_with_its_metadata() {
+        let r = response(
+            418,
+            &[("X-Amzn-Errortype", "TeapotException:http://internal.example/"), ("x-amzn-requestid", "req-9")],
+            r#"{"message": "short and stout"}"#,
+        );
+        let err = GetOtaTask::deserialize_response(&r).unwrap_err();
+        assert!(matches!(err, GetOtaTaskError::Unhandled(_)), "{err:?}");
+        assert_eq!(err.code(), Some("TeapotException"));
+        assert_eq!(err.message(), Some("short and stout"));
+        assert_eq!(err.meta().request_id(), Some("req-9"));
+        assert_eq!(err.meta().status(), Some(418));
+    }
+
+    #[test]
+    fn modeled_errors_keep_status_and_request_id() {
+        let r = response(429, &[("x-amzn-requestid", "req-1")], r#"{"code": "ThrottlingException", "Message": "slow"}"#);
+        let GetOtaTaskError::ThrottlingException(e) = GetOtaTask::deserialize_response(&r).unwrap_err() else {
+            panic!("expected throttling");
+        };
+        assert_eq!(e.message(), Some("slow"));
+        assert_eq!((e.meta().status(), e.meta().request_id()), (Some(429), Some("req-1")));
+    }
+
+    #[test]
+    fn malformed_bodies_are_typed_errors_carrying_status_and_raw_body() {
+        for (status, body) in [
+            (200, r#"{"TaskId": "abc""#),           // truncated
+            (200, r#"{"TaskId": 42}"#),             // wrong type
+            (200, "<html>gateway timeout</html>"), // not JSON
+        ] {
+            let err = GetOtaTask::deserialize_response(&response(status, &[], body)).unwrap_err();
+            let GetOtaTaskError::Unhandled(unhandled) = &err else { panic!("expected Unhandled for {body}, got {err:?}") };
+            let source = std::error::Error::source(unhandled).expect("a deserialization cause");
+            let cause = source.downcast_ref::<DeserializeError>().expect("a DeserializeError");
+            assert_eq!(cause.status(), status);
+            assert_eq!(cause.body(), body.as_bytes());
+        }
+        // An error response whose body is not JSON is still identified by its header.
+        let r = response(404, &[("X-Amzn-Errortype", "ResourceNotFoundException")], "not json");
+        assert!(GetOtaTask::deserialize_response(&r).unwrap_err().is_resource_not_found_exception());
+    }
+}

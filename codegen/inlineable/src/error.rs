@@ -85,6 +85,7 @@ pub struct ErrorMetadata {
     code: Option<String>,
     message: Option<String>,
     request_id: Option<String>,
+    status: Option<u16>,
     extras: BTreeMap<&'static str, String>,
 }
 
@@ -109,6 +110,11 @@ impl ErrorMetadata {
         self.request_id.as_deref()
     }
 
+    /// The HTTP status code of the error response, if it came from one.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
     /// A protocol-specific extra value recorded with [`ErrorMetadataBuilder::custom`].
     pub fn extra(&self, key: &str) -> Option<&str> {
         self.extras.get(key).map(String::as_str)
@@ -124,9 +130,11 @@ impl fmt::Display for ErrorMetadata {
             ("message", self.message.as_deref()),
             ("request_id", self.request_id.as_deref()),
         ];
+        let status = self.status.map(|s| s.to_string());
         let present = fields
             .iter()
             .filter_map(|&(name, value)| value.map(|value| (name, value)))
+            .chain(status.as_deref().map(|s| ("status", s)))
             .chain(
                 self.extras
                     .iter()
@@ -165,6 +173,12 @@ impl ErrorMetadataBuilder {
     /// Sets the request ID.
     pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
         self.inner.request_id = Some(request_id.into());
+        self
+    }
+
+    /// Sets the HTTP status code of the error response.
+    pub fn status(mut self, status: u16) -> Self {
+        self.inner.status = Some(status);
         self
     }
 
@@ -391,6 +405,8 @@ mod tests {
         assert_eq!(meta.code(), Some("ThrottlingException"));
         assert_eq!(meta.message(), Some("Rate exceeded"));
         assert_eq!(meta.request_id(), Some("req-1"));
+        assert_eq!(meta.status(), None);
+        assert_eq!(ErrorMetadata::builder().status(429).build().status(), Some(429));
         assert_eq!(meta.extra("host_id"), Some("h2"));
         assert_eq!(meta.extra("other"), None);
         assert_eq!(
