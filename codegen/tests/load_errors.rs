@@ -115,3 +115,31 @@ fn applied_trait_conflicts() {
     assert!(err.contains("apply.json") && err.contains("shape `ex#S`") && err.contains("conflicting values"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Traits a shape inherits from its mixins are superseded by `apply`, not in conflict with it;
+/// lists may take their member from a mixin.
+#[test]
+fn apply_overrides_traits_inherited_from_mixins() {
+    let json = r#"{"smithy": "2.0", "shapes": {
+        "ex#Base": {"type": "structure", "traits": {"smithy.api#mixin": {}, "smithy.api#documentation": "base"},
+                    "members": {"a": {"target": "smithy.api#String", "traits": {"smithy.api#documentation": "inherited"}}}},
+        "ex#S": {"type": "structure", "mixins": [{"target": "ex#Base"}]},
+        "ex#S$a": {"type": "apply", "traits": {"smithy.api#documentation": "applied"}},
+        "ex#ListBase": {"type": "list", "member": {"target": "smithy.api#String"}, "traits": {"smithy.api#mixin": {}}},
+        "ex#L": {"type": "list", "mixins": [{"target": "ex#ListBase"}]}}}"#;
+    let model = load_str(Path::new("mixins.json"), json).unwrap();
+    let s = &model.shapes[&codegen::model::ShapeId::parse("ex#S").unwrap()];
+    assert_eq!(s.traits.documentation.as_deref(), Some("base"), "shape traits are inherited");
+    assert_eq!(s.kind.members()[0].traits.documentation.as_deref(), Some("applied"));
+    let l = &model.shapes[&codegen::model::ShapeId::parse("ex#L").unwrap()];
+    assert_eq!(l.kind.members()[0].target.to_string(), "smithy.api#String");
+    // A conflict with the shape's own trait is still an error.
+    let own = json.replace(r#""ex#S": {"type": "structure","#, r#""ex#S": {"type": "structure", "members": {"a": {"target": "smithy.api#String", "traits": {"smithy.api#documentation": "own"}}},"#);
+    assert!(error(&own).contains("conflicting values"));
+}
+
+#[test]
+fn resource_properties_need_smithy_2() {
+    let json = r#"{"smithy": "1.0", "shapes": {"ex#R": {"type": "resource", "properties": {"p": {"target": "smithy.api#String"}}}}}"#;
+    assert_error(json, &["shape `ex#R`", "resource `properties` need Smithy 2.0"]);
+}

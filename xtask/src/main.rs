@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's commands. Run `cargo xtask help`.
 
+mod idl_conformance;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -24,6 +25,10 @@ Commands:
                  models and require `cargo clippy -D warnings` and `cargo doc` to pass on each
                  without warnings, and their tests to pass.
                    --shared DIR        (default: ../shared)
+  idl-conformance  Check the IDL parser against Smithy's own loader cases: every valid case must
+                 produce the expected JSON AST, every invalid case a located error.
+                   --shared DIR        (default: ../shared)
+  ast FILE...    Print the JSON AST of Smithy IDL files (parsed together, as one model).
   help           This text.
 ";
 
@@ -33,6 +38,8 @@ fn main() -> ExitCode {
         Some("codegen") => codegen_cmd(&args[1..]),
         Some("naming") => naming_cmd(&args[1..]),
         Some("check-models") => check_models_cmd(&args[1..]),
+        Some("idl-conformance") => idl_conformance_cmd(&args[1..]),
+        Some("ast") => ast_cmd(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -78,7 +85,38 @@ impl<'a> Args<'a> {
     }
 }
 
-/// Model files: a file as given, a directory's `*.json` files in name order.
+fn idl_conformance_cmd(args: &[String]) -> Result<(), String> {
+    let mut shared = root().join("../shared");
+    let mut args = Args { rest: args };
+    while let Some((flag, inline)) = args.next() {
+        match flag {
+            "--shared" => shared = PathBuf::from(args.value(flag, inline)?),
+            other => return Err(format!("unknown option `{other}` for idl-conformance")),
+        }
+    }
+    idl_conformance::run(&shared)
+}
+
+fn ast_cmd(args: &[String]) -> Result<(), String> {
+    if args.is_empty() {
+        return Err("ast needs at least one .smithy file".into());
+    }
+    let texts = args
+        .iter()
+        .map(|p| std::fs::read_to_string(p).map(|t| (PathBuf::from(p), t)).map_err(|e| format!("cannot read {p}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let files: Vec<(&Path, &str)> = texts.iter().map(|(p, t)| (p.as_path(), t.as_str())).collect();
+    let parsed = codegen::model::idl::parse_files(&files, &serde_json::Value::Null).map_err(|e| e.to_string())?;
+    for doc in parsed {
+        for warning in &doc.warnings {
+            eprintln!("warning: {warning}");
+        }
+        println!("{}", serde_json::to_string_pretty(&doc.ast).map_err(|e| e.to_string())?);
+    }
+    Ok(())
+}
+
+/// Model files: a file as given, a directory's `*.json` and `*.smithy` files in name order.
 fn model_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
@@ -86,11 +124,11 @@ fn model_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             let mut found: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "smithy"))
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(format!("no .json model files in {}", path.display()));
+                return Err(format!("no .json or .smithy model files in {}", path.display()));
             }
             files.extend(found);
         } else if path.exists() {

@@ -14,14 +14,41 @@ use crate::error::{Error, Location, Result};
 
 type RawTraits = BTreeMap<ShapeId, Node>;
 
-/// Loads and merges several JSON AST files (plus the prelude) into one model.
+/// Loads and merges several model files (plus the prelude) into one model: JSON AST files, and
+/// Smithy IDL files (`.smithy`), which are parsed together into their JSON AST first.
 pub fn load_files(paths: &[PathBuf]) -> Result<Model> {
     let mut loader = Loader::default();
+    let mut json_docs = Vec::new();
+    let mut idl_files = Vec::new();
     for path in paths {
         let text = std::fs::read_to_string(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
-        loader.add_file(path, &text)?;
+        if path.extension().is_some_and(|e| e == "smithy") {
+            idl_files.push((path.as_path(), text));
+        } else {
+            json_docs.push((path.as_path(), parse_json(path, &text)?));
+        }
+    }
+    if !idl_files.is_empty() {
+        // IDL files resolve names against each other and against the JSON files' shapes.
+        let known = Value::Array(json_docs.iter().map(|(_, doc)| doc.clone()).collect());
+        let sources: Vec<(&Path, &str)> = idl_files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let parsed = super::idl::parse_files(&sources, &known)?;
+        for ((path, _), parsed) in idl_files.iter().zip(parsed) {
+            loader.add_document(path, parsed.ast)?;
+        }
+    }
+    for (path, doc) in json_docs {
+        loader.add_document(path, doc)?;
     }
     loader.finish()
+}
+
+fn parse_json(path: &Path, text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| Error {
+        file: Some(path.to_owned()),
+        location: Location::Position { line: e.line(), column: e.column() },
+        message: format!("malformed JSON: {e}"),
+    })
 }
 
 /// Loads one JSON AST document; `path` is only used in error messages.
@@ -75,17 +102,20 @@ struct Loader {
     metadata: BTreeMap<String, Node>,
     shapes: BTreeMap<ShapeId, RawShape>,
     applies: Vec<(usize, ShapeId, RawTraits)>,
+    /// (shape or member id, trait id) pairs a shape got from its mixins: an `apply` supersedes
+    /// these rather than conflicting with them.
+    inherited: BTreeSet<(ShapeId, ShapeId)>,
 }
 
 impl Loader {
     fn add_file(&mut self, path: &Path, text: &str) -> Result<()> {
+        self.add_document(path, parse_json(path, text)?)
+    }
+
+    /// Adds one JSON AST document (from a JSON file, or an IDL file's translation).
+    fn add_document(&mut self, path: &Path, doc: Value) -> Result<()> {
         let file = self.files.len();
         self.files.push(path.to_owned());
-        let doc: Value = serde_json::from_str(text).map_err(|e| Error {
-            file: Some(path.to_owned()),
-            location: Location::Position { line: e.line(), column: e.column() },
-            message: format!("malformed JSON: {e}"),
-        })?;
         let fail = |message: String| Error::file(path, message);
         let doc = doc.as_object().ok_or_else(|| fail("a JSON AST model must be a JSON object".into()))?;
         let version = match doc.get("smithy").and_then(Value::as_str) {
@@ -228,16 +258,21 @@ impl Loader {
         path.pop();
         let shape = self.shapes.get_mut(id).expect("shape exists");
         // The shape's own traits supersede inherited ones; so do its own member traits.
+        for trait_id in inherited_traits.keys().filter(|t| !shape.traits.contains_key(*t)) {
+            self.inherited.insert((id.clone(), trait_id.clone()));
+        }
         for (trait_id, value) in std::mem::take(&mut shape.traits) {
             inherited_traits.insert(trait_id, value);
         }
         shape.traits = inherited_traits;
         if let RawKind::Members { members, .. } = &mut shape.kind {
             for member in inherited_members.iter_mut().rev() {
-                if let Some(pos) = members.iter().position(|m| m.name == member.name) {
-                    let local = members.remove(pos);
-                    member.traits.extend(local.traits);
+                let local = members.iter().position(|m| m.name == member.name).map(|pos| members.remove(pos));
+                let local_traits = local.map(|l| l.traits).unwrap_or_default();
+                for trait_id in member.traits.keys().filter(|t| !local_traits.contains_key(*t)) {
+                    self.inherited.insert((id.with_member(&member.name), trait_id.clone()));
                 }
+                member.traits.extend(local_traits);
             }
             // Members from mixins come before the shape's own members.
             inherited_members.append(members);
@@ -266,6 +301,10 @@ impl Loader {
                 },
             };
             for (trait_id, value) in traits {
+                if self.inherited.remove(&(id.clone(), trait_id.clone())) {
+                    target.insert(trait_id, value);
+                    continue;
+                }
                 merge_trait(target, trait_id.clone(), value).map_err(|p| err(format!("trait `{trait_id}`: {p}")))?;
             }
         }
@@ -422,6 +461,9 @@ fn raw_kind(id: &ShapeId, ty: Option<&str>, def: &Map<String, Value>, version: u
             errors: optional_refs(id, def, "errors")?,
         })),
         Some("resource") => {
+            if version == 1 && def.contains_key("properties") {
+                return Err(Error::shape(id, "resource `properties` need Smithy 2.0"));
+            }
             let lifecycle = ["create", "put", "read", "update", "delete", "list"]
                 .iter()
                 .filter_map(|key| optional_ref(id, def, key).transpose())
@@ -450,11 +492,14 @@ fn raw_members(id: &ShapeId, kind: Aggregate, def: &Map<String, Value>) -> Resul
             return members.iter().map(|(name, m)| raw_member(id, name, m)).collect();
         }
     };
+    // A list or map with mixins may take `member`, `key` and `value` from them.
+    let has_mixins = def.get("mixins").and_then(Value::as_array).is_some_and(|m| !m.is_empty());
     names
         .iter()
-        .map(|name| match def.get(*name) {
-            Some(m) => raw_member(id, name, m),
-            None => Err(Error::shape(id, format!("missing the `{name}` member"))),
+        .filter_map(|name| match def.get(*name) {
+            Some(m) => Some(raw_member(id, name, m)),
+            None if has_mixins => None,
+            None => Some(Err(Error::shape(id, format!("missing the `{name}` member")))),
         })
         .collect()
 }

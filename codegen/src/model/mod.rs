@@ -1,6 +1,7 @@
 //! The typed Smithy semantic model: shapes with their traits, after `apply`, mixins and the
 //! prelude are resolved. Generators read only these types.
 
+pub mod idl;
 mod json_ast;
 mod prelude;
 mod shape_id;
