@@ -210,6 +210,8 @@ pub struct UnionVariant {
     /// snake_case of the member, for `as_x`/`is_x`.
     pub snake: String,
     pub member: String,
+    /// The JSON member name (`@jsonName` or the member name).
+    pub json_name: String,
     /// `None` for members targeting `smithy.api#Unit`.
     pub ty: Option<RustType>,
     pub boxed: bool,
@@ -448,8 +450,7 @@ impl Cx<'_> {
             let member_id = shape.id.with_member(&member.name);
             let ty = self.member_type(member);
             let optional = role == Role::Input || self.model.is_optional(shape, member);
-            let top_level = matches!(role, Role::Input | Role::Output | Role::Error(_));
-            let location = location(&traits, &member.name, top_level);
+            let location = location(&traits, &member.name, &role);
             let default = match (&member.traits.default, optional) {
                 (Some(value), false) => self.default_value(&member_id, &ty, value)?,
                 _ => None,
@@ -544,6 +545,7 @@ impl Cx<'_> {
                     ident: naming::ident(&scope.claim(naming::variant_ident(&m.name).to_string())),
                     snake: naming::snake_case(&m.name),
                     member: m.name.clone(),
+                    json_name: traits.json_name.clone().unwrap_or_else(|| m.name.clone()),
                     ty: (!target.traits.unit_type).then(|| self.member_type(m)),
                     boxed: self.selection.boxed.contains(&shape.id.with_member(&m.name)),
                     docs: docs_of(traits.documentation.as_deref()),
@@ -612,18 +614,20 @@ impl Cx<'_> {
     }
 }
 
-/// Where a member goes: HTTP binding traits apply to the top level of inputs, outputs and errors;
-/// everything else is a JSON body member.
-fn location(traits: &model::Traits, member: &str, top_level: bool) -> Location {
+/// Where a member goes: HTTP binding traits apply to the top level of inputs, outputs and errors
+/// (labels and query strings only to inputs, since responses have neither); everything else is a
+/// JSON body member.
+fn location(traits: &model::Traits, member: &str, role: &Role) -> Location {
     let body = || Location::Body(traits.json_name.clone().unwrap_or_else(|| member.to_owned()));
-    if !top_level {
+    let input = *role == Role::Input;
+    if *role == Role::Data {
         return body();
     }
-    if traits.http_label {
+    if traits.http_label && input {
         Location::Label
-    } else if let Some(name) = &traits.http_query {
+    } else if let Some(name) = traits.http_query.as_ref().filter(|_| input) {
         Location::Query(name.clone())
-    } else if traits.http_query_params {
+    } else if traits.http_query_params && input {
         Location::QueryParams
     } else if let Some(name) = &traits.http_header {
         Location::Header(name.clone())

@@ -2,7 +2,7 @@
 //! Protocol compliance tests generated from the model's `smithy.test` cases.
 /// `GetOtaTaskRequest`: The identifier goes into the path; a GET with only a label sends no body and no Content-Type.
 #[test]
-fn get_ota_task_request() {
+fn get_ota_task_request_request() {
     let input = crate::operation::get_ota_task::GetOtaTaskInput::builder()
         .set_identifier(
             ::std::option::Option::Some(::std::string::String::from("abc123")),
@@ -24,7 +24,7 @@ fn get_ota_task_request() {
 }
 /// `GetOtaTaskLabelPercentEncoding`: The client percent-encodes the label even though the model's pattern would reject such a value: space, /, ? and non-ASCII text are all encoded.
 #[test]
-fn get_ota_task_label_percent_encoding() {
+fn get_ota_task_label_percent_encoding_request() {
     let input = crate::operation::get_ota_task::GetOtaTaskInput::builder()
         .set_identifier(
             ::std::option::Option::Some(::std::string::String::from("task id/ü?")),
@@ -46,7 +46,7 @@ fn get_ota_task_label_percent_encoding() {
 }
 /// `GetOtaTaskLabelReservedCharacters`: Reserved characters such as : @ + and % are encoded while - . _ ~ are kept.
 #[test]
-fn get_ota_task_label_reserved_characters() {
+fn get_ota_task_label_reserved_characters_request() {
     let input = crate::operation::get_ota_task::GetOtaTaskInput::builder()
         .set_identifier(
             ::std::option::Option::Some(::std::string::String::from("a:b@c+d%e~f.g-h_i")),
@@ -68,7 +68,7 @@ fn get_ota_task_label_reserved_characters() {
 }
 /// `GetOtaTaskFullResponse`: Every output member is read from the JSON body, including the nested structures whose members mix upper and lower camel case, a list of maintenance windows, the tags map and fractional epoch-seconds timestamps.
 #[test]
-fn get_ota_task_full_response() {
+fn get_ota_task_full_response_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -246,7 +246,7 @@ fn get_ota_task_full_response() {
 }
 /// `GetOtaTaskUnknownEnumAndFields`: A status the client does not know is kept as is, and JSON keys the model does not define are ignored at every level.
 #[test]
-fn get_ota_task_unknown_enum_and_fields() {
+fn get_ota_task_unknown_enum_and_fields_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -314,7 +314,7 @@ fn get_ota_task_unknown_enum_and_fields() {
 }
 /// `GetOtaTaskEmptyResponse`: An empty JSON object leaves every output member unset.
 #[test]
-fn get_ota_task_empty_response() {
+fn get_ota_task_empty_response_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -329,7 +329,7 @@ fn get_ota_task_empty_response() {
 }
 /// `GetOtaTaskAccessDeniedByHeader`: A 403 named by the X-Amzn-Errortype header.
 #[test]
-fn get_ota_task_access_denied_by_header() {
+fn get_ota_task_access_denied_by_header_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -362,7 +362,7 @@ fn get_ota_task_access_denied_by_header() {
 }
 /// `GetOtaTaskAccessDeniedByCode`: A 403 named only by a code field in the body.
 #[test]
-fn get_ota_task_access_denied_by_code() {
+fn get_ota_task_access_denied_by_code_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -390,7 +390,7 @@ fn get_ota_task_access_denied_by_code() {
 }
 /// `GetOtaTaskInternalServerByHeader`: A 500 named by the X-Amzn-Errortype header, whose : suffix is stripped.
 #[test]
-fn get_ota_task_internal_server_by_header() {
+fn get_ota_task_internal_server_by_header_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -428,7 +428,7 @@ fn get_ota_task_internal_server_by_header() {
 }
 /// `GetOtaTaskInternalServerByType`: A 500 named only by a __type field holding the full shape id.
 #[test]
-fn get_ota_task_internal_server_by_type() {
+fn get_ota_task_internal_server_by_type_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -460,7 +460,7 @@ fn get_ota_task_internal_server_by_type() {
 }
 /// `GetOtaTaskResourceNotFoundByHeader`: A 404 named by the X-Amzn-Errortype header, with the resource members read from the body.
 #[test]
-fn get_ota_task_resource_not_found_by_header() {
+fn get_ota_task_resource_not_found_by_header_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -499,7 +499,7 @@ fn get_ota_task_resource_not_found_by_header() {
 }
 /// `GetOtaTaskResourceNotFoundByType`: A 404 named only by a __type field with a namespace and a : suffix, both stripped.
 #[test]
-fn get_ota_task_resource_not_found_by_type() {
+fn get_ota_task_resource_not_found_by_type_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -535,7 +535,7 @@ fn get_ota_task_resource_not_found_by_type() {
 }
 /// `GetOtaTaskThrottlingByHeader`: A 429 named by an X-Amzn-Errortype header holding the full shape id.
 #[test]
-fn get_ota_task_throttling_by_header() {
+fn get_ota_task_throttling_by_header_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -568,7 +568,7 @@ fn get_ota_task_throttling_by_header() {
 }
 /// `GetOtaTaskThrottlingByType`: A 429 named only by a __type field with a namespace and a : suffix, both stripped.
 #[test]
-fn get_ota_task_throttling_by_type() {
+fn get_ota_task_throttling_by_type_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -597,7 +597,7 @@ fn get_ota_task_throttling_by_type() {
 }
 /// `GetOtaTaskValidationByHeader`: A 400 named by the X-Amzn-Errortype header.
 #[test]
-fn get_ota_task_validation_by_header() {
+fn get_ota_task_validation_by_header_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");
@@ -628,7 +628,7 @@ fn get_ota_task_validation_by_header() {
 }
 /// `GetOtaTaskValidationByCode`: A 400 named only by a code field in the body.
 #[test]
-fn get_ota_task_validation_by_code() {
+fn get_ota_task_validation_by_code_response() {
     let response = {
         let mut headers = crate::http::Headers::new();
         headers.append("Content-Type", "application/json");

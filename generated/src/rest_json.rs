@@ -106,6 +106,16 @@ pub fn float_text(value: f64) -> String {
     }
 }
 
+/// [`float_text`] for an `f32`, printed as the shortest text of the `f32` itself (`4.1`, not the
+/// `4.099999904632568` of its widening to `f64`).
+pub fn f32_text(value: f32) -> String {
+    if value.is_finite() {
+        value.to_string()
+    } else {
+        float_text(f64::from(value))
+    }
+}
+
 /// Parses [`float_text`]'s forms (and any number Rust accepts).
 pub fn parse_float(text: &str) -> Result<f64, String> {
     match text.trim() {

@@ -105,6 +105,16 @@ pub fn float_text(value: f64) -> String {
     }
 }
 
+/// [`float_text`] for an `f32`, printed as the shortest text of the `f32` itself (`4.1`, not the
+/// `4.099999904632568` of its widening to `f64`).
+pub fn f32_text(value: f32) -> String {
+    if value.is_finite() {
+        value.to_string()
+    } else {
+        float_text(f64::from(value))
+    }
+}
+
 /// Parses [`float_text`]'s forms (and any number Rust accepts).
 pub fn parse_float(text: &str) -> Result<f64, String> {
     match text.trim() {
@@ -161,6 +171,8 @@ mod tests {
         headers.append("X-Meta-One", "1");
         assert_eq!(header_text(&headers, "x-LIST").as_deref(), Some("a, b"));
         assert_eq!(prefix_headers(&headers, "x-meta-"), HashMap::from([("One".to_owned(), "1".to_owned())]));
+        assert_eq!(f32_text(4.1), "4.1");
+        assert_eq!(f32_text(f32::NEG_INFINITY), "-Infinity");
         for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1.5, -0.25] {
             let back = parse_float(&float_text(f)).unwrap();
             assert!(back == f || (back.is_nan() && f.is_nan()));

@@ -178,11 +178,11 @@ impl Loader {
         }
         let raw = std::mem::take(&mut self.shapes);
         for (id, shape) in &raw {
-            if id.is_prelude() {
-                return Err(self.error(shape.file, id, "shapes may not be defined in the `smithy.api` prelude namespace"));
+            // The prelude file itself may be loaded: its simple shapes are the built-in ones, its
+            // trait definitions are kept like any shape.
+            if id.is_prelude() && model.shapes.contains_key(id) {
+                continue;
             }
-        }
-        for (id, shape) in &raw {
             let typed = self.type_shape(&raw, id, shape).map_err(|e| e.in_file(&self.files[shape.file]))?;
             model.shapes.insert(id.clone(), typed);
         }

@@ -25,7 +25,7 @@ fn scalar_text(field: &Field, ty: &RustType, value: &TokenStream, default_format
         }
         RustType::String => quote!(#value.to_string()),
         RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => quote!(#value.to_string()),
-        RustType::F32 => quote!(crate::rest_json::float_text(f64::from(*#value))),
+        RustType::F32 => quote!(crate::rest_json::f32_text(*#value)),
         RustType::F64 => quote!(crate::rest_json::float_text(*#value)),
         RustType::BigInteger | RustType::BigDecimal => quote!(#value.as_str().to_owned()),
         RustType::DateTime(format) => {
@@ -213,7 +213,7 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
                         quote! {
                             let mut items = ::std::vec::Vec::new();
                             for item in value.iter() { items.push(#text); }
-                            if !items.is_empty() { headers.insert(#name, #join); }
+                            headers.insert(#name, #join);
                         }
                     }
                     ty => {
@@ -235,6 +235,13 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
     }
 
     let body_code = request_body(input);
+    let content_length = body_code.as_ref().map(|_| {
+        quote! {
+            if !body.is_empty() {
+                headers.insert("Content-Length", body.len().to_string());
+            }
+        }
+    });
     let mut_headers = if header_code.is_empty() && body_code.is_none() { quote!(let headers) } else { quote!(let mut headers) };
     let body_code = body_code.unwrap_or_else(|| quote!(let body = ::std::vec::Vec::new();));
     let input_param = if input.fields.is_empty() { quote!(_input) } else { quote!(input) };
@@ -251,6 +258,7 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
             #mut_headers = crate::http::Headers::new();
             #(#header_code)*
             #body_code
+            #content_length
             ::std::result::Result::Ok(crate::http::HttpRequest { method: ::std::string::String::from(#method), uri, headers, body })
         }
     }
@@ -295,6 +303,12 @@ fn request_body(input: &Structure) -> Option<TokenStream> {
             ty => {
                 let ct = content_type(field.media_type.as_deref().unwrap_or("application/json"));
                 let write = write_value(ty, &quote!(value), 0);
+                // An unset structure payload is an empty JSON object; other payloads send nothing.
+                let unset = if matches!(ty, RustType::Named { kind: NamedKind::Structure, .. }) {
+                    quote!({ #ct b"{}".to_vec() })
+                } else {
+                    quote!(::std::vec::Vec::new())
+                };
                 quote!(match &input.#ident {
                     ::std::option::Option::Some(value) => {
                         #ct
@@ -303,7 +317,7 @@ fn request_body(input: &Structure) -> Option<TokenStream> {
                         #write
                         writer.finish().into_bytes()
                     }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                    ::std::option::Option::None => #unset,
                 })
             }
         };

@@ -310,7 +310,7 @@ pub fn union_fns(u: &Union, registry: &Registry) -> TokenStream {
         let cfg = registry.ser_cfg(name);
         let arms = u.variants.iter().map(|v| {
             let ident = &v.ident;
-            let member = &v.member;
+            let member = &v.json_name;
             match &v.ty {
                 None => quote!(#ty::#ident => { w.key(#member); w.begin_object(); w.end_object(); }),
                 Some(t) => {
@@ -337,7 +337,7 @@ pub fn union_fns(u: &Union, registry: &Registry) -> TokenStream {
         let cfg = registry.de_cfg(name);
         let arms = u.variants.iter().map(|v| {
             let ident = &v.ident;
-            let member = &v.member;
+            let member = &v.json_name;
             match &v.ty {
                 None => quote!(#member => #ty::#ident,),
                 Some(t) => {

@@ -139,7 +139,9 @@ pub fn protocol_module(krate: &Crate, registry: &Registry) -> TokenStream {
     // when something reaches them.
     let structures = krate.structures.iter().chain(&krate.errors).map(|s| json::structure_fns(s, registry));
     let unions = krate.unions.iter().map(|u| json::union_fns(u, registry));
-    let errors = krate.errors.iter().map(http::error_fn);
+    // Readers for the errors an operation can return (an error shape can also be a plain member).
+    let returned = |e: &&Structure| krate.operations.iter().any(|op| op.errors.iter().any(|oe| oe.ty == e.name));
+    let errors = krate.errors.iter().filter(returned).map(http::error_fn);
     quote! {
         //! restJson1 serializers and deserializers of the service's shapes.
         #(#structures)*

@@ -42,8 +42,9 @@ pub fn tests_module(krate: &Crate, registry: &Registry) -> Result<TokenStream> {
     })
 }
 
-fn test_name(id: &str) -> proc_macro2::Ident {
-    naming::ident(&naming::snake_case(id))
+/// `{id}_request` / `{id}_response`: suites reuse an id for a request case and a response case.
+fn test_name(id: &str, direction: &str) -> proc_macro2::Ident {
+    naming::ident(&format!("{}_{direction}", naming::snake_case(id)))
 }
 
 fn doc_of(message: &HttpMessageTest, id: &str) -> String {
@@ -54,13 +55,20 @@ fn doc_of(message: &HttpMessageTest, id: &str) -> String {
 }
 
 fn request_test(op: &Operation, case: &HttpRequestTest, registry: &Registry) -> Result<TokenStream> {
-    let name = test_name(&case.id);
+    let name = test_name(&case.id, "request");
     let doc = doc_of(&case.message, &case.id);
     let op_name = &op.name;
     let module = &op.module;
     let input = build_structure(&op.input, &case.message.params, registry, &case.id)?;
     let (method, uri) = (&case.method, &case.uri);
     let (path, _) = uri.split_once('?').unwrap_or((uri, ""));
+    // An endpoint with a path (`host: example.com/custom`) prefixes the operation's path; the
+    // transport joins them, so the test compares the operation's part.
+    let base = case.host.as_deref().and_then(|h| h.split_once('/')).map(|(_, p)| format!("/{}", p.trim_matches('/')));
+    let path = match base.as_deref().and_then(|b| path.strip_prefix(b)) {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => path,
+    };
     let query = &case.query_params;
     let forbid_query = &case.forbid_query_params;
     let require_query = &case.require_query_params;
@@ -80,7 +88,7 @@ fn request_test(op: &Operation, case: &HttpRequestTest, registry: &Registry) -> 
 }
 
 fn response_test(op: &Operation, case: &HttpResponseTest, registry: &Registry) -> Result<TokenStream> {
-    let name = test_name(&case.id);
+    let name = test_name(&case.id, "response");
     let doc = doc_of(&case.message, &case.id);
     let op_name = &op.name;
     let module = &op.module;
@@ -99,7 +107,7 @@ fn response_test(op: &Operation, case: &HttpResponseTest, registry: &Registry) -
 }
 
 fn error_test(op: &Operation, error: &Structure, case: &HttpResponseTest, registry: &Registry) -> Result<TokenStream> {
-    let name = test_name(&case.id);
+    let name = test_name(&case.id, "response");
     let doc = doc_of(&case.message, &case.id);
     let (op_name, module, error_enum) = (&op.name, &op.module, &op.error);
     let variant = &op.errors.iter().find(|e| e.ty == error.name).expect("the operation returns this error").variant;
