@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's commands. Run `cargo xtask help`.
 
+mod conformance;
 mod idl_conformance;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -28,6 +29,10 @@ Commands:
   idl-conformance  Check the IDL parser against Smithy's own loader cases: every valid case must
                  produce the expected JSON AST, every invalid case a located error.
                    --shared DIR        (default: ../shared)
+  conformance    Run the official restJson1 compliance suite against generated clients and
+                 print a table by file; unsupported cases are listed, with reasons, in
+                 xtask/conformance-unsupported.txt.
+                   --shared DIR        (default: ../shared)
   ast FILE...    Print the JSON AST of Smithy IDL files (parsed together, as one model).
   help           This text.
 ";
@@ -39,6 +44,7 @@ fn main() -> ExitCode {
         Some("naming") => naming_cmd(&args[1..]),
         Some("check-models") => check_models_cmd(&args[1..]),
         Some("idl-conformance") => idl_conformance_cmd(&args[1..]),
+        Some("conformance") => conformance_cmd(&args[1..]),
         Some("ast") => ast_cmd(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
@@ -95,6 +101,18 @@ fn idl_conformance_cmd(args: &[String]) -> Result<(), String> {
         }
     }
     idl_conformance::run(&shared)
+}
+
+fn conformance_cmd(args: &[String]) -> Result<(), String> {
+    let mut shared = root().join("../shared");
+    let mut args = Args { rest: args };
+    while let Some((flag, inline)) = args.next() {
+        match flag {
+            "--shared" => shared = PathBuf::from(args.value(flag, inline)?),
+            other => return Err(format!("unknown option `{other}` for conformance")),
+        }
+    }
+    conformance::run(&root(), &shared)
 }
 
 fn ast_cmd(args: &[String]) -> Result<(), String> {
