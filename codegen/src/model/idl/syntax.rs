@@ -569,8 +569,13 @@ impl<'a> Parser<'a> {
             Some(n) => n,
             None => {
                 let value: f64 = text.parse().map_err(|_| (start, format!("invalid number `{text}`")))?;
-                serde_json::Number::from_f64(value)
-                    .ok_or_else(|| (start, format!("number `{text}` is too large to represent (beyond 64-bit floating point)")))?
+                // Beyond 64-bit floats, the number keeps its exact text (serde_json's
+                // `arbitrary_precision`), as the reference implementation keeps it.
+                match serde_json::Number::from_f64(value) {
+                    Some(n) => n,
+                    None => serde_json::from_str::<serde_json::Number>(text)
+                        .map_err(|_| (start, format!("invalid number `{text}`")))?,
+                }
             }
         };
         Ok(Node::Number(number))
