@@ -26,15 +26,14 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
             suite.display()
         ));
     }
-    let mut models = Vec::new();
-    collect_smithy(&suite, &mut models)?;
+    let mut models = smithy_files(&suite)?;
     // `validation/` is a server-side validation service: it has no client cases and needs
     // `smithy.framework` shapes that ../shared does not carry.
     let validation = suite.join("validation");
     models.retain(|m| !m.starts_with(&validation));
     let aws = shared.join("smithy/protocol-tests/aws");
     models.extend([aws.join("shared-types.smithy"), aws.join("aws-config.smithy")]);
-    collect_smithy(&shared.join("smithy/traits"), &mut models)?;
+    models.extend(smithy_files(&shared.join("smithy/traits"))?);
 
     let model = codegen::model::load_files(&models).map_err(|e| e.to_string())?;
     let services: Vec<ShapeId> = model
@@ -59,11 +58,7 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         codegen::write_atomically(&work.join(&package), &files).map_err(|e| e.to_string())?;
         members.push(package);
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
-    );
-    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    crate::write_scratch_workspace(&work, &members)?;
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(&cargo)
@@ -168,26 +163,13 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
     }
 }
 
-fn collect_smithy(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect_smithy(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "smithy") {
-            out.push(path);
-        }
-    }
-    Ok(())
+fn smithy_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    crate::files_under(dir, &|p| p.extension().is_some_and(|e| e == "smithy"))
 }
 
 /// Every case id of the suite, by the names its generated tests get (`{snake id}_{direction}`).
 fn cases_by_test_name(suite: &Path) -> Result<BTreeMap<String, Case>, String> {
-    let mut files = Vec::new();
-    collect_smithy(suite, &mut files)?;
+    let mut files = smithy_files(suite)?;
     files.retain(|f| !f.starts_with(suite.join("validation")));
     let mut cases = BTreeMap::new();
     for file in files {

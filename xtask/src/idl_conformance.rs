@@ -46,8 +46,7 @@ pub fn run(shared: &Path) -> Result<(), String> {
     };
 
     let mut failures = Vec::new();
-    let mut valid_files = Vec::new();
-    collect(&valid_dir, &mut valid_files)?;
+    let valid_files = cases_under(&valid_dir)?;
     let valid: Vec<&PathBuf> = valid_files.iter().filter(|p| has_ext(p, "smithy")).collect();
     let mut valid_ok = 0;
     let mut known = Vec::new();
@@ -62,8 +61,7 @@ pub fn run(shared: &Path) -> Result<(), String> {
         }
     }
 
-    let mut invalid_files = Vec::new();
-    collect(&invalid_dir, &mut invalid_files)?;
+    let invalid_files = cases_under(&invalid_dir)?;
     let (mut invalid_ok, mut with_expected_place, mut same_place) = (0, 0, 0);
     let mut place_mismatches = Vec::new();
     for path in &invalid_files {
@@ -110,20 +108,9 @@ pub fn run(shared: &Path) -> Result<(), String> {
     }
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else if path.file_name().is_some_and(|n| n != "__shared.json") {
-            out.push(path);
-        }
-    }
-    Ok(())
+/// The case files under `dir` (`__shared.json` holds shapes for the cases; it is not one).
+fn cases_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    crate::files_under(dir, &|p| p.file_name().is_some_and(|n| n != "__shared.json"))
 }
 
 fn has_ext(path: &Path, ext: &str) -> bool {

@@ -134,6 +134,32 @@ fn ast_cmd(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Every file under `dir` (recursively, in name order) that `keep` accepts.
+fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>, String> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    let mut files = Vec::new();
+    for path in entries {
+        if path.is_dir() {
+            files.extend(files_under(&path, keep)?);
+        } else if keep(&path) {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+/// Makes `dir` a Cargo workspace of the generated crates `members` (its own, so the crates build
+/// apart from this one).
+fn write_scratch_workspace(dir: &Path, members: &[String]) -> Result<(), String> {
+    let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", list.join(", "));
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| format!("cannot write {}: {e}", dir.display()))
+}
+
 /// Model files: a file as given, a directory's `*.json` and `*.smithy` files in name order.
 fn model_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
@@ -357,11 +383,7 @@ fn check_models_cmd(args: &[String]) -> Result<(), String> {
         println!("generated {:<40} {:>4} files in {:>8.1?}", case.name, files.len(), elapsed);
         members.push(package);
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
-    );
-    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    write_scratch_workspace(&work, &members)?;
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let run = |what: &str, args: &[&str], env: &[(&str, &str)]| -> Result<(), String> {
