@@ -31,6 +31,26 @@ pub struct Crate {
     pub operations: Vec<Operation>,
     /// The wire protocol, when the service has one the generator speaks.
     pub protocol: Option<Protocol>,
+    /// Endpoint rules, when the service has `smithy.rules#endpointRuleSet`.
+    pub endpoints: Option<Endpoints>,
+}
+
+/// The service's endpoint rules: the rule set as JSON text (evaluated by the runtime), its
+/// parameters, and its test cases.
+#[derive(Clone, Debug)]
+pub struct Endpoints {
+    pub rules_json: String,
+    pub params: Vec<EndpointParam>,
+    pub tests: Vec<model::EndpointTestCase>,
+}
+
+#[derive(Clone, Debug)]
+pub struct EndpointParam {
+    /// The name in the rule set (`UseFIPS`).
+    pub name: String,
+    pub ident: Ident,
+    pub kind: model::EndpointParameterKind,
+    pub docs: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -289,6 +309,20 @@ pub fn build(model: &Model, selection: &Selection, package: Option<&str>) -> Res
         errors: Vec::new(),
         operations: Vec::new(),
         protocol: t.rest_json1.then_some(Protocol::RestJson1),
+        endpoints: t.endpoint_rule_set.as_ref().map(|rules| Endpoints {
+            rules_json: rules.rules.to_string(),
+            params: rules
+                .parameters
+                .iter()
+                .map(|(name, p)| EndpointParam {
+                    name: name.clone(),
+                    ident: naming::field_ident(name),
+                    kind: p.kind,
+                    docs: docs_of(p.documentation.as_deref()),
+                })
+                .collect(),
+            tests: t.endpoint_tests.clone(),
+        }),
     };
     for id in &selection.closure {
         let shape = &model.shapes[id];

@@ -33,3 +33,8 @@ mod protocol_test_util;
 mod protocol_tests;
 #[cfg(test)]
 mod roundtrip_tests;
+pub mod endpoint;
+pub mod endpoint_rules;
+pub mod partitions;
+#[cfg(test)]
+mod endpoint_tests;

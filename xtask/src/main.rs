@@ -287,7 +287,9 @@ fn check_api_parity(root: &Path, shared: &Path) -> Result<(), String> {
     let ours = codegen::generate(&ours).map_err(|e| e.to_string())?;
     let theirs = codegen::generate(&theirs).map_err(|e| e.to_string())?;
     let without_docs = |files: &Files| -> Vec<(PathBuf, Vec<String>)> {
-        let test_only = ["src/protocol_tests.rs", "src/protocol_test_util.rs"];
+        // Tests come from each model's own cases; the rule set's text is data (its parameters,
+        // which are API, stay in the comparison).
+        let test_only = ["src/protocol_tests.rs", "src/protocol_test_util.rs", "src/endpoint_tests.rs"];
         files
             .iter()
             .filter(|(path, _)| !test_only.iter().any(|t| path.as_path() == Path::new(t)))
@@ -305,7 +307,8 @@ fn check_api_parity(root: &Path, shared: &Path) -> Result<(), String> {
                         skip_next = true;
                         continue;
                     }
-                    if !(l.starts_with("///") || l.starts_with("//!") || l.starts_with("#![doc")) {
+                    let data = l.starts_with("const RULES: &str");
+                    if !(data || l.starts_with("///") || l.starts_with("//!") || l.starts_with("#![doc")) {
                         lines.push(line.to_owned());
                     }
                 }

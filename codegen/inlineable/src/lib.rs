@@ -8,9 +8,11 @@
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 #![forbid(unsafe_code)]
 
+pub mod endpoint;
 pub mod error;
 pub mod http;
 pub mod json;
+pub mod partitions;
 pub mod protocol_test_util;
 pub mod rest_json;
 pub mod primitives;

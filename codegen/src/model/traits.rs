@@ -66,6 +66,10 @@ pub struct Traits {
     pub http_request_tests: Vec<HttpRequestTest>,
     pub http_response_tests: Vec<HttpResponseTest>,
 
+    // Endpoint rules (`smithy.rules`).
+    pub endpoint_rule_set: Option<EndpointRuleSet>,
+    pub endpoint_tests: Vec<EndpointTestCase>,
+
     // AWS.
     pub aws_service: Option<AwsService>,
     pub sigv4: Option<Sigv4>,
@@ -222,6 +226,77 @@ pub struct HttpMessageTest {
     pub vendor_params_shape: Option<String>,
 }
 
+/// `smithy.rules#endpointRuleSet`: the typed parameters, and the rule set itself, which the
+/// generated crate embeds and evaluates at run time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EndpointRuleSet {
+    pub parameters: BTreeMap<String, EndpointParameter>,
+    pub rules: Node,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointParameter {
+    #[serde(rename = "type")]
+    pub kind: EndpointParameterKind,
+    pub built_in: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    pub default: Option<Node>,
+    pub documentation: Option<String>,
+    pub deprecated: Option<Node>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum EndpointParameterKind {
+    #[serde(alias = "String")]
+    #[serde(rename = "string")]
+    String,
+    #[serde(alias = "Boolean")]
+    #[serde(rename = "boolean")]
+    Boolean,
+    #[serde(alias = "StringArray")]
+    #[serde(rename = "stringArray")]
+    StringArray,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EndpointTests {
+    #[serde(default)]
+    test_cases: Vec<EndpointTestCase>,
+}
+
+/// One `smithy.rules#endpointTests` case.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointTestCase {
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub params: BTreeMap<String, Node>,
+    pub expect: EndpointExpectation,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct EndpointExpectation {
+    pub endpoint: Option<ExpectedEndpoint>,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ExpectedEndpoint {
+    pub url: String,
+    #[serde(default)]
+    pub headers: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub properties: BTreeMap<String, Node>,
+}
+
+fn endpoint_rule_set(value: &Node) -> Result<EndpointRuleSet, String> {
+    let parameters = value.get("parameters").cloned().unwrap_or_else(|| Node::Object(Default::default()));
+    Ok(EndpointRuleSet { parameters: typed(&parameters)?, rules: value.clone() })
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Sigv4 {
     pub name: String,
@@ -242,6 +317,12 @@ impl Traits {
                     }
                     "aws.api#service" => typed(&value).map(|v| traits.aws_service = Some(v)).map(|()| true),
                     "aws.auth#sigv4" => typed(&value).map(|v| traits.sigv4 = Some(v)).map(|()| true),
+                    "smithy.rules#endpointRuleSet" => {
+                        endpoint_rule_set(&value).map(|v| traits.endpoint_rule_set = Some(v)).map(|()| true)
+                    }
+                    "smithy.rules#endpointTests" => typed::<EndpointTests>(&value)
+                        .map(|v| traits.endpoint_tests = v.test_cases)
+                        .map(|()| true),
                     "smithy.test#httpRequestTests" => {
                         typed(&value).map(|v| traits.http_request_tests = v).map(|()| true)
                     }

@@ -1,6 +1,7 @@
 //! Renders the IR into the files of a crate: token streams built with `quote!`, formatted with
 //! prettyplease, each file headed by the "generated, do not edit" line.
 
+mod endpoints;
 mod enums;
 mod errors;
 mod protocol;
@@ -33,6 +34,11 @@ const REST_JSON: &[(&str, &str)] = &[
     ("src/json.rs", include_str!("../../inlineable/src/json.rs")),
     ("src/rest_json.rs", include_str!("../../inlineable/src/rest_json.rs")),
 ];
+/// into crates with endpoint rules,
+const ENDPOINTS: &[(&str, &str)] = &[
+    ("src/endpoint.rs", include_str!("../../inlineable/src/endpoint.rs")),
+    ("src/partitions.rs", include_str!("../../inlineable/src/partitions.rs")),
+];
 /// and into crates with protocol tests.
 const TEST_UTIL: (&str, &str) = ("src/protocol_test_util.rs", include_str!("../../inlineable/src/protocol_test_util.rs"));
 
@@ -50,6 +56,9 @@ pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
     if rest_json {
         inlineable.extend(REST_JSON);
     }
+    if krate.endpoints.is_some() {
+        inlineable.extend(ENDPOINTS);
+    }
     if has_tests {
         inlineable.push(&TEST_UTIL);
     }
@@ -61,6 +70,12 @@ pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
     types_modules(krate, &mut out)?;
     let registry = rest_json.then(|| protocol::Registry::new(krate, roundtrip));
     operation_modules(krate, registry.as_ref(), &mut out)?;
+    if let Some(endpoints) = &krate.endpoints {
+        out.rust("src/endpoint_rules.rs", endpoints::module(endpoints))?;
+        if !endpoints.tests.is_empty() {
+            out.rust("src/endpoint_tests.rs", endpoints::tests(endpoints)?)?;
+        }
+    }
     if let Some(registry) = &registry {
         out.rust("src/protocol.rs", protocol::protocol_module(krate, registry))?;
         if protocol::tests::has_tests(krate) {
@@ -76,7 +91,7 @@ pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
 /// Whether `path` (relative to a crate root) is a runtime module copied verbatim from
 /// `codegen/inlineable` rather than generated from the model.
 pub fn is_runtime_file(path: &std::path::Path) -> bool {
-    INLINEABLE.iter().chain(REST_JSON).chain([&TEST_UTIL]).any(|(p, _)| path == std::path::Path::new(p))
+    INLINEABLE.iter().chain(REST_JSON).chain(ENDPOINTS).chain([&TEST_UTIL]).any(|(p, _)| path == std::path::Path::new(p))
 }
 
 /// A runtime module without its unit tests, which run once in `codegen/inlineable` rather than
@@ -148,6 +163,15 @@ fn lib_rs(krate: &Crate, has_tests: bool, roundtrip: bool) -> TokenStream {
         }
     });
     let case_tests = protocol::tests::has_tests(krate).then(|| quote!(#[cfg(test)] mod protocol_tests;));
+    let endpoints = krate.endpoints.as_ref().map(|e| {
+        let tests = (!e.tests.is_empty()).then(|| quote!(#[cfg(test)] mod endpoint_tests;));
+        quote! {
+            pub mod endpoint;
+            pub mod endpoint_rules;
+            pub mod partitions;
+            #tests
+        }
+    });
     let roundtrip_tests = roundtrip.then(|| quote!(#[cfg(test)] mod roundtrip_tests;));
     quote! {
         #(#![doc = #docs])*
@@ -172,6 +196,7 @@ fn lib_rs(krate: &Crate, has_tests: bool, roundtrip: bool) -> TokenStream {
         #tests
         #case_tests
         #roundtrip_tests
+        #endpoints
     }
 }
 
