@@ -139,6 +139,21 @@ pub fn ident(text: &str) -> Ident {
     Ident::new(&text, Span::call_site())
 }
 
+/// An identifier's text without the `r#` of raw identifiers: the name as users read it in
+/// messages and `Debug` output, and the stem of derived names.
+pub fn unraw(ident: &Ident) -> String {
+    let text = ident.to_string();
+    match text.strip_prefix("r#") {
+        Some(bare) => bare.to_owned(),
+        None => text,
+    }
+}
+
+/// `{prefix}_{ident}` as a legal identifier (`set_type` from `r#type`).
+pub fn prefixed(prefix: &str, ident: &Ident) -> Ident {
+    self::ident(&format!("{prefix}_{}", unraw(ident)))
+}
+
 /// A type identifier (structures, enums, unions, error types): [`pascal_case`], then legal:
 /// `Self` -> `SelfValue`, a leading digit gets a leading `_`, an empty result becomes `Empty`.
 pub fn type_ident(name: &str) -> Ident {
@@ -231,6 +246,14 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unraw_and_prefixed_derive_names_from_identifiers() {
+        assert_eq!(unraw(&field_ident("type")), "type");
+        assert_eq!(unraw(&field_ident("name")), "name");
+        assert_eq!(prefixed("set", &field_ident("type")).to_string(), "set_type");
+        assert_eq!(prefixed("get", &field_ident("self")).to_string(), "get_self_");
+    }
 
     fn snake(pairs: &[(&str, &str)]) {
         for (input, want) in pairs {

@@ -26,6 +26,9 @@ pub mod http;
 pub mod json;
 mod protocol;
 pub mod rest_json;
+pub mod endpoint;
+pub mod endpoint_rules;
+pub mod partitions;
 #[cfg(test)]
 #[allow(dead_code)]
 mod protocol_test_util;
@@ -33,8 +36,5 @@ mod protocol_test_util;
 mod protocol_tests;
 #[cfg(test)]
 mod roundtrip_tests;
-pub mod endpoint;
-pub mod endpoint_rules;
-pub mod partitions;
 #[cfg(test)]
 mod endpoint_tests;

@@ -45,43 +45,70 @@ const TEST_UTIL: (&str, &str) = ("src/protocol_test_util.rs", include_str!("../.
 /// Every file of the crate, by path relative to the crate root.
 pub type Files = BTreeMap<PathBuf, String>;
 
+/// What a crate contains beyond its types and operations, decided once: the runtime copies,
+/// the generated files and `lib.rs`'s module declarations all follow it.
+#[derive(Clone, Copy, Debug)]
+struct Parts {
+    rest_json: bool,
+    case_tests: bool,
+    roundtrip_tests: bool,
+    endpoints: bool,
+    endpoint_tests: bool,
+}
+
+impl Parts {
+    fn of(krate: &Crate, roundtrip_tests: bool) -> Self {
+        let rest_json = krate.protocol == Some(Protocol::RestJson1);
+        Parts {
+            rest_json,
+            // Case tests and property tests exercise the protocol layer.
+            case_tests: rest_json && protocol::tests::has_tests(krate),
+            roundtrip_tests: rest_json && roundtrip_tests,
+            endpoints: krate.endpoints.is_some(),
+            endpoint_tests: krate.endpoints.as_ref().is_some_and(|e| !e.tests.is_empty()),
+        }
+    }
+
+    fn test_util(self) -> bool {
+        self.case_tests || self.roundtrip_tests
+    }
+}
+
 /// Renders the crate; `roundtrip_tests` adds the generated property tests.
 pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
+    let parts = Parts::of(krate, roundtrip_tests);
     let mut files = Files::new();
     files.insert("Cargo.toml".into(), cargo_toml(krate));
-    let rest_json = krate.protocol == Some(Protocol::RestJson1);
-    let roundtrip = rest_json && roundtrip_tests;
-    let has_tests = rest_json && (roundtrip || protocol::tests::has_tests(krate));
     let mut inlineable: Vec<&(&str, &str)> = INLINEABLE.iter().collect();
-    if rest_json {
+    if parts.rest_json {
         inlineable.extend(REST_JSON);
     }
-    if krate.endpoints.is_some() {
+    if parts.endpoints {
         inlineable.extend(ENDPOINTS);
     }
-    if has_tests {
+    if parts.test_util() {
         inlineable.push(&TEST_UTIL);
     }
     for (path, source) in inlineable {
         files.insert(path.into(), format!("// {HEADER}\n{}", without_tests(source)));
     }
     let mut out = Out { files };
-    out.rust("src/lib.rs", lib_rs(krate, has_tests, roundtrip))?;
+    out.rust("src/lib.rs", lib_rs(krate, parts))?;
     types_modules(krate, &mut out)?;
-    let registry = rest_json.then(|| protocol::Registry::new(krate, roundtrip));
+    let registry = parts.rest_json.then(|| protocol::Registry::new(krate, parts.roundtrip_tests));
     operation_modules(krate, registry.as_ref(), &mut out)?;
     if let Some(endpoints) = &krate.endpoints {
         out.rust("src/endpoint_rules.rs", endpoints::module(endpoints))?;
-        if !endpoints.tests.is_empty() {
+        if parts.endpoint_tests {
             out.rust("src/endpoint_tests.rs", endpoints::tests(endpoints)?)?;
         }
     }
     if let Some(registry) = &registry {
         out.rust("src/protocol.rs", protocol::protocol_module(krate, registry))?;
-        if protocol::tests::has_tests(krate) {
+        if parts.case_tests {
             out.rust("src/protocol_tests.rs", protocol::tests::tests_module(krate, registry)?)?;
         }
-        if roundtrip {
+        if parts.roundtrip_tests {
             out.rust("src/roundtrip_tests.rs", protocol::roundtrip::roundtrip_module(krate, registry))?;
         }
     }
@@ -126,7 +153,7 @@ fn cargo_toml(krate: &Crate) -> String {
     )
 }
 
-fn lib_rs(krate: &Crate, has_tests: bool, roundtrip: bool) -> TokenStream {
+fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
     let mut docs = vec![format!(" Client for {}.", krate.service.title), String::new()];
     docs.extend(krate.docs.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }));
     docs.push(String::new());
@@ -145,7 +172,7 @@ fn lib_rs(krate: &Crate, has_tests: bool, roundtrip: bool) -> TokenStream {
     let has_types = has_types || !krate.errors.is_empty();
     let types = has_types.then(|| quote!(pub mod types;));
     let operation = (!krate.operations.is_empty()).then(|| quote!(pub mod operation;));
-    let protocol = (krate.protocol == Some(Protocol::RestJson1)).then(|| {
+    let protocol = parts.rest_json.then(|| {
         // The runtime modules document themselves (`//!`); outer docs here would merge with
         // theirs and break their intra-doc links.
         quote! {
@@ -155,24 +182,23 @@ fn lib_rs(krate: &Crate, has_tests: bool, roundtrip: bool) -> TokenStream {
             pub mod rest_json;
         }
     });
-    let tests = has_tests.then(|| {
+    let endpoints = parts.endpoints.then(|| {
+        quote! {
+            pub mod endpoint;
+            pub mod endpoint_rules;
+            pub mod partitions;
+        }
+    });
+    let test_util = parts.test_util().then(|| {
         quote! {
             #[cfg(test)]
             #[allow(dead_code)] // Not every crate's cases need every assertion.
             mod protocol_test_util;
         }
     });
-    let case_tests = protocol::tests::has_tests(krate).then(|| quote!(#[cfg(test)] mod protocol_tests;));
-    let endpoints = krate.endpoints.as_ref().map(|e| {
-        let tests = (!e.tests.is_empty()).then(|| quote!(#[cfg(test)] mod endpoint_tests;));
-        quote! {
-            pub mod endpoint;
-            pub mod endpoint_rules;
-            pub mod partitions;
-            #tests
-        }
-    });
-    let roundtrip_tests = roundtrip.then(|| quote!(#[cfg(test)] mod roundtrip_tests;));
+    let case_tests = parts.case_tests.then(|| quote!(#[cfg(test)] mod protocol_tests;));
+    let roundtrip_tests = parts.roundtrip_tests.then(|| quote!(#[cfg(test)] mod roundtrip_tests;));
+    let endpoint_tests = parts.endpoint_tests.then(|| quote!(#[cfg(test)] mod endpoint_tests;));
     quote! {
         #(#![doc = #docs])*
         #![warn(missing_docs)]
@@ -193,10 +219,11 @@ fn lib_rs(krate: &Crate, has_tests: bool, roundtrip: bool) -> TokenStream {
         pub mod primitives;
         #types
         #protocol
-        #tests
+        #endpoints
+        #test_util
         #case_tests
         #roundtrip_tests
-        #endpoints
+        #endpoint_tests
     }
 }
 
@@ -280,8 +307,7 @@ fn operation_modules(krate: &Crate, registry: Option<&protocol::Registry>, out: 
     let mut mods = Vec::new();
     for op in &krate.operations {
         let module = &op.module;
-        let dir = module.to_string();
-        let dir = dir.trim_start_matches("r#");
+        let dir = naming::unraw(module);
         let docs = types::doc_attrs(&op.docs, &format!("The `{}` operation.", op.name));
         mods.push(quote!(#docs pub mod #module;));
 

@@ -38,7 +38,7 @@ pub fn structure(s: &Structure) -> TokenStream {
         let list_note = (f.optional && matches!(f.ty, RustType::List { .. })).then(|| {
             let note = format!(
                 " If no value was sent for this field, this returns an empty slice; use `.{}.is_none()` to tell the two apart.",
-                ident.to_string().trim_start_matches("r#")
+                naming::unraw(ident)
             );
             quote!(#[doc = ""] #[doc = #note])
         });
@@ -80,7 +80,7 @@ fn debug_impl(name: &Ident, fields: &[Field], with_meta: bool) -> TokenStream {
     let name_text = name.to_string();
     let entries = fields.iter().map(|f| {
         let ident = &f.ident;
-        let label = ident.to_string().trim_start_matches("r#").to_owned();
+        let label = naming::unraw(ident);
         if f.sensitive {
             quote!(formatter.field(#label, &crate::error::REDACTED);)
         } else {
@@ -160,9 +160,9 @@ fn builder_fields_as_optional(fields: &[Field]) -> Vec<Field> {
 
 fn setters(f: &Field) -> TokenStream {
     let ident = &f.ident;
-    let bare = ident.to_string().trim_start_matches("r#").to_owned();
-    let set = naming::ident(&format!("set_{bare}"));
-    let get = naming::ident(&format!("get_{bare}"));
+    let bare = naming::unraw(ident);
+    let set = naming::prefixed("set", ident);
+    let get = naming::prefixed("get", ident);
     let ty = value_type(f);
     let docs = doc_attrs(&f.docs, MISSING_DOCS);
     let deprecated = deprecated_attr(f.deprecated.as_ref());
@@ -252,7 +252,7 @@ fn build_fn(s: &Structure) -> TokenStream {
     let fallible = build_is_fallible(s);
     let values = s.fields.iter().map(|f| {
         let ident = &f.ident;
-        let bare = ident.to_string().trim_start_matches("r#").to_owned();
+        let bare = naming::unraw(ident);
         let missing = quote! {
             crate::error::BuildError::missing_field(#bare, concat!(#bare, " was not specified but it is required when building ", #name_text))
         };
@@ -285,7 +285,7 @@ fn build_fn(s: &Structure) -> TokenStream {
             .fields
             .iter()
             .filter(|f| (s.role == Role::Input && f.required) || (!f.optional && f.default.is_none()))
-            .map(|f| format!("`{}`", f.ident.to_string().trim_start_matches("r#")))
+            .map(|f| format!("`{}`", naming::unraw(&f.ident)))
             .collect();
         let errors_doc = if required.is_empty() {
             " Never fails for this structure; it returns a `Result` like every operation input.".to_owned()

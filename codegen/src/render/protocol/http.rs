@@ -8,18 +8,37 @@ use super::json::{error_correction, finish_build, format_tokens, read_fields, re
 use super::Registry;
 use crate::ir::{Field, Location, NamedKind, Operation, RustType, Structure};
 use crate::model::TimestampFormat;
+use crate::naming;
 use crate::render::types::type_tokens;
 
 fn bare(field: &Field) -> String {
-    field.ident.to_string().trim_start_matches("r#").to_owned()
+    naming::unraw(&field.ident)
+}
+
+/// Where outside the body a scalar is bound; it decides the text format.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Label,
+    Query,
+    Header,
+}
+
+impl Place {
+    /// Timestamps are http-dates in headers and date-times elsewhere, unless the model says.
+    fn default_timestamp_format(self) -> TimestampFormat {
+        match self {
+            Place::Header => TimestampFormat::HttpDate,
+            Place::Label | Place::Query => TimestampFormat::DateTime,
+        }
+    }
 }
 
 /// An expression of type `String`: a scalar bound to a label, query parameter or header.
 /// `value` has type `&T`; `?` returns a `BuildError`.
-fn scalar_text(field: &Field, ty: &RustType, value: &TokenStream, default_format: TimestampFormat) -> TokenStream {
+fn scalar_text(field: &Field, ty: &RustType, value: &TokenStream, place: Place) -> TokenStream {
     let name = bare(field);
     match ty {
-        RustType::String if field.media_type.is_some() && default_format == TimestampFormat::HttpDate => {
+        RustType::String if field.media_type.is_some() && place == Place::Header => {
             // Headers carrying a `@mediaType` string are base64-encoded.
             quote!(crate::primitives::base64::encode(#value.as_bytes()))
         }
@@ -29,7 +48,7 @@ fn scalar_text(field: &Field, ty: &RustType, value: &TokenStream, default_format
         RustType::F64 => quote!(crate::rest_json::float_text(*#value)),
         RustType::BigInteger | RustType::BigDecimal => quote!(#value.as_str().to_owned()),
         RustType::DateTime(format) => {
-            let format = format_tokens(*format, default_format);
+            let format = format_tokens(*format, place.default_timestamp_format());
             quote!(#value.fmt(#format).map_err(|e| crate::error::BuildError::invalid_field(#name, e.to_string()))?)
         }
         RustType::Blob => quote!(crate::primitives::base64::encode(#value)),
@@ -60,7 +79,7 @@ fn parse_scalar(field: &Field, ty: &RustType, text: &TokenStream) -> TokenStream
         RustType::BigInteger => quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::primitives::BigInteger::new(#text.trim()))),
         RustType::BigDecimal => quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::primitives::BigDecimal::new(#text.trim()))),
         RustType::DateTime(format) => {
-            let format = format_tokens(*format, TimestampFormat::HttpDate);
+            let format = format_tokens(*format, Place::Header.default_timestamp_format());
             quote!(crate::primitives::DateTime::from_str(#text.trim(), #format)#err)
         }
         RustType::Blob => quote!(crate::primitives::base64::decode(#text.trim()).map(crate::primitives::Blob::new)#err),
@@ -125,7 +144,7 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
         flush(&mut literal, &mut path_code);
         let ident = &field.ident;
         let name = bare(field);
-        let text = scalar_text(field, &field.ty, &quote!(value), TimestampFormat::DateTime);
+        let text = scalar_text(field, &field.ty, &quote!(value), Place::Label);
         let encode = if greedy { quote!(crate::http::encode_greedy_label) } else { quote!(crate::http::encode_label) };
         path_code.push(quote! {
             let value = input.#ident.as_ref().ok_or_else(|| crate::error::BuildError::missing_field(#name, "a URI label must be set"))?;
@@ -156,11 +175,11 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
             Location::Query(name) => {
                 let push = match &field.ty {
                     RustType::List { item, .. } => {
-                        let text = scalar_text(field, item, &quote!(item), TimestampFormat::DateTime);
+                        let text = scalar_text(field, item, &quote!(item), Place::Query);
                         quote!(for item in value.iter() { query.push((::std::string::String::from(#name), #text)); })
                     }
                     ty => {
-                        let text = scalar_text(field, ty, &quote!(value), TimestampFormat::DateTime);
+                        let text = scalar_text(field, ty, &quote!(value), Place::Query);
                         quote!(query.push((::std::string::String::from(#name), #text));)
                     }
                 };
@@ -204,7 +223,7 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
             Location::Header(name) => {
                 let set = match &field.ty {
                     RustType::List { item, .. } => {
-                        let text = scalar_text(field, item, &quote!(item), TimestampFormat::HttpDate);
+                        let text = scalar_text(field, item, &quote!(item), Place::Header);
                         let join = if matches!(**item, RustType::DateTime(_)) {
                             quote!(items.join(", "))
                         } else {
@@ -217,7 +236,7 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
                         }
                     }
                     ty => {
-                        let text = scalar_text(field, ty, &quote!(value), TimestampFormat::HttpDate);
+                        let text = scalar_text(field, ty, &quote!(value), Place::Header);
                         quote!(headers.insert(#name, #text);)
                     }
                 };

@@ -3,7 +3,7 @@
 //! deterministic generator (xorshift), so failures reproduce and the crate needs no dependency.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::json::{de_fn, ser_fn};
 use super::Registry;
@@ -75,7 +75,7 @@ fn structure_arb(s: &Structure, registry: &Registry) -> TokenStream {
     // Members bound to headers or the status code do not travel in the JSON body.
     let in_body = |f: &&crate::ir::Field| matches!(f.location, crate::ir::Location::Body(_)) || !f.optional;
     let setters = s.fields.iter().filter(in_body).map(|field| {
-        let set = naming::ident(&format!("set_{}", field.ident.to_string().trim_start_matches("r#")));
+        let set = naming::prefixed("set", &field.ident);
         let value = arb_value(&field.ty);
         let value = if field.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
         if field.optional {
@@ -158,7 +158,7 @@ pub fn roundtrip_module(krate: &Crate, registry: &Registry) -> TokenStream {
     });
     let codes: Vec<String> = krate.errors.iter().map(|e| registry.error_code(&e.name)).collect();
     let malformed = krate.operations.iter().map(|op| {
-        let test = format_ident!("random_responses_never_panic_{}", op.module.to_string().trim_start_matches("r#"));
+        let test = naming::prefixed("random_responses_never_panic", &op.module);
         let (module, name) = (&op.module, &op.name);
         quote! {
             #[test]

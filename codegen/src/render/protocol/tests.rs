@@ -197,7 +197,7 @@ fn build_fields(fields: &[Field], params: &Value, registry: &Registry, id: &str)
         if value.is_null() {
             continue;
         }
-        let setter = naming::ident(&format!("set_{}", field.ident.to_string().trim_start_matches("r#")));
+        let setter = naming::prefixed("set", &field.ident);
         let value = value_expr(&field.ty, value, registry, id)?;
         let value = if field.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
         setters.push(quote!(.#setter(::std::option::Option::Some(#value))));

@@ -1,0 +1,28 @@
+//! A crate declares exactly the modules it has files for, whatever the model mixes.
+
+use std::path::Path;
+
+/// A service without a protocol the generator speaks, whose operation still carries test cases.
+const NO_PROTOCOL: &str = r#"{"smithy": "2.0", "shapes": {
+    "ex#Svc": {"type": "service", "operations": [{"target": "ex#Op"}]},
+    "ex#Op": {"type": "operation", "traits": {
+        "smithy.api#http": {"method": "GET", "uri": "/op"},
+        "smithy.test#httpRequestTests": [{"id": "OpRequest", "protocol": "aws.protocols#restJson1", "method": "GET", "uri": "/op"}]}}}}"#;
+
+#[test]
+fn test_cases_without_a_spoken_protocol_generate_no_test_module() {
+    let dir = std::env::temp_dir().join(format!("codegen-parts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("model.json");
+    std::fs::write(&model, NO_PROTOCOL).unwrap();
+    let files = codegen::generate(&codegen::Options { models: vec![model], roundtrip_tests: true, ..Default::default() }).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let lib = &files[Path::new("src/lib.rs")];
+    for module in ["protocol_tests", "roundtrip_tests", "protocol_test_util", "protocol", "json", "http"] {
+        let declared = lib.contains(&format!("mod {module};"));
+        let has_file = files.contains_key(Path::new(&format!("src/{module}.rs")));
+        assert_eq!(declared, has_file, "`{module}`: declared {declared}, file {has_file}");
+        assert!(!has_file, "no restJson1, so no `{module}`");
+    }
+}
