@@ -160,9 +160,9 @@ impl GetOtaTask {
             let mut builder = GetOtaTaskOutput::builder();
             let document = crate::rest_json::parse_body(&response.body)
                 .map_err(|e| e.to_string())?;
-            let members = crate::json::expect_object(&document)
-                .map_err(|e| e.to_string())?;
-            for (key, value) in members {
+            for (key, value) in crate::json::expect_object(&document)
+                .map_err(|e| e.to_string())?
+            {
                 if value.is_null() {
                     continue;
                 }

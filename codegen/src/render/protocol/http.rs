@@ -434,11 +434,19 @@ fn read_body(s: &Structure) -> TokenStream {
             }
         };
     }
-    let Some(fields) = read_fields(&s.fields) else { return quote!() };
+    let Some(members) = read_members(s, quote!(&document)) else { return quote!() };
     quote! {
         let document = crate::rest_json::parse_body(&response.body).map_err(|e| e.to_string())?;
-        let members = crate::json::expect_object(&document).map_err(|e| e.to_string())?;
-        for (key, value) in members {
+        #members
+    }
+}
+
+/// A loop setting `builder`'s body fields from the members of `object` (a `&JsonValue`); `?`
+/// returns a `String` naming the member that could not be read. None without body fields.
+fn read_members(s: &Structure, object: TokenStream) -> Option<TokenStream> {
+    let fields = read_fields(&s.fields)?;
+    Some(quote! {
+        for (key, value) in crate::json::expect_object(#object).map_err(|e| e.to_string())? {
             if value.is_null() {
                 continue;
             }
@@ -448,6 +456,19 @@ fn read_body(s: &Structure) -> TokenStream {
             };
             set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
         }
+    })
+}
+
+/// The end of a deserializer: the spec's error correction, then `build()`, as a `String` error.
+fn correct_and_build(s: &Structure, ty: &TokenStream) -> TokenStream {
+    let correction = error_correction(s);
+    let build = finish_build(s);
+    quote! {
+        let build = || -> ::std::result::Result<#ty, crate::json::JsonError> {
+            #correction
+            #build
+        };
+        build().map_err(|e| e.to_string())
     }
 }
 
@@ -459,7 +480,7 @@ pub fn deserialize_response(op: &Operation, registry: &Registry) -> TokenStream 
     let http_fields = read_http_fields(output);
     let body = read_body(output);
     let correction = error_correction(output);
-    let build = finish_build(output);
+    let finish = correct_and_build(output, &quote!(#output_ty));
     let builder = if http_fields.is_empty() && body.is_empty() && correction.is_empty() {
         quote!(let builder)
     } else {
@@ -467,8 +488,7 @@ pub fn deserialize_response(op: &Operation, registry: &Registry) -> TokenStream 
     };
     let error_arms = op.errors.iter().map(|e| {
         let variant = &e.variant;
-        let f = super::json::de_fn(&e.ty);
-        let f = quote::format_ident!("{}_error", f);
+        let f = error_reader(&e.ty);
         let code = registry.error_code(&e.ty);
         quote!(::std::option::Option::Some(#code) => match crate::protocol::#f(response, body.as_ref(), meta.clone()) {
             ::std::result::Result::Ok(error) => #error_ty::#variant(error),
@@ -501,11 +521,7 @@ pub fn deserialize_response(op: &Operation, registry: &Registry) -> TokenStream 
                 #builder = #output_ty::builder();
                 #(#http_fields)*
                 #body
-                let build = || -> ::std::result::Result<#output_ty, crate::json::JsonError> {
-                    #correction
-                    #build
-                };
-                build().map_err(|e| e.to_string())
+                #finish
             };
             read().map_err(|message| {
                 #error_ty::unhandled(
@@ -527,26 +543,21 @@ pub fn deserialize_response(op: &Operation, registry: &Registry) -> TokenStream 
     }
 }
 
+/// The name of the function reading error `name` from a response.
+fn error_reader(name: &proc_macro2::Ident) -> proc_macro2::Ident {
+    quote::format_ident!("{}_error", super::json::de_fn(name))
+}
+
 /// `de_x_error`: a modeled error from a response (headers, status and JSON body).
 pub fn error_fn(s: &Structure) -> TokenStream {
     let ty = type_tokens(&RustType::Named { module: crate::ir::Module::Errors, name: s.name.clone(), kind: NamedKind::Structure });
-    let f = quote::format_ident!("{}_error", super::json::de_fn(&s.name));
+    let f = error_reader(&s.name);
     let http_fields = read_http_fields(s);
-    let correction = error_correction(s);
-    let build = finish_build(s);
-    let body = read_fields(&s.fields).map(|fields| {
+    let finish = correct_and_build(s, &ty);
+    let body = read_members(s, quote!(body)).map(|members| {
         quote! {
             if let ::std::option::Option::Some(body) = body {
-                for (key, value) in crate::json::expect_object(body).map_err(|e| e.to_string())? {
-                    if value.is_null() {
-                        continue;
-                    }
-                    let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
-                        #fields
-                        ::std::result::Result::Ok(())
-                    };
-                    set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
-                }
+                #members
             }
         }
     });
@@ -563,11 +574,7 @@ pub fn error_fn(s: &Structure) -> TokenStream {
             builder.meta = ::std::option::Option::Some(meta);
             #(#http_fields)*
             #body
-            let build = || -> ::std::result::Result<#ty, crate::json::JsonError> {
-                #correction
-                #build
-            };
-            build().map_err(|e| e.to_string())
+            #finish
         }
     }
 }
