@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::docs;
 use crate::error::{Error, Result};
 use crate::model::{
-    self, EnumValue, ErrorFault, HttpRequestTest, HttpResponseTest, Member, Model, Shape, ShapeId, ShapeKind, Simple,
+    self, AppliesTo, EnumValue, ErrorFault, HttpRequestTest, HttpResponseTest, Member, Model, Shape, ShapeId, ShapeKind, Simple,
     TimestampFormat,
 };
 use crate::naming::{self, Scope};
@@ -511,7 +511,10 @@ impl Cx<'_> {
             module,
             docs: docs_of(shape.traits.documentation.as_deref()),
             deprecated: deprecated_of(&shape.traits),
-            response_tests: if matches!(role, Role::Error(_)) { client_cases(&shape.traits.http_response_tests) } else { Vec::new() },
+            response_tests: match role {
+                Role::Error(_) => shape.traits.http_response_tests.iter().filter(|c| AppliesTo::includes_clients(c.applies_to)).cloned().collect(),
+                _ => Vec::new(),
+            },
             role,
             fields,
         })
@@ -642,8 +645,8 @@ impl Cx<'_> {
             output,
             errors,
             http: shape.traits.http.clone(),
-            request_tests: client_cases(&shape.traits.http_request_tests),
-            response_tests: client_cases(&shape.traits.http_response_tests),
+            request_tests: shape.traits.http_request_tests.iter().filter(|c| AppliesTo::includes_clients(c.applies_to)).cloned().collect(),
+            response_tests: shape.traits.http_response_tests.iter().filter(|c| AppliesTo::includes_clients(c.applies_to)).cloned().collect(),
         })
     }
 }
@@ -676,23 +679,3 @@ fn location(traits: &model::Traits, member: &str, role: &Role) -> Location {
     }
 }
 
-/// The test cases meant for clients.
-fn client_cases<T: AppliesToClient + Clone>(cases: &[T]) -> Vec<T> {
-    cases.iter().filter(|c| c.for_client()).cloned().collect()
-}
-
-trait AppliesToClient {
-    fn for_client(&self) -> bool;
-}
-
-impl AppliesToClient for HttpRequestTest {
-    fn for_client(&self) -> bool {
-        self.applies_to != Some(model::AppliesTo::Server)
-    }
-}
-
-impl AppliesToClient for HttpResponseTest {
-    fn for_client(&self) -> bool {
-        self.applies_to != Some(model::AppliesTo::Server)
-    }
-}

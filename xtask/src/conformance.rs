@@ -85,7 +85,7 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         .collect();
 
     // Every client case the suite defines must have run: none may vanish unreported.
-    let client = |a: &Option<AppliesTo>| *a != Some(AppliesTo::Server);
+    let client = |a: &Option<AppliesTo>| AppliesTo::includes_clients(*a);
     let mut defined = Vec::new();
     for shape in model.shapes.values() {
         let t = &shape.traits;

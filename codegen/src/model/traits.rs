@@ -171,6 +171,13 @@ pub enum AppliesTo {
     Server,
 }
 
+impl AppliesTo {
+    /// Whether a case with this `appliesTo` is for clients: absent means it is for both.
+    pub fn includes_clients(applies_to: Option<AppliesTo>) -> bool {
+        applies_to != Some(AppliesTo::Server)
+    }
+}
+
 /// One `smithy.test#httpRequestTests` case: params in, the expected HTTP request out.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
