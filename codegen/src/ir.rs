@@ -50,6 +50,8 @@ pub struct EndpointParam {
     pub name: String,
     pub ident: Ident,
     pub kind: model::EndpointParameterKind,
+    /// The built-in the client fills it from (`AWS::Region`, `SDK::Endpoint`, ...).
+    pub built_in: Option<String>,
     pub docs: Vec<String>,
 }
 
@@ -252,9 +254,25 @@ pub struct Operation {
     pub error: Ident,
     pub errors: Vec<OperationError>,
     pub http: Option<model::Http>,
+    /// How the operation pages its results (`@paginated`, merged with the service's).
+    pub pagination: Option<Pagination>,
     /// Client request and response test cases of the operation.
     pub request_tests: Vec<HttpRequestTest>,
     pub response_tests: Vec<HttpResponseTest>,
+}
+
+/// The members a paginator reads and writes; all are top-level members (nested paths are
+/// rejected when the IR is built).
+#[derive(Clone, Debug)]
+pub struct Pagination {
+    /// The input field that carries the token.
+    pub input_token: Ident,
+    /// The output field that carries the next token.
+    pub output_token: Field,
+    /// The input field that sets the page size.
+    pub page_size: Option<Ident>,
+    /// The output field that holds the page's items.
+    pub items: Option<Field>,
 }
 
 #[derive(Clone, Debug)]
@@ -318,6 +336,7 @@ pub fn build(model: &Model, selection: &Selection, package: Option<&str>) -> Res
                     name: name.clone(),
                     ident: naming::field_ident(name),
                     kind: p.kind,
+                    built_in: p.built_in.clone(),
                     docs: docs_of(p.documentation.as_deref()),
                 })
                 .collect(),
@@ -600,6 +619,46 @@ impl Cx<'_> {
         })
     }
 
+    /// The operation's `@paginated` trait, completed by the service's (the spec lets a service
+    /// state the member names its operations share), mapped to fields.
+    fn pagination(&self, id: &ShapeId, input: &Structure, output: &Structure) -> Result<Option<Pagination>> {
+        let Some(own) = &self.model.shapes[id].traits.paginated else { return Ok(None) };
+        let service = self.model.shapes[&self.selection.service].traits.paginated.clone().unwrap_or_default();
+        let pick = |own: &Option<String>, inherited: &Option<String>| own.clone().or_else(|| inherited.clone());
+        let unsupported = |what: &str| Error::shape(id, format!("@paginated: {what}"));
+        let field = |s: &Structure, path: Option<String>, role: &str| -> Result<Option<Field>> {
+            let Some(path) = path else { return Ok(None) };
+            if path.contains('.') {
+                return Err(unsupported(&format!("the {role} path `{path}` is nested, which is not supported yet")));
+            }
+            s.fields
+                .iter()
+                .find(|f| f.member == path)
+                .cloned()
+                .map(Some)
+                .ok_or_else(|| unsupported(&format!("the {role} member `{path}` does not exist")))
+        };
+        let input_token = field(input, pick(&own.input_token, &service.input_token), "input token")?;
+        let output_token = field(output, pick(&own.output_token, &service.output_token), "output token")?;
+        let (Some(input_token), Some(output_token)) = (input_token, output_token) else {
+            return Err(unsupported("inputToken and outputToken are required"));
+        };
+        if input_token.ty != RustType::String || output_token.ty != RustType::String {
+            return Err(unsupported("tokens must be strings"));
+        }
+        let page_size = field(input, pick(&own.page_size, &service.page_size), "page size")?;
+        if page_size.as_ref().is_some_and(|f| f.ty != RustType::I32) {
+            return Err(unsupported("the page size must be an integer"));
+        }
+        let items = field(output, pick(&own.items, &service.items), "items")?;
+        Ok(Some(Pagination {
+            input_token: input_token.ident,
+            output_token,
+            page_size: page_size.map(|f| f.ident),
+            items,
+        }))
+    }
+
     fn operation(&self, id: &ShapeId) -> Result<Operation> {
         let shape = &self.model.shapes[id];
         let ShapeKind::Operation(op) = &shape.kind else { unreachable!("selected operations are operations") };
@@ -634,6 +693,7 @@ impl Cx<'_> {
                 }
             })
             .collect();
+        let pagination = self.pagination(id, &input, &output)?;
         Ok(Operation {
             shape: id.clone(),
             error: naming::ident(&format!("{name}Error")),
@@ -645,6 +705,7 @@ impl Cx<'_> {
             output,
             errors,
             http: shape.traits.http.clone(),
+            pagination,
             request_tests: shape.traits.http_request_tests.iter().filter(|c| AppliesTo::includes_clients(c.applies_to)).cloned().collect(),
             response_tests: shape.traits.http_response_tests.iter().filter(|c| AppliesTo::includes_clients(c.applies_to)).cloned().collect(),
         })

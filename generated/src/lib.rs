@@ -29,6 +29,24 @@ pub mod rest_json;
 pub mod endpoint;
 pub mod endpoint_rules;
 pub mod partitions;
+#[cfg(feature = "runtime")]
+mod client;
+#[cfg(feature = "runtime")]
+pub mod config;
+#[cfg(feature = "runtime")]
+pub mod credentials;
+#[cfg(feature = "runtime")]
+pub mod orchestrator;
+#[cfg(feature = "runtime")]
+pub mod sigv4;
+#[cfg(feature = "client")]
+pub mod transport;
+#[cfg(feature = "runtime")]
+pub use crate::client::Client;
+#[cfg(feature = "runtime")]
+pub use crate::config::Config;
+#[cfg(feature = "runtime")]
+pub use crate::orchestrator::SdkError;
 #[cfg(test)]
 #[allow(dead_code)]
 mod protocol_test_util;

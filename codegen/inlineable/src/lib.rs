@@ -5,6 +5,11 @@
 //! becomes `crate::primitives` and `error.rs` becomes `crate::error` in the
 //! generated crate. The modules only use the standard library and refer to each
 //! other through `crate::` paths, so they compile identically here and there.
+//!
+//! The client runtime sits behind the same features as in generated crates: `runtime`
+//! (`config`, `credentials`, `orchestrator`, `sigv4`; std plus `sha2` and `hmac`) and
+//! `client` (`transport`: hyper, rustls, tokio). Both are on by default here so everything is
+//! compiled and tested.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 #![forbid(unsafe_code)]
 
@@ -13,6 +18,17 @@ pub mod error;
 pub mod http;
 pub mod json;
 pub mod partitions;
+pub mod primitives;
 pub mod protocol_test_util;
 pub mod rest_json;
-pub mod primitives;
+
+#[cfg(feature = "runtime")]
+pub mod config;
+#[cfg(feature = "runtime")]
+pub mod credentials;
+#[cfg(feature = "runtime")]
+pub mod orchestrator;
+#[cfg(feature = "runtime")]
+pub mod sigv4;
+#[cfg(feature = "client")]
+pub mod transport;

@@ -1,6 +1,7 @@
 //! Renders the IR into the files of a crate: token streams built with `quote!`, formatted with
 //! prettyplease, each file headed by the "generated, do not edit" line.
 
+mod client;
 mod endpoints;
 mod enums;
 mod errors;
@@ -39,6 +40,15 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("src/endpoint.rs", include_str!("../../inlineable/src/endpoint.rs")),
     ("src/partitions.rs", include_str!("../../inlineable/src/partitions.rs")),
 ];
+/// the client runtime behind the `runtime` feature, and the default transport behind `client`
+/// (restJson1 crates),
+const RUNTIME: &[(&str, &str)] = &[
+    ("src/config.rs", include_str!("../../inlineable/src/config.rs")),
+    ("src/credentials.rs", include_str!("../../inlineable/src/credentials.rs")),
+    ("src/orchestrator.rs", include_str!("../../inlineable/src/orchestrator.rs")),
+    ("src/sigv4.rs", include_str!("../../inlineable/src/sigv4.rs")),
+    ("src/transport.rs", include_str!("../../inlineable/src/transport.rs")),
+];
 /// and into crates with protocol tests.
 const TEST_UTIL: (&str, &str) = ("src/protocol_test_util.rs", include_str!("../../inlineable/src/protocol_test_util.rs"));
 
@@ -50,6 +60,8 @@ pub type Files = BTreeMap<PathBuf, String>;
 #[derive(Clone, Copy, Debug)]
 struct Parts {
     rest_json: bool,
+    /// The client layer (features `runtime` and `client`) drives the protocol's serializers.
+    client: bool,
     case_tests: bool,
     roundtrip_tests: bool,
     endpoints: bool,
@@ -61,6 +73,7 @@ impl Parts {
         let rest_json = krate.protocol == Some(Protocol::RestJson1);
         Parts {
             rest_json,
+            client: rest_json,
             // Case tests and property tests exercise the protocol layer.
             case_tests: rest_json && protocol::tests::has_tests(krate),
             roundtrip_tests: rest_json && roundtrip_tests,
@@ -78,13 +91,16 @@ impl Parts {
 pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
     let parts = Parts::of(krate, roundtrip_tests);
     let mut files = Files::new();
-    files.insert("Cargo.toml".into(), cargo_toml(krate));
+    files.insert("Cargo.toml".into(), cargo_toml(krate, parts));
     let mut inlineable: Vec<&(&str, &str)> = INLINEABLE.iter().collect();
     if parts.rest_json {
         inlineable.extend(REST_JSON);
     }
     if parts.endpoints {
         inlineable.extend(ENDPOINTS);
+    }
+    if parts.client {
+        inlineable.extend(RUNTIME);
     }
     if parts.test_util() {
         inlineable.push(&TEST_UTIL);
@@ -96,7 +112,10 @@ pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
     out.rust("src/lib.rs", lib_rs(krate, parts))?;
     types_modules(krate, &mut out)?;
     let registry = parts.rest_json.then(|| protocol::Registry::new(krate, parts.roundtrip_tests));
-    operation_modules(krate, registry.as_ref(), &mut out)?;
+    operation_modules(krate, registry.as_ref(), parts, &mut out)?;
+    if parts.client {
+        out.rust("src/client.rs", client::client_module(krate))?;
+    }
     if let Some(endpoints) = &krate.endpoints {
         out.rust("src/endpoint_rules.rs", endpoints::module(endpoints))?;
         if parts.endpoint_tests {
@@ -118,7 +137,7 @@ pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
 /// Whether `path` (relative to a crate root) is a runtime module copied verbatim from
 /// `codegen/inlineable` rather than generated from the model.
 pub fn is_runtime_file(path: &std::path::Path) -> bool {
-    INLINEABLE.iter().chain(REST_JSON).chain(ENDPOINTS).chain([&TEST_UTIL]).any(|(p, _)| path == std::path::Path::new(p))
+    INLINEABLE.iter().chain(REST_JSON).chain(ENDPOINTS).chain(RUNTIME).chain([&TEST_UTIL]).any(|(p, _)| path == std::path::Path::new(p))
 }
 
 /// A runtime module without its unit tests, which run once in `codegen/inlineable` rather than
@@ -144,14 +163,38 @@ impl Out {
     }
 }
 
-fn cargo_toml(krate: &Crate) -> String {
+fn cargo_toml(krate: &Crate, parts: Parts) -> String {
     let title = krate.service.title.replace('\\', "\\\\").replace('"', "\\\"");
+    let client = if parts.client { CLIENT_MANIFEST } else { "\n[dependencies]\n" };
     format!(
         "# {HEADER}\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.80\"\n\
-         description = \"Client types for {title}, generated from its Smithy model.\"\npublish = false\n\n[dependencies]\n",
+         description = \"Client types for {title}, generated from its Smithy model.\"\npublish = false\n{client}",
         krate.package
     )
 }
+
+/// The features and optional dependencies of a crate with the client layer: the same as
+/// `codegen/inlineable`'s, whose runtime modules it copies (ARCHITECTURE.md justifies each).
+const CLIENT_MANIFEST: &str = r#"
+[features]
+# The sans-IO core only: types, serializers, endpoint rules. No dependencies.
+default = []
+# The client runtime without a transport: `Client`, config, credentials, SigV4, retries,
+# timeouts, paginators. Bring an `HttpClient` and an `AsyncSleep`.
+runtime = ["dep:sha2", "dep:hmac"]
+# `runtime` plus the default HTTPS transport (hyper + rustls) and the tokio timer.
+client = ["runtime", "dep:tokio", "dep:hyper", "dep:hyper-util", "dep:hyper-rustls", "dep:http-body-util", "dep:bytes"]
+
+[dependencies]
+sha2 = { version = "0.10", optional = true }
+hmac = { version = "0.12", optional = true }
+tokio = { version = "1", optional = true, default-features = false, features = ["time"] }
+hyper = { version = "1", optional = true, default-features = false, features = ["client", "http1"] }
+hyper-util = { version = "0.1", optional = true, default-features = false, features = ["client-legacy", "http1", "tokio"] }
+hyper-rustls = { version = "0.27", optional = true, default-features = false, features = ["http1", "ring", "tls12", "webpki-tokio"] }
+http-body-util = { version = "0.1", optional = true }
+bytes = { version = "1", optional = true }
+"#;
 
 fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
     let mut docs = vec![format!(" Client for {}.", krate.service.title), String::new()];
@@ -189,6 +232,28 @@ fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
             pub mod partitions;
         }
     });
+    let client = parts.client.then(|| {
+        quote! {
+            #[cfg(feature = "runtime")]
+            mod client;
+            #[cfg(feature = "runtime")]
+            pub mod config;
+            #[cfg(feature = "runtime")]
+            pub mod credentials;
+            #[cfg(feature = "runtime")]
+            pub mod orchestrator;
+            #[cfg(feature = "runtime")]
+            pub mod sigv4;
+            #[cfg(feature = "client")]
+            pub mod transport;
+            #[cfg(feature = "runtime")]
+            pub use crate::client::Client;
+            #[cfg(feature = "runtime")]
+            pub use crate::config::Config;
+            #[cfg(feature = "runtime")]
+            pub use crate::orchestrator::SdkError;
+        }
+    });
     let test_util = parts.test_util().then(|| {
         quote! {
             #[cfg(test)]
@@ -220,6 +285,7 @@ fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
         #types
         #protocol
         #endpoints
+        #client
         #test_util
         #case_tests
         #roundtrip_tests
@@ -300,7 +366,7 @@ fn types_modules(krate: &Crate, out: &mut Out) -> Result<()> {
     Ok(())
 }
 
-fn operation_modules(krate: &Crate, registry: Option<&protocol::Registry>, out: &mut Out) -> Result<()> {
+fn operation_modules(krate: &Crate, registry: Option<&protocol::Registry>, parts: Parts, out: &mut Out) -> Result<()> {
     if krate.operations.is_empty() {
         return Ok(());
     }
@@ -323,14 +389,17 @@ fn operation_modules(krate: &Crate, registry: Option<&protocol::Registry>, out: 
         }
         let error = errors::operation_error(op);
         let wire = registry.map(|r| protocol::operation_items(op, r));
+        let runtime = parts.client.then(|| client::operation_impls(op, krate));
         out.rust(&format!("src/operation/{dir}.rs"), quote! {
             #(#decls)*
             /// Builders for this operation's input and output.
             pub mod builders;
             #error
             #wire
+            #runtime
         })?;
-        out.rust(&format!("src/operation/{dir}/builders.rs"), quote!(#(#builders)*))?;
+        let fluent = parts.client.then(|| client::fluent_builder(op));
+        out.rust(&format!("src/operation/{dir}/builders.rs"), quote!(#(#builders)* #fluent))?;
     }
     out.rust("src/operation.rs", quote! {
         //! The service's operations: each module holds the operation's input, output and error.

@@ -236,7 +236,7 @@ fn setters(f: &Field) -> TokenStream {
 
 /// The parameter type of a collection setter and how to turn `input` into the element: strings
 /// and enums take `impl Into<_>` so `&str` works, as in aws-sdk-rust.
-fn into_param(ty: &RustType, sparse: bool) -> (TokenStream, TokenStream) {
+pub(crate) fn into_param(ty: &RustType, sparse: bool) -> (TokenStream, TokenStream) {
     let inner = type_tokens(ty);
     let takes_into = matches!(ty, RustType::String) || is_enum(ty);
     match (takes_into, sparse) {

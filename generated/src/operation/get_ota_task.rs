@@ -450,3 +450,45 @@ impl GetOtaTask {
         }
     }
 }
+#[cfg(feature = "runtime")]
+impl crate::orchestrator::Operation for GetOtaTask {
+    type Input = GetOtaTaskInput;
+    type Output = GetOtaTaskOutput;
+    type Error = GetOtaTaskError;
+    const NAME: &'static str = "GetOtaTask";
+    fn serialize(
+        input: &GetOtaTaskInput,
+    ) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
+        Self::serialize_request(input)
+    }
+    fn deserialize(
+        response: &crate::http::HttpResponse,
+    ) -> ::std::result::Result<GetOtaTaskOutput, GetOtaTaskError> {
+        Self::deserialize_response(response)
+    }
+    fn endpoint(
+        config: &crate::config::Config,
+        _input: &GetOtaTaskInput,
+    ) -> ::std::result::Result<
+        crate::orchestrator::Target,
+        ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync,
+        >,
+    > {
+        crate::client::resolve_endpoint(config)
+    }
+    #[allow(clippy::match_single_binding)]
+    fn retry_kind(
+        error: &GetOtaTaskError,
+    ) -> ::std::option::Option<crate::orchestrator::RetryKind> {
+        match error {
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "runtime")]
+impl crate::orchestrator::CreateUnhandledError for GetOtaTaskError {
+    fn create_unhandled_error(unhandled: crate::error::Unhandled) -> Self {
+        Self::Unhandled(unhandled)
+    }
+}

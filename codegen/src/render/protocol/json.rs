@@ -162,7 +162,14 @@ pub fn write_fields<'a>(fields: impl IntoIterator<Item = &'a Field>, value: &Tok
         let Location::Body(name) = &f.location else { return None };
         let ident = &f.ident;
         let write = write_value(&f.ty, &quote!(v), 0);
-        Some(if f.optional {
+        Some(if f.idempotency_token && f.optional && f.ty == RustType::String {
+            // An unset token is made up here, so every attempt of one call sends the same one.
+            quote!({
+                let v = &#value.#ident.clone().unwrap_or_else(crate::http::new_idempotency_token);
+                w.key(#name);
+                #write
+            })
+        } else if f.optional {
             quote!(if let ::std::option::Option::Some(v) = &#value.#ident { w.key(#name); #write })
         } else {
             quote!({ let v = &#value.#ident; w.key(#name); #write })

@@ -1,0 +1,650 @@
+//! AWS Signature Version 4 request signing (`AWS4-HMAC-SHA256`, signature in
+//! the `authorization` header), with the rules the AWS SDKs use for every
+//! service except S3:
+//!
+//! - the path is normalized (`.`/`..` and empty segments removed) and each
+//!   segment is percent-encoded once more, because the request's path is
+//!   already percent-encoded and SigV4 wants the raw path encoded twice;
+//! - the query is decoded (`+` as a space, as servers read it) and re-encoded
+//!   with the SigV4 unreserved set, then sorted;
+//! - every header is signed except a few that proxies and transports may
+//!   change ([`UNSIGNED_HEADERS`]);
+//! - the payload hash is the hex SHA-256 of the body (no
+//!   `x-amz-content-sha256` header is added);
+//! - a session token is sent in `x-amz-security-token` and signed.
+
+use std::error::Error;
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use crate::http::{Headers, HttpRequest};
+
+/// The algorithm name that opens the string to sign and the `authorization` header.
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// Lowercase names of headers that are never signed: `authorization` carries
+/// the signature itself, and the others may be added, changed or dropped on
+/// the way (by proxies, tracing or the transport), which would break the
+/// signature. This is the union of the sets the AWS SDKs leave out.
+pub const UNSIGNED_HEADERS: [&str; 6] = [
+    "authorization",
+    "user-agent",
+    "x-amzn-trace-id",
+    "expect",
+    "transfer-encoding",
+    "connection",
+];
+
+/// What a request is signed with: credentials, scope and time.
+#[derive(Clone, Copy)]
+pub struct SigningParams<'a> {
+    /// The access key id, e.g. `AKIDEXAMPLE`.
+    pub access_key_id: &'a str,
+    /// The secret access key; only used to derive the signing key.
+    pub secret_access_key: &'a str,
+    /// The session token of temporary credentials, sent as `x-amz-security-token`.
+    pub session_token: Option<&'a str>,
+    /// The Region of the credential scope, e.g. `us-east-1`.
+    pub region: &'a str,
+    /// The signing name of the service, e.g. `iot` (from `aws.auth#sigv4`).
+    pub service: &'a str,
+    /// The signing time; becomes `x-amz-date` (whole seconds, UTC).
+    pub time: SystemTime,
+}
+
+// Written by hand so that secrets never reach logs.
+impl fmt::Debug for SigningParams<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningParams")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field(
+                "session_token",
+                &self.session_token.map(|_| "** redacted **"),
+            )
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .field("time", &self.time)
+            .finish()
+    }
+}
+
+/// The intermediate values of one signing, for diagnostics and tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signed {
+    /// The canonical request, lines joined with `\n`.
+    pub canonical_request: String,
+    /// The string to sign: algorithm, time, credential scope, canonical request hash.
+    pub string_to_sign: String,
+    /// The signature, 64 lowercase hex digits.
+    pub signature: String,
+}
+
+/// Why a request could not be signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningError {
+    kind: SigningErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum SigningErrorKind {
+    MissingHost,
+    TimeBeforeEpoch,
+}
+
+impl fmt::Display for SigningError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            SigningErrorKind::MissingHost => {
+                f.write_str("cannot sign the request: it has no (non-empty) `host` header")
+            }
+            SigningErrorKind::TimeBeforeEpoch => {
+                f.write_str("cannot sign the request: the signing time is before 1970-01-01")
+            }
+        }
+    }
+}
+
+impl Error for SigningError {}
+
+/// Signs in place: adds `x-amz-date`, `x-amz-security-token` (when a session token is given) and `authorization`. The request must carry a `host` header.
+///
+/// Earlier values of those three headers are replaced (and without a session
+/// token an earlier `x-amz-security-token` is removed), so a retried request
+/// can simply be signed again. The `host` header must be exactly what the
+/// transport sends: the endpoint's authority, with the port only when it is
+/// not the scheme's default. Headers added after signing are not covered by
+/// the signature; headers in [`UNSIGNED_HEADERS`] never are.
+pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) -> Result<(), SigningError> {
+    sign_with_details(request, params).map(|_| ())
+}
+
+/// Like [`sign`], and returns the canonical request, string to sign and
+/// signature it computed.
+pub fn sign_with_details(
+    request: &mut HttpRequest,
+    params: &SigningParams<'_>,
+) -> Result<Signed, SigningError> {
+    let has_host = matches!(request.headers.get("host"), Some(host) if !host.trim().is_empty());
+    if !has_host {
+        return Err(SigningError {
+            kind: SigningErrorKind::MissingHost,
+        });
+    }
+    let seconds = params
+        .time
+        .duration_since(UNIX_EPOCH)
+        .map_err(|_| SigningError {
+            kind: SigningErrorKind::TimeBeforeEpoch,
+        })?
+        .as_secs();
+    let amz_date = format_amz_date(seconds);
+    // The first 8 characters are the `YYYYMMDD` date of the credential scope.
+    let date = amz_date.get(..8).unwrap_or_default();
+
+    // These go in before the canonical request is built so that they are signed.
+    request.headers.insert("x-amz-date", amz_date.as_str());
+    match params.session_token {
+        Some(token) => request.headers.insert("x-amz-security-token", token),
+        None => request.headers.remove("x-amz-security-token"),
+    }
+
+    let (canonical_headers, signed_headers) = canonical_headers(&request.headers);
+    let canonical_request = format!(
+        "{method}\n{uri}\n{query}\n{canonical_headers}\n{signed_headers}\n{payload}",
+        method = request.method,
+        uri = canonical_uri(request.path()),
+        query = canonical_query(request.query().unwrap_or_default()),
+        payload = hex(&Sha256::digest(&request.body)),
+    );
+
+    let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
+        hex(&Sha256::digest(canonical_request.as_bytes()))
+    );
+
+    let mut key = hmac_sha256(
+        format!("AWS4{}", params.secret_access_key).as_bytes(),
+        date.as_bytes(),
+    );
+    for part in [params.region, params.service, "aws4_request"] {
+        key = hmac_sha256(&key, part.as_bytes());
+    }
+    let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
+
+    request.headers.insert(
+        "authorization",
+        format!(
+            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+            params.access_key_id
+        ),
+    );
+    Ok(Signed {
+        canonical_request,
+        string_to_sign,
+        signature,
+    })
+}
+
+/// `YYYYMMDD'T'HHMMSS'Z'` for `seconds` since the Unix epoch, in UTC.
+fn format_amz_date(seconds: u64) -> String {
+    let days = seconds / 86_400;
+    let second_of_day = seconds % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60
+    )
+}
+
+/// The proleptic Gregorian (year, month, day) of a day counted from 1970-01-01.
+///
+/// Works in 400-year eras that start on March 1st, so the leap day is the
+/// last day of its era-year and month lengths follow a fixed pattern.
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    // Days from 0000-03-01 to 1970-01-01.
+    let shifted = days + 719_468;
+    let era = shifted / 146_097;
+    let day_of_era = shifted % 146_097;
+    // The year within the era: drop the leap days before this day (one every
+    // 4 years, except every 100, but again every 400).
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    // Months from March: 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28/29.
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    // January and February belong to the next calendar year.
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    (year, month, day)
+}
+
+/// The canonical URI: the already-encoded `path` with dot and empty segments
+/// removed (RFC 3986 section 5.2.4), each segment percent-encoded again.
+fn canonical_uri(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            // Empty segments (from `//`) go too, as the SDKs and the suite do.
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    let mut out = String::with_capacity(path.len() + 1);
+    for segment in &segments {
+        out.push('/');
+        // `%` becomes `%25` here: this is the second encoding.
+        out.push_str(&crate::http::encode_label(segment));
+    }
+    // A trailing `/` (also from a final `.` or `..`) names a directory; keep it.
+    let directory = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    if out.is_empty() || directory && !segments.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// The canonical query: `name=value` pairs, decoded and re-encoded with the
+/// SigV4 unreserved set, sorted by name then value, joined with `&`.
+fn canonical_query(query: &str) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                encode_bytes(&decode_query_component(name)),
+                encode_bytes(&decode_query_component(value)),
+            )
+        })
+        .collect();
+    pairs.sort();
+    let mut out = String::with_capacity(query.len());
+    for (index, (name, value)) in pairs.iter().enumerate() {
+        if index > 0 {
+            out.push('&');
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+    }
+    out
+}
+
+/// Decodes a query name or value to bytes as a server reads it
+/// (`application/x-www-form-urlencoded`): `%XX` escapes, and `+` is a space.
+/// Bytes, not a string, so that escapes of non-UTF-8 are kept exactly.
+fn decode_query_component(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        let escaped = match (byte, bytes.get(index + 1), bytes.get(index + 2)) {
+            (b'%', Some(&high), Some(&low)) => hex_digit(high).zip(hex_digit(low)),
+            _ => None,
+        };
+        match escaped {
+            Some((high, low)) => {
+                out.push(high << 4 | low);
+                index += 3;
+            }
+            None => {
+                out.push(if byte == b'+' { b' ' } else { byte });
+                index += 1;
+            }
+        }
+    }
+    out
+}
+
+fn hex_digit(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-encodes every byte outside `A-Z a-z 0-9 - _ . ~` as `%XX` (uppercase).
+fn encode_bytes(bytes: &[u8]) -> String {
+    const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(bytes.len());
+    for &byte in bytes {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(UPPER_HEX[usize::from(byte >> 4)]));
+            out.push(char::from(UPPER_HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+    out
+}
+
+/// The canonical headers block (`name:value\n` per header, sorted) and the
+/// signed headers list (`name;name`), leaving out [`UNSIGNED_HEADERS`].
+fn canonical_headers(headers: &Headers) -> (String, String) {
+    let mut entries: Vec<(String, String)> = headers
+        .iter()
+        .map(|(name, value)| (name.to_ascii_lowercase(), trim_all(value)))
+        .filter(|(name, _)| !UNSIGNED_HEADERS.contains(&name.as_str()))
+        .collect();
+    // Stable, so the values of one name keep their order.
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut block = String::new();
+    let mut signed = String::new();
+    let mut previous: Option<&str> = None;
+    for (name, value) in &entries {
+        if previous == Some(name.as_str()) {
+            // Another value of the same header: comma-joined on its line.
+            block.pop();
+            block.push(',');
+        } else {
+            if previous.is_some() {
+                signed.push(';');
+            }
+            signed.push_str(name);
+            block.push_str(name);
+            block.push(':');
+        }
+        block.push_str(value);
+        block.push('\n');
+        previous = Some(name);
+    }
+    (block, signed)
+}
+
+/// Trims spaces and tabs from both ends and collapses inner runs of spaces to one.
+fn trim_all(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.trim_matches([' ', '\t']).chars() {
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        // HMAC takes keys of any length (long ones are hashed first).
+        unreachable!("HMAC-SHA256 accepts keys of any length");
+    };
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// Lowercase hex digits of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &byte in bytes {
+        out.push(char::from(LOWER_HEX[usize::from(byte >> 4)]));
+        out.push(char::from(LOWER_HEX[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    fn at(seconds: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(seconds)
+    }
+
+    fn params(time: SystemTime) -> SigningParams<'static> {
+        SigningParams {
+            access_key_id: "AKIDEXAMPLE",
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            session_token: None,
+            region: "us-east-1",
+            service: "service",
+            time,
+        }
+    }
+
+    /// 2015-08-30T12:36:00Z, the time of the official suite.
+    const SUITE_TIME: u64 = 1_440_938_160;
+
+    fn request(method: &str, uri: &str, host: &str) -> HttpRequest {
+        let mut request = HttpRequest::new(method, uri);
+        request.headers.insert("Host", host);
+        request
+    }
+
+    #[test]
+    fn amz_date_format() {
+        assert_eq!(format_amz_date(0), "19700101T000000Z");
+        assert_eq!(format_amz_date(SUITE_TIME), "20150830T123600Z");
+        // Leap days, month and year ends, a century that is not a leap year.
+        assert_eq!(format_amz_date(951_782_400), "20000229T000000Z");
+        assert_eq!(format_amz_date(951_868_799), "20000229T235959Z");
+        assert_eq!(format_amz_date(1_735_689_599), "20241231T235959Z");
+        assert_eq!(format_amz_date(1_735_689_600), "20250101T000000Z");
+        assert_eq!(format_amz_date(1_709_164_800), "20240229T000000Z");
+        assert_eq!(format_amz_date(4_107_542_399), "21000228T235959Z");
+        assert_eq!(format_amz_date(4_107_542_400), "21000301T000000Z");
+        assert_eq!(format_amz_date(253_402_300_799), "99991231T235959Z");
+    }
+
+    #[test]
+    fn civil_dates_follow_day_by_day() {
+        // Walk 1970..2400 a day at a time, checking each date follows the last.
+        let mut previous = civil_from_days(0);
+        assert_eq!(previous, (1970, 1, 1));
+        for days in 1..157_000 {
+            let (year, month, day) = civil_from_days(days);
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+            let (py, pm, pd) = previous;
+            let month_len = match pm {
+                2 if leap && py == year => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            let expected = if pd < month_len {
+                (py, pm, pd + 1)
+            } else if pm < 12 {
+                (py, pm + 1, 1)
+            } else {
+                (py + 1, 1, 1)
+            };
+            assert_eq!((year, month, day), expected, "day {days}");
+            previous = (year, month, day);
+        }
+    }
+
+    #[test]
+    fn signs_get_vanilla_like_the_suite() {
+        let mut request = request("GET", "/", "example.amazonaws.com");
+        let signed = sign_with_details(&mut request, &params(at(SUITE_TIME))).unwrap();
+        assert_eq!(
+            signed.signature,
+            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+        );
+        assert_eq!(request.headers.get("x-amz-date"), Some("20150830T123600Z"));
+        assert_eq!(
+            request.headers.get("authorization"),
+            Some(
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+                 SignedHeaders=host;x-amz-date, \
+                 Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+            )
+        );
+    }
+
+    #[test]
+    fn host_with_port_is_signed_as_given() {
+        let mut request = request("POST", "/ota-tasks?b=2&a=1", "localhost:8443");
+        request.body = b"{}".to_vec();
+        let signed = sign_with_details(&mut request, &params(at(SUITE_TIME))).unwrap();
+        assert_eq!(
+            signed.canonical_request,
+            format!(
+                "POST\n/ota-tasks\na=1&b=2\nhost:localhost:8443\nx-amz-date:20150830T123600Z\n\n\
+                 host;x-amz-date\n{}",
+                hex(&Sha256::digest(b"{}"))
+            )
+        );
+        assert_eq!(
+            signed.string_to_sign,
+            format!(
+                "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n{}",
+                hex(&Sha256::digest(signed.canonical_request.as_bytes()))
+            )
+        );
+        // The port is part of the signature: the same request for another port differs.
+        let mut other = request.clone();
+        other.headers.insert("host", "localhost:8444");
+        let other = sign_with_details(&mut other, &params(at(SUITE_TIME))).unwrap();
+        assert_ne!(other.signature, signed.signature);
+    }
+
+    #[test]
+    fn missing_or_empty_host_is_an_error() {
+        let mut request = HttpRequest::new("GET", "/");
+        let error = sign(&mut request, &params(at(SUITE_TIME))).unwrap_err();
+        assert!(error.to_string().contains("`host`"), "{error}");
+        request.headers.insert("host", " ");
+        assert!(sign(&mut request, &params(at(SUITE_TIME))).is_err());
+        assert!(!request.headers.contains("authorization"));
+    }
+
+    #[test]
+    fn time_before_the_epoch_is_an_error() {
+        let mut request = request("GET", "/", "example.com");
+        let time = UNIX_EPOCH - Duration::from_secs(1);
+        assert!(sign(&mut request, &params(time)).is_err());
+    }
+
+    #[test]
+    fn session_token_is_added_and_signed() {
+        let mut request = request("GET", "/", "example.amazonaws.com");
+        let params = SigningParams {
+            session_token: Some("TOKEN"),
+            ..params(at(SUITE_TIME))
+        };
+        let signed = sign_with_details(&mut request, &params).unwrap();
+        assert_eq!(request.headers.get("x-amz-security-token"), Some("TOKEN"));
+        let expected_tail = format!(
+            "x-amz-security-token:TOKEN\n\nhost;x-amz-date;x-amz-security-token\n{EMPTY_SHA256}"
+        );
+        assert!(
+            signed.canonical_request.ends_with(&expected_tail),
+            "{}",
+            signed.canonical_request
+        );
+    }
+
+    #[test]
+    fn signing_again_replaces_the_signing_headers() {
+        let mut request = request("GET", "/", "example.amazonaws.com");
+        let with_token = SigningParams {
+            session_token: Some("TOKEN"),
+            ..params(at(SUITE_TIME))
+        };
+        sign(&mut request, &with_token).unwrap();
+        let later = params(at(SUITE_TIME + 60));
+        let signed = sign_with_details(&mut request, &later).unwrap();
+        assert_eq!(request.headers.get_all("authorization").count(), 1);
+        assert_eq!(request.headers.get_all("x-amz-date").count(), 1);
+        assert_eq!(request.headers.get("x-amz-date"), Some("20150830T123700Z"));
+        assert!(!request.headers.contains("x-amz-security-token"));
+        assert!(!signed.canonical_request.contains("authorization"));
+        // Same as signing a fresh request at that time.
+        let mut fresh = self::request("GET", "/", "example.amazonaws.com");
+        assert_eq!(sign_with_details(&mut fresh, &later).unwrap(), signed);
+    }
+
+    #[test]
+    fn unsigned_headers_are_left_out() {
+        let mut request = request("PUT", "/", "example.com");
+        for name in UNSIGNED_HEADERS {
+            request.headers.insert(name.to_ascii_uppercase(), "x");
+        }
+        request.headers.insert("X-Custom", "  a   b  ");
+        request.headers.append("x-custom", "c");
+        let signed = sign_with_details(&mut request, &params(at(SUITE_TIME))).unwrap();
+        let lines: Vec<&str> = signed.canonical_request.lines().collect();
+        assert_eq!(
+            lines[3..7],
+            [
+                "host:example.com",
+                "x-amz-date:20150830T123600Z",
+                "x-custom:a b,c",
+                ""
+            ]
+        );
+        assert_eq!(lines[7], "host;x-amz-date;x-custom");
+    }
+
+    #[test]
+    fn canonical_uri_normalizes_and_double_encodes() {
+        let cases = [
+            ("", "/"),
+            ("/", "/"),
+            ("//", "/"),
+            ("/a/./b/../c", "/a/c"),
+            ("/a/b/..", "/a/"),
+            ("/a/b/.", "/a/b/"),
+            ("/..", "/"),
+            ("/../a", "/a"),
+            ("//a//b//", "/a/b/"),
+            ("/a%2Fb/c%20d", "/a%252Fb/c%2520d"),
+            ("/user@host:1/~x", "/user%40host%3A1/~x"),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(canonical_uri(path), expected, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn canonical_query_decodes_reencodes_and_sorts() {
+        let cases = [
+            ("", ""),
+            ("b=2&a=1&a=0", "a=0&a=1&b=2"),
+            ("flag&x=", "flag=&x="),
+            ("&&a=1&", "a=1"),
+            ("q=a+b%20c", "q=a%20b%20c"),
+            ("k=%2f%7E!*", "k=%2F~%21%2A"),
+            ("bad=%zz%4", "bad=%25zz%254"),
+            ("%E1%88%B4=x&Z=y&a=z", "%E1%88%B4=x&Z=y&a=z"),
+            ("x=%FF", "x=%FF"),
+        ];
+        for (query, expected) in cases {
+            assert_eq!(canonical_query(query), expected, "{query:?}");
+        }
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let params = SigningParams {
+            session_token: Some("the-token"),
+            ..params(at(0))
+        };
+        let debug = format!("{params:?}");
+        assert!(debug.contains("AKIDEXAMPLE"));
+        assert!(!debug.contains("wJalrXUtnFEMI"));
+        assert!(!debug.contains("the-token"));
+    }
+}

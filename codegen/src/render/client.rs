@@ -1,0 +1,352 @@
+//! The client layer over the sans-IO operations (features `runtime`/`client`): the `Client`,
+//! each operation's fluent builder and its description to the runtime's orchestrator
+//! (`crate::orchestrator::Operation`), and paginators for `@paginated` operations.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::structure::{builder_name, into_param};
+use super::types::{deprecated_attr, doc_attrs, type_tokens, value_type};
+use crate::ir::{Crate, Field, Operation, Role, RustType};
+use crate::naming;
+
+/// `src/client.rs`: the `Client` with one method per operation, and endpoint resolution from
+/// the config.
+pub fn client_module(krate: &Crate) -> TokenStream {
+    let title = &krate.service.title;
+    let doc = format!(
+        " Client for {title}: one method per operation, each returning a fluent builder whose \
+         `send` signs the request, sends it, retries it as needed and parses the response."
+    );
+    let signing_name = match &krate.service.signing_name {
+        Some(name) => quote!(::std::option::Option::Some(#name)),
+        None => quote!(::std::option::Option::None),
+    };
+    let methods = krate.operations.iter().map(|op| {
+        let (module, fluent) = (&op.module, fluent_name(op));
+        let docs = doc_attrs(&op.docs, &format!("The `{}` operation.", op.name));
+        let deprecated = deprecated_attr(op.deprecated.as_ref());
+        quote! {
+            #docs
+            #deprecated
+            pub fn #module(&self) -> crate::operation::#module::builders::#fluent {
+                crate::operation::#module::builders::#fluent::new(self.handle.clone())
+            }
+        }
+    });
+    let resolve = resolve_endpoint(krate);
+    quote! {
+        //! The service client.
+        #[doc = #doc]
+        ///
+        /// Cheap to clone: clones share the configuration, connections and retry quota.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        }
+        impl Client {
+            /// A client with `config`.
+            pub fn new(config: crate::config::Config) -> Self {
+                Client {
+                    handle: ::std::sync::Arc::new(crate::orchestrator::Handle::new(config, #signing_name)),
+                }
+            }
+            /// The client's configuration.
+            pub fn config(&self) -> &crate::config::Config {
+                self.handle.config()
+            }
+            #(#methods)*
+        }
+        #resolve
+    }
+}
+
+/// Where requests go: the endpoint rules evaluated with the config's built-in parameters, or,
+/// for a service without rules, the configured endpoint URL.
+fn resolve_endpoint(krate: &Crate) -> TokenStream {
+    let signature = quote! {
+        pub(crate) fn resolve_endpoint(
+            config: &crate::config::Config,
+        ) -> ::std::result::Result<
+            crate::orchestrator::Target,
+            ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync>,
+        >
+    };
+    let Some(endpoints) = &krate.endpoints else {
+        return quote! {
+            /// The configured endpoint URL: the model has no endpoint rules.
+            #signature {
+                match config.endpoint_url() {
+                    ::std::option::Option::Some(url) => ::std::result::Result::Ok(crate::orchestrator::Target::new(url)),
+                    ::std::option::Option::None => ::std::result::Result::Err(
+                        "the service's model has no endpoint rules: set `endpoint_url` on the config".into(),
+                    ),
+                }
+            }
+        };
+    };
+    // Other built-ins (S3's, STS's, account ids) are left unset: their rules' defaults apply.
+    let sets = endpoints.params.iter().filter_map(|p| {
+        let ident = &p.ident;
+        let value = match p.built_in.as_deref()? {
+            "AWS::Region" => quote!(config.region().map(::std::borrow::ToOwned::to_owned)),
+            "AWS::UseFIPS" => quote!(::std::option::Option::Some(config.use_fips())),
+            "AWS::UseDualStack" => quote!(::std::option::Option::Some(config.use_dual_stack())),
+            "SDK::Endpoint" => quote!(config.endpoint_url().map(::std::borrow::ToOwned::to_owned)),
+            _ => return None,
+        };
+        Some(quote!(params.#ident = #value;))
+    });
+    quote! {
+        /// The endpoint the service's rules choose for the config's Region, FIPS, dual-stack
+        /// and endpoint URL settings.
+        #signature {
+            let mut params = crate::endpoint_rules::Params::new();
+            #(#sets)*
+            let endpoint = crate::endpoint_rules::resolve(&params)?;
+            let mut target = crate::orchestrator::Target::new(endpoint.url.as_str()).with_properties(&endpoint.properties);
+            for (name, values) in &endpoint.headers {
+                for value in values {
+                    target.headers.push((name.clone(), value.clone()));
+                }
+            }
+            ::std::result::Result::Ok(target)
+        }
+    }
+}
+
+/// `{Op}FluentBuilder`, as aws-sdk-rust names it.
+fn fluent_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}FluentBuilder", op.name)
+}
+
+/// `{Op}Paginator`.
+fn paginator_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Paginator", op.name)
+}
+
+/// The operation's items for the orchestrator, added to `operation/<op>.rs`.
+pub fn operation_impls(op: &Operation, krate: &Crate) -> TokenStream {
+    let (name, error) = (&op.name, &op.error);
+    let input = &op.input.name;
+    let output = &op.output.name;
+    let name_text = name.to_string();
+    let retry_arms = op.errors.iter().filter_map(|e| {
+        let info = krate.errors.iter().find(|s| s.name == e.ty).and_then(|s| match &s.role {
+            Role::Error(info) => info.retryable,
+            _ => None,
+        })?;
+        let variant = &e.variant;
+        let kind = if info.throttling { quote!(Throttling) } else { quote!(Transient) };
+        Some(quote! {
+            #error::#variant(_) => ::std::option::Option::Some(crate::orchestrator::RetryKind::#kind),
+        })
+    });
+    let paginated = op.pagination.as_ref().map(|p| {
+        let token = &p.input_token;
+        let out = &p.output_token.ident;
+        let next = if p.output_token.optional { quote!(output.#out.as_deref()) } else { quote!(::std::option::Option::Some(output.#out.as_str())) };
+        let items = p.items.as_ref().map(|items| {
+            let field = &items.ident;
+            let RustType::List { item, sparse } = &items.ty else { return quote!() };
+            let mut item = type_tokens(item);
+            if *sparse {
+                item = quote!(::std::option::Option<#item>);
+            }
+            let all = if items.optional { quote!(output.#field.unwrap_or_default()) } else { quote!(output.#field) };
+            quote! {
+                #[cfg(feature = "runtime")]
+                impl crate::orchestrator::PaginatedItems for #name {
+                    type Item = #item;
+                    fn into_items(output: #output) -> ::std::vec::Vec<#item> {
+                        #all
+                    }
+                }
+            }
+        });
+        quote! {
+            #[cfg(feature = "runtime")]
+            impl crate::orchestrator::Paginated for #name {
+                fn set_token(input: &mut #input, token: ::std::option::Option<::std::string::String>) {
+                    input.#token = token;
+                }
+                fn next_token(output: &#output) -> ::std::option::Option<&str> {
+                    #next
+                }
+            }
+            #items
+        }
+    });
+    quote! {
+        #[cfg(feature = "runtime")]
+        impl crate::orchestrator::Operation for #name {
+            type Input = #input;
+            type Output = #output;
+            type Error = #error;
+            const NAME: &'static str = #name_text;
+            fn serialize(input: &#input) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
+                Self::serialize_request(input)
+            }
+            fn deserialize(response: &crate::http::HttpResponse) -> ::std::result::Result<#output, #error> {
+                Self::deserialize_response(response)
+            }
+            fn endpoint(
+                config: &crate::config::Config,
+                _input: &#input,
+            ) -> ::std::result::Result<
+                crate::orchestrator::Target,
+                ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync>,
+            > {
+                crate::client::resolve_endpoint(config)
+            }
+            #[allow(clippy::match_single_binding)]
+            fn retry_kind(error: &#error) -> ::std::option::Option<crate::orchestrator::RetryKind> {
+                match error {
+                    #(#retry_arms)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+        #[cfg(feature = "runtime")]
+        impl crate::orchestrator::CreateUnhandledError for #error {
+            fn create_unhandled_error(unhandled: crate::error::Unhandled) -> Self {
+                Self::Unhandled(unhandled)
+            }
+        }
+        #paginated
+    }
+}
+
+/// The fluent builder (and paginator) for `operation/<op>/builders.rs`.
+pub fn fluent_builder(op: &Operation) -> TokenStream {
+    let (name, module, error) = (&op.name, &op.module, &op.error);
+    let (fluent, input_builder) = (fluent_name(op), builder_name(&op.input));
+    let output = &op.output.name;
+    let doc = format!(
+        " Fluent builder for the `{name}` operation: set the input's members, then call \
+         [`send`](Self::send)."
+    );
+    let setters = op.input.fields.iter().map(delegating_setters);
+    let paginator = op.pagination.as_ref().map(|p| {
+        let pag = paginator_name(op);
+        let page_size = p.page_size.as_ref().map(|field| {
+            quote! {
+                /// The number of results per page.
+                pub fn page_size(mut self, page_size: i32) -> Self {
+                    self.inner = self.inner.#field(page_size);
+                    self
+                }
+            }
+        });
+        let items = p.items.is_some().then(|| {
+            quote! {
+                /// The items of every page, fetched page by page as they are consumed.
+                pub fn items(self) -> crate::orchestrator::ItemStream<crate::operation::#module::#name> {
+                    self.send().items()
+                }
+            }
+        });
+        let pag_doc = format!(" Pages of the `{name}` operation: see [`{fluent}::into_paginator`].");
+        quote! {
+            #[doc = #pag_doc]
+            #[cfg(feature = "runtime")]
+            #[derive(Clone, Debug)]
+            pub struct #pag {
+                handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+                inner: #input_builder,
+            }
+            #[cfg(feature = "runtime")]
+            impl #pag {
+                #page_size
+                /// The pages, fetched one at a time as they are consumed. Paging stops when the
+                /// service returns no token, an empty one, or the token it was sent.
+                pub fn send(self) -> crate::orchestrator::PaginationStream<crate::operation::#module::#name> {
+                    crate::orchestrator::PaginationStream::new(self.handle, self.inner.build())
+                }
+                #items
+            }
+        }
+    });
+    let into_paginator = op.pagination.as_ref().map(|_| {
+        let pag = paginator_name(op);
+        quote! {
+            /// Pages through the results instead of fetching one page.
+            pub fn into_paginator(self) -> #pag {
+                #pag { handle: self.handle, inner: self.inner }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[cfg(feature = "runtime")]
+        #[derive(Clone, Debug)]
+        pub struct #fluent {
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+            inner: #input_builder,
+        }
+        #[cfg(feature = "runtime")]
+        impl #fluent {
+            pub(crate) fn new(handle: ::std::sync::Arc<crate::orchestrator::Handle>) -> Self {
+                #fluent { handle, inner: ::std::default::Default::default() }
+            }
+            /// The input built so far.
+            pub fn as_input(&self) -> &#input_builder {
+                &self.inner
+            }
+            /// Builds the input and calls the operation.
+            pub async fn send(
+                self,
+            ) -> ::std::result::Result<
+                crate::operation::#module::#output,
+                crate::orchestrator::SdkError<crate::operation::#module::#error>,
+            > {
+                let input = self.inner.build().map_err(crate::orchestrator::SdkError::construction)?;
+                crate::orchestrator::invoke::<crate::operation::#module::#name>(&self.handle, input).await
+            }
+            #into_paginator
+            #(#setters)*
+        }
+        #paginator
+    }
+}
+
+/// The input builder's setters, forwarded.
+fn delegating_setters(f: &Field) -> TokenStream {
+    let ident = &f.ident;
+    let set = naming::prefixed("set", ident);
+    let get = naming::prefixed("get", ident);
+    let ty = value_type(f);
+    let docs = doc_attrs(&f.docs, "_Documentation missing in the model._");
+    let deprecated = deprecated_attr(f.deprecated.as_ref());
+    let main = match &f.ty {
+        RustType::List { item, sparse } => {
+            let (param, _) = into_param(item, *sparse);
+            quote!(pub fn #ident(mut self, input: #param) -> Self { self.inner = self.inner.#ident(input); self })
+        }
+        RustType::Map { key, value, sparse } => {
+            let (k_param, _) = into_param(key, false);
+            let (v_param, _) = into_param(value, *sparse);
+            quote!(pub fn #ident(mut self, k: #k_param, input: #v_param) -> Self { self.inner = self.inner.#ident(k, input); self })
+        }
+        other => {
+            let param = type_tokens(other);
+            quote!(pub fn #ident(mut self, input: impl ::std::convert::Into<#param>) -> Self { self.inner = self.inner.#ident(input); self })
+        }
+    };
+    quote! {
+        #docs
+        #deprecated
+        #main
+        #docs
+        #deprecated
+        pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+            self.inner = self.inner.#set(input);
+            self
+        }
+        #docs
+        #deprecated
+        pub fn #get(&self) -> &::std::option::Option<#ty> {
+            self.inner.#get()
+        }
+    }
+}
