@@ -83,11 +83,12 @@ impl ConnectorError {
 
 impl fmt::Display for ConnectorError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            ConnectorErrorKind::Timeout => write!(f, "timed out: {}", self.source),
-            ConnectorErrorKind::Io => write!(f, "I/O error: {}", self.source),
-            ConnectorErrorKind::Other => write!(f, "HTTP client error: {}", self.source),
-        }
+        // The details are in `source()`.
+        f.write_str(match self.kind {
+            ConnectorErrorKind::Timeout => "timed out",
+            ConnectorErrorKind::Io => "I/O error",
+            ConnectorErrorKind::Other => "HTTP client error",
+        })
     }
 }
 

@@ -196,13 +196,14 @@ impl<E> SdkError<E> {
     }
 }
 
-impl<E: fmt::Display> fmt::Display for SdkError<E> {
+// Display names the failure; the details are in `source()`, per the error-chain convention.
+impl<E> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SdkError::ConstructionFailure(e) => write!(f, "failed to construct request: {}", e.source),
+            SdkError::ConstructionFailure(_) => f.write_str("failed to construct request"),
             SdkError::TimeoutError(e) => write!(f, "{} timed out after {:?}", e.what, e.after),
-            SdkError::DispatchFailure(e) => write!(f, "dispatch failure: {e}"),
-            SdkError::ServiceError(e) => write!(f, "service error (HTTP {}): {}", e.raw.status, e.err),
+            SdkError::DispatchFailure(_) => f.write_str("dispatch failure"),
+            SdkError::ServiceError(e) => write!(f, "service error (HTTP {})", e.raw.status),
         }
     }
 }

@@ -139,7 +139,8 @@ async fn credentials_come_from_a_shared_credentials_file_profile() {
 
 #[tokio::test]
 async fn each_modeled_error_is_typed_and_client_errors_are_not_retried() {
-    let cases: [(u16, &str, fn(&GetOtaTaskError) -> bool); 5] = [
+    type IsVariant = fn(&GetOtaTaskError) -> bool;
+    let cases: [(u16, &str, IsVariant); 5] = [
         (403, "AccessDeniedException", GetOtaTaskError::is_access_denied_exception),
         (400, "ValidationException", GetOtaTaskError::is_validation_exception),
         (500, "InternalServerException", GetOtaTaskError::is_internal_server_exception),
@@ -242,7 +243,8 @@ async fn construction_failures_send_nothing() {
         .credentials_provider(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
         .build();
     let error = Client::new(no_region).get_ota_task().identifier("abc").send().await.expect_err("no Region");
-    assert!(error.to_string().contains("Region"), "{error}");
+    let cause = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default();
+    assert!(cause.contains("Region"), "{error:?}");
     assert!(server.requests().is_empty());
 }
 

@@ -23,8 +23,8 @@ Commands:
   naming         Score snake_case naming against aws-sdk-rust's names.
                    --csv PATH          (default: ../shared/naming/snake_case_expected.csv)
   check-models   Generate crates (with property tests) for the fixture models and the real AWS
-                 models and require `cargo clippy -D warnings` and `cargo doc` to pass on each
-                 without warnings, and their tests to pass.
+                 models and require `cargo clippy -D warnings` (default and all features) and
+                 `cargo doc` (all features) to pass on each without warnings, and their tests to pass.
                    --shared DIR        (default: ../shared)
   idl-conformance  Check the IDL parser against Smithy's own loader cases: every valid case must
                  produce the expected JSON AST, every invalid case a located error.
@@ -401,8 +401,12 @@ fn check_models_cmd(args: &[String]) -> Result<(), String> {
         println!("{what}: {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
         if status.success() { Ok(()) } else { Err(format!("{what} failed for the generated crates in {}", work.display())) }
     };
-    run("cargo clippy -D warnings", &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
-    run("cargo doc (warnings denied)", &["doc", "--quiet", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    // Sans-IO (default features) and with the client layer, which only restJson1 crates have.
+    run("cargo clippy -D warnings (default features)", &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    let all = ["clippy", "--quiet", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"];
+    run("cargo clippy -D warnings (all features)", &all, &[])?;
+    let doc = ["doc", "--quiet", "--workspace", "--no-deps", "--all-features"];
+    run("cargo doc (all features, warnings denied)", &doc, &[("RUSTDOCFLAGS", "-D warnings")])?;
     run("cargo test (generated protocol and property tests)", &["test", "--quiet", "--workspace"], &[])?;
     println!("check-models: {} crates generate, pass clippy and rustdoc without warnings, and pass their tests", cases.len());
     Ok(())
