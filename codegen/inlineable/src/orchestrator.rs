@@ -328,8 +328,14 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
             Err(Attempt::Failed(e)) => (None, SdkError::DispatchFailure(e)),
             Err(Attempt::NoSleep) => return Err(SdkError::construction(NO_SLEEP)),
         };
-        let Some(kind) = kind else { return Err(outcome) };
-        if attempt >= retry.max_attempts() || !handle.quota.acquire(kind) {
+        if kind.is_none() {
+            return Err(outcome);
+        }
+        // A retry after a timeout or a lost connection costs the quota more than one after an
+        // error response, since the service may still be working on the first attempt.
+        let lost = matches!(outcome, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_));
+        let cost = if lost { TIMEOUT_RETRY_COST } else { RETRY_COST };
+        if attempt >= retry.max_attempts() || !handle.quota.acquire(cost) {
             return Err(outcome);
         }
         let Some(sleep) = &config.sleep else { return Err(SdkError::construction(NO_SLEEP)) };
@@ -428,8 +434,9 @@ fn classify(code: Option<&str>, status: u16) -> Option<RetryKind> {
 }
 
 /// The standard mode's retry quota: a bucket of 500 tokens shared by a client's calls.
-/// A retry takes 5 (10 after a timeout); a success gives back what its retries took, or 1,
-/// so a failing service is not hammered by every caller's retries at once.
+/// A retry takes 5 (10 after a timeout or lost connection); a success after retries gives 5
+/// back, a first-attempt success 1, so a failing service is not hammered by every caller's
+/// retries at once.
 #[derive(Debug)]
 struct RetryQuota {
     tokens: Mutex<u32>,
@@ -446,8 +453,7 @@ impl RetryQuota {
         }
     }
 
-    fn acquire(&self, kind: RetryKind) -> bool {
-        let cost = if kind == RetryKind::Transient { TIMEOUT_RETRY_COST } else { RETRY_COST };
+    fn acquire(&self, cost: u32) -> bool {
         let mut tokens = self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if *tokens < cost {
             return false;
@@ -671,12 +677,12 @@ mod tests {
     #[test]
     fn quota_runs_out_and_refills() {
         let quota = RetryQuota::new();
-        let granted = (0..200).filter(|_| quota.acquire(RetryKind::Throttling)).count();
+        let granted = (0..200).filter(|_| quota.acquire(RETRY_COST)).count();
         assert_eq!(granted, (QUOTA_CAPACITY / RETRY_COST) as usize);
-        assert!(!quota.acquire(RetryKind::Transient));
+        assert!(!quota.acquire(TIMEOUT_RETRY_COST));
         quota.succeeded(2);
-        assert!(quota.acquire(RetryKind::Throttling));
-        assert!(!quota.acquire(RetryKind::Throttling));
+        assert!(quota.acquire(RETRY_COST));
+        assert!(!quota.acquire(RETRY_COST));
     }
 
     #[test]
