@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's commands. Run `cargo xtask help`.
 
+mod bench;
 mod conformance;
 mod idl_conformance;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,10 @@ Commands:
                  print a table by file; unsupported cases are listed, with reasons, in
                  xtask/conformance-unsupported.txt.
                    --shared DIR        (default: ../shared)
+  bench          Benchmark the generated crate against aws-sdk-iotmanagedintegrations (per call,
+                 parse, clean builds, binary size, codegen) and write BENCHMARKS.md. Needs the
+                 crates.io registry and about 10 minutes; the README's test command never runs it.
+                   --shared DIR        (default: ../shared)
   ast FILE...    Print the JSON AST of Smithy IDL files (parsed together, as one model).
   help           This text.
 ";
@@ -46,6 +51,7 @@ fn main() -> ExitCode {
         Some("idl-conformance") => idl_conformance_cmd(&args[1..]),
         Some("conformance") => conformance_cmd(&args[1..]),
         Some("ast") => ast_cmd(&args[1..]),
+        Some("bench") => bench_cmd(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -113,6 +119,18 @@ fn conformance_cmd(args: &[String]) -> Result<(), String> {
         }
     }
     conformance::run(&root(), &shared)
+}
+
+fn bench_cmd(args: &[String]) -> Result<(), String> {
+    let mut shared = root().join("../shared");
+    let mut args = Args { rest: args };
+    while let Some((flag, inline)) = args.next() {
+        match flag {
+            "--shared" => shared = PathBuf::from(args.value(flag, inline)?),
+            other => return Err(format!("unknown option `{other}` for bench")),
+        }
+    }
+    bench::run(&root(), &shared)
 }
 
 fn ast_cmd(args: &[String]) -> Result<(), String> {

@@ -1,0 +1,48 @@
+//! Per call: `get_ota_task` end to end (build, endpoint, sign, send in memory, parse), ours
+//! against aws-sdk-rust's, for a full 200 response and a ThrottlingException; and our response
+//! parser alone.
+
+use bench::{ours, sdk, FULL_TASK, THROTTLING};
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a tokio runtime")
+}
+
+fn per_call(c: &mut Criterion) {
+    let rt = runtime();
+    let mut group = c.benchmark_group("get_ota_task");
+    for (name, canned) in [("ok", (200, FULL_TASK)), ("throttled", (429, THROTTLING))] {
+        let ours = ours::client(canned);
+        group.bench_function(format!("ours/{name}"), |b| {
+            b.to_async(&rt).iter(|| async {
+                let result = ours.get_ota_task().identifier("abc").send().await;
+                assert_eq!(result.is_ok(), canned.0 == 200);
+                black_box(result)
+            })
+        });
+        let theirs = sdk::client(canned);
+        group.bench_function(format!("sdk/{name}"), |b| {
+            b.to_async(&rt).iter(|| async {
+                let result = theirs.get_ota_task().identifier("abc").send().await;
+                assert_eq!(result.is_ok(), canned.0 == 200);
+                black_box(result)
+            })
+        });
+    }
+    group.finish();
+}
+
+fn parse_only(c: &mut Criterion) {
+    use iotmanagedintegrations::operation::get_ota_task::GetOtaTask;
+    let response = ours::response((200, FULL_TASK));
+    let mut group = c.benchmark_group("parse");
+    group.throughput(Throughput::Bytes(FULL_TASK.len() as u64));
+    group.bench_function("ours/get_ota_task", |b| {
+        b.iter(|| GetOtaTask::deserialize_response(black_box(&response)).expect("parses"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, per_call, parse_only);
+criterion_main!(benches);

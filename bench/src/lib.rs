@@ -1,0 +1,86 @@
+//! What the benchmarks share: the canned GetOtaTask responses, and a client of each kind that
+//! answers every request from memory with them (static credentials, retries off).
+
+
+
+/// A 200 GetOtaTask response body with every output member set.
+pub const FULL_TASK: &str = r#"{"TaskId":"abc","TaskArn":"arn:aws:iotmanagedintegrations:us-east-1:123456789012:ota-task/abc","Description":"firmware 2.1","S3Url":"s3://bucket/firmware.bin","Protocol":"HTTP","OtaType":"ONE_TIME","OtaTargetQueryString":"thingName:lamp*","OtaMechanism":"PUSH","Target":["arn:aws:iotmanagedintegrations:us-east-1:123456789012:managed-thing/t1","arn:aws:iotmanagedintegrations:us-east-1:123456789012:managed-thing/t2"],"CreatedAt":1764000000,"LastUpdatedAt":1764003600.5,"TaskConfigurationId":"cfg-1","TaskProcessingDetails":{"NumberOfCanceledThings":1,"NumberOfFailedThings":2,"NumberOfInProgressThings":3,"numberOfQueuedThings":4,"numberOfRejectedThings":5,"numberOfRemovedThings":6,"numberOfSucceededThings":7,"numberOfTimedOutThings":8,"processingTargets":["t1","t2"]},"OtaSchedulingConfig":{"EndBehavior":"STOP_ROLLOUT","EndTime":"2026-12-01T00:00:00Z","MaintenanceWindows":[{"StartTime":"00:30","DurationInMinutes":60}],"StartTime":"2026-11-28T00:00:00Z"},"OtaTaskExecutionRetryConfig":{"RetryConfigCriteria":[{"FailureType":"FAILED","MinNumberOfRetries":2}]},"Status":"IN_PROGRESS","Tags":{"team":"lighting","site":"berlin"}}"#;
+
+/// A 429 ThrottlingException body; its type is in the `X-Amzn-Errortype` header.
+pub const THROTTLING: &str = r#"{"message":"Rate exceeded"}"#;
+
+pub const ERROR_TYPE: &str = "ThrottlingException:http://internal.amazon.com/coral/com.amazonaws.iotmanagedintegrations/";
+
+pub const REGION: &str = "us-east-1";
+
+/// A canned response, `(status, body)`.
+pub type Canned = (u16, &'static str);
+
+/// Our generated client over an in-memory transport.
+pub mod ours {
+    use super::*;
+    use iotmanagedintegrations::config::{HttpClient, HttpFuture, RetryConfig};
+    use iotmanagedintegrations::credentials::Credentials;
+    use iotmanagedintegrations::http::{Headers, HttpRequest, HttpResponse};
+
+    #[derive(Debug)]
+    struct InMemory(HttpResponse);
+
+    impl HttpClient for InMemory {
+        fn call<'a>(&'a self, _url: &'a str, _request: &'a HttpRequest) -> HttpFuture<'a> {
+            let response = self.0.clone();
+            Box::pin(async move { Ok(response) })
+        }
+    }
+
+    pub fn response((status, body): Canned) -> HttpResponse {
+        let mut headers = Headers::new();
+        headers.insert("Content-Type", "application/json");
+        headers.insert("X-Amzn-Requestid", "req-1");
+        if status == 429 {
+            headers.insert("X-Amzn-Errortype", ERROR_TYPE);
+        }
+        HttpResponse::new(status, headers, body)
+    }
+
+    pub fn client(canned: Canned) -> iotmanagedintegrations::Client {
+        let config = iotmanagedintegrations::Config::builder()
+            .region(REGION)
+            .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret", None, None))
+            .retry_config(RetryConfig::disabled())
+            .http_client(InMemory(response(canned)))
+            .build();
+        iotmanagedintegrations::Client::new(config)
+    }
+}
+
+/// aws-sdk-iotmanagedintegrations over its test HTTP client (`infallible_client_fn` from
+/// `aws-smithy-http-client`'s `test-util`, which answers every request like a replay client
+/// without running out of events).
+pub mod sdk {
+    use super::*;
+    use aws_sdk_iotmanagedintegrations::config::retry::RetryConfig;
+    use aws_sdk_iotmanagedintegrations::config::{Credentials, Region};
+    use aws_smithy_types::body::SdkBody;
+
+    pub fn client((status, body): Canned) -> aws_sdk_iotmanagedintegrations::Client {
+        let http = aws_smithy_http_client::test_util::infallible_client_fn(move |_request| {
+            let mut response = http::Response::builder()
+                .status(status)
+                .header("Content-Type", "application/json")
+                .header("X-Amzn-Requestid", "req-1");
+            if status == 429 {
+                response = response.header("X-Amzn-Errortype", ERROR_TYPE);
+            }
+            response.body(SdkBody::from(body)).expect("a valid response")
+        });
+        let config = aws_sdk_iotmanagedintegrations::Config::builder()
+            .region(Region::new(REGION))
+            .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret", None, None, "bench"))
+            .retry_config(RetryConfig::disabled())
+            .http_client(http)
+            .build();
+        aws_sdk_iotmanagedintegrations::Client::from_conf(config)
+    }
+}
+

@@ -1,0 +1,388 @@
+//! `cargo xtask bench`: our generated crate against aws-sdk-iotmanagedintegrations on the same
+//! work, in one run, written to BENCHMARKS.md. The benchmark crate (`bench/`) is a workspace
+//! of its own, so the README's test command never builds it.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use codegen::Options;
+use serde_json::Value;
+
+/// The SDK release we compare against (also pinned in `bench/Cargo.toml`).
+const SDK_VERSION: &str = "1.64.0";
+const FULL_MODEL: &str = "models/aws/iot-managed-integrations-2025-03-03.json";
+/// Runs of the in-process codegen measurement, after one warm-up.
+const CODEGEN_RUNS: usize = 10;
+
+pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
+    let full_model = shared.join(FULL_MODEL);
+    if !full_model.is_file() {
+        return Err(format!("{} is missing: the bench needs ../shared (or --shared DIR)", full_model.display()));
+    }
+    let bench = root.join("bench");
+    let work = root.join("target/bench");
+    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let started = Instant::now();
+
+    println!("== per call and parse (criterion)");
+    cargo(&bench, &["bench", "--bench", "calls"], &[])?;
+    let criterion = bench.join("target/criterion");
+    let calls: Vec<Estimate> = ["get_ota_task/ours_ok", "get_ota_task/sdk_ok", "get_ota_task/ours_throttled", "get_ota_task/sdk_throttled", "parse/ours_get_ota_task"]
+        .iter()
+        .map(|id| Estimate::read(&criterion, id))
+        .collect::<Result<_, _>>()?;
+
+    println!("== codegen, in process");
+    let mut models = vec![full_model.clone()];
+    models.extend(aws_models(shared)?.into_iter().filter(|m| *m != full_model));
+    let mut args = vec!["run".to_owned(), "--release".into(), "--quiet".into(), "--bin".into(), "codegen_stats".into(), "--".into(), CODEGEN_RUNS.to_string()];
+    args.extend(models.iter().map(|m| m.display().to_string()));
+    let out = cargo_output(&bench, &args)?;
+    let codegen: Vec<Value> = out.lines().map(serde_json::from_str).collect::<Result<_, _>>().map_err(|e| format!("codegen_stats output: {e}"))?;
+
+    println!("== clean builds");
+    let full_crate = work.join("iot-full");
+    let files = codegen::generate(&Options { models: vec![full_model], ..Options::default() }).map_err(|e| e.to_string())?;
+    codegen::write_atomically(&full_crate, &files).map_err(|e| e.to_string())?;
+    let lock = bench.join("Cargo.lock");
+    let projects = [
+        Project::ours("ours-sans-io", &root.join("generated"), None, SANS_IO_MAIN),
+        Project::ours("ours-client", &root.join("generated"), Some("client"), CLIENT_MAIN),
+        Project::ours("ours-full-sans-io", &full_crate, None, SANS_IO_MAIN),
+        Project::ours("ours-full-client", &full_crate, Some("client"), CLIENT_MAIN),
+        Project::sdk(),
+    ];
+    let mut builds = Vec::new();
+    for project in &projects {
+        let dir = work.join("builds").join(project.name);
+        project.write(&dir, &lock)?;
+        let debug = clean_build(&dir, false)?;
+        println!("{:<20} debug   {:>7.1} s, {} crates", project.name, debug.seconds, debug.crates);
+        builds.push((project.name, debug));
+    }
+    println!("== release binaries (stripped)");
+    let mut sizes = Vec::new();
+    for name in ["ours-client", "sdk"] {
+        let dir = work.join("builds").join(name);
+        let release = clean_build(&dir, true)?;
+        let size = std::fs::metadata(dir.join("target/release/bench-bin")).map_err(|e| e.to_string())?.len();
+        println!("{name:<20} release {:>7.1} s, {:.2} MB stripped", release.seconds, size as f64 / 1e6);
+        sizes.push((name, release, size));
+    }
+
+    let report = Report { calls, codegen, builds, sizes, total_seconds: started.elapsed().as_secs_f64() };
+    let text = report.markdown()?;
+    std::fs::write(root.join("BENCHMARKS.md"), &text).map_err(|e| format!("cannot write BENCHMARKS.md: {e}"))?;
+    println!("{text}");
+    println!("wrote BENCHMARKS.md");
+    Ok(())
+}
+
+fn aws_models(shared: &Path) -> Result<Vec<PathBuf>, String> {
+    let dir = shared.join("models/aws");
+    let mut models: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    models.sort();
+    Ok(models)
+}
+
+fn cargo_command(dir: &Path) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(dir);
+    // The outer `cargo xtask` sets these for itself; the builds below must not inherit them.
+    command.env_remove("CARGO_TARGET_DIR").env_remove("RUSTFLAGS");
+    command
+}
+
+fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let status = cargo_command(dir).args(args).envs(env.iter().copied()).status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed in {}", args.join(" "), dir.display())) }
+}
+
+fn cargo_output(dir: &Path, args: &[String]) -> Result<String, String> {
+    let output = cargo_command(dir).args(args).stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("`cargo {}` failed in {}", args.join(" "), dir.display()));
+    }
+    String::from_utf8(output.stdout).map_err(|e| e.to_string())
+}
+
+/// A criterion estimate: median and median absolute deviation, in nanoseconds.
+struct Estimate {
+    id: &'static str,
+    median: f64,
+    mad: f64,
+    /// Bytes per iteration, for throughput benchmarks.
+    bytes: Option<u64>,
+}
+
+impl Estimate {
+    fn read(criterion: &Path, id: &'static str) -> Result<Self, String> {
+        let path = criterion.join(id).join("new/estimates.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let json: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let number = |key: &str| json[key]["point_estimate"].as_f64().ok_or_else(|| format!("{}: no {key}", path.display()));
+        let benchmark = std::fs::read_to_string(criterion.join(id).join("new/benchmark.json")).unwrap_or_default();
+        let bytes = serde_json::from_str::<Value>(&benchmark).ok().and_then(|b| b["throughput"]["Bytes"].as_u64());
+        Ok(Estimate { id, median: number("median")?, mad: number("median_abs_dev")?, bytes })
+    }
+}
+
+/// A small binary crate built from scratch to time a clean build and measure its size.
+struct Project {
+    name: &'static str,
+    dependency: String,
+    main: &'static str,
+}
+
+const SANS_IO_MAIN: &str = r#"use iotmanagedintegrations::operation::get_ota_task::{GetOtaTask, GetOtaTaskInput};
+
+fn main() {
+    let input = GetOtaTaskInput::builder().identifier(std::env::args().nth(1).unwrap_or_default()).build().unwrap();
+    let request = GetOtaTask::serialize_request(&input).unwrap();
+    println!("{} {}", request.method, request.uri);
+}
+"#;
+
+const CLIENT_MAIN: &str = r#"#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let config = iotmanagedintegrations::Config::from_env().region("us-east-1").build();
+    let client = iotmanagedintegrations::Client::new(config);
+    let task = client.get_ota_task().identifier(std::env::args().nth(1).unwrap_or_default()).send().await;
+    println!("{task:?}");
+}
+"#;
+
+const SDK_MAIN: &str = r#"use aws_sdk_iotmanagedintegrations::config::{Credentials, Region};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let config = aws_sdk_iotmanagedintegrations::Config::builder()
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("AKID", "secret", None, None, "bench"))
+        .build();
+    let client = aws_sdk_iotmanagedintegrations::Client::from_conf(config);
+    let task = client.get_ota_task().identifier(std::env::args().nth(1).unwrap_or_default()).send().await;
+    println!("{task:?}");
+}
+"#;
+
+impl Project {
+    fn ours(name: &'static str, krate: &Path, feature: Option<&str>, main: &'static str) -> Self {
+        let features = feature.map(|f| format!(", features = [\"{f}\"]")).unwrap_or_default();
+        let mut dependency = format!("iotmanagedintegrations = {{ path = \"{}\"{features} }}\n", krate.display());
+        if feature.is_some() {
+            dependency.push_str("tokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n");
+        }
+        Project { name, dependency, main }
+    }
+
+    fn sdk() -> Self {
+        let dependency = format!(
+            "aws-sdk-iotmanagedintegrations = {{ version = \"={SDK_VERSION}\", features = [\"behavior-version-latest\"] }}\n\
+             tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n"
+        );
+        Project { name: "sdk", dependency, main: SDK_MAIN }
+    }
+
+    fn write(&self, dir: &Path, lock: &Path) -> Result<(), String> {
+        let manifest = format!(
+            "[workspace]\n\n[package]\nname = \"bench-bin\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\n{}\n[profile.release]\nstrip = true\n",
+            self.dependency
+        );
+        let write = |path: PathBuf, text: &str| std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()));
+        std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+        write(dir.join("Cargo.toml"), &manifest)?;
+        write(dir.join("src/main.rs"), self.main)?;
+        // The bench crate's lockfile pins the same versions for every build.
+        std::fs::copy(lock, dir.join("Cargo.lock")).map_err(|e| format!("cannot copy {}: {e}", lock.display()))?;
+        Ok(())
+    }
+}
+
+struct Build {
+    seconds: f64,
+    /// Packages compiled, the binary itself excluded.
+    crates: usize,
+}
+
+/// A `cargo build` from an empty target directory (dependencies already downloaded).
+fn clean_build(dir: &Path, release: bool) -> Result<Build, String> {
+    cargo(dir, &["fetch", "--quiet"], &[])?;
+    let target = dir.join("target");
+    if target.exists() {
+        std::fs::remove_dir_all(&target).map_err(|e| format!("cannot clean {}: {e}", target.display()))?;
+    }
+    let mut args = vec!["build", "--offline", "--message-format=json"];
+    if release {
+        args.push("--release");
+    }
+    let started = Instant::now();
+    let output = cargo_command(dir).args(&args).stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        return Err(format!("clean build failed in {}", dir.display()));
+    }
+    let mut packages = std::collections::BTreeSet::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<Value>(line) else { continue };
+        if message["reason"] == "compiler-artifact" {
+            if let Some(id) = message["package_id"].as_str() {
+                if !id.contains("bench-bin") {
+                    packages.insert(id.to_owned());
+                }
+            }
+        }
+    }
+    Ok(Build { seconds, crates: packages.len() })
+}
+
+struct Report {
+    calls: Vec<Estimate>,
+    codegen: Vec<Value>,
+    builds: Vec<(&'static str, Build)>,
+    sizes: Vec<(&'static str, Build, u64)>,
+    total_seconds: f64,
+}
+
+impl Report {
+    fn build(&self, name: &str) -> &Build {
+        &self.builds.iter().find(|(n, _)| *n == name).expect("every project is built").1
+    }
+
+    fn call(&self, id: &str) -> &Estimate {
+        self.calls.iter().find(|e| e.id == id).expect("every estimate is read")
+    }
+
+    fn markdown(&self) -> Result<String, String> {
+        let mut md = String::new();
+        let w = &mut md;
+        let sdk = self.build("sdk");
+        writeln!(w, "# Benchmarks: generated crate vs aws-sdk-iotmanagedintegrations {SDK_VERSION}\n").ok();
+        writeln!(w, "Generated by `cargo xtask bench` on {} ({:.0} s in all). Do not edit by hand: rerun the command.\n", today(), self.total_seconds).ok();
+        writeln!(w, "Machine: {}.\n", machine()).ok();
+
+        writeln!(w, "## Targets\n").ok();
+        writeln!(w, "| target | ours | SDK | ratio | goal | met |\n| --- | --- | --- | --- | --- | --- |").ok();
+        let mut target = |what: &str, ours: String, theirs: String, ratio: f64, goal: f64| {
+            let met = if ratio >= goal { "yes" } else { "**no**" };
+            writeln!(w, "| {what} | {ours} | {theirs} | {ratio:.1}× | ≥{goal}× | {met} |").ok();
+        };
+        let secs = |b: &Build| format!("{:.1} s ({} crates)", b.seconds, b.crates);
+        for (what, name, goal) in [
+            ("clean debug build, GetOtaTask, sans-IO (default features)", "ours-sans-io", 20.0),
+            ("clean debug build, GetOtaTask, `client` feature", "ours-client", 2.0),
+            ("clean debug build, full service (83 operations), `client` feature", "ours-full-client", 3.0),
+        ] {
+            let ours = self.build(name);
+            target(what, secs(ours), secs(sdk), sdk.seconds / ours.seconds, goal);
+        }
+        let (ours_ok, sdk_ok) = (self.call("get_ota_task/ours_ok"), self.call("get_ota_task/sdk_ok"));
+        target("per call, get_ota_task, 200 response (median)", micros(ours_ok), micros(sdk_ok), sdk_ok.median / ours_ok.median, 5.0);
+        let size = |name: &str| self.sizes.iter().find(|(n, _, _)| *n == name).map(|(_, _, s)| *s).unwrap_or(0);
+        let (ours_size, sdk_size) = (size("ours-client"), size("sdk"));
+        target("stripped release binary calling get_ota_task", mb(ours_size), mb(sdk_size), sdk_size as f64 / ours_size as f64, 5.0);
+        let full = self.codegen.first().ok_or("no codegen measurement")?;
+        let full_ms = full["median_ms"].as_f64().unwrap_or(f64::NAN);
+        let met = if full_ms < 100.0 { "yes" } else { "**no**" };
+        writeln!(w, "| codegen of the full IoT Managed Integrations crate (median) | {full_ms:.1} ms | | | <100 ms | {met} |\n").ok();
+
+        writeln!(w, "## Per call (criterion, median ± median absolute deviation)\n").ok();
+        writeln!(w, "End to end through an in-memory transport that returns the same canned response (every output member set; or a 429 ThrottlingException): build the input, resolve the endpoint with the rules, sign with SigV4, send, parse. Static credentials, retries off on both sides. The SDK uses `infallible_client_fn` from `aws-smithy-http-client`'s `test-util`, its replay client that never runs out of responses.\n").ok();
+        writeln!(w, "| case | ours | SDK | SDK / ours |\n| --- | --- | --- | --- |").ok();
+        for case in ["ok", "throttled"] {
+            let (ours, sdk) = (self.call(&format!("get_ota_task/ours_{case}")), self.call(&format!("get_ota_task/sdk_{case}")));
+            writeln!(w, "| {case} | {} ± {:.2} µs | {} ± {:.2} µs | {:.1}× |", micros(ours), ours.mad / 1e3, micros(sdk), sdk.mad / 1e3, sdk.median / ours.median).ok();
+        }
+        let parse = self.call("parse/ours_get_ota_task");
+        let body = parse.bytes.unwrap_or(0);
+        let rate = body as f64 / parse.median * 1e3;
+        writeln!(w, "\nParse only (our `GetOtaTask::deserialize_response` on the 200 body, {body} bytes): {} ± {:.2} µs, {rate:.0} MB/s.\n", micros(parse), parse.mad / 1e3).ok();
+
+        writeln!(w, "## Clean builds (debug, each in its own target directory, dependencies downloaded beforehand)\n").ok();
+        writeln!(w, "| crate | time | crates compiled | SDK / ours |\n| --- | --- | --- | --- |").ok();
+        for (name, build) in &self.builds {
+            writeln!(w, "| {} | {:.1} s | {} | {:.1}× |", describe(name), build.seconds, build.crates, sdk.seconds / build.seconds).ok();
+        }
+        writeln!(w, "\n## Binary size (release, stripped, a `main` that calls get_ota_task)\n").ok();
+        writeln!(w, "| binary | release build | size |\n| --- | --- | --- |").ok();
+        for (name, build, size) in &self.sizes {
+            writeln!(w, "| {} | {:.1} s | {} |", describe(name), build.seconds, mb(*size)).ok();
+        }
+        writeln!(w, "\n## Codegen (in process: load, select, IR, render, format; {CODEGEN_RUNS} runs after a warm-up)\n").ok();
+        writeln!(w, "| model | files | median | min | max | peak heap |\n| --- | --- | --- | --- | --- | --- |").ok();
+        for m in &self.codegen {
+            let ms = |k: &str| m[k].as_f64().unwrap_or(f64::NAN);
+            let peak = m["peak_bytes"].as_f64().unwrap_or(f64::NAN) / 1e6;
+            writeln!(
+                w,
+                "| {} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {peak:.1} MB |",
+                m["model"].as_str().unwrap_or("?"),
+                m["files"],
+                ms("median_ms"),
+                ms("min_ms"),
+                ms("max_ms")
+            )
+            .ok();
+        }
+        Ok(md)
+    }
+}
+
+fn describe(name: &str) -> &'static str {
+    match name {
+        "ours-sans-io" => "ours: GetOtaTask, default features (sans-IO)",
+        "ours-client" => "ours: GetOtaTask, `client` feature",
+        "ours-full-sans-io" => "ours: full service (83 operations), default features",
+        "ours-full-client" => "ours: full service (83 operations), `client` feature",
+        _ => "aws-sdk-iotmanagedintegrations, default features",
+    }
+}
+
+fn micros(e: &Estimate) -> String {
+    format!("{:.2} µs", e.median / 1e3)
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.2} MB", bytes as f64 / 1e6)
+}
+
+/// Today's UTC date, `YYYY-MM-DD`.
+fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
+    // Civil date from days since the epoch (Howard Hinnant's algorithm).
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// CPU model, cores, memory, OS and toolchain.
+fn machine() -> String {
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let cpuinfo = read("/proc/cpuinfo");
+    let cpu = cpuinfo.lines().find_map(|l| l.strip_prefix("model name")).map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned()).unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = read("/proc/meminfo")
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|l| l.trim().trim_end_matches(" kB").parse::<f64>().ok())
+        .map_or_else(|| "?".into(), |kb| format!("{:.0} GiB", kb / 1_048_576.0));
+    let version = |tool: &str| {
+        Command::new(tool).arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default()
+    };
+    let kernel = Command::new("uname").arg("-sr").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+    format!("{cpu}, {cores} cores, {memory} memory, {kernel}; {}", version("rustc"))
+}
