@@ -36,10 +36,33 @@ pub struct Options {
     pub roundtrip_tests: bool,
 }
 
-/// Loads the model and renders the crate's files in memory.
+/// Loads the model and renders the crate's files in memory, on every available core.
 pub fn generate(options: &Options) -> Result<Files> {
     let model = model::load_files(&options.models)?;
     let selection = transform::select(&model, options.service.as_deref(), options.operations.as_deref())?;
-    let krate = ir::build(&model, &selection, options.package.as_deref())?;
-    render::render(&krate, options.roundtrip_tests)
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(MAX_WORKERS);
+    let render_share = |share: render::Share| -> Result<Files> {
+        let krate = ir::build(&model, &selection, options.package.as_deref())?;
+        render::render_share(&krate, options.roundtrip_tests, share)
+    };
+    if workers == 1 {
+        return render_share(render::Share::ALL);
+    }
+    // Formatting (syn's parse and prettyplease) is most of the time. The IR holds proc-macro2
+    // identifiers, which cannot cross threads, so each worker builds its own (a few ms) and
+    // formats its share of the files.
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|index| scope.spawn(move || render_share(render::Share { index, of: workers })))
+            .collect();
+        let mut files = Files::new();
+        for handle in handles {
+            let share = handle.join().map_err(|_| Error::other("generator bug: a render worker panicked"))??;
+            files.extend(share);
+        }
+        Ok(files)
+    })
 }
+
+/// More workers than this spend more on building their IR than they save.
+const MAX_WORKERS: usize = 8;

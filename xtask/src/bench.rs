@@ -149,25 +149,29 @@ fn main() {
 }
 "#;
 
-const CLIENT_MAIN: &str = r#"#[tokio::main(flavor = "current_thread")]
-async fn main() {
+// The mains start tokio by hand: `#[tokio::main]` would add syn and tokio-macros to both sides'
+// builds, which measures the binary, not the client crate.
+const CLIENT_MAIN: &str = r#"fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let config = iotmanagedintegrations::Config::from_env().region("us-east-1").build();
     let client = iotmanagedintegrations::Client::new(config);
-    let task = client.get_ota_task().identifier(std::env::args().nth(1).unwrap_or_default()).send().await;
+    let id = std::env::args().nth(1).unwrap_or_default();
+    let task = runtime.block_on(client.get_ota_task().identifier(id).send());
     println!("{task:?}");
 }
 "#;
 
 const SDK_MAIN: &str = r#"use aws_sdk_iotmanagedintegrations::config::{Credentials, Region};
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let config = aws_sdk_iotmanagedintegrations::Config::builder()
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("AKID", "secret", None, None, "bench"))
         .build();
     let client = aws_sdk_iotmanagedintegrations::Client::from_conf(config);
-    let task = client.get_ota_task().identifier(std::env::args().nth(1).unwrap_or_default()).send().await;
+    let id = std::env::args().nth(1).unwrap_or_default();
+    let task = runtime.block_on(client.get_ota_task().identifier(id).send());
     println!("{task:?}");
 }
 "#;
@@ -177,7 +181,7 @@ impl Project {
         let features = feature.map(|f| format!(", features = [\"{f}\"]")).unwrap_or_default();
         let mut dependency = format!("iotmanagedintegrations = {{ path = \"{}\"{features} }}\n", krate.display());
         if feature.is_some() {
-            dependency.push_str("tokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n");
+            dependency.push_str("tokio = { version = \"1\", features = [\"rt\"] }\n");
         }
         Project { name, dependency, main }
     }
@@ -185,7 +189,7 @@ impl Project {
     fn sdk() -> Self {
         let dependency = format!(
             "aws-sdk-iotmanagedintegrations = {{ version = \"={SDK_VERSION}\", features = [\"behavior-version-latest\"] }}\n\
-             tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n"
+             tokio = {{ version = \"1\", features = [\"rt\"] }}\n"
         );
         Project { name: "sdk", dependency, main: SDK_MAIN }
     }

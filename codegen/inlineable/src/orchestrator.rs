@@ -36,8 +36,9 @@ pub trait Operation {
     /// Reads the output from a 2xx response, or the error from any other.
     fn deserialize(response: &HttpResponse) -> Result<Self::Output, Self::Error>;
 
-    /// Where to send the request, as the service's endpoint rules decide for `config`.
-    fn endpoint(config: &Config, input: &Self::Input) -> Result<Target, BoxError>;
+    /// Where to send the request, as the service's endpoint rules decide for `config` (no
+    /// operation feeds input members into them yet), so a client resolves it once.
+    fn endpoint(config: &Config) -> Result<Target, BoxError>;
 
     /// How the model classifies `error` (its `@retryable` trait), if it does.
     fn retry_kind(error: &Self::Error) -> Option<RetryKind>;
@@ -229,6 +230,10 @@ pub struct Handle {
     config: Config,
     signing_name: Option<&'static str>,
     quota: RetryQuota,
+    signing_keys: crate::sigv4::SigningKeyCache,
+    // Endpoints depend on the configuration alone (no operation uses context parameters), so
+    // the rules run once per client.
+    endpoint: std::sync::OnceLock<Target>,
 }
 
 impl Handle {
@@ -239,6 +244,8 @@ impl Handle {
             config,
             signing_name,
             quota: RetryQuota::new(),
+            signing_keys: crate::sigv4::SigningKeyCache::new(),
+            endpoint: std::sync::OnceLock::new(),
         }
     }
 
@@ -272,7 +279,14 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     })?;
     // Serialized once, so an idempotency token filled in here is the same in every attempt.
     let mut request = O::serialize(&input).map_err(SdkError::construction)?;
-    let target = O::endpoint(config, &input).map_err(SdkError::construction)?;
+    let target = match handle.endpoint.get() {
+        Some(target) => target.clone(),
+        None => {
+            let target = O::endpoint(config).map_err(SdkError::construction)?;
+            handle.endpoint.get_or_init(|| target.clone());
+            target
+        }
+    };
     let url = prepare(&mut request, &target).map_err(SdkError::construction)?;
     let credentials = match (handle.signing_name, &config.credentials) {
         (None, _) => None,
@@ -302,7 +316,7 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
                 service,
                 time: config.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),
             };
-            crate::sigv4::sign(&mut request, &params).map_err(SdkError::construction)?;
+            crate::sigv4::sign_cached(&mut request, &params, &handle.signing_keys).map_err(SdkError::construction)?;
         }
         let sent = send(http.as_ref(), config, &url, &request).await;
         let (kind, outcome) = match sent {

@@ -15,6 +15,7 @@
 
 use std::error::Error;
 use std::fmt;
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
@@ -122,11 +123,72 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) -> Result<(),
     sign_with_details(request, params).map(|_| ())
 }
 
+/// Like [`sign`], reusing the signing key `cache` holds when the secret key, date, Region
+/// and service are the ones it was derived for.
+pub fn sign_cached(
+    request: &mut HttpRequest,
+    params: &SigningParams<'_>,
+    cache: &SigningKeyCache,
+) -> Result<(), SigningError> {
+    sign_inner(request, params, Some(cache)).map(|_| ())
+}
+
+/// The last signing key derived. The key depends only on the secret key, the date, the Region
+/// and the service, so a client that keeps one derives it once a day rather than with four
+/// HMACs per request, as AWS SDKs do.
+#[derive(Default)]
+pub struct SigningKeyCache {
+    last: Mutex<Option<CachedKey>>,
+}
+
+struct CachedKey {
+    secret: String,
+    scope: String,
+    key: [u8; 32],
+}
+
+impl fmt::Debug for SigningKeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKeyCache")
+    }
+}
+
+impl SigningKeyCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn get_or_derive(&self, secret: &str, scope: &str, derive: impl FnOnce() -> [u8; 32]) -> [u8; 32] {
+        let mut last = self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*last {
+            Some(cached) if cached.secret == secret && cached.scope == scope => cached.key,
+            _ => {
+                let key = derive();
+                *last = Some(CachedKey {
+                    secret: secret.to_owned(),
+                    scope: scope.to_owned(),
+                    key,
+                });
+                key
+            }
+        }
+    }
+}
+
 /// Like [`sign`], and returns the canonical request, string to sign and
 /// signature it computed.
 pub fn sign_with_details(
     request: &mut HttpRequest,
     params: &SigningParams<'_>,
+) -> Result<Signed, SigningError> {
+    sign_inner(request, params, None)
+}
+
+fn sign_inner(
+    request: &mut HttpRequest,
+    params: &SigningParams<'_>,
+    cache: Option<&SigningKeyCache>,
 ) -> Result<Signed, SigningError> {
     let has_host = matches!(request.headers.get("host"), Some(host) if !host.trim().is_empty());
     if !has_host {
@@ -167,13 +229,20 @@ pub fn sign_with_details(
         hex(&Sha256::digest(canonical_request.as_bytes()))
     );
 
-    let mut key = hmac_sha256(
-        format!("AWS4{}", params.secret_access_key).as_bytes(),
-        date.as_bytes(),
-    );
-    for part in [params.region, params.service, "aws4_request"] {
-        key = hmac_sha256(&key, part.as_bytes());
-    }
+    let derive = || {
+        let mut key = hmac_sha256(
+            format!("AWS4{}", params.secret_access_key).as_bytes(),
+            date.as_bytes(),
+        );
+        for part in [params.region, params.service, "aws4_request"] {
+            key = hmac_sha256(&key, part.as_bytes());
+        }
+        key
+    };
+    let key = match cache {
+        Some(cache) => cache.get_or_derive(params.secret_access_key, &scope, derive),
+        None => derive(),
+    };
     let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
 
     request.headers.insert(
@@ -646,5 +715,26 @@ mod tests {
         assert!(debug.contains("AKIDEXAMPLE"));
         assert!(!debug.contains("wJalrXUtnFEMI"));
         assert!(!debug.contains("the-token"));
+    }
+
+    #[test]
+    fn cached_signing_keys_match_fresh_ones_and_follow_the_scope() {
+        let cache = SigningKeyCache::new();
+        let signature = |p: &SigningParams<'_>, cache: Option<&SigningKeyCache>| {
+            let mut request = request("GET", "/", "example.amazonaws.com");
+            match cache {
+                Some(cache) => sign_cached(&mut request, p, cache).unwrap(),
+                None => sign(&mut request, p).unwrap(),
+            }
+            request.headers.get("authorization").unwrap().to_owned()
+        };
+        let day = params(at(SUITE_TIME));
+        let next_day = params(at(SUITE_TIME + 86_400));
+        let other_region = SigningParams { region: "eu-west-1", ..day };
+        let other_secret = SigningParams { secret_access_key: "another", ..day };
+        for p in [&day, &day, &next_day, &other_region, &other_secret, &day] {
+            assert_eq!(signature(p, Some(&cache)), signature(p, None));
+        }
+        assert!(!format!("{cache:?}").contains("EXAMPLEKEY"));
     }
 }

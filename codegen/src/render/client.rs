@@ -192,7 +192,6 @@ pub fn operation_impls(op: &Operation, krate: &Crate) -> TokenStream {
             }
             fn endpoint(
                 config: &crate::config::Config,
-                _input: &#input,
             ) -> ::std::result::Result<
                 crate::orchestrator::Target,
                 ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync>,

@@ -89,8 +89,57 @@ impl Parts {
 
 /// Renders the crate; `roundtrip_tests` adds the generated property tests.
 pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
+    render_share(krate, roundtrip_tests, Share::ALL)
+}
+
+/// Which of a crate's Rust files one renderer formats: files are dealt out round-robin in the
+/// fixed order the renderer visits them, so workers that render the same IR split the work
+/// without talking to each other. The verbatim files go to the first share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Share {
+    pub index: usize,
+    pub of: usize,
+}
+
+impl Share {
+    /// Every file.
+    pub const ALL: Share = Share { index: 0, of: 1 };
+}
+
+/// Renders the files of `share`; the shares of `0..of` together are [`render`]'s output.
+pub fn render_share(krate: &Crate, roundtrip_tests: bool, share: Share) -> Result<Files> {
     let parts = Parts::of(krate, roundtrip_tests);
-    let mut files = Files::new();
+    let mut out = Out { files: Files::new(), share, next: 0 };
+    if share.index == 0 {
+        verbatim_files(krate, parts, &mut out.files);
+    }
+    out.rust("src/lib.rs", || lib_rs(krate, parts))?;
+    types_modules(krate, &mut out)?;
+    let registry = parts.rest_json.then(|| protocol::Registry::new(krate, parts.roundtrip_tests));
+    operation_modules(krate, registry.as_ref(), parts, &mut out)?;
+    if parts.client {
+        out.rust("src/client.rs", || client::client_module(krate))?;
+    }
+    if let Some(endpoints) = &krate.endpoints {
+        out.rust("src/endpoint_rules.rs", || endpoints::module(endpoints))?;
+        if parts.endpoint_tests {
+            out.try_rust("src/endpoint_tests.rs", || endpoints::tests(endpoints))?;
+        }
+    }
+    if let Some(registry) = &registry {
+        out.rust("src/protocol.rs", || protocol::protocol_module(krate, registry))?;
+        if parts.case_tests {
+            out.try_rust("src/protocol_tests.rs", || protocol::tests::tests_module(krate, registry))?;
+        }
+        if parts.roundtrip_tests {
+            out.rust("src/roundtrip_tests.rs", || protocol::roundtrip::roundtrip_module(krate, registry))?;
+        }
+    }
+    Ok(out.files)
+}
+
+/// `Cargo.toml` and the runtime modules copied from `codegen/inlineable`.
+fn verbatim_files(krate: &Crate, parts: Parts, files: &mut Files) {
     files.insert("Cargo.toml".into(), cargo_toml(krate, parts));
     let mut inlineable: Vec<&(&str, &str)> = INLINEABLE.iter().collect();
     if parts.rest_json {
@@ -108,30 +157,6 @@ pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
     for (path, source) in inlineable {
         files.insert(path.into(), format!("// {HEADER}\n{}", without_tests(source)));
     }
-    let mut out = Out { files };
-    out.rust("src/lib.rs", lib_rs(krate, parts))?;
-    types_modules(krate, &mut out)?;
-    let registry = parts.rest_json.then(|| protocol::Registry::new(krate, parts.roundtrip_tests));
-    operation_modules(krate, registry.as_ref(), parts, &mut out)?;
-    if parts.client {
-        out.rust("src/client.rs", client::client_module(krate))?;
-    }
-    if let Some(endpoints) = &krate.endpoints {
-        out.rust("src/endpoint_rules.rs", endpoints::module(endpoints))?;
-        if parts.endpoint_tests {
-            out.rust("src/endpoint_tests.rs", endpoints::tests(endpoints)?)?;
-        }
-    }
-    if let Some(registry) = &registry {
-        out.rust("src/protocol.rs", protocol::protocol_module(krate, registry))?;
-        if parts.case_tests {
-            out.rust("src/protocol_tests.rs", protocol::tests::tests_module(krate, registry)?)?;
-        }
-        if parts.roundtrip_tests {
-            out.rust("src/roundtrip_tests.rs", protocol::roundtrip::roundtrip_module(krate, registry))?;
-        }
-    }
-    Ok(out.files)
 }
 
 /// Whether `path` (relative to a crate root) is a runtime module copied verbatim from
@@ -151,10 +176,24 @@ fn without_tests(source: &str) -> &str {
 
 struct Out {
     files: Files,
+    share: Share,
+    /// How many Rust files have been dealt so far.
+    next: usize,
 }
 
 impl Out {
-    fn rust(&mut self, path: &str, tokens: TokenStream) -> Result<()> {
+    /// Builds and formats the file at `path` if it falls in this share.
+    fn rust(&mut self, path: &str, build: impl FnOnce() -> TokenStream) -> Result<()> {
+        self.try_rust(path, || Ok(build()))
+    }
+
+    fn try_rust(&mut self, path: &str, build: impl FnOnce() -> Result<TokenStream>) -> Result<()> {
+        let turn = self.next;
+        self.next += 1;
+        if turn % self.share.of != self.share.index {
+            return Ok(());
+        }
+        let tokens = build()?;
         let file: syn::File = syn::parse2(tokens)
             .map_err(|e| Error::other(format!("generator bug: {path} is not valid Rust: {e}")))?;
         let text = format!("// {HEADER}\n{}", prettyplease::unparse(&file));
@@ -303,20 +342,20 @@ fn types_modules(krate: &Crate, out: &mut Out) -> Result<()> {
     let mut builders = Vec::new();
     for s in &krate.structures {
         let m = file_module(&s.name);
-        out.rust(&format!("src/types/{m}.rs"), structure::structure(s))?;
+        out.rust(&format!("src/types/{m}.rs"), || structure::structure(s))?;
         let (name, builder) = (&s.name, structure::builder_name(s));
         decls.push(quote!(mod #m; pub use crate::types::#m::#name;));
         builders.push(quote!(pub use crate::types::#m::#builder;));
     }
     for e in &krate.enums {
         let m = file_module(&e.name);
-        out.rust(&format!("src/types/{m}.rs"), enums::enumeration(e))?;
+        out.rust(&format!("src/types/{m}.rs"), || enums::enumeration(e))?;
         let name = &e.name;
         decls.push(quote!(mod #m; pub use crate::types::#m::#name;));
     }
     for u in &krate.unions {
         let m = file_module(&u.name);
-        out.rust(&format!("src/types/{m}.rs"), union::union(u))?;
+        out.rust(&format!("src/types/{m}.rs"), || union::union(u))?;
         let name = &u.name;
         decls.push(quote!(mod #m; pub use crate::types::#m::#name;));
     }
@@ -335,33 +374,39 @@ fn types_modules(krate: &Crate, out: &mut Out) -> Result<()> {
     if decls.is_empty() && krate.errors.is_empty() {
         return Ok(());
     }
-    out.rust("src/types.rs", quote! {
-        //! Data types of the service: structures, enums and unions shared by its operations.
-        #(#decls)*
-        #builders_mod
-        #error_mod
+    out.rust("src/types.rs", || {
+        quote! {
+            //! Data types of the service: structures, enums and unions shared by its operations.
+            #(#decls)*
+            #builders_mod
+            #error_mod
+        }
     })?;
     if !builders.is_empty() {
-        out.rust("src/types/builders.rs", quote!(#(#builders)*))?;
+        out.rust("src/types/builders.rs", || quote!(#(#builders)*))?;
     }
     if !krate.errors.is_empty() {
         let mut decls = Vec::new();
         let mut builders = Vec::new();
         for s in &krate.errors {
             let m = file_module(&s.name);
-            let items = structure::structure(s);
-            let impls = errors::error_impls(s);
-            out.rust(&format!("src/types/error/{m}.rs"), quote!(#items #impls))?;
+            out.rust(&format!("src/types/error/{m}.rs"), || {
+                let items = structure::structure(s);
+                let impls = errors::error_impls(s);
+                quote!(#items #impls)
+            })?;
             let (name, builder) = (&s.name, structure::builder_name(s));
             decls.push(quote!(mod #m; pub use crate::types::error::#m::#name;));
             builders.push(quote!(pub use crate::types::error::#m::#builder;));
         }
-        out.rust("src/types/error.rs", quote! {
-            #(#decls)*
-            /// Builders for the errors in this module.
-            pub mod builders;
+        out.rust("src/types/error.rs", || {
+            quote! {
+                #(#decls)*
+                /// Builders for the errors in this module.
+                pub mod builders;
+            }
         })?;
-        out.rust("src/types/error/builders.rs", quote!(#(#builders)*))?;
+        out.rust("src/types/error/builders.rs", || quote!(#(#builders)*))?;
     }
     Ok(())
 }
@@ -382,28 +427,34 @@ fn operation_modules(krate: &Crate, registry: Option<&protocol::Registry>, parts
         for s in [&op.input, &op.output] {
             debug_assert!(matches!(s.module, Module::Operation(_)));
             let m = file_module(&s.name);
-            out.rust(&format!("src/operation/{dir}/{m}.rs"), structure::structure(s))?;
+            out.rust(&format!("src/operation/{dir}/{m}.rs"), || structure::structure(s))?;
             let (name, builder) = (&s.name, structure::builder_name(s));
             decls.push(quote!(mod #m; pub use crate::operation::#module::#m::#name;));
             builders.push(quote!(pub use crate::operation::#module::#m::#builder;));
         }
-        let error = errors::operation_error(op);
-        let wire = registry.map(|r| protocol::operation_items(op, r));
-        let runtime = parts.client.then(|| client::operation_impls(op, krate));
-        out.rust(&format!("src/operation/{dir}.rs"), quote! {
-            #(#decls)*
-            /// Builders for this operation's input and output.
-            pub mod builders;
-            #error
-            #wire
-            #runtime
+        out.rust(&format!("src/operation/{dir}.rs"), || {
+            let error = errors::operation_error(op);
+            let wire = registry.map(|r| protocol::operation_items(op, r));
+            let runtime = parts.client.then(|| client::operation_impls(op, krate));
+            quote! {
+                #(#decls)*
+                /// Builders for this operation's input and output.
+                pub mod builders;
+                #error
+                #wire
+                #runtime
+            }
         })?;
-        let fluent = parts.client.then(|| client::fluent_builder(op));
-        out.rust(&format!("src/operation/{dir}/builders.rs"), quote!(#(#builders)* #fluent))?;
+        out.rust(&format!("src/operation/{dir}/builders.rs"), || {
+            let fluent = parts.client.then(|| client::fluent_builder(op));
+            quote!(#(#builders)* #fluent)
+        })?;
     }
-    out.rust("src/operation.rs", quote! {
-        //! The service's operations: each module holds the operation's input, output and error.
-        #(#mods)*
+    out.rust("src/operation.rs", || {
+        quote! {
+            //! The service's operations: each module holds the operation's input, output and error.
+            #(#mods)*
+        }
     })?;
     Ok(())
 }

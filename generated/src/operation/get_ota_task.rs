@@ -468,7 +468,6 @@ impl crate::orchestrator::Operation for GetOtaTask {
     }
     fn endpoint(
         config: &crate::config::Config,
-        _input: &GetOtaTaskInput,
     ) -> ::std::result::Result<
         crate::orchestrator::Target,
         ::std::boxed::Box<
