@@ -319,7 +319,7 @@ impl Report {
         for (name, build, size) in &self.sizes {
             writeln!(w, "| {} | {:.1} s | {} |", describe(name), build.seconds, mb(*size)).ok();
         }
-        writeln!(w, "\n## Codegen (in process: load, select, IR, render, format; {CODEGEN_RUNS} runs after a warm-up)\n").ok();
+        writeln!(w, "\n## Codegen (in process: load, select, IR, render, format, on every core; {CODEGEN_RUNS} timed runs after a warm-up, then one run for the peak heap)\n").ok();
         writeln!(w, "| model | files | median | min | max | peak heap |\n| --- | --- | --- | --- | --- | --- |").ok();
         for m in &self.codegen {
             let ms = |k: &str| m[k].as_f64().unwrap_or(f64::NAN);
@@ -335,6 +335,10 @@ impl Report {
             )
             .ok();
         }
+        let total = |k: &str| self.codegen.iter().map(|m| m[k].as_f64().unwrap_or(f64::NAN)).sum::<f64>();
+        let peak = self.codegen.iter().map(|m| m["peak_bytes"].as_f64().unwrap_or(f64::NAN)).fold(0.0, f64::max) / 1e6;
+        let files = self.codegen.iter().map(|m| m["files"].as_u64().unwrap_or(0)).sum::<u64>();
+        writeln!(w, "| all {} models, one after another | {files} | {:.1} ms | {:.1} ms | {:.1} ms | {peak:.1} MB (largest) |", self.codegen.len(), total("median_ms"), total("min_ms"), total("max_ms")).ok();
         Ok(md)
     }
 }
