@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::structure::{builder_name, into_param};
+use super::structure::{builder_name, main_setter_params, MISSING_DOCS};
 use super::types::{deprecated_attr, doc_attrs, type_tokens, value_type};
 use crate::ir::{Crate, Field, Operation, Role, RustType};
 use crate::naming;
@@ -315,21 +315,13 @@ fn delegating_setters(f: &Field) -> TokenStream {
     let set = naming::prefixed("set", ident);
     let get = naming::prefixed("get", ident);
     let ty = value_type(f);
-    let docs = doc_attrs(&f.docs, "_Documentation missing in the model._");
+    let docs = doc_attrs(&f.docs, MISSING_DOCS);
     let deprecated = deprecated_attr(f.deprecated.as_ref());
-    let main = match &f.ty {
-        RustType::List { item, sparse } => {
-            let (param, _) = into_param(item, *sparse);
-            quote!(pub fn #ident(mut self, input: #param) -> Self { self.inner = self.inner.#ident(input); self })
-        }
-        RustType::Map { key, value, sparse } => {
-            let (k_param, _) = into_param(key, false);
-            let (v_param, _) = into_param(value, *sparse);
-            quote!(pub fn #ident(mut self, k: #k_param, input: #v_param) -> Self { self.inner = self.inner.#ident(k, input); self })
-        }
-        other => {
-            let param = type_tokens(other);
-            quote!(pub fn #ident(mut self, input: impl ::std::convert::Into<#param>) -> Self { self.inner = self.inner.#ident(input); self })
+    let (params, args) = main_setter_params(f);
+    let main = quote! {
+        pub fn #ident(mut self, #params) -> Self {
+            self.inner = self.inner.#ident(#args);
+            self
         }
     };
     quote! {

@@ -9,7 +9,7 @@ use super::types::{
 use crate::ir::{DefaultValue, Field, Role, RustType, Structure};
 use crate::naming;
 
-const MISSING_DOCS: &str = "_Documentation missing in the model._";
+pub(crate) const MISSING_DOCS: &str = "_Documentation missing in the model._";
 
 /// The struct, its getters, `Debug`, and its builder, as one file's items.
 pub fn structure(s: &Structure) -> TokenStream {
@@ -169,15 +169,16 @@ fn setters(f: &Field) -> TokenStream {
     let required = f.required.then(|| quote!(#[doc = ""] #[doc = " This field is required."]));
     let boxed = |value: TokenStream| if f.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
 
+    let params = main_setter_params(f).0;
     let main_setter = match &f.ty {
         RustType::List { item, sparse } => {
-            let (param, value) = into_param(item, *sparse);
+            let (_, value) = into_param(item, *sparse);
             let doc = format!(" Appends an item to `{bare}`. To replace the whole list use [`Self::{set}`].");
             quote! {
                 #[doc = #doc]
                 #docs
                 #deprecated
-                pub fn #ident(mut self, input: #param) -> Self {
+                pub fn #ident(mut self, #params) -> Self {
                     let mut v = self.#ident.unwrap_or_default();
                     v.push(#value);
                     self.#ident = ::std::option::Option::Some(v);
@@ -186,15 +187,15 @@ fn setters(f: &Field) -> TokenStream {
             }
         }
         RustType::Map { key, value, sparse } => {
-            let (k_param, k_value) = into_param(key, false);
+            let (_, k_value) = into_param(key, false);
             let k_value = quote!({ let input = k; #k_value });
-            let (v_param, v_value) = into_param(value, *sparse);
+            let (_, v_value) = into_param(value, *sparse);
             let doc = format!(" Inserts an entry into `{bare}`. To replace the whole map use [`Self::{set}`].");
             quote! {
                 #[doc = #doc]
                 #docs
                 #deprecated
-                pub fn #ident(mut self, k: #k_param, input: #v_param) -> Self {
+                pub fn #ident(mut self, #params) -> Self {
                     let mut hash_map = self.#ident.unwrap_or_default();
                     hash_map.insert(#k_value, #v_value);
                     self.#ident = ::std::option::Option::Some(hash_map);
@@ -202,14 +203,13 @@ fn setters(f: &Field) -> TokenStream {
                 }
             }
         }
-        other => {
-            let param = type_tokens(other);
+        _ => {
             let value = boxed(quote!(input.into()));
             quote! {
                 #docs
                 #required
                 #deprecated
-                pub fn #ident(mut self, input: impl ::std::convert::Into<#param>) -> Self {
+                pub fn #ident(mut self, #params) -> Self {
                     self.#ident = ::std::option::Option::Some(#value);
                     self
                 }
@@ -234,9 +234,30 @@ fn setters(f: &Field) -> TokenStream {
     }
 }
 
+/// The parameters of a field's main setter (`input: impl Into<T>`, an item to append, or a
+/// key and value to insert) and the arguments that pass them on, for builders and the fluent
+/// builders that forward to them.
+pub(crate) fn main_setter_params(f: &Field) -> (TokenStream, TokenStream) {
+    match &f.ty {
+        RustType::List { item, sparse } => {
+            let (param, _) = into_param(item, *sparse);
+            (quote!(input: #param), quote!(input))
+        }
+        RustType::Map { key, value, sparse } => {
+            let (k_param, _) = into_param(key, false);
+            let (v_param, _) = into_param(value, *sparse);
+            (quote!(k: #k_param, input: #v_param), quote!(k, input))
+        }
+        other => {
+            let param = type_tokens(other);
+            (quote!(input: impl ::std::convert::Into<#param>), quote!(input))
+        }
+    }
+}
+
 /// The parameter type of a collection setter and how to turn `input` into the element: strings
 /// and enums take `impl Into<_>` so `&str` works, as in aws-sdk-rust.
-pub(crate) fn into_param(ty: &RustType, sparse: bool) -> (TokenStream, TokenStream) {
+fn into_param(ty: &RustType, sparse: bool) -> (TokenStream, TokenStream) {
     let inner = type_tokens(ty);
     let takes_into = matches!(ty, RustType::String) || is_enum(ty);
     match (takes_into, sparse) {
