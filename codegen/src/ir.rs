@@ -3,18 +3,28 @@
 //! [`build`] is the symbol provider: it alone maps Smithy shapes to Rust types and paths, and
 //! normalizes operations (each gets its own `{Operation}Input`/`{Operation}Output` structures, as
 //! aws-sdk-rust has them).
+//!
+//! Named types live in the crate's type tables ([`Crate::structures`], [`Crate::enums`],
+//! [`Crate::unions`]) and refer to each other by id. Every identifier the generated code
+//! defines is a plain `String` decided here, in a [`Scope`] that knows the names it shares a
+//! namespace with; the renderers only turn them into tokens. Whatever can fail is checked
+//! here, so rendering a valid IR cannot.
 
-use proc_macro2::Ident;
+mod names;
+mod pagination;
+
 use serde_json::Value;
 
 use crate::docs;
 use crate::error::{Error, Result};
 use crate::model::{
-    self, AppliesTo, EnumValue, ErrorFault, HttpRequestTest, HttpResponseTest, Member, Model, Shape, ShapeId, ShapeKind, Simple,
-    TimestampFormat,
+    self, AppliesTo, EnumValue, ErrorFault, HttpRequestTest, HttpResponseTest, Member, Model, Protocol, Shape, ShapeId,
+    ShapeKind, Simple, TimestampFormat,
 };
 use crate::naming::{self, Scope};
 use crate::transform::Selection;
+
+pub use pagination::{MemberPath, Pagination, PathStep};
 
 /// Everything the generated crate contains.
 #[derive(Clone, Debug)]
@@ -22,17 +32,98 @@ pub struct Crate {
     pub package: String,
     pub docs: Vec<String>,
     pub service: ServiceInfo,
-    /// Shared data types (`crate::types`), sorted by name.
+    /// The type table of structures: shared data types, modeled errors, and every operation's
+    /// input and output. Sorted by module, then name; [`StructId`] indexes it.
     pub structures: Vec<Structure>,
+    /// Enums, sorted by name; [`EnumId`] indexes it.
     pub enums: Vec<Enum>,
+    /// Unions, sorted by name; [`UnionId`] indexes it.
     pub unions: Vec<Union>,
-    /// Modeled errors (`crate::types::error`), sorted by name.
-    pub errors: Vec<Structure>,
     pub operations: Vec<Operation>,
-    /// The wire protocol, when the service has one the generator speaks.
+    /// The wire protocol the crate speaks; `None` for a types-only crate.
     pub protocol: Option<Protocol>,
     /// Endpoint rules, when the service has `smithy.rules#endpointRuleSet`.
     pub endpoints: Option<Endpoints>,
+    /// What the generator could not honour and left out (named by shape).
+    pub warnings: Vec<Error>,
+}
+
+/// A structure in [`Crate::structures`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StructId(pub usize);
+
+/// An enum in [`Crate::enums`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EnumId(pub usize);
+
+/// A union in [`Crate::unions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnionId(pub usize);
+
+impl Crate {
+    pub fn structure(&self, id: StructId) -> &Structure {
+        &self.structures[id.0]
+    }
+
+    pub fn enumeration(&self, id: EnumId) -> &Enum {
+        &self.enums[id.0]
+    }
+
+    pub fn union(&self, id: UnionId) -> &Union {
+        &self.unions[id.0]
+    }
+
+    /// Shared data structures (`crate::types`).
+    pub fn data_structures(&self) -> impl Iterator<Item = &Structure> {
+        self.structures.iter().filter(|s| s.module == Module::Types)
+    }
+
+    /// Modeled errors (`crate::types::error`).
+    pub fn errors(&self) -> impl Iterator<Item = &Structure> {
+        self.structures.iter().filter(|s| s.module == Module::Errors)
+    }
+
+    /// Shared structures and errors: what `crate::types` holds besides enums and unions.
+    pub fn shared_structures(&self) -> impl Iterator<Item = (StructId, &Structure)> {
+        self.structures.iter().enumerate().filter(|(_, s)| s.module != Module::Operation).map(|(i, s)| (StructId(i), s))
+    }
+
+    /// Every union with its id.
+    pub fn union_ids(&self) -> impl Iterator<Item = (UnionId, &Union)> {
+        self.unions.iter().enumerate().map(|(i, u)| (UnionId(i), u))
+    }
+
+    /// The Rust module path of a named type, as `crate::...` segments.
+    pub fn type_path(&self, named: Named) -> TypePath<'_> {
+        match named {
+            Named::Structure(id) => {
+                let s = self.structure(id);
+                let module = match s.module {
+                    Module::Types => TypeModule::Types,
+                    Module::Errors => TypeModule::Errors,
+                    Module::Operation => TypeModule::Operation(&self.operations[s.operation.unwrap_or(0)].module),
+                };
+                TypePath { module, name: &s.name }
+            }
+            Named::Enum(id) => TypePath { module: TypeModule::Types, name: &self.enumeration(id).name },
+            Named::Union(id) => TypePath { module: TypeModule::Types, name: &self.union(id).name },
+        }
+    }
+}
+
+/// Where a named type is, for rendering its path.
+#[derive(Clone, Copy, Debug)]
+pub struct TypePath<'a> {
+    pub module: TypeModule<'a>,
+    pub name: &'a str,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum TypeModule<'a> {
+    Types,
+    Errors,
+    /// `crate::operation::<module>`.
+    Operation(&'a str),
 }
 
 /// The service's endpoint rules: the rule set as JSON text (evaluated by the runtime), its
@@ -41,23 +132,41 @@ pub struct Crate {
 pub struct Endpoints {
     pub rules_json: String,
     pub params: Vec<EndpointParam>,
-    pub tests: Vec<model::EndpointTestCase>,
+    pub tests: Vec<EndpointTest>,
 }
 
 #[derive(Clone, Debug)]
 pub struct EndpointParam {
     /// The name in the rule set (`UseFIPS`).
     pub name: String,
-    pub ident: Ident,
+    pub ident: String,
     pub kind: model::EndpointParameterKind,
     /// The built-in the client fills it from (`AWS::Region`, `SDK::Endpoint`, ...).
     pub built_in: Option<String>,
     pub docs: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Protocol {
-    RestJson1,
+/// An endpoint test case with its parameters matched to [`EndpointParam`]s.
+#[derive(Clone, Debug)]
+pub struct EndpointTest {
+    pub name: String,
+    pub docs: String,
+    /// Indexes into [`Endpoints::params`] with the typed value.
+    pub params: Vec<(usize, EndpointValue)>,
+    pub expect: EndpointExpectation,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EndpointValue {
+    String(String),
+    Bool(bool),
+    StringArray(Vec<String>),
+}
+
+#[derive(Clone, Debug)]
+pub enum EndpointExpectation {
+    Endpoint(model::ExpectedEndpoint),
+    Error(String),
 }
 
 #[derive(Clone, Debug)]
@@ -69,12 +178,21 @@ pub struct ServiceInfo {
     pub signing_name: Option<String>,
 }
 
-/// Where a named type lives.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where a structure lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Module {
     Types,
     Errors,
-    Operation(Ident),
+    /// Its operation's module ([`Structure::operation`]).
+    Operation,
+}
+
+/// A named type, by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Named {
+    Structure(StructId),
+    Enum(EnumId),
+    Union(UnionId),
 }
 
 /// A Rust type of a field or variant.
@@ -95,17 +213,33 @@ pub enum RustType {
     DateTime(Option<TimestampFormat>),
     Blob,
     Document,
-    Named { module: Module, name: Ident, kind: NamedKind },
+    Structure(StructId),
+    Union(UnionId),
+    Enum(EnumId),
+    IntEnum(EnumId),
     List { item: Box<RustType>, sparse: bool },
     Map { key: Box<RustType>, value: Box<RustType>, sparse: bool },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NamedKind {
-    Structure,
-    Union,
-    Enum,
-    IntEnum,
+impl RustType {
+    /// The named type this is, if any.
+    pub fn named(&self) -> Option<Named> {
+        match *self {
+            RustType::Structure(id) => Some(Named::Structure(id)),
+            RustType::Union(id) => Some(Named::Union(id)),
+            RustType::Enum(id) | RustType::IntEnum(id) => Some(Named::Enum(id)),
+            _ => None,
+        }
+    }
+
+    /// A string enum or an int enum: their values convert from `&str`/`i32`.
+    pub fn is_enum(&self) -> bool {
+        matches!(self, RustType::Enum(_) | RustType::IntEnum(_))
+    }
+
+    pub fn is_integer(&self) -> bool {
+        matches!(self, RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,14 +251,36 @@ pub struct Deprecated {
 #[derive(Clone, Debug)]
 pub struct Structure {
     pub shape: ShapeId,
-    pub name: Ident,
+    pub name: String,
     pub module: Module,
+    /// The operation whose input or output this is (index into [`Crate::operations`]).
+    pub operation: Option<usize>,
+    /// The private module of its file (`_get_ota_task_input`).
+    pub file: String,
+    pub builder: String,
     pub docs: Vec<String>,
     pub deprecated: Option<Deprecated>,
     pub role: Role,
     pub fields: Vec<Field>,
+    /// The error's `message` field, read from `Message` or `message` (errors only).
+    pub message: Option<usize>,
+    /// Names of its functions in the protocol and test modules.
+    pub fns: CodecNames,
     /// Client response test cases attached to the shape (errors only).
-    pub response_tests: Vec<HttpResponseTest>,
+    pub response_tests: Vec<ResponseTest>,
+}
+
+/// The names of a shape's functions in `crate::protocol` and the generated test modules,
+/// claimed in those modules' scopes.
+#[derive(Clone, Debug, Default)]
+pub struct CodecNames {
+    pub ser: String,
+    pub de: String,
+    /// Reads the error from a response (errors only).
+    pub error_reader: String,
+    /// Makes a random value, in the property tests.
+    pub arb: String,
+    pub roundtrip_test: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,8 +303,12 @@ pub struct ErrorInfo {
 
 #[derive(Clone, Debug)]
 pub struct Field {
-    pub ident: Ident,
-    /// The member name in the model (the wire name unless `@jsonName` says otherwise).
+    /// The field and getter name (`r#type`).
+    pub ident: String,
+    /// The builder's setters: `set_x` takes an `Option`, `get_x` reads it.
+    pub setter: String,
+    pub getter: String,
+    /// The member name in the model.
     pub member: String,
     pub docs: Vec<String>,
     pub deprecated: Option<Deprecated>,
@@ -165,6 +325,13 @@ pub struct Field {
     pub location: Location,
     pub media_type: Option<String>,
     pub idempotency_token: bool,
+}
+
+impl Field {
+    /// The name as users read it in messages (`type`, not `r#type`).
+    pub fn bare(&self) -> &str {
+        naming::unraw(&self.ident)
+    }
 }
 
 /// Where a member is bound in an HTTP message (`Body` for members of nested shapes).
@@ -201,7 +368,8 @@ pub enum DefaultValue {
 
 #[derive(Clone, Debug)]
 pub struct Enum {
-    pub name: Ident,
+    pub name: String,
+    pub file: String,
     pub docs: Vec<String>,
     pub deprecated: Option<Deprecated>,
     pub sensitive: bool,
@@ -211,7 +379,7 @@ pub struct Enum {
 
 #[derive(Clone, Debug)]
 pub struct EnumVariant {
-    pub ident: Ident,
+    pub ident: String,
     pub value: EnumValue,
     pub docs: Vec<String>,
     pub deprecated: Option<Deprecated>,
@@ -219,18 +387,22 @@ pub struct EnumVariant {
 
 #[derive(Clone, Debug)]
 pub struct Union {
-    pub name: Ident,
+    pub shape: ShapeId,
+    pub name: String,
+    pub file: String,
     pub docs: Vec<String>,
     pub deprecated: Option<Deprecated>,
     pub sensitive: bool,
     pub variants: Vec<UnionVariant>,
+    pub fns: CodecNames,
 }
 
 #[derive(Clone, Debug)]
 pub struct UnionVariant {
-    pub ident: Ident,
-    /// snake_case of the member, for `as_x`/`is_x`.
-    pub snake: String,
+    pub ident: String,
+    /// `is_x` and (for variants with a value) `as_x`.
+    pub is: String,
+    pub as_: String,
     pub member: String,
     /// The JSON member name (`@jsonName` or the member name).
     pub json_name: String,
@@ -245,53 +417,92 @@ pub struct UnionVariant {
 #[derive(Clone, Debug)]
 pub struct Operation {
     pub shape: ShapeId,
-    pub name: Ident,
-    pub module: Ident,
+    /// The operation's marker type, as the model spells the name (`ListWebACLs`).
+    pub name: String,
+    /// Its module under `crate::operation`.
+    pub module: String,
+    /// Its method on the `Client`.
+    pub client_method: String,
+    pub fluent_builder: String,
+    pub paginator: String,
     pub docs: Vec<String>,
     pub deprecated: Option<Deprecated>,
-    pub input: Structure,
-    pub output: Structure,
-    pub error: Ident,
+    pub input: StructId,
+    pub output: StructId,
+    /// `{Op}Error`.
+    pub error: String,
     pub errors: Vec<OperationError>,
-    pub http: Option<model::Http>,
+    pub http: Option<HttpBinding>,
     /// How the operation pages its results (`@paginated`, merged with the service's).
     pub pagination: Option<Pagination>,
     /// Client request and response test cases of the operation.
-    pub request_tests: Vec<HttpRequestTest>,
-    pub response_tests: Vec<HttpResponseTest>,
+    pub request_tests: Vec<RequestTest>,
+    pub response_tests: Vec<ResponseTest>,
+    /// The property test feeding random responses to its deserializer.
+    pub random_responses_test: String,
 }
 
-/// The members a paginator reads and writes; all are top-level members (nested paths are
-/// rejected when the IR is built).
+/// `@http`, with its URI parsed and its labels matched to input fields.
 #[derive(Clone, Debug)]
-pub struct Pagination {
-    /// The input field that carries the token.
-    pub input_token: Ident,
-    /// The output field that carries the next token.
-    pub output_token: Field,
-    /// The input field that sets the page size.
-    pub page_size: Option<Ident>,
-    /// The output field that holds the page's items.
-    pub items: Option<Field>,
+pub struct HttpBinding {
+    pub method: String,
+    pub path: Vec<PathSegment>,
+    /// The URI's own query (`?x=y`), in wire form.
+    pub query: Option<String>,
+    pub code: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    Literal(String),
+    /// A label: the input field (index) and whether it is greedy (`{Key+}`).
+    Label { field: usize, greedy: bool },
 }
 
 #[derive(Clone, Debug)]
 pub struct OperationError {
-    pub variant: Ident,
-    /// snake_case of the variant, for `is_x`.
-    pub snake: String,
-    pub ty: Ident,
+    pub variant: String,
+    /// `is_x`.
+    pub is: String,
+    pub error: StructId,
     pub docs: Vec<String>,
 }
 
+/// A client `httpRequestTests` case and the name of its test.
+#[derive(Clone, Debug)]
+pub struct RequestTest {
+    pub name: String,
+    pub case: HttpRequestTest,
+}
+
+/// A client `httpResponseTests` case and the name of its test.
+#[derive(Clone, Debug)]
+pub struct ResponseTest {
+    pub name: String,
+    pub case: HttpResponseTest,
+}
+
+/// What the generator builds: the crate, and for which protocol.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Settings<'a> {
+    pub package: Option<&'a str>,
+    /// The protocol to speak when the service declares several; the preferred one otherwise.
+    pub protocol: Option<Protocol>,
+    /// Types only: no wire code and no client, for services whose protocol is not spoken yet.
+    pub types_only: bool,
+}
+
+/// The protocols the generator speaks.
+pub const SUPPORTED_PROTOCOLS: &[Protocol] = &[Protocol::RestJson1];
+
 /// Builds the intermediate form for a selection of a model.
-pub fn build(model: &Model, selection: &Selection, package: Option<&str>) -> Result<Crate> {
-    let cx = Cx { model, selection };
+pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result<Crate> {
     let service = &model.shapes[&selection.service];
     let ShapeKind::Service(svc) = &service.kind else { unreachable!("selection holds a service") };
+    let protocol = choose_protocol(service, settings)?;
     let t = &service.traits;
     let sdk_id = t.aws_service.as_ref().map(|s| s.sdk_id.clone());
-    let package = match package {
+    let package = match settings.package {
         Some(p) => p.to_owned(),
         None => default_package(sdk_id.as_deref().unwrap_or(service.id.name())),
     };
@@ -302,93 +513,133 @@ pub fn build(model: &Model, selection: &Selection, package: Option<&str>) -> Res
         sdk_id,
         signing_name: t.sigv4.as_ref().map(|s| s.name.clone()),
     };
-
-    // Operation inputs and outputs become per-operation types; other structures are shared.
-    let mut io_only = std::collections::BTreeSet::new();
-    for op in &selection.operations {
-        let ShapeKind::Operation(o) = &model.shapes[op].kind else { unreachable!() };
-        io_only.insert(o.input.clone());
-        io_only.insert(o.output.clone());
-    }
-    let targeted: std::collections::BTreeSet<&ShapeId> = selection
-        .closure
-        .iter()
-        .flat_map(|id| model.shapes[id].kind.members())
-        .map(|m| &m.target)
-        .collect();
+    let names = names::Table::new(model, selection);
+    let cx = Cx { model, selection, names: &names };
 
     let mut krate = Crate {
         package,
         docs: docs_of(t.documentation.as_deref()),
         service: info,
-        structures: Vec::new(),
-        enums: Vec::new(),
-        unions: Vec::new(),
-        errors: Vec::new(),
-        operations: Vec::new(),
-        protocol: t.rest_json1.then_some(Protocol::RestJson1),
-        endpoints: t.endpoint_rule_set.as_ref().map(|rules| Endpoints {
-            rules_json: rules.rules.to_string(),
-            params: rules
-                .parameters
-                .iter()
-                .map(|(name, p)| EndpointParam {
-                    name: name.clone(),
-                    ident: naming::field_ident(name),
-                    kind: p.kind,
-                    built_in: p.built_in.clone(),
-                    docs: docs_of(p.documentation.as_deref()),
-                })
-                .collect(),
-            tests: t.endpoint_tests.clone(),
-        }),
+        structures: Vec::with_capacity(names.structures.len()),
+        enums: Vec::with_capacity(names.enums.len()),
+        unions: Vec::with_capacity(names.unions.len()),
+        operations: Vec::with_capacity(selection.operations.len()),
+        protocol,
+        endpoints: t.endpoint_rule_set.as_ref().map(|rules| endpoints(rules, &t.endpoint_tests)).transpose()?,
+        warnings: Vec::new(),
     };
-    for id in &selection.closure {
-        let shape = &model.shapes[id];
-        match &shape.kind {
-            ShapeKind::Structure(members) if shape.traits.error.is_some() => {
-                let name = cx.type_name(id);
-                krate.errors.push(cx.structure(shape, members, name, Module::Errors, cx.error_role(shape))?);
-            }
-            ShapeKind::Structure(members) if !io_only.contains(id) || targeted.contains(id) => {
-                if shape.traits.unit_type {
-                    continue;
-                }
-                let name = cx.type_name(id);
-                krate.structures.push(cx.structure(shape, members, name, Module::Types, Role::Data)?);
-            }
-            ShapeKind::Enum(members) | ShapeKind::IntEnum(members) => krate.enums.push(cx.enumeration(shape, members)),
-            ShapeKind::Union(members) => krate.unions.push(cx.union(shape, members)?),
-            _ => {}
-        }
+    for planned in &names.structures {
+        krate.structures.push(cx.structure(planned)?);
     }
-    for op in &selection.operations {
-        krate.operations.push(cx.operation(op)?);
+    for planned in &names.enums {
+        krate.enums.push(cx.enumeration(planned));
     }
-    let by_name = |a: &Ident, b: &Ident| a.to_string().cmp(&b.to_string());
-    krate.structures.sort_by(|a, b| by_name(&a.name, &b.name));
-    krate.errors.sort_by(|a, b| by_name(&a.name, &b.name));
-    krate.enums.sort_by(|a, b| by_name(&a.name, &b.name));
-    krate.unions.sort_by(|a, b| by_name(&a.name, &b.name));
-    krate.operations.sort_by(|a, b| by_name(&a.name, &b.name));
+    for planned in &names.unions {
+        krate.unions.push(cx.union(planned)?);
+    }
+    for planned in &names.operations {
+        let op = cx.operation(planned, &krate)?;
+        krate.operations.push(op);
+    }
+    let mut warnings = Vec::new();
+    for op in &mut krate.operations {
+        let shape = &model.shapes[&op.shape];
+        op.pagination = pagination::build(model, selection, shape, &krate.structures, op.input, op.output, &mut warnings);
+    }
+    krate.warnings = warnings;
     Ok(krate)
+}
+
+/// The service's protocol: the one asked for, else the one AWS SDKs prefer among those it
+/// declares. A protocol the generator does not speak is an error unless only types are wanted.
+fn choose_protocol(service: &Shape, settings: Settings) -> Result<Option<Protocol>> {
+    let declared = &service.traits.protocols;
+    let chosen = match settings.protocol {
+        Some(p) if declared.contains(&p) || declared.is_empty() => Some(p),
+        Some(p) => {
+            let list: Vec<&str> = declared.iter().map(|p| p.name()).collect();
+            return Err(Error::shape(
+                &service.id,
+                format!("the service does not declare the {} protocol (it declares: {})", p.name(), list.join(", ")),
+            ));
+        }
+        None => Protocol::PREFERENCE.into_iter().find(|p| declared.contains(p)),
+    };
+    if settings.types_only {
+        return Ok(None);
+    }
+    match chosen {
+        Some(p) if SUPPORTED_PROTOCOLS.contains(&p) => Ok(Some(p)),
+        Some(p) => Err(Error::shape(
+            &service.id,
+            format!(
+                "the service speaks {}, which the generator does not support yet (it speaks: {}); \
+                 pass --types-only to generate its types without wire code or client",
+                p.name(),
+                SUPPORTED_PROTOCOLS.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+        None => Err(Error::shape(
+            &service.id,
+            "the service declares no protocol trait; pass --protocol or --types-only",
+        )),
+    }
+}
+
+fn endpoints(rules: &model::EndpointRuleSet, cases: &[model::EndpointTestCase]) -> Result<Endpoints> {
+    let mut scope = Scope::new(&["new"]);
+    let params: Vec<EndpointParam> = rules
+        .parameters
+        .iter()
+        .map(|(name, p)| EndpointParam {
+            name: name.clone(),
+            ident: scope.claim(&naming::field_ident(name)),
+            kind: p.kind,
+            built_in: p.built_in.clone(),
+            docs: docs_of(p.documentation.as_deref()),
+        })
+        .collect();
+    let mut tests = Vec::with_capacity(cases.len());
+    for (n, case) in cases.iter().enumerate() {
+        let bad = |what: String| Error::other(format!("endpoint test case {n}: {what}"));
+        let mut values = Vec::new();
+        for (param, value) in &case.params {
+            let index = params
+                .iter()
+                .position(|p| &p.name == param)
+                .ok_or_else(|| bad(format!("`{param}` is not a parameter of the rule set")))?;
+            let typed = match (params[index].kind, value) {
+                (model::EndpointParameterKind::String, Value::String(s)) => EndpointValue::String(s.clone()),
+                (model::EndpointParameterKind::Boolean, Value::Bool(b)) => EndpointValue::Bool(*b),
+                (model::EndpointParameterKind::StringArray, Value::Array(items)) => EndpointValue::StringArray(
+                    items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_owned).ok_or_else(|| bad(format!("`{param}` has a non-string item"))))
+                        .collect::<Result<_>>()?,
+                ),
+                _ => return Err(bad(format!("`{param}` has the wrong type"))),
+            };
+            values.push((index, typed));
+        }
+        let expect = match (&case.expect.endpoint, &case.expect.error) {
+            (Some(endpoint), _) => EndpointExpectation::Endpoint(endpoint.clone()),
+            (None, Some(error)) => EndpointExpectation::Error(error.clone()),
+            (None, None) => return Err(bad("expects neither an endpoint nor an error".into())),
+        };
+        tests.push(EndpointTest {
+            name: format!("endpoint_case_{n}"),
+            docs: format!(" {}", case.documentation.as_deref().unwrap_or("An endpoint test case of the model.").replace('\n', " ")),
+            params: values,
+            expect,
+        });
+    }
+    Ok(Endpoints { rules_json: rules.rules.to_string(), params, tests })
 }
 
 /// `IoT Managed Integrations` -> `iotmanagedintegrations`, as aws-sdk-rust names crates (without
 /// its `aws-sdk-` prefix: this crate is ours, not AWS's).
 fn default_package(sdk_id: &str) -> String {
     sdk_id.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase()
-}
-
-/// A field's name: its snake_case, unless that would collide with a method every structure or
-/// builder has (`builder()`, `build()`, an error's `meta()`), which get a `_value` suffix.
-fn field_name(member: &str, is_error: bool) -> String {
-    let snake = naming::snake_case(member);
-    if matches!(snake.as_str(), "build" | "builder") || (is_error && snake == "meta") {
-        format!("{snake}_value")
-    } else {
-        snake
-    }
 }
 
 fn docs_of(doc: Option<&str>) -> Vec<String> {
@@ -399,43 +650,37 @@ fn deprecated_of(traits: &model::Traits) -> Option<Deprecated> {
     traits.deprecated.as_ref().map(|d| Deprecated { note: d.message.clone(), since: d.since.clone() })
 }
 
+fn client_cases<T: Clone>(cases: &[T], applies_to: impl Fn(&T) -> Option<AppliesTo>) -> Vec<T> {
+    cases.iter().filter(|c| AppliesTo::includes_clients(applies_to(c))).cloned().collect()
+}
+
 struct Cx<'a> {
     model: &'a Model,
     selection: &'a Selection,
+    names: &'a names::Table,
 }
 
 impl Cx<'_> {
-    fn type_name(&self, id: &ShapeId) -> Ident {
-        naming::type_ident(self.selection.names.get(id).map_or(id.name(), String::as_str))
-    }
-
-    fn error_role(&self, shape: &Shape) -> Role {
-        let t = &shape.traits;
-        Role::Error(ErrorInfo {
-            code: shape.id.name().to_owned(),
-            fault: t.error.unwrap_or(ErrorFault::Client),
-            http_status: t.http_error,
-            retryable: t.retryable,
+    /// The Rust type of a member (without `Option`/`Box`); timestamps carry the member's format.
+    /// `container` names the shape holding the member, for errors.
+    fn member_type(&self, container: &ShapeId, member: &Member) -> Result<RustType> {
+        Ok(match self.rust_type(container, member)? {
+            RustType::DateTime(_) => RustType::DateTime(self.model.member_traits(member).timestamp_format),
+            other => other,
         })
     }
 
-    /// The Rust type of a member (without `Option`/`Box`); timestamps carry the member's format.
-    fn member_type(&self, member: &Member) -> RustType {
-        match self.rust_type(&member.target) {
-            RustType::DateTime(_) => RustType::DateTime(self.model.member_traits(member).timestamp_format),
-            other => other,
-        }
-    }
-
-    /// The Rust type of a shape (without `Option`/`Box`).
-    fn rust_type(&self, target: &ShapeId) -> RustType {
+    /// The Rust type of a member's target (without `Option`/`Box`).
+    fn rust_type(&self, container: &ShapeId, member: &Member) -> Result<RustType> {
+        let target = &member.target;
         let shape = &self.model.shapes[target];
-        let named = |kind| RustType::Named {
-            module: if shape.traits.error.is_some() { Module::Errors } else { Module::Types },
-            name: self.type_name(target),
-            kind,
+        let unit = || {
+            Error::shape(
+                &container.with_member(&member.name),
+                format!("targets `{target}`, a unit type; only union members and operation inputs and outputs may"),
+            )
         };
-        match &shape.kind {
+        Ok(match &shape.kind {
             ShapeKind::Simple(simple) => match simple {
                 Simple::Blob => RustType::Blob,
                 Simple::Boolean => RustType::Bool,
@@ -451,23 +696,23 @@ impl Cx<'_> {
                 Simple::Timestamp => RustType::DateTime(shape.traits.timestamp_format),
                 Simple::Document => RustType::Document,
             },
-            ShapeKind::Enum(_) => named(NamedKind::Enum),
-            ShapeKind::IntEnum(_) => named(NamedKind::IntEnum),
-            ShapeKind::Structure(_) => named(NamedKind::Structure),
-            ShapeKind::Union(_) => named(NamedKind::Union),
-            ShapeKind::List(member) => RustType::List {
-                item: Box::new(self.member_type(member)),
+            ShapeKind::Enum(_) => RustType::Enum(self.names.enum_id(target).ok_or_else(unit)?),
+            ShapeKind::IntEnum(_) => RustType::IntEnum(self.names.enum_id(target).ok_or_else(unit)?),
+            ShapeKind::Structure(_) => RustType::Structure(self.names.struct_id(target).ok_or_else(unit)?),
+            ShapeKind::Union(_) => RustType::Union(self.names.union_id(target).ok_or_else(unit)?),
+            ShapeKind::List(item) => RustType::List {
+                item: Box::new(self.member_type(target, item)?),
                 sparse: shape.traits.sparse,
             },
             ShapeKind::Map { key, value } => RustType::Map {
-                key: Box::new(self.member_type(key)),
-                value: Box::new(self.member_type(value)),
+                key: Box::new(self.member_type(target, key)?),
+                value: Box::new(self.member_type(target, value)?),
                 sparse: shape.traits.sparse,
             },
             ShapeKind::Service(_) | ShapeKind::Operation(_) | ShapeKind::Resource(_) => {
                 unreachable!("members target data shapes (checked at load)")
             }
-        }
+        })
     }
 
     /// Whether a member's value must be redacted: it or its target is `@sensitive`, or the target
@@ -494,22 +739,38 @@ impl Cx<'_> {
         }
     }
 
-    fn structure(&self, shape: &Shape, members: &[Member], name: Ident, module: Module, role: Role) -> Result<Structure> {
-        let is_error = matches!(role, Role::Error(_));
-        let mut scope = Scope::new(&[]);
+    fn structure(&self, planned: &names::PlannedStructure) -> Result<Structure> {
+        let shape = &self.model.shapes[&planned.shape];
+        let ShapeKind::Structure(members) = &shape.kind else { unreachable!("planned from a structure") };
+        let role = match planned.module {
+            Module::Errors => {
+                let t = &shape.traits;
+                Role::Error(ErrorInfo {
+                    code: shape.id.name().to_owned(),
+                    fault: t.error.unwrap_or(ErrorFault::Client),
+                    http_status: t.http_error,
+                    retryable: t.retryable,
+                })
+            }
+            Module::Types => Role::Data,
+            Module::Operation if planned.is_input => Role::Input,
+            Module::Operation => Role::Output,
+        };
         let mut fields = Vec::with_capacity(members.len());
-        for member in members {
+        for (member, names) in members.iter().zip(&planned.fields) {
             let traits = self.model.member_traits(member);
             let member_id = shape.id.with_member(&member.name);
-            let ty = self.member_type(member);
+            let ty = self.member_type(&shape.id, member)?;
             let optional = role == Role::Input || self.model.is_optional(shape, member);
             let location = location(&traits, &member.name, &role);
             let default = match (&member.traits.default, optional) {
-                (Some(value), false) => self.default_value(&member_id, &ty, value)?,
+                (Some(value), false) => default_value(&member_id, &ty, value)?,
                 _ => None,
             };
             fields.push(Field {
-                ident: naming::ident(&scope.claim(field_name(&member.name, is_error))),
+                ident: names.ident.clone(),
+                setter: names.setter.clone(),
+                getter: names.getter.clone(),
                 member: member.name.clone(),
                 docs: docs_of(traits.documentation.as_deref()),
                 deprecated: deprecated_of(&member.traits),
@@ -524,64 +785,55 @@ impl Cx<'_> {
                 idempotency_token: traits.idempotency_token,
             });
         }
+        // An error's message is its `message` member in any letter case (restJson1 services
+        // send `Message` or `message` whatever the model says).
+        let message = match role {
+            Role::Error(_) => {
+                fields.iter().position(|f| f.member.eq_ignore_ascii_case("message") && f.ty == RustType::String)
+            }
+            _ => None,
+        };
         Ok(Structure {
             shape: shape.id.clone(),
-            name,
-            module,
+            name: planned.name.clone(),
+            module: planned.module,
+            operation: planned.operation,
+            file: planned.file.clone(),
+            builder: planned.builder.clone(),
             docs: docs_of(shape.traits.documentation.as_deref()),
             deprecated: deprecated_of(&shape.traits),
             response_tests: match role {
-                Role::Error(_) => shape.traits.http_response_tests.iter().filter(|c| AppliesTo::includes_clients(c.applies_to)).cloned().collect(),
+                Role::Error(_) => planned
+                    .response_tests
+                    .iter()
+                    .zip(client_cases(&shape.traits.http_response_tests, |c| c.applies_to))
+                    .map(|(name, case)| ResponseTest { name: name.clone(), case })
+                    .collect(),
                 _ => Vec::new(),
             },
             role,
             fields,
+            message,
+            fns: planned.fns.clone(),
         })
     }
 
-    fn default_value(&self, member: &ShapeId, ty: &RustType, value: &Value) -> Result<Option<DefaultValue>> {
-        let bad = || Error::shape(member, format!("@default value {value} does not fit the member's type"));
-        let v = match (ty, value) {
-            (_, Value::Null) => return Ok(None),
-            (RustType::Bool, Value::Bool(b)) => DefaultValue::Bool(*b),
-            (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => {
-                DefaultValue::Int(n.as_i64().ok_or_else(bad)?)
-            }
-            (RustType::F32 | RustType::F64, Value::Number(n)) => DefaultValue::Float(n.as_f64().ok_or_else(bad)?),
-            (RustType::String, Value::String(s)) => DefaultValue::String(s.clone()),
-            (RustType::BigInteger | RustType::BigDecimal, Value::Number(n)) => DefaultValue::String(n.to_string()),
-            (RustType::Named { kind: NamedKind::Enum, .. }, Value::String(s)) => DefaultValue::Enum(s.clone()),
-            (RustType::Named { kind: NamedKind::IntEnum, .. }, Value::Number(n)) => {
-                DefaultValue::IntEnum(n.as_i64().ok_or_else(bad)?)
-            }
-            (RustType::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::EmptyList,
-            (RustType::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::EmptyMap,
-            (RustType::DateTime(_), Value::Number(n)) => DefaultValue::Timestamp(n.as_f64().ok_or_else(bad)?),
-            (RustType::Blob, Value::String(s)) => {
-                DefaultValue::Blob(inlineable::primitives::base64::decode(s).map_err(|_| bad())?)
-            }
-            (RustType::Document, v) => DefaultValue::Document(v.clone()),
-            _ => return Err(bad()),
-        };
-        Ok(Some(v))
-    }
-
-    fn enumeration(&self, shape: &Shape, members: &[Member]) -> Enum {
+    fn enumeration(&self, planned: &names::PlannedType) -> Enum {
+        let shape = &self.model.shapes[&planned.shape];
+        let (ShapeKind::Enum(members) | ShapeKind::IntEnum(members)) = &shape.kind else { unreachable!("planned from an enum") };
         let mut scope = Scope::new(&["Unknown"]);
         let variants = members
             .iter()
-            .map(|m| {
-                let value = m.traits.enum_value.clone().unwrap_or_else(|| EnumValue::String(m.name.clone()));
-                EnumVariant {
-                    ident: naming::ident(&scope.claim(naming::variant_ident(&m.name).to_string())),
-                    value,
-                    docs: docs_of(m.traits.documentation.as_deref()),
-                    deprecated: deprecated_of(&m.traits),
-                }
+            .map(|m| EnumVariant {
+                ident: scope.claim(&naming::variant_ident(&m.name)),
+                value: m.traits.enum_value.clone().unwrap_or_else(|| EnumValue::String(m.name.clone())),
+                docs: docs_of(m.traits.documentation.as_deref()),
+                deprecated: deprecated_of(&m.traits),
             })
             .collect();
         Enum {
-            name: self.type_name(&shape.id),
+            name: planned.name.clone(),
+            file: planned.file.clone(),
             docs: docs_of(shape.traits.documentation.as_deref()),
             deprecated: deprecated_of(&shape.traits),
             sensitive: shape.traits.sensitive,
@@ -590,126 +842,157 @@ impl Cx<'_> {
         }
     }
 
-    fn union(&self, shape: &Shape, members: &[Member]) -> Result<Union> {
-        let mut scope = Scope::new(&["Unknown"]);
+    fn union(&self, planned: &names::PlannedType) -> Result<Union> {
+        let shape = &self.model.shapes[&planned.shape];
+        let ShapeKind::Union(members) = &shape.kind else { unreachable!("planned from a union") };
+        let mut variants_scope = Scope::new(&["Unknown"]);
+        // `is_unknown` answers for the `Unknown` variant.
+        let mut methods = Scope::new(&["is_unknown"]);
         let variants = members
             .iter()
             .map(|m| {
                 let target = &self.model.shapes[&m.target];
                 let traits = self.model.member_traits(m);
-                UnionVariant {
-                    ident: naming::ident(&scope.claim(naming::variant_ident(&m.name).to_string())),
-                    snake: naming::snake_case(&m.name),
+                let ident = variants_scope.claim(&naming::variant_ident(&m.name));
+                let snake = naming::snake_case(&ident);
+                let unit = target.traits.unit_type;
+                Ok(UnionVariant {
+                    is: methods.claim(&naming::ident(&format!("is_{snake}"))),
+                    as_: if unit { String::new() } else { methods.claim(&naming::ident(&format!("as_{snake}"))) },
+                    ident,
                     member: m.name.clone(),
                     json_name: traits.json_name.clone().unwrap_or_else(|| m.name.clone()),
-                    ty: (!target.traits.unit_type).then(|| self.member_type(m)),
+                    ty: if unit { None } else { Some(self.member_type(&shape.id, m)?) },
                     boxed: self.selection.boxed.contains(&shape.id.with_member(&m.name)),
                     docs: docs_of(traits.documentation.as_deref()),
                     deprecated: deprecated_of(&m.traits),
                     sensitive: self.is_sensitive(m),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         Ok(Union {
-            name: self.type_name(&shape.id),
+            shape: shape.id.clone(),
+            name: planned.name.clone(),
+            file: planned.file.clone(),
             docs: docs_of(shape.traits.documentation.as_deref()),
             deprecated: deprecated_of(&shape.traits),
             sensitive: shape.traits.sensitive,
             variants,
+            fns: planned.fns.clone(),
         })
     }
 
-    /// The operation's `@paginated` trait, completed by the service's (the spec lets a service
-    /// state the member names its operations share), mapped to fields.
-    fn pagination(&self, id: &ShapeId, input: &Structure, output: &Structure) -> Result<Option<Pagination>> {
-        let Some(own) = &self.model.shapes[id].traits.paginated else { return Ok(None) };
-        let service = self.model.shapes[&self.selection.service].traits.paginated.clone().unwrap_or_default();
-        let pick = |own: &Option<String>, inherited: &Option<String>| own.clone().or_else(|| inherited.clone());
-        let unsupported = |what: &str| Error::shape(id, format!("@paginated: {what}"));
-        let field = |s: &Structure, path: Option<String>, role: &str| -> Result<Option<Field>> {
-            let Some(path) = path else { return Ok(None) };
-            if path.contains('.') {
-                return Err(unsupported(&format!("the {role} path `{path}` is nested, which is not supported yet")));
-            }
-            s.fields
-                .iter()
-                .find(|f| f.member == path)
-                .cloned()
-                .map(Some)
-                .ok_or_else(|| unsupported(&format!("the {role} member `{path}` does not exist")))
-        };
-        let input_token = field(input, pick(&own.input_token, &service.input_token), "input token")?;
-        let output_token = field(output, pick(&own.output_token, &service.output_token), "output token")?;
-        let (Some(input_token), Some(output_token)) = (input_token, output_token) else {
-            return Err(unsupported("inputToken and outputToken are required"));
-        };
-        if input_token.ty != RustType::String || output_token.ty != RustType::String {
-            return Err(unsupported("tokens must be strings"));
-        }
-        let page_size = field(input, pick(&own.page_size, &service.page_size), "page size")?;
-        if page_size.as_ref().is_some_and(|f| f.ty != RustType::I32) {
-            return Err(unsupported("the page size must be an integer"));
-        }
-        let items = field(output, pick(&own.items, &service.items), "items")?;
-        Ok(Some(Pagination {
-            input_token: input_token.ident,
-            output_token,
-            page_size: page_size.map(|f| f.ident),
-            items,
-        }))
-    }
-
-    fn operation(&self, id: &ShapeId) -> Result<Operation> {
-        let shape = &self.model.shapes[id];
+    fn operation(&self, planned: &names::PlannedOperation, krate: &Crate) -> Result<Operation> {
+        let shape = &self.model.shapes[&planned.shape];
         let ShapeKind::Operation(op) = &shape.kind else { unreachable!("selected operations are operations") };
-        let name_text = self.selection.names.get(id).map_or(id.name(), String::as_str);
-        // aws-sdk-rust keeps operation names as the model spells them (`ListWebACLs`).
-        let name = naming::ident(name_text);
-        let module = naming::field_ident(name_text);
-        let io = |target: &ShapeId, suffix: &str, role: Role| {
-            let io_shape = &self.model.shapes[target];
-            let ShapeKind::Structure(members) = &io_shape.kind else { unreachable!("checked at load") };
-            let io_name = naming::ident(&format!("{name}{suffix}"));
-            self.structure(io_shape, members, io_name, Module::Operation(module.clone()), role)
-        };
-        let input = io(&op.input, "Input", Role::Input)?;
-        let output = io(&op.output, "Output", Role::Output)?;
-
         let ShapeKind::Service(svc) = &self.model.shapes[&self.selection.service].kind else { unreachable!() };
-        let mut error_ids: Vec<&ShapeId> = op.errors.iter().chain(&svc.errors).collect();
-        error_ids.sort_by_key(|e| self.type_name(e).to_string());
+        let mut error_ids = Vec::new();
+        for e in op.errors.iter().chain(&svc.errors) {
+            let id = self.names.struct_id(e).ok_or_else(|| Error::shape(&shape.id, format!("error `{e}` is not an error structure")))?;
+            error_ids.push(id);
+        }
+        error_ids.sort_by(|a, b| krate.structure(*a).name.cmp(&krate.structure(*b).name));
         error_ids.dedup();
-        let mut scope = Scope::new(&["Unhandled"]);
+        let mut variants = Scope::new(&["Unhandled"]);
+        let mut methods = Scope::new(&["unhandled", "meta", "code", "message"]);
         let errors = error_ids
             .into_iter()
-            .map(|e| {
-                let ty = self.type_name(e);
-                let variant = naming::ident(&scope.claim(ty.to_string()));
+            .map(|id| {
+                let error = krate.structure(id);
+                let variant = variants.claim(&error.name);
                 OperationError {
-                    snake: naming::snake_case(&variant.to_string()),
+                    is: methods.claim(&naming::ident(&format!("is_{}", naming::snake_case(&variant)))),
                     variant,
-                    ty,
-                    docs: docs_of(self.model.shapes[e].traits.documentation.as_deref()),
+                    error: id,
+                    docs: error.docs.clone(),
                 }
             })
             .collect();
-        let pagination = self.pagination(id, &input, &output)?;
+        let input = krate.structure(planned.input);
+        let http = shape.traits.http.as_ref().map(|h| http_binding(&shape.id, h, input)).transpose()?;
         Ok(Operation {
-            shape: id.clone(),
-            error: naming::ident(&format!("{name}Error")),
-            name,
-            module,
+            shape: shape.id.clone(),
+            name: planned.name.clone(),
+            module: planned.module.clone(),
+            client_method: planned.client_method.clone(),
+            fluent_builder: planned.fluent_builder.clone(),
+            paginator: planned.paginator.clone(),
+            error: planned.error.clone(),
             docs: docs_of(shape.traits.documentation.as_deref()),
             deprecated: deprecated_of(&shape.traits),
-            input,
-            output,
+            input: planned.input,
+            output: planned.output,
             errors,
-            http: shape.traits.http.clone(),
-            pagination,
-            request_tests: shape.traits.http_request_tests.iter().filter(|c| AppliesTo::includes_clients(c.applies_to)).cloned().collect(),
-            response_tests: shape.traits.http_response_tests.iter().filter(|c| AppliesTo::includes_clients(c.applies_to)).cloned().collect(),
+            http,
+            pagination: None,
+            request_tests: planned
+                .request_tests
+                .iter()
+                .zip(client_cases(&shape.traits.http_request_tests, |c| c.applies_to))
+                .map(|(name, case)| RequestTest { name: name.clone(), case })
+                .collect(),
+            response_tests: planned
+                .response_tests
+                .iter()
+                .zip(client_cases(&shape.traits.http_response_tests, |c| c.applies_to))
+                .map(|(name, case)| ResponseTest { name: name.clone(), case })
+                .collect(),
+            random_responses_test: planned.random_responses_test.clone(),
         })
     }
+}
+
+/// `@http`'s URI parsed into literal segments and labels bound to the input's `@httpLabel`
+/// fields; a label with no such field is an error naming the operation.
+fn http_binding(op: &ShapeId, http: &model::Http, input: &Structure) -> Result<HttpBinding> {
+    let (path, query) = match http.uri.split_once('?') {
+        Some((path, query)) => (path, Some(query).filter(|q| !q.is_empty()).map(str::to_owned)),
+        None => (http.uri.as_str(), None),
+    };
+    let mut segments = Vec::new();
+    for segment in path.trim_start_matches('/').split('/') {
+        let label = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+        let Some(label) = label else {
+            segments.push(PathSegment::Literal(segment.to_owned()));
+            continue;
+        };
+        let (member, greedy) = match label.strip_suffix('+') {
+            Some(member) => (member, true),
+            None => (label, false),
+        };
+        let field = input
+            .fields
+            .iter()
+            .position(|f| f.member == member && f.location == Location::Label)
+            .ok_or_else(|| Error::shape(op, format!("@http URI label `{{{label}}}` has no @httpLabel input member `{member}`")))?;
+        segments.push(PathSegment::Label { field, greedy });
+    }
+    Ok(HttpBinding { method: http.method.clone(), path: segments, query, code: http.code })
+}
+
+fn default_value(member: &ShapeId, ty: &RustType, value: &Value) -> Result<Option<DefaultValue>> {
+    let bad = || Error::shape(member, format!("@default value {value} does not fit the member's type"));
+    let v = match (ty, value) {
+        (_, Value::Null) => return Ok(None),
+        (RustType::Bool, Value::Bool(b)) => DefaultValue::Bool(*b),
+        (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => {
+            DefaultValue::Int(n.as_i64().ok_or_else(bad)?)
+        }
+        (RustType::F32 | RustType::F64, Value::Number(n)) => DefaultValue::Float(n.as_f64().ok_or_else(bad)?),
+        (RustType::String, Value::String(s)) => DefaultValue::String(s.clone()),
+        (RustType::BigInteger | RustType::BigDecimal, Value::Number(n)) => DefaultValue::String(n.to_string()),
+        (RustType::Enum(_), Value::String(s)) => DefaultValue::Enum(s.clone()),
+        (RustType::IntEnum(_), Value::Number(n)) => DefaultValue::IntEnum(n.as_i64().ok_or_else(bad)?),
+        (RustType::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::EmptyList,
+        (RustType::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::EmptyMap,
+        (RustType::DateTime(_), Value::Number(n)) => DefaultValue::Timestamp(n.as_f64().ok_or_else(bad)?),
+        (RustType::Blob, Value::String(s)) => {
+            DefaultValue::Blob(inlineable::primitives::base64::decode(s).map_err(|_| bad())?)
+        }
+        (RustType::Document, v) => DefaultValue::Document(v.clone()),
+        _ => return Err(bad()),
+    };
+    Ok(Some(v))
 }
 
 /// Where a member goes: HTTP binding traits apply to the top level of inputs, outputs and errors
@@ -739,4 +1022,3 @@ fn location(traits: &model::Traits, member: &str, role: &Role) -> Location {
         body()
     }
 }
-

@@ -31,38 +31,62 @@ pub struct Options {
     pub operations: Option<Vec<String>>,
     /// Cargo package name; derived from the service's sdkId when `None`.
     pub package: Option<String>,
+    /// The protocol to speak, when the service declares several (by name, `awsJson1_0`, or
+    /// trait id); the one AWS SDKs prefer otherwise.
+    pub protocol: Option<String>,
+    /// Generate only the types (no wire code, no client): for services whose protocol the
+    /// generator does not speak yet.
+    pub types_only: bool,
     /// Also generate property tests: JSON round trips of every structure and union, and random
     /// responses for every operation's deserializer.
     pub roundtrip_tests: bool,
 }
 
-/// Loads the model and renders the crate's files in memory, on every available core.
-pub fn generate(options: &Options) -> Result<Files> {
-    let model = model::load_files(&options.models)?;
-    let selection = transform::select(&model, options.service.as_deref(), options.operations.as_deref())?;
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(MAX_WORKERS);
-    let render_share = |share: render::Share| -> Result<Files> {
-        let krate = ir::build(&model, &selection, options.package.as_deref())?;
-        render::render_share(&krate, options.roundtrip_tests, share)
-    };
-    if workers == 1 {
-        return render_share(render::Share::ALL);
-    }
-    // Formatting (syn's parse and prettyplease) is most of the time. The IR holds proc-macro2
-    // identifiers, which cannot cross threads, so each worker builds its own (a few ms) and
-    // formats its share of the files.
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|index| scope.spawn(move || render_share(render::Share { index, of: workers })))
-            .collect();
-        let mut files = Files::new();
-        for handle in handles {
-            let share = handle.join().map_err(|_| Error::other("generator bug: a render worker panicked"))??;
-            files.extend(share);
-        }
-        Ok(files)
-    })
+/// A generated crate: its files, and what the generator left out with a warning.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    pub files: Files,
+    /// Things the model asks for that the generator could not honour (a `@paginated` it
+    /// cannot follow, say), each naming its shape. The crate is complete without them.
+    pub warnings: Vec<Error>,
 }
 
-/// More workers than this spend more on building their IR than they save.
-const MAX_WORKERS: usize = 8;
+/// Loads the model and renders the crate's files in memory, on every available core.
+pub fn generate(options: &Options) -> Result<Files> {
+    generate_crate(options).map(|generated| generated.files)
+}
+
+/// [`generate`], with the warnings.
+pub fn generate_crate(options: &Options) -> Result<Generated> {
+    let model = model::load_files(&options.models)?;
+    let selection = transform::select(&model, options.service.as_deref(), options.operations.as_deref())?;
+    let protocol = match &options.protocol {
+        None => None,
+        Some(name) => Some(model::Protocol::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = model::Protocol::PREFERENCE.iter().map(|p| p.name()).collect();
+            Error::other(format!("unknown protocol `{name}`; protocols: {}", known.join(", ")))
+        })?),
+    };
+    let settings = ir::Settings { package: options.package.as_deref(), protocol, types_only: options.types_only };
+    let krate = ir::build(&model, &selection, settings)?;
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let render_share = |share: render::Share| render::render_share(&krate, options.roundtrip_tests, share);
+    let files = if workers == 1 {
+        render_share(render::Share::ALL)?
+    } else {
+        // Formatting (syn's parse and prettyplease) is most of the time: each worker formats
+        // its share of the files from the one IR.
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|index| scope.spawn(move || render_share(render::Share { index, of: workers })))
+                .collect();
+            let mut files = Files::new();
+            for handle in handles {
+                let share = handle.join().map_err(|_| Error::other("generator bug: a render worker panicked"))??;
+                files.extend(share);
+            }
+            Ok::<_, Error>(files)
+        })?
+    };
+    Ok(Generated { files, warnings: krate.warnings })
+}

@@ -7,7 +7,6 @@
 //! Only ASCII letters and digits ever reach an identifier: any other character in a
 //! Smithy name (or an IDL 1.0 enum value such as `t2.micro`) separates words.
 
-use proc_macro2::{Ident, Span};
 use std::collections::HashSet;
 
 /// Spellings that are one word although their letter case says otherwise
@@ -110,16 +109,16 @@ pub fn pascal_case(name: &str) -> String {
 
 /// A field / function / module / setter identifier from a Smithy name: [`snake_case`],
 /// then made legal by [`ident`] (`type` -> `r#type`, `self` -> `self_`, `9Lives` -> `_9_lives`).
-pub fn field_ident(name: &str) -> Ident {
+pub fn field_ident(name: &str) -> String {
     ident(&snake_case(name))
 }
 
-/// Makes already-computed snake text (e.g. `set_{field}`, `is_{variant}`) a legal identifier:
-/// characters other than ASCII letters, digits and `_` become `_`; empty text becomes
-/// `empty`; a leading digit gets a leading `_`; a Rust keyword becomes a raw identifier
-/// (`r#type`), except those that cannot be raw (`self`, `Self`, `super`, `crate`, `_`),
-/// which get a trailing `_` (`self_`).
-pub fn ident(text: &str) -> Ident {
+/// Makes snake text (e.g. `set_{field}`, `is_{variant}`) a legal identifier, spelled as Rust
+/// source writes it: characters other than ASCII letters, digits and `_` become `_`; empty
+/// text becomes `empty`; a leading digit gets a leading `_`; a Rust keyword becomes a raw
+/// identifier (`r#type`), except those that cannot be raw (`self`, `Self`, `super`, `crate`,
+/// `_`), which get a trailing `_` (`self_`).
+pub fn ident(text: &str) -> String {
     // Only ASCII letters, digits and `_` may appear in what we emit.
     let mut text: String = text
         .chars()
@@ -134,34 +133,24 @@ pub fn ident(text: &str) -> Ident {
     if NOT_RAW.contains(&text.as_str()) {
         text.push('_');
     } else if KEYWORDS.contains(&text.as_str()) {
-        return Ident::new_raw(&text, Span::call_site());
+        text.insert_str(0, "r#");
     }
-    Ident::new(&text, Span::call_site())
+    text
 }
 
 /// An identifier's text without the `r#` of raw identifiers: the name as users read it in
 /// messages and `Debug` output, and the stem of derived names.
-pub fn unraw(ident: &Ident) -> String {
-    let text = ident.to_string();
-    match text.strip_prefix("r#") {
-        Some(bare) => bare.to_owned(),
-        None => text,
-    }
-}
-
-/// `{prefix}_{ident}` as a legal identifier (`set_type` from `r#type`).
-pub fn prefixed(prefix: &str, ident: &Ident) -> Ident {
-    self::ident(&format!("{prefix}_{}", unraw(ident)))
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
 }
 
 /// A type identifier (structures, enums, unions, error types): [`pascal_case`], then legal:
 /// `Self` -> `SelfValue`, a leading digit gets a leading `_`, an empty result becomes `Empty`.
-pub fn type_ident(name: &str) -> Ident {
-    let text = match legal_pascal(pascal_case(name)) {
+pub fn type_ident(name: &str) -> String {
+    match legal_pascal(pascal_case(name)) {
         t if t == "Self" => "SelfValue".to_owned(),
         t => t,
-    };
-    Ident::new(&text, Span::call_site())
+    }
 }
 
 /// An enum variant identifier from an enum member name or, for an IDL 1.0 `@enum` value
@@ -171,19 +160,31 @@ pub fn type_ident(name: &str) -> Ident {
 /// `SelfValue` gets a trailing `_` so that the renames cannot clash with it.
 /// Never empty: `""` gives `Empty`, and a value with no ASCII letters or digits is
 /// spelled by its characters' code points (`*` -> `Value2A`).
-pub fn variant_ident(name: &str) -> Ident {
+pub fn variant_ident(name: &str) -> String {
     let mut text = pascal_case(name);
     if text.is_empty() && !name.is_empty() {
         text = name.chars().fold(String::from("Value"), |acc, c| {
             format!("{acc}{:X}", c as u32)
         });
     }
-    let text = match legal_pascal(text) {
+    match legal_pascal(text) {
         t if t == "Self" || t == "Unknown" => t + "Value",
         t if t == "SelfValue" || t == "UnknownValue" => t + "_",
         t => t,
-    };
-    Ident::new(&text, Span::call_site())
+    }
+}
+
+/// The name aws-sdk-rust gives a structure member whose snake_case would clash with a method
+/// every structure, builder or fluent builder has (smithy-rs's reserved member names:
+/// `default` is `Default::default`, `send` sends, `meta` is error metadata, ...).
+pub fn member_ident(member: &str) -> String {
+    let snake = snake_case(member);
+    match snake.as_str() {
+        "build" | "builder" | "default" | "send" | "customize" | "meta" | "make_operation" | "presigned" => {
+            format!("{snake}_value")
+        }
+        _ => ident(&snake),
+    }
 }
 
 /// Pascal text made a legal identifier start: `Empty` for nothing, `_` before a digit.
@@ -214,32 +215,37 @@ const KEYWORDS: [&str; 48] = [
 /// ones get `_2`, `_3`, ... suffixes, or `2`, `3`, ... for UpperCamelCase names so they stay
 /// UpperCamelCase (deterministic given input order).
 ///
-/// Claim the plain spelling (`type`, not `r#type`) and make the identifier afterwards.
-#[derive(Debug, Default)]
+/// Names are compared as legal identifiers, so `self` and `self_` (both `self_`) collide.
+#[derive(Clone, Debug, Default)]
 pub struct Scope {
     taken: HashSet<String>,
 }
 
 impl Scope {
-    /// A scope in which `reserved` names are already taken. (An enum member spelled
-    /// `Unknown` never needs this: [`variant_ident`] already makes it `UnknownValue`.)
+    /// A scope in which `reserved` names are already taken.
     pub fn new(reserved: &[&str]) -> Self {
         Scope {
-            taken: reserved.iter().map(|r| (*r).to_owned()).collect(),
+            taken: reserved.iter().map(|r| ident(r)).collect(),
         }
     }
 
-    /// `wanted` if it is still free, else the first free `{wanted}_{n}` (or `{wanted}{n}` for
-    /// UpperCamelCase) for n = 2, 3, ...
-    pub fn claim(&mut self, wanted: String) -> String {
-        let separator = if wanted.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
-        let mut candidate = wanted.clone();
+    /// Takes `name` (already legal) if it is free, or the first free `{name}_{n}` (or
+    /// `{name}{n}` for UpperCamelCase) for n = 2, 3, ...; returns the legal identifier taken.
+    pub fn claim(&mut self, name: &str) -> String {
+        let stem = unraw(name);
+        let separator = if stem.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
+        let mut candidate = name.to_owned();
         let mut n = 1;
         while !self.taken.insert(candidate.clone()) {
             n += 1;
-            candidate = format!("{wanted}{separator}{n}");
+            candidate = ident(&format!("{stem}{separator}{n}"));
         }
         candidate
+    }
+
+    /// Whether `name` (legal) is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
     }
 }
 
@@ -248,11 +254,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unraw_and_prefixed_derive_names_from_identifiers() {
+    fn unraw_strips_raw_prefixes() {
         assert_eq!(unraw(&field_ident("type")), "type");
         assert_eq!(unraw(&field_ident("name")), "name");
-        assert_eq!(prefixed("set", &field_ident("type")).to_string(), "set_type");
-        assert_eq!(prefixed("get", &field_ident("self")).to_string(), "get_self_");
+        assert_eq!(ident(&format!("set_{}", unraw(&field_ident("type")))), "set_type");
+    }
+
+    #[test]
+    fn reserved_member_names_get_a_value_suffix() {
+        for (member, want) in [
+            ("Default", "default_value"),
+            ("build", "build_value"),
+            ("Builder", "builder_value"),
+            ("meta", "meta_value"),
+            ("send", "send_value"),
+            ("customize", "customize_value"),
+            ("type", "r#type"),
+            ("name", "name"),
+        ] {
+            assert_eq!(member_ident(member), want, "member_ident({member:?})");
+        }
     }
 
     fn snake(pairs: &[(&str, &str)]) {
@@ -364,7 +385,7 @@ mod tests {
             ("plainName", "plain_name"),
         ] {
             assert_eq!(
-                field_ident(input).to_string(),
+                field_ident(input),
                 want,
                 "field_ident({input:?})"
             );
@@ -382,7 +403,7 @@ mod tests {
             ("a-b", "a_b"),
             ("", "empty"),
         ] {
-            assert_eq!(ident(input).to_string(), want, "ident({input:?})");
+            assert_eq!(ident(input), want, "ident({input:?})");
         }
     }
 
@@ -394,7 +415,7 @@ mod tests {
             ("", "Empty"),
             ("QZProxy", "QzProxy"),
         ] {
-            assert_eq!(type_ident(input).to_string(), want, "type_ident({input:?})");
+            assert_eq!(type_ident(input), want, "type_ident({input:?})");
         }
     }
 
@@ -413,7 +434,7 @@ mod tests {
             ("IN_PROGRESS", "InProgress"),
         ] {
             assert_eq!(
-                variant_ident(input).to_string(),
+                variant_ident(input),
                 want,
                 "variant_ident({input:?})"
             );
@@ -445,11 +466,20 @@ mod tests {
     #[test]
     fn scope_suffixes_repeats_in_order() {
         let mut scope = Scope::new(&["Unknown"]);
-        assert_eq!(scope.claim("Unknown".into()), "Unknown2");
-        assert_eq!(scope.claim("name".into()), "name");
-        assert_eq!(scope.claim("name".into()), "name_2");
-        assert_eq!(scope.claim("name_2".into()), "name_2_2");
-        assert_eq!(scope.claim("name".into()), "name_3");
-        assert_eq!(Scope::default().claim("x".into()), "x");
+        assert_eq!(scope.claim("Unknown"), "Unknown2");
+        assert_eq!(scope.claim("name"), "name");
+        assert_eq!(scope.claim("name"), "name_2");
+        assert_eq!(scope.claim("name_2"), "name_2_2");
+        assert_eq!(scope.claim("name"), "name_3");
+        assert_eq!(Scope::default().claim("x"), "x");
+    }
+
+    #[test]
+    fn scope_compares_legal_identifiers() {
+        let mut scope = Scope::new(&[]);
+        assert_eq!(scope.claim(&field_ident("self")), "self_");
+        assert_eq!(scope.claim(&field_ident("self_")), "self__2");
+        assert_eq!(scope.claim(&field_ident("type")), "r#type");
+        assert_eq!(scope.claim(&field_ident("Type")), "type_2");
     }
 }

@@ -24,8 +24,8 @@ pub mod primitives;
 pub mod types;
 pub mod http;
 pub mod json;
-mod protocol;
 pub mod rest_json;
+mod protocol;
 pub mod endpoint;
 pub mod endpoint_rules;
 pub mod partitions;
@@ -54,5 +54,7 @@ mod protocol_test_util;
 mod protocol_tests;
 #[cfg(test)]
 mod roundtrip_tests;
+#[cfg(test)]
+mod test_rng;
 #[cfg(test)]
 mod endpoint_tests;

@@ -39,7 +39,7 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
     let services: Vec<ShapeId> = model
         .shapes
         .values()
-        .filter(|s| matches!(s.kind, ShapeKind::Service(_)) && s.traits.rest_json1)
+        .filter(|s| matches!(s.kind, ShapeKind::Service(_)) && s.traits.protocols.contains(&codegen::model::Protocol::RestJson1))
         .map(|s| s.id.clone())
         .collect();
 

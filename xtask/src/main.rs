@@ -21,6 +21,10 @@ Commands:
                    --service ID        service shape id or name (default: the model's only service)
                    --operations A,B    operations to generate (default: all of the service)
                    --package NAME      Cargo package name (default: from the service's sdkId)
+                   --protocol NAME     protocol to speak when the service declares several
+                                       (default: the one AWS SDKs prefer)
+                   --types-only        only the types: no wire code, no client (for services whose
+                                       protocol the generator does not speak yet)
   naming         Score snake_case naming against aws-sdk-rust's names.
                    --csv PATH          (default: ../shared/naming/snake_case_expected.csv)
   check-models   Generate crates (with property tests) for the fixture models and the real AWS
@@ -216,6 +220,8 @@ fn codegen_cmd(args: &[String]) -> Result<(), String> {
             "--out" => out = Some(PathBuf::from(args.value(flag, inline)?)),
             "--service" => options.service = Some(args.value(flag, inline)?.to_owned()),
             "--package" => options.package = Some(args.value(flag, inline)?.to_owned()),
+            "--protocol" => options.protocol = Some(args.value(flag, inline)?.to_owned()),
+            "--types-only" => options.types_only = true,
             "--operations" => {
                 let list = args.value(flag, inline)?;
                 options.operations = Some(list.split(',').map(|s| s.trim().to_owned()).collect());
@@ -223,8 +229,13 @@ fn codegen_cmd(args: &[String]) -> Result<(), String> {
             other => return Err(format!("unknown option `{other}` for codegen\n\n{HELP}")),
         }
     }
-    let default_job = models.is_empty() && out.is_none() && options.service.is_none()
-        && options.operations.is_none() && options.package.is_none();
+    let default_job = models.is_empty()
+        && out.is_none()
+        && options.service.is_none()
+        && options.operations.is_none()
+        && options.package.is_none()
+        && options.protocol.is_none()
+        && !options.types_only;
     let jobs = if default_job {
         codegen::workspace::jobs(&root)
     } else {
@@ -237,8 +248,12 @@ fn codegen_cmd(args: &[String]) -> Result<(), String> {
     let mut stale = Vec::new();
     for job in &jobs {
         let started = Instant::now();
-        let files = codegen::generate(&job.options).map_err(|e| e.to_string())?;
+        let generated = codegen::generate_crate(&job.options).map_err(|e| e.to_string())?;
         let elapsed = started.elapsed();
+        for warning in &generated.warnings {
+            eprintln!("warning: {warning}");
+        }
+        let files = generated.files;
         let shown = job.out.strip_prefix(&root).unwrap_or(&job.out).display().to_string();
         if check {
             let changed = codegen::stale_files(&job.out, &files);

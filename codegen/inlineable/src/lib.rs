@@ -21,6 +21,7 @@ pub mod partitions;
 pub mod primitives;
 pub mod protocol_test_util;
 pub mod rest_json;
+pub mod test_rng;
 
 #[cfg(feature = "runtime")]
 pub mod config;

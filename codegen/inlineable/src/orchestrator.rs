@@ -526,10 +526,30 @@ async fn with_timeout<F: Future>(future: F, timer: crate::config::Sleep) -> Opti
 
 /// An operation whose results come in pages (`@paginated`).
 pub trait Paginated: Operation {
+    /// What the service pages with: a string, or a map (DynamoDB's `LastEvaluatedKey`).
+    type Token: PageToken;
     /// Sets the input's pagination token.
-    fn set_token(input: &mut Self::Input, token: Option<String>);
+    fn set_token(input: &mut Self::Input, token: Option<Self::Token>);
     /// The output's token for the next page, if any.
-    fn next_token(output: &Self::Output) -> Option<&str>;
+    fn next_token(output: &Self::Output) -> Option<&Self::Token>;
+}
+
+/// A pagination token. An empty one, like an absent one, means there are no more pages.
+pub trait PageToken: Clone + PartialEq + Send {
+    /// Whether the token is empty.
+    fn is_empty(&self) -> bool;
+}
+
+impl PageToken for String {
+    fn is_empty(&self) -> bool {
+        String::is_empty(self)
+    }
+}
+
+impl<K: Clone + Eq + std::hash::Hash + Send, V: Clone + PartialEq + Send> PageToken for std::collections::HashMap<K, V> {
+    fn is_empty(&self) -> bool {
+        std::collections::HashMap::is_empty(self)
+    }
 }
 
 /// A paginated operation whose pages hold a list of items.
@@ -545,7 +565,7 @@ pub trait PaginatedItems: Paginated {
 pub struct PaginationStream<O: Paginated> {
     handle: Arc<Handle>,
     input: Option<O::Input>,
-    token: Option<String>,
+    token: Option<O::Token>,
     // An input that failed to build, reported as the first page.
     failed: Option<BuildError>,
 }
@@ -589,7 +609,7 @@ where
         }
         let result = invoke::<O>(&self.handle, input.clone()).await;
         if let Ok(output) = &result {
-            let next = O::next_token(output).filter(|t| !t.is_empty()).map(str::to_owned);
+            let next = O::next_token(output).filter(|t| !t.is_empty()).cloned();
             if next.is_some() && next != self.token {
                 self.token = next;
                 self.input = Some(input);

@@ -60,7 +60,8 @@ pub struct Traits {
     pub http_payload: bool,
     pub http_response_code: bool,
     pub json_name: Option<String>,
-    pub rest_json1: bool,
+    /// The protocol traits of a service, in the model's order.
+    pub protocols: Vec<Protocol>,
 
     // Protocol compliance tests (`smithy.test`).
     pub http_request_tests: Vec<HttpRequestTest>,
@@ -131,13 +132,98 @@ pub struct Retryable {
     pub throttling: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// `@paginated`. A value the generator cannot read does not fail the model: the operation gets
+/// no paginator, and `problem` says why.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Paginated {
     pub input_token: Option<String>,
     pub output_token: Option<String>,
     pub items: Option<String>,
     pub page_size: Option<String>,
+    pub problem: Option<String>,
+}
+
+impl Paginated {
+    fn parse(value: &Node) -> Self {
+        let mut paginated = Paginated::default();
+        let Some(object) = value.as_object() else {
+            paginated.problem = Some(format!("expected an object, found {value}"));
+            return paginated;
+        };
+        for (key, v) in object {
+            let slot = match key.as_str() {
+                "inputToken" => &mut paginated.input_token,
+                "outputToken" => &mut paginated.output_token,
+                "items" => &mut paginated.items,
+                "pageSize" => &mut paginated.page_size,
+                other => {
+                    paginated.problem = Some(format!("unknown property `{other}`"));
+                    continue;
+                }
+            };
+            match v {
+                Value::String(s) if !s.is_empty() => *slot = Some(s.clone()),
+                Value::Null => {}
+                other => paginated.problem = Some(format!("`{key}` must be a member path, found {other}")),
+            }
+        }
+        paginated
+    }
+}
+
+/// A wire protocol a service can declare with a protocol trait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    RpcV2Cbor,
+    AwsJson1_0,
+    AwsJson1_1,
+    RestJson1,
+    RestXml,
+    AwsQuery,
+    Ec2Query,
+}
+
+impl Protocol {
+    /// Every protocol, in the order AWS SDKs prefer them when a service declares several
+    /// (the order of smithy-rs's and the AWS SDKs' protocol resolution: CBOR first, then the
+    /// JSON protocols, then XML and query).
+    pub const PREFERENCE: [Protocol; 7] = [
+        Protocol::RpcV2Cbor,
+        Protocol::AwsJson1_0,
+        Protocol::AwsJson1_1,
+        Protocol::RestJson1,
+        Protocol::RestXml,
+        Protocol::AwsQuery,
+        Protocol::Ec2Query,
+    ];
+
+    /// The protocol a trait id declares.
+    pub fn from_trait(id: &str) -> Option<Protocol> {
+        Protocol::PREFERENCE.into_iter().find(|p| p.trait_id() == id)
+    }
+
+    /// The protocol named `name` (`restJson1`) or by its trait id (`aws.protocols#restJson1`).
+    pub fn from_name(name: &str) -> Option<Protocol> {
+        Protocol::PREFERENCE.into_iter().find(|p| p.name() == name || p.trait_id() == name)
+    }
+
+    pub fn trait_id(self) -> &'static str {
+        match self {
+            Protocol::RpcV2Cbor => "smithy.protocols#rpcv2Cbor",
+            Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+            Protocol::RestJson1 => "aws.protocols#restJson1",
+            Protocol::RestXml => "aws.protocols#restXml",
+            Protocol::AwsQuery => "aws.protocols#awsQuery",
+            Protocol::Ec2Query => "aws.protocols#ec2Query",
+        }
+    }
+
+    /// The short name (`restJson1`), as the trait's name spells it.
+    pub fn name(self) -> &'static str {
+        let id = self.trait_id();
+        &id[id.find('#').map_or(0, |i| i + 1)..]
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -318,8 +404,8 @@ impl Traits {
                 traits.parse_prelude(id.name(), &value)
             } else {
                 match id.to_string().as_str() {
-                    "aws.protocols#restJson1" => {
-                        traits.rest_json1 = true;
+                    protocol if Protocol::from_trait(protocol).is_some() => {
+                        traits.protocols.extend(Protocol::from_trait(protocol));
                         Ok(true)
                     }
                     "aws.api#service" => typed(&value).map(|v| traits.aws_service = Some(v)).map(|()| true),
@@ -379,7 +465,7 @@ impl Traits {
             "idempotent" => t.idempotent = true,
             "idempotencyToken" => t.idempotency_token = true,
             "retryable" => t.retryable = Some(typed(value)?),
-            "paginated" => t.paginated = Some(typed(value)?),
+            "paginated" => t.paginated = Some(Paginated::parse(value)),
             "http" => t.http = Some(typed(value)?),
             "httpError" => t.http_error = Some(typed(value)?),
             "httpLabel" => t.http_label = true,

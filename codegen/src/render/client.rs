@@ -3,12 +3,12 @@
 //! (`crate::orchestrator::Operation`), and paginators for `@paginated` operations.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::structure::{builder_name, main_setter_params, MISSING_DOCS};
-use super::types::{deprecated_attr, doc_attrs, type_tokens, value_type};
-use crate::ir::{Crate, Field, Operation, Role, RustType};
-use crate::naming;
+use super::id;
+use super::structure::{main_setter_params, MISSING_DOCS};
+use super::types::{deprecated_attr, doc_attrs, element, type_tokens, value_type};
+use crate::ir::{Crate, Field, MemberPath, Operation, Role, RustType};
 
 /// `src/client.rs`: the `Client` with one method per operation, and endpoint resolution from
 /// the config.
@@ -23,13 +23,13 @@ pub fn client_module(krate: &Crate) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let methods = krate.operations.iter().map(|op| {
-        let (module, fluent) = (&op.module, fluent_name(op));
+        let (module, fluent, method) = (id(&op.module), id(&op.fluent_builder), id(&op.client_method));
         let docs = doc_attrs(&op.docs, &format!("The `{}` operation.", op.name));
         let deprecated = deprecated_attr(op.deprecated.as_ref());
         quote! {
             #docs
             #deprecated
-            pub fn #module(&self) -> crate::operation::#module::builders::#fluent {
+            pub fn #method(&self) -> crate::operation::#module::builders::#fluent {
                 crate::operation::#module::builders::#fluent::new(self.handle.clone())
             }
         }
@@ -87,7 +87,7 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
     };
     // Other built-ins (S3's, STS's, account ids) are left unset: their rules' defaults apply.
     let sets = endpoints.params.iter().filter_map(|p| {
-        let ident = &p.ident;
+        let ident = id(&p.ident);
         let value = match p.built_in.as_deref()? {
             "AWS::Region" => quote!(config.region().map(::std::borrow::ToOwned::to_owned)),
             "AWS::UseFIPS" => quote!(::std::option::Option::Some(config.use_fips())),
@@ -115,51 +115,42 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
     }
 }
 
-/// `{Op}FluentBuilder`, as aws-sdk-rust names it.
-fn fluent_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}FluentBuilder", op.name)
-}
-
-/// `{Op}Paginator`.
-fn paginator_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Paginator", op.name)
-}
-
 /// The operation's items for the orchestrator, added to `operation/<op>.rs`.
-pub fn operation_impls(op: &Operation, krate: &Crate) -> TokenStream {
-    let (name, error) = (&op.name, &op.error);
-    let input = &op.input.name;
-    let output = &op.output.name;
-    let name_text = name.to_string();
+pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
+    let (name, error) = (id(&op.name), id(&op.error));
+    let input = id(&k.structure(op.input).name);
+    let output = id(&k.structure(op.output).name);
+    let name_text = &op.name;
     let retry_arms = op.errors.iter().filter_map(|e| {
-        let info = krate.errors.iter().find(|s| s.name == e.ty).and_then(|s| match &s.role {
-            Role::Error(info) => info.retryable,
-            _ => None,
-        })?;
-        let variant = &e.variant;
-        let kind = if info.throttling { quote!(Throttling) } else { quote!(Transient) };
+        let Role::Error(info) = &k.structure(e.error).role else { return None };
+        let retryable = info.retryable?;
+        let variant = id(&e.variant);
+        let kind = if retryable.throttling { quote!(Throttling) } else { quote!(Transient) };
         Some(quote! {
             #error::#variant(_) => ::std::option::Option::Some(crate::orchestrator::RetryKind::#kind),
         })
     });
     let paginated = op.pagination.as_ref().map(|p| {
-        let token = &p.input_token;
-        let out = &p.output_token.ident;
-        let next = if p.output_token.optional { quote!(output.#out.as_deref()) } else { quote!(::std::option::Option::Some(output.#out.as_str())) };
-        let items = p.items.as_ref().map(|items| {
-            let field = &items.ident;
-            let RustType::List { item, sparse } = &items.ty else { return quote!() };
-            let mut item = type_tokens(item);
-            if *sparse {
-                item = quote!(::std::option::Option<#item>);
-            }
-            let all = if items.optional { quote!(output.#field.unwrap_or_default()) } else { quote!(output.#field) };
+        let input_s = k.structure(op.input);
+        let token_field = id(&input_s.fields[p.input_token].ident);
+        let token_ty = type_tokens(k, &p.token);
+        let next = path_ref(k, &p.output_token, quote!(output));
+        let items = p.items.as_ref().map(|(path, ty)| {
+            let (item, collect) = match ty {
+                RustType::List { item, sparse } => (element(k, item, *sparse), quote!()),
+                RustType::Map { key, value, sparse } => {
+                    let (key, value) = (type_tokens(k, key), element(k, value, *sparse));
+                    (quote!((#key, #value)), quote!(.into_iter().collect()))
+                }
+                _ => unreachable!("items are a list or a map (checked in the IR)"),
+            };
+            let all = path_owned(k, path, quote!(output));
             quote! {
                 #[cfg(feature = "runtime")]
                 impl crate::orchestrator::PaginatedItems for #name {
                     type Item = #item;
                     fn into_items(output: #output) -> ::std::vec::Vec<#item> {
-                        #all
+                        #all.unwrap_or_default()#collect
                     }
                 }
             }
@@ -167,10 +158,11 @@ pub fn operation_impls(op: &Operation, krate: &Crate) -> TokenStream {
         quote! {
             #[cfg(feature = "runtime")]
             impl crate::orchestrator::Paginated for #name {
-                fn set_token(input: &mut #input, token: ::std::option::Option<::std::string::String>) {
-                    input.#token = token;
+                type Token = #token_ty;
+                fn set_token(input: &mut #input, token: ::std::option::Option<#token_ty>) {
+                    input.#token_field = token;
                 }
-                fn next_token(output: &#output) -> ::std::option::Option<&str> {
+                fn next_token(output: &#output) -> ::std::option::Option<&#token_ty> {
                     #next
                 }
             }
@@ -216,22 +208,59 @@ pub fn operation_impls(op: &Operation, krate: &Crate) -> TokenStream {
     }
 }
 
+/// An `Option<&T>` expression for the value at the end of `path`, starting from `root` (a
+/// reference to the path's first structure).
+fn path_ref(k: &Crate, path: &MemberPath, root: TokenStream) -> TokenStream {
+    let mut expr = quote!(::std::option::Option::Some(#root));
+    for step in &path.steps {
+        let f = &k.structure(step.structure).fields[step.field];
+        let ident = id(&f.ident);
+        expr = match (f.optional, f.boxed) {
+            (true, true) => quote!(#expr.and_then(|v| v.#ident.as_deref())),
+            (true, false) => quote!(#expr.and_then(|v| v.#ident.as_ref())),
+            (false, true) => quote!(#expr.map(|v| &*v.#ident)),
+            (false, false) => quote!(#expr.map(|v| &v.#ident)),
+        };
+    }
+    expr
+}
+
+/// An `Option<T>` expression taking the value at the end of `path` out of `root` (the path's
+/// first structure, by value).
+fn path_owned(k: &Crate, path: &MemberPath, root: TokenStream) -> TokenStream {
+    let mut expr = quote!(::std::option::Option::Some(#root));
+    for step in &path.steps {
+        let f = &k.structure(step.structure).fields[step.field];
+        let ident = id(&f.ident);
+        expr = match (f.optional, f.boxed) {
+            (true, true) => quote!(#expr.and_then(|v| v.#ident.map(|b| *b))),
+            (true, false) => quote!(#expr.and_then(|v| v.#ident)),
+            (false, true) => quote!(#expr.map(|v| *v.#ident)),
+            (false, false) => quote!(#expr.map(|v| v.#ident)),
+        };
+    }
+    expr
+}
+
 /// The fluent builder (and paginator) for `operation/<op>/builders.rs`.
-pub fn fluent_builder(op: &Operation) -> TokenStream {
-    let (name, module, error) = (&op.name, &op.module, &op.error);
-    let (fluent, input_builder) = (fluent_name(op), builder_name(&op.input));
-    let output = &op.output.name;
+pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
+    let (name, module, error) = (id(&op.name), id(&op.module), id(&op.error));
+    let input = k.structure(op.input);
+    let (fluent, input_builder) = (id(&op.fluent_builder), id(&input.builder));
+    let output = id(&k.structure(op.output).name);
     let doc = format!(
         " Fluent builder for the `{name}` operation: set the input's members, then call \
          [`send`](Self::send)."
     );
-    let setters = op.input.fields.iter().map(delegating_setters);
+    let setters = input.fields.iter().map(|f| delegating_setters(k, f));
     let paginator = op.pagination.as_ref().map(|p| {
-        let pag = paginator_name(op);
-        let page_size = p.page_size.as_ref().map(|field| {
+        let pag = id(&op.paginator);
+        let page_size = p.page_size.as_ref().map(|(field, ty)| {
+            let field = id(&input.fields[*field].ident);
+            let ty = type_tokens(k, ty);
             quote! {
                 /// The number of results per page.
-                pub fn page_size(mut self, page_size: i32) -> Self {
+                pub fn page_size(mut self, page_size: #ty) -> Self {
                     self.inner = self.inner.#field(page_size);
                     self
                 }
@@ -245,7 +274,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
                 }
             }
         });
-        let pag_doc = format!(" Pages of the `{name}` operation: see [`{fluent}::into_paginator`].");
+        let pag_doc = format!(" Pages of the `{}` operation: see [`{}::into_paginator`].", op.name, op.fluent_builder);
         quote! {
             #[doc = #pag_doc]
             #[cfg(feature = "runtime")]
@@ -267,7 +296,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
         }
     });
     let into_paginator = op.pagination.as_ref().map(|_| {
-        let pag = paginator_name(op);
+        let pag = id(&op.paginator);
         quote! {
             /// Pages through the results instead of fetching one page.
             pub fn into_paginator(self) -> #pag {
@@ -310,14 +339,13 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
 }
 
 /// The input builder's setters, forwarded.
-fn delegating_setters(f: &Field) -> TokenStream {
-    let ident = &f.ident;
-    let set = naming::prefixed("set", ident);
-    let get = naming::prefixed("get", ident);
-    let ty = value_type(f);
+fn delegating_setters(k: &Crate, f: &Field) -> TokenStream {
+    let ident = id(&f.ident);
+    let (set, get) = (id(&f.setter), id(&f.getter));
+    let ty = value_type(k, f);
     let docs = doc_attrs(&f.docs, MISSING_DOCS);
     let deprecated = deprecated_attr(f.deprecated.as_ref());
-    let (params, args) = main_setter_params(f);
+    let (params, args) = main_setter_params(k, f);
     let main = quote! {
         pub fn #ident(mut self, #params) -> Self {
             self.inner = self.inner.#ident(#args);

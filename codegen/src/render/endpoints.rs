@@ -4,17 +4,16 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
 
+use super::id;
 use super::types::doc_attrs;
-use crate::error::{Error, Result};
-use crate::ir::Endpoints;
+use crate::ir::{EndpointExpectation, EndpointValue, Endpoints};
 use crate::model::EndpointParameterKind;
 
 /// `src/endpoint_rules.rs`.
 pub fn module(e: &Endpoints) -> TokenStream {
     let fields = e.params.iter().map(|p| {
-        let ident = &p.ident;
+        let ident = id(&p.ident);
         let docs = doc_attrs(&p.docs, &format!("The `{}` parameter.", p.name));
         let ty = match p.kind {
             EndpointParameterKind::String => quote!(::std::option::Option<::std::string::String>),
@@ -24,7 +23,7 @@ pub fn module(e: &Endpoints) -> TokenStream {
         quote!(#docs pub #ident: #ty,)
     });
     let setters = e.params.iter().map(|p| {
-        let ident = &p.ident;
+        let ident = id(&p.ident);
         let doc = format!(" Sets the `{}` parameter.", p.name);
         let (param, value) = match p.kind {
             EndpointParameterKind::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into())),
@@ -40,7 +39,7 @@ pub fn module(e: &Endpoints) -> TokenStream {
         }
     });
     let sets = e.params.iter().map(|p| {
-        let (ident, name) = (&p.ident, &p.name);
+        let (ident, name) = (id(&p.ident), &p.name);
         let value = match p.kind {
             EndpointParameterKind::String => quote!(crate::endpoint::Value::String(v.clone())),
             EndpointParameterKind::Boolean => quote!(crate::endpoint::Value::Bool(*v)),
@@ -86,30 +85,21 @@ pub fn module(e: &Endpoints) -> TokenStream {
 }
 
 /// `src/endpoint_tests.rs`: one test per `smithy.rules#endpointTests` case.
-pub fn tests(e: &Endpoints) -> Result<TokenStream> {
-    let mut tests = Vec::new();
-    for (n, case) in e.tests.iter().enumerate() {
-        let name = quote::format_ident!("endpoint_case_{n}");
-        let doc = format!(" {}", case.documentation.as_deref().unwrap_or("An endpoint test case of the model.").replace('\n', " "));
-        let mut setters = Vec::new();
-        for (param, value) in &case.params {
-            let p = e.params.iter().find(|p| &p.name == param).ok_or_else(|| {
-                Error::other(format!("endpoint test case {n}: `{param}` is not a parameter of the rule set"))
-            })?;
-            let ident = &p.ident;
-            let value = match (p.kind, value) {
-                (EndpointParameterKind::String, Value::String(s)) => quote!(#s),
-                (EndpointParameterKind::Boolean, Value::Bool(b)) => quote!(#b),
-                (EndpointParameterKind::StringArray, Value::Array(items)) => {
-                    let items = items.iter().filter_map(Value::as_str);
-                    quote!(::std::vec![#(::std::string::String::from(#items)),*])
-                }
-                _ => return Err(Error::other(format!("endpoint test case {n}: `{param}` has the wrong type"))),
+pub fn tests(e: &Endpoints) -> TokenStream {
+    let tests = e.tests.iter().map(|case| {
+        let name = id(&case.name);
+        let doc = &case.docs;
+        let setters = case.params.iter().map(|(param, value)| {
+            let ident = id(&e.params[*param].ident);
+            let value = match value {
+                EndpointValue::String(s) => quote!(#s),
+                EndpointValue::Bool(b) => quote!(#b),
+                EndpointValue::StringArray(items) => quote!(::std::vec![#(::std::string::String::from(#items)),*]),
             };
-            setters.push(quote!(.#ident(#value)));
-        }
-        let check = match (&case.expect.endpoint, &case.expect.error) {
-            (Some(endpoint), _) => {
+            quote!(.#ident(#value))
+        });
+        let check = match &case.expect {
+            EndpointExpectation::Endpoint(endpoint) => {
                 let url = &endpoint.url;
                 let headers = endpoint.headers.iter().map(|(k, v)| {
                     quote!(assert_eq!(endpoint.headers.get(#k).map(::std::vec::Vec::as_slice), ::std::option::Option::Some(&[#(::std::string::String::from(#v)),*][..]), "header {}", #k);)
@@ -125,23 +115,22 @@ pub fn tests(e: &Endpoints) -> Result<TokenStream> {
                     #(#properties)*
                 }
             }
-            (None, Some(error)) => quote! {
+            EndpointExpectation::Error(error) => quote! {
                 let error = crate::endpoint_rules::resolve(&params).expect_err("the rules give an error");
                 assert_eq!(error.message(), #error);
             },
-            (None, None) => return Err(Error::other(format!("endpoint test case {n} expects neither an endpoint nor an error"))),
         };
-        tests.push(quote! {
+        quote! {
             #[doc = #doc]
             #[test]
             fn #name() {
                 let params = crate::endpoint_rules::Params::new() #(#setters)*;
                 #check
             }
-        });
-    }
-    Ok(quote! {
+        }
+    });
+    quote! {
         //! Endpoint tests generated from the model's `smithy.rules#endpointTests`.
         #(#tests)*
-    })
+    }
 }

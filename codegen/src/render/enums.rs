@@ -4,16 +4,17 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::id;
 use super::types::{deprecated_attr, doc_attrs};
 use crate::ir::Enum;
 use crate::model::EnumValue;
 
 pub fn enumeration(e: &Enum) -> TokenStream {
-    let name = &e.name;
+    let name = id(&e.name);
     let docs = doc_attrs(&e.docs, "_Documentation missing in the model._");
     let deprecated = deprecated_attr(e.deprecated.as_ref());
     let variants = e.variants.iter().map(|v| {
-        let ident = &v.ident;
+        let ident = id(&v.ident);
         let wire = match &v.value {
             EnumValue::String(s) => format!("The `{s}` value."),
             EnumValue::Int(i) => format!("The `{i}` value."),
@@ -58,7 +59,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
 }
 
 fn string_impls(e: &Enum) -> TokenStream {
-    let name = &e.name;
+    let name = id(&e.name);
     let (idents, values): (Vec<_>, Vec<String>) = e
         .variants
         .iter()
@@ -67,7 +68,7 @@ fn string_impls(e: &Enum) -> TokenStream {
                 EnumValue::String(s) => s.clone(),
                 EnumValue::Int(i) => i.to_string(),
             };
-            (&v.ident, value)
+            (id(&v.ident), value)
         })
         .unzip();
     quote! {
@@ -112,7 +113,7 @@ fn string_impls(e: &Enum) -> TokenStream {
 }
 
 fn int_impls(e: &Enum) -> TokenStream {
-    let name = &e.name;
+    let name = id(&e.name);
     let (idents, values): (Vec<_>, Vec<proc_macro2::Literal>) = e
         .variants
         .iter()
@@ -121,7 +122,7 @@ fn int_impls(e: &Enum) -> TokenStream {
                 EnumValue::Int(i) => *i as i32,
                 EnumValue::String(s) => s.parse().unwrap_or_default(),
             };
-            (&v.ident, proc_macro2::Literal::i32_unsuffixed(value))
+            (id(&v.ident), proc_macro2::Literal::i32_unsuffixed(value))
         })
         .unzip();
     quote! {

@@ -3,22 +3,20 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::doc_attrs;
-use crate::ir::{Operation, Role, RustType, Structure};
+use super::id;
+use super::types::{doc_attrs, named_tokens};
+use crate::ir::{Crate, Named, Operation, Role, Structure};
 
 /// `Display`, `Error` and `ProvideErrorMetadata` for a modeled error structure.
 pub fn error_impls(s: &Structure) -> TokenStream {
-    let name = &s.name;
+    let name = id(&s.name);
     let Role::Error(info) = &s.role else { return quote!() };
     let code = &info.code;
-    let message = s
-        .fields
-        .iter()
-        .find(|f| f.member.eq_ignore_ascii_case("message") && f.ty == RustType::String);
+    let message = s.message.map(|i| &s.fields[i]);
     let write_message = match message {
         Some(f) if f.sensitive => quote!(write!(f, ": {}", crate::error::REDACTED)?;),
         Some(f) if f.optional => {
-            let ident = &f.ident;
+            let ident = id(&f.ident);
             quote! {
                 if let ::std::option::Option::Some(message) = &self.#ident {
                     write!(f, ": {message}")?;
@@ -26,7 +24,7 @@ pub fn error_impls(s: &Structure) -> TokenStream {
             }
         }
         Some(f) => {
-            let ident = &f.ident;
+            let ident = id(&f.ident);
             quote!(write!(f, ": {}", self.#ident)?;)
         }
         None => quote!(),
@@ -67,20 +65,20 @@ pub fn error_impls(s: &Structure) -> TokenStream {
 }
 
 /// `{Operation}Error`: a variant per modeled error and `Unhandled` for anything else.
-pub fn operation_error(op: &Operation) -> TokenStream {
-    let name = &op.error;
+pub fn operation_error(k: &Crate, op: &Operation) -> TokenStream {
+    let name = id(&op.error);
     let doc = format!(" Every error the `{}` operation can return.", op.name);
-    let variants: Vec<_> = op.errors.iter().map(|e| &e.variant).collect();
+    let variants: Vec<_> = op.errors.iter().map(|e| id(&e.variant)).collect();
     let decls = op.errors.iter().map(|e| {
-        let variant = &e.variant;
-        let ty = &e.ty;
+        let variant = id(&e.variant);
+        let ty = named_tokens(k, Named::Structure(e.error));
         let docs = doc_attrs(&e.docs, "_Documentation missing in the model._");
-        quote!(#docs #variant(crate::types::error::#ty),)
+        quote!(#docs #variant(#ty),)
     });
     let predicates = op.errors.iter().map(|e| {
-        let variant = &e.variant;
-        let is = crate::naming::ident(&format!("is_{}", e.snake));
-        let doc = format!(" Whether this is the `{variant}` error.");
+        let variant = id(&e.variant);
+        let is = id(&e.is);
+        let doc = format!(" Whether this is the `{}` error.", e.variant);
         quote! {
             #[doc = #doc]
             pub fn #is(&self) -> bool {

@@ -1,20 +1,18 @@
 //! Structures (shared types, operation inputs/outputs, modeled errors) and their builders.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::types::{
-    default_expr, deprecated_attr, doc_attrs, field_type, getter, is_enum, type_tokens, value_type,
-};
-use crate::ir::{DefaultValue, Field, Role, RustType, Structure};
-use crate::naming;
+use super::id;
+use super::types::{default_expr, deprecated_attr, doc_attrs, field_type, getter, type_tokens, value_type};
+use crate::ir::{Crate, DefaultValue, Field, Role, RustType, Structure};
 
 pub(crate) const MISSING_DOCS: &str = "_Documentation missing in the model._";
 
 /// The struct, its getters, `Debug`, and its builder, as one file's items.
-pub fn structure(s: &Structure) -> TokenStream {
-    let name = &s.name;
-    let builder = builder_name(s);
+pub fn structure(k: &Crate, s: &Structure) -> TokenStream {
+    let name = id(&s.name);
+    let builder = id(&s.builder);
     let docs = doc_attrs(&s.docs, MISSING_DOCS);
     let deprecated = deprecated_attr(s.deprecated.as_ref());
     let is_error = matches!(s.role, Role::Error(_));
@@ -22,8 +20,8 @@ pub fn structure(s: &Structure) -> TokenStream {
     let derive_debug = (!redacts).then(|| quote!(Debug,));
 
     let fields = s.fields.iter().map(|f| {
-        let ident = &f.ident;
-        let ty = field_type(f);
+        let ident = id(&f.ident);
+        let ty = field_type(k, f);
         let docs = doc_attrs(&f.docs, MISSING_DOCS);
         let deprecated = deprecated_attr(f.deprecated.as_ref());
         quote! { #docs #deprecated pub #ident: #ty, }
@@ -31,14 +29,14 @@ pub fn structure(s: &Structure) -> TokenStream {
     let meta_field = is_error.then(|| quote! { pub(crate) meta: crate::error::ErrorMetadata, });
 
     let getters = s.fields.iter().map(|f| {
-        let ident = &f.ident;
-        let (ret, body) = getter(f);
+        let ident = id(&f.ident);
+        let (ret, body) = getter(k, f);
         let docs = doc_attrs(&f.docs, MISSING_DOCS);
         let deprecated = deprecated_attr(f.deprecated.as_ref());
         let list_note = (f.optional && matches!(f.ty, RustType::List { .. })).then(|| {
             let note = format!(
                 " If no value was sent for this field, this returns an empty slice; use `.{}.is_none()` to tell the two apart.",
-                naming::unraw(ident)
+                f.bare()
             );
             quote!(#[doc = ""] #[doc = #note])
         });
@@ -46,8 +44,8 @@ pub fn structure(s: &Structure) -> TokenStream {
     });
 
     let builder_doc = format!(" Creates a new builder-style object to manufacture [`{name}`].");
-    let debug = redacts.then(|| debug_impl(name, &s.fields, is_error));
-    let builder_items = builder_struct(s, &builder);
+    let debug = redacts.then(|| debug_impl(&name, &s.fields, is_error));
+    let builder_items = builder_struct(k, s, &builder);
     quote! {
         #docs
         #deprecated
@@ -71,16 +69,12 @@ pub fn structure(s: &Structure) -> TokenStream {
     }
 }
 
-pub fn builder_name(s: &Structure) -> Ident {
-    format_ident!("{}Builder", s.name)
-}
-
 /// `Debug` that prints [`crate::error::REDACTED`] in place of sensitive fields.
 fn debug_impl(name: &Ident, fields: &[Field], with_meta: bool) -> TokenStream {
     let name_text = name.to_string();
     let entries = fields.iter().map(|f| {
-        let ident = &f.ident;
-        let label = naming::unraw(ident);
+        let ident = id(&f.ident);
+        let label = f.bare();
         if f.sensitive {
             quote!(formatter.field(#label, &crate::error::REDACTED);)
         } else {
@@ -106,7 +100,7 @@ pub fn build_is_fallible(s: &Structure) -> bool {
     s.role == Role::Input || s.fields.iter().any(|f| !f.optional && f.default.is_none())
 }
 
-fn builder_struct(s: &Structure, builder: &Ident) -> TokenStream {
+fn builder_struct(k: &Crate, s: &Structure, builder: &Ident) -> TokenStream {
     let name = &s.name;
     let is_error = matches!(s.role, Role::Error(_));
     let redacts = s.fields.iter().any(|f| f.sensitive);
@@ -114,12 +108,12 @@ fn builder_struct(s: &Structure, builder: &Ident) -> TokenStream {
     let doc = format!(" A builder for [`{name}`].");
 
     let fields = s.fields.iter().map(|f| {
-        let ident = &f.ident;
-        let ty = value_type(f);
+        let ident = id(&f.ident);
+        let ty = value_type(k, f);
         quote!(pub(crate) #ident: ::std::option::Option<#ty>,)
     });
     let meta_field = is_error.then(|| quote!(pub(crate) meta: ::std::option::Option<crate::error::ErrorMetadata>,));
-    let setters = s.fields.iter().map(setters);
+    let setters = s.fields.iter().map(|f| setters(k, f));
     let meta_setters = is_error.then(|| {
         quote! {
             /// Sets error metadata (code, message, request id).
@@ -134,7 +128,7 @@ fn builder_struct(s: &Structure, builder: &Ident) -> TokenStream {
             }
         }
     });
-    let build = build_fn(s);
+    let build = build_fn(k, s);
     let debug = redacts.then(|| debug_impl(builder, &builder_fields_as_optional(&s.fields), is_error));
     quote! {
         #[doc = #doc]
@@ -158,21 +152,20 @@ fn builder_fields_as_optional(fields: &[Field]) -> Vec<Field> {
     fields.iter().map(|f| Field { optional: true, ..f.clone() }).collect()
 }
 
-fn setters(f: &Field) -> TokenStream {
-    let ident = &f.ident;
-    let bare = naming::unraw(ident);
-    let set = naming::prefixed("set", ident);
-    let get = naming::prefixed("get", ident);
-    let ty = value_type(f);
+fn setters(k: &Crate, f: &Field) -> TokenStream {
+    let ident = id(&f.ident);
+    let bare = f.bare();
+    let (set, get) = (id(&f.setter), id(&f.getter));
+    let ty = value_type(k, f);
     let docs = doc_attrs(&f.docs, MISSING_DOCS);
     let deprecated = deprecated_attr(f.deprecated.as_ref());
     let required = f.required.then(|| quote!(#[doc = ""] #[doc = " This field is required."]));
     let boxed = |value: TokenStream| if f.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
 
-    let params = main_setter_params(f).0;
+    let params = main_setter_params(k, f).0;
     let main_setter = match &f.ty {
         RustType::List { item, sparse } => {
-            let (_, value) = into_param(item, *sparse);
+            let (_, value) = into_param(k, item, *sparse);
             let doc = format!(" Appends an item to `{bare}`. To replace the whole list use [`Self::{set}`].");
             quote! {
                 #[doc = #doc]
@@ -187,9 +180,9 @@ fn setters(f: &Field) -> TokenStream {
             }
         }
         RustType::Map { key, value, sparse } => {
-            let (_, k_value) = into_param(key, false);
+            let (_, k_value) = into_param(k, key, false);
             let k_value = quote!({ let input = k; #k_value });
-            let (_, v_value) = into_param(value, *sparse);
+            let (_, v_value) = into_param(k, value, *sparse);
             let doc = format!(" Inserts an entry into `{bare}`. To replace the whole map use [`Self::{set}`].");
             quote! {
                 #[doc = #doc]
@@ -237,19 +230,19 @@ fn setters(f: &Field) -> TokenStream {
 /// The parameters of a field's main setter (`input: impl Into<T>`, an item to append, or a
 /// key and value to insert) and the arguments that pass them on, for builders and the fluent
 /// builders that forward to them.
-pub(crate) fn main_setter_params(f: &Field) -> (TokenStream, TokenStream) {
+pub(crate) fn main_setter_params(k: &Crate, f: &Field) -> (TokenStream, TokenStream) {
     match &f.ty {
         RustType::List { item, sparse } => {
-            let (param, _) = into_param(item, *sparse);
+            let (param, _) = into_param(k, item, *sparse);
             (quote!(input: #param), quote!(input))
         }
         RustType::Map { key, value, sparse } => {
-            let (k_param, _) = into_param(key, false);
-            let (v_param, _) = into_param(value, *sparse);
+            let (k_param, _) = into_param(k, key, false);
+            let (v_param, _) = into_param(k, value, *sparse);
             (quote!(k: #k_param, input: #v_param), quote!(k, input))
         }
         other => {
-            let param = type_tokens(other);
+            let param = type_tokens(k, other);
             (quote!(input: impl ::std::convert::Into<#param>), quote!(input))
         }
     }
@@ -257,9 +250,9 @@ pub(crate) fn main_setter_params(f: &Field) -> (TokenStream, TokenStream) {
 
 /// The parameter type of a collection setter and how to turn `input` into the element: strings
 /// and enums take `impl Into<_>` so `&str` works, as in aws-sdk-rust.
-fn into_param(ty: &RustType, sparse: bool) -> (TokenStream, TokenStream) {
-    let inner = type_tokens(ty);
-    let takes_into = matches!(ty, RustType::String) || is_enum(ty);
+fn into_param(k: &Crate, ty: &RustType, sparse: bool) -> (TokenStream, TokenStream) {
+    let inner = type_tokens(k, ty);
+    let takes_into = matches!(ty, RustType::String) || ty.is_enum();
     match (takes_into, sparse) {
         (true, false) => (quote!(impl ::std::convert::Into<#inner>), quote!(input.into())),
         (false, false) => (inner, quote!(input)),
@@ -267,13 +260,13 @@ fn into_param(ty: &RustType, sparse: bool) -> (TokenStream, TokenStream) {
     }
 }
 
-fn build_fn(s: &Structure) -> TokenStream {
-    let name = &s.name;
-    let name_text = name.to_string();
+fn build_fn(k: &Crate, s: &Structure) -> TokenStream {
+    let name_text = &s.name;
+    let name = id(&s.name);
     let fallible = build_is_fallible(s);
     let values = s.fields.iter().map(|f| {
-        let ident = &f.ident;
-        let bare = naming::unraw(ident);
+        let ident = id(&f.ident);
+        let bare = f.bare();
         let missing = quote! {
             crate::error::BuildError::missing_field(#bare, concat!(#bare, " was not specified but it is required when building ", #name_text))
         };
@@ -289,24 +282,24 @@ fn build_fn(s: &Structure) -> TokenStream {
             (false, Some(default @ (DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_))))
                 if !f.boxed =>
             {
-                let default = default_expr(f, default);
+                let default = default_expr(k, f, default);
                 quote!(#ident: self.#ident.unwrap_or(#default),)
             }
             (false, Some(default)) => {
-                let default = default_expr(f, default);
+                let default = default_expr(k, f, default);
                 quote!(#ident: self.#ident.unwrap_or_else(|| #default),)
             }
             (false, None) => quote!(#ident: self.#ident.ok_or_else(|| #missing)?,),
         }
     });
     let meta = matches!(s.role, Role::Error(_)).then(|| quote!(meta: self.meta.unwrap_or_default(),));
-    let doc = format!(" Consumes the builder and constructs a [`{name}`].");
+    let doc = format!(" Consumes the builder and constructs a [`{name_text}`].");
     if fallible {
         let required: Vec<String> = s
             .fields
             .iter()
             .filter(|f| (s.role == Role::Input && f.required) || (!f.optional && f.default.is_none()))
-            .map(|f| format!("`{}`", naming::unraw(&f.ident)))
+            .map(|f| format!("`{}`", f.bare()))
             .collect();
         let errors_doc = if required.is_empty() {
             " Never fails for this structure; it returns a `Result` like every operation input.".to_owned()

@@ -3,10 +3,25 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{DefaultValue, Deprecated, Field, Module, NamedKind, RustType};
+use super::id;
+use crate::ir::{Crate, DefaultValue, Deprecated, Field, Named, RustType, TypeModule};
+
+/// The path of a named type as written anywhere in the generated crate.
+pub fn named_tokens(k: &Crate, named: Named) -> TokenStream {
+    let path = k.type_path(named);
+    let name = id(path.name);
+    match path.module {
+        TypeModule::Types => quote!(crate::types::#name),
+        TypeModule::Errors => quote!(crate::types::error::#name),
+        TypeModule::Operation(op) => {
+            let op = id(op);
+            quote!(crate::operation::#op::#name)
+        }
+    }
+}
 
 /// The path of a type as written anywhere in the generated crate.
-pub fn type_tokens(ty: &RustType) -> TokenStream {
+pub fn type_tokens(k: &Crate, ty: &RustType) -> TokenStream {
     match ty {
         RustType::String => quote!(::std::string::String),
         RustType::Bool => quote!(bool),
@@ -21,25 +36,24 @@ pub fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::DateTime(_) => quote!(crate::primitives::DateTime),
         RustType::Blob => quote!(crate::primitives::Blob),
         RustType::Document => quote!(crate::primitives::Document),
-        RustType::Named { module, name, .. } => match module {
-            Module::Types => quote!(crate::types::#name),
-            Module::Errors => quote!(crate::types::error::#name),
-            Module::Operation(op) => quote!(crate::operation::#op::#name),
-        },
+        RustType::Structure(_) | RustType::Union(_) | RustType::Enum(_) | RustType::IntEnum(_) => {
+            named_tokens(k, ty.named().expect("a named type"))
+        }
         RustType::List { item, sparse } => {
-            let item = element(item, *sparse);
+            let item = element(k, item, *sparse);
             quote!(::std::vec::Vec<#item>)
         }
         RustType::Map { key, value, sparse } => {
-            let key = type_tokens(key);
-            let value = element(value, *sparse);
+            let key = type_tokens(k, key);
+            let value = element(k, value, *sparse);
             quote!(::std::collections::HashMap<#key, #value>)
         }
     }
 }
 
-fn element(ty: &RustType, sparse: bool) -> TokenStream {
-    let ty = type_tokens(ty);
+/// A collection's element type: `Option<T>` when the collection is sparse.
+pub fn element(k: &Crate, ty: &RustType, sparse: bool) -> TokenStream {
+    let ty = type_tokens(k, ty);
     if sparse {
         quote!(::std::option::Option<#ty>)
     } else {
@@ -48,8 +62,8 @@ fn element(ty: &RustType, sparse: bool) -> TokenStream {
 }
 
 /// The field's type without `Option` (boxed where recursion needs it).
-pub fn value_type(field: &Field) -> TokenStream {
-    let ty = type_tokens(&field.ty);
+pub fn value_type(k: &Crate, field: &Field) -> TokenStream {
+    let ty = type_tokens(k, &field.ty);
     if field.boxed {
         quote!(::std::boxed::Box<#ty>)
     } else {
@@ -58,8 +72,8 @@ pub fn value_type(field: &Field) -> TokenStream {
 }
 
 /// The field's type in its struct.
-pub fn field_type(field: &Field) -> TokenStream {
-    let ty = value_type(field);
+pub fn field_type(k: &Crate, field: &Field) -> TokenStream {
+    let ty = value_type(k, field);
     if field.optional {
         quote!(::std::option::Option<#ty>)
     } else {
@@ -84,14 +98,14 @@ pub fn is_copy(ty: &RustType) -> bool {
 
 /// A getter's return type and body, the way aws-sdk-rust shapes them: `Option<&str>` for
 /// strings, a slice for lists (empty when unset), copies for `Copy` values, references otherwise.
-pub fn getter(field: &Field) -> (TokenStream, TokenStream) {
-    let ident = &field.ident;
-    let ty = type_tokens(&field.ty);
+pub fn getter(k: &Crate, field: &Field) -> (TokenStream, TokenStream) {
+    let ident = id(&field.ident);
+    let ty = type_tokens(k, &field.ty);
     match (&field.ty, field.optional) {
         (RustType::String, true) => (quote!(::std::option::Option<&str>), quote!(self.#ident.as_deref())),
         (RustType::String, false) => (quote!(&str), quote!(self.#ident.as_str())),
         (RustType::List { item, sparse }, optional) => {
-            let item = element(item, *sparse);
+            let item = element(k, item, *sparse);
             let body = if optional {
                 quote!(self.#ident.as_deref().unwrap_or_default())
             } else {
@@ -108,7 +122,7 @@ pub fn getter(field: &Field) -> (TokenStream, TokenStream) {
 }
 
 /// An expression of the field's value type for its `@default`.
-pub fn default_expr(field: &Field, value: &DefaultValue) -> TokenStream {
+pub fn default_expr(k: &Crate, field: &Field, value: &DefaultValue) -> TokenStream {
     let expr = match value {
         DefaultValue::Bool(b) => quote!(#b),
         DefaultValue::Int(i) => {
@@ -125,11 +139,11 @@ pub fn default_expr(field: &Field, value: &DefaultValue) -> TokenStream {
             _ => quote!(::std::string::String::from(#s)),
         },
         DefaultValue::Enum(value) => {
-            let ty = type_tokens(&field.ty);
+            let ty = type_tokens(k, &field.ty);
             quote!(#ty::from(#value))
         }
         DefaultValue::IntEnum(value) => {
-            let ty = type_tokens(&field.ty);
+            let ty = type_tokens(k, &field.ty);
             let lit = proc_macro2::Literal::i32_unsuffixed(*value as i32);
             quote!(#ty::from(#lit))
         }
@@ -202,9 +216,4 @@ pub fn deprecated_attr(deprecated: Option<&Deprecated>) -> TokenStream {
         Some(Deprecated { note: Some(note), since: Some(since) }) => format!("{note} (deprecated since {since})"),
     };
     quote!(#[deprecated(note = #note)])
-}
-
-/// Whether the named type is an enum (its values convert from `&str`/`i32`).
-pub fn is_enum(ty: &RustType) -> bool {
-    matches!(ty, RustType::Named { kind: NamedKind::Enum | NamedKind::IntEnum, .. })
 }

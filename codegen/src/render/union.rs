@@ -3,31 +3,31 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::id;
 use super::types::{deprecated_attr, doc_attrs, type_tokens};
-use crate::ir::Union;
-use crate::naming;
+use crate::ir::{Crate, Union};
 
-pub fn union(u: &Union) -> TokenStream {
-    let name = &u.name;
-    let name_text = name.to_string();
+pub fn union(k: &Crate, u: &Union) -> TokenStream {
+    let name = id(&u.name);
+    let name_text = &u.name;
     let docs = doc_attrs(&u.docs, "_Documentation missing in the model._");
     let deprecated = deprecated_attr(u.deprecated.as_ref());
     let variants = u.variants.iter().map(|v| {
-        let ident = &v.ident;
+        let ident = id(&v.ident);
         let docs = doc_attrs(&v.docs, "_Documentation missing in the model._");
         let deprecated = deprecated_attr(v.deprecated.as_ref());
         match &v.ty {
             None => quote!(#docs #deprecated #ident,),
             Some(ty) => {
-                let ty = type_tokens(ty);
+                let ty = type_tokens(k, ty);
                 let ty = if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
                 quote!(#docs #deprecated #ident(#ty),)
             }
         }
     });
     let accessors = u.variants.iter().map(|v| {
-        let ident = &v.ident;
-        let is = naming::ident(&format!("is_{}", v.snake));
+        let ident = id(&v.ident);
+        let is = id(&v.is);
         let is_doc = format!(" Whether this is the [`{name_text}::{ident}`] variant.");
         match &v.ty {
             None => quote! {
@@ -37,9 +37,9 @@ pub fn union(u: &Union) -> TokenStream {
                 }
             },
             Some(ty) => {
-                let ty = type_tokens(ty);
+                let ty = type_tokens(k, ty);
                 let ty = if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
-                let as_ = naming::ident(&format!("as_{}", v.snake));
+                let as_ = id(&v.as_);
                 let as_doc = format!(" The value of the [`{name_text}::{ident}`] variant, or `Err(self)` for any other variant.");
                 quote! {
                     #[doc = #as_doc]
@@ -58,8 +58,8 @@ pub fn union(u: &Union) -> TokenStream {
     let derive_debug = (!redacts).then(|| quote!(Debug,));
     let debug = redacts.then(|| {
         let arms = u.variants.iter().map(|v| {
-            let ident = &v.ident;
-            let label = ident.to_string();
+            let ident = id(&v.ident);
+            let label = &v.ident;
             match (&v.ty, u.sensitive || v.sensitive) {
                 (None, _) => quote!(#name::#ident => f.write_str(#label),),
                 (Some(_), true) => quote!(#name::#ident(_) => f.debug_tuple(#label).field(&crate::error::REDACTED).finish(),),

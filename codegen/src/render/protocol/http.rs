@@ -5,15 +5,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::json::{error_correction, finish_build, format_tokens, read_fields, read_value, write_fields, write_value};
-use super::Registry;
-use crate::ir::{Field, Location, NamedKind, Operation, RustType, Structure};
+use crate::ir::{Crate, Field, Location, Named, Operation, PathSegment, RustType, StructId, Structure};
 use crate::model::TimestampFormat;
-use crate::naming;
-use crate::render::types::type_tokens;
-
-fn bare(field: &Field) -> String {
-    naming::unraw(&field.ident)
-}
+use crate::render::id;
+use crate::render::types::{named_tokens, type_tokens};
 
 /// Where outside the body a scalar is bound; it decides the text format.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -36,7 +31,7 @@ impl Place {
 /// An expression of type `String`: a scalar bound to a label, query parameter or header.
 /// `value` has type `&T`; `?` returns a `BuildError`.
 fn scalar_text(field: &Field, ty: &RustType, value: &TokenStream, place: Place) -> TokenStream {
-    let name = bare(field);
+    let name = field.bare();
     match ty {
         RustType::String if field.media_type.is_some() && place == Place::Header => {
             // Headers carrying a `@mediaType` string are base64-encoded.
@@ -52,16 +47,16 @@ fn scalar_text(field: &Field, ty: &RustType, value: &TokenStream, place: Place) 
             quote!(#value.fmt(#format).map_err(|e| crate::error::BuildError::invalid_field(#name, e.to_string()))?)
         }
         RustType::Blob => quote!(crate::primitives::base64::encode(#value)),
-        RustType::Named { kind: NamedKind::Enum, .. } => quote!(#value.as_str().to_owned()),
-        RustType::Named { kind: NamedKind::IntEnum, .. } => quote!(#value.as_i32().to_string()),
-        RustType::Document | RustType::Named { .. } | RustType::List { .. } | RustType::Map { .. } => {
+        RustType::Enum(_) => quote!(#value.as_str().to_owned()),
+        RustType::IntEnum(_) => quote!(#value.as_i32().to_string()),
+        RustType::Document | RustType::Structure(_) | RustType::Union(_) | RustType::List { .. } | RustType::Map { .. } => {
             quote!(::std::string::String::new())
         }
     }
 }
 
 /// An expression of type `Result<T, String>` parsing header text `text` (a `&str`).
-fn parse_scalar(field: &Field, ty: &RustType, text: &TokenStream) -> TokenStream {
+fn parse_scalar(k: &Crate, field: &Field, ty: &RustType, text: &TokenStream) -> TokenStream {
     let err = quote!(.map_err(|e| e.to_string()));
     match ty {
         RustType::String if field.media_type.is_some() => quote!(
@@ -83,12 +78,12 @@ fn parse_scalar(field: &Field, ty: &RustType, text: &TokenStream) -> TokenStream
             quote!(crate::primitives::DateTime::from_str(#text.trim(), #format)#err)
         }
         RustType::Blob => quote!(crate::primitives::base64::decode(#text.trim()).map(crate::primitives::Blob::new)#err),
-        RustType::Named { kind: NamedKind::Enum, .. } => {
-            let ty = type_tokens(ty);
+        RustType::Enum(_) => {
+            let ty = type_tokens(k, ty);
             quote!(::std::result::Result::<_, ::std::string::String>::Ok(#ty::from(#text.trim())))
         }
-        RustType::Named { kind: NamedKind::IntEnum, .. } => {
-            let ty = type_tokens(ty);
+        RustType::IntEnum(_) => {
+            let ty = type_tokens(k, ty);
             quote!(#text.trim().parse::<i32>().map(#ty::from)#err)
         }
         _ => quote!(::std::result::Result::<_, ::std::string::String>::Err("unsupported header type".to_owned())),
@@ -96,9 +91,9 @@ fn parse_scalar(field: &Field, ty: &RustType, text: &TokenStream) -> TokenStream
 }
 
 /// `serialize_request`: builds the HTTP request for an input.
-pub fn serialize_request(op: &Operation) -> TokenStream {
-    let input = &op.input;
-    let input_ty = &input.name;
+pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
+    let input = k.structure(op.input);
+    let input_ty = id(&input.name);
     let Some(http) = &op.http else {
         return quote! {
             /// Builds the HTTP request for `input`. The model gives this operation no `@http`
@@ -110,10 +105,6 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
         };
     };
     let method = &http.method;
-    let (path, constant_query) = match http.uri.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (http.uri.as_str(), None),
-    };
 
     // Literal text is gathered so each run of it is pushed once.
     let mut path_code = Vec::new();
@@ -127,23 +118,18 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
         }
         literal.clear();
     };
-    for segment in path.trim_start_matches('/').split('/') {
+    for segment in &http.path {
         literal.push('/');
-        let label = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
-        let Some(label) = label else {
-            literal.push_str(segment);
-            continue;
-        };
-        let (member, greedy) = match label.strip_suffix('+') {
-            Some(member) => (member, true),
-            None => (label, false),
-        };
-        let Some(field) = input.fields.iter().find(|f| f.member == member && f.location == Location::Label) else {
-            continue;
+        let (field, greedy) = match segment {
+            PathSegment::Literal(text) => {
+                literal.push_str(text);
+                continue;
+            }
+            PathSegment::Label { field, greedy } => (&input.fields[*field], *greedy),
         };
         flush(&mut literal, &mut path_code);
-        let ident = &field.ident;
-        let name = bare(field);
+        let ident = id(&field.ident);
+        let name = field.bare();
         let text = scalar_text(field, &field.ty, &quote!(value), Place::Label);
         let encode = if greedy { quote!(crate::http::encode_greedy_label) } else { quote!(crate::http::encode_label) };
         path_code.push(quote! {
@@ -158,7 +144,7 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
     flush(&mut literal, &mut path_code);
 
     // The `@http` URI's own query is already in wire form: it goes in as written.
-    let constant_query = constant_query.filter(|q| !q.is_empty()).map(|q| {
+    let constant_query = http.query.as_ref().map(|q| {
         let q = format!("?{q}");
         quote!(uri.push_str(#q);)
     });
@@ -169,7 +155,7 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
         .filter_map(|f| if let Location::Query(name) = &f.location { Some(name.as_str()) } else { None })
         .collect();
     for field in &input.fields {
-        let ident = &field.ident;
+        let ident = id(&field.ident);
         let value = field_value(field, &quote!(input));
         match &field.location {
             Location::Query(name) => {
@@ -186,11 +172,19 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
                 query_code.push(quote!(if let ::std::option::Option::Some(value) = #value { #push }));
             }
             Location::QueryParams => {
+                // Values are strings or enums, or lists of them.
                 let push = match &field.ty {
-                    RustType::Map { value: v, .. } if matches!(**v, RustType::List { .. }) => {
-                        quote!(for item in value.iter() { query.push((key.clone(), item.clone())); })
-                    }
-                    _ => quote!(query.push((key.clone(), value.clone()));),
+                    RustType::Map { value: v, .. } => match &**v {
+                        RustType::List { item, .. } => {
+                            let text = scalar_text(field, item, &quote!(item), Place::Query);
+                            quote!(for item in value.iter() { query.push((key.as_str().to_owned(), #text)); })
+                        }
+                        v => {
+                            let text = scalar_text(field, v, &quote!(value), Place::Query);
+                            quote!(query.push((key.as_str().to_owned(), #text));)
+                        }
+                    },
+                    _ => quote!(),
                 };
                 query_code.push(quote! {
                     if let ::std::option::Option::Some(params) = &input.#ident {
@@ -217,7 +211,7 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
 
     let mut header_code = Vec::new();
     for field in &input.fields {
-        let ident = &field.ident;
+        let ident = id(&field.ident);
         let value = field_value(field, &quote!(input));
         match &field.location {
             Location::Header(name) => {
@@ -253,7 +247,7 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
         }
     }
 
-    let body_code = request_body(input);
+    let body_code = request_body(k, input);
     let content_length = body_code.as_ref().map(|_| {
         quote! {
             if !body.is_empty() {
@@ -285,7 +279,7 @@ pub fn serialize_request(op: &Operation) -> TokenStream {
 
 /// The expression for a field's value as `Option<&T>`, filling an unset `@idempotencyToken`.
 fn field_value(field: &Field, container: &TokenStream) -> TokenStream {
-    let ident = &field.ident;
+    let ident = id(&field.ident);
     if field.idempotency_token && field.ty == RustType::String {
         quote!(::std::option::Option::Some(&#container.#ident.clone().unwrap_or_else(crate::http::new_idempotency_token)))
     } else if field.optional {
@@ -296,14 +290,14 @@ fn field_value(field: &Field, container: &TokenStream) -> TokenStream {
 }
 
 /// Statements binding `body` (and setting Content-Type), or None when the request has no body.
-fn request_body(input: &Structure) -> Option<TokenStream> {
+fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
     let content_type = |ct: &str| quote! {
         if !headers.contains("Content-Type") {
             headers.insert("Content-Type", #ct);
         }
     };
     if let Some(field) = input.fields.iter().find(|f| f.location == Location::Payload) {
-        let ident = &field.ident;
+        let ident = id(&field.ident);
         let code = match &field.ty {
             RustType::Blob => {
                 let ct = content_type(field.media_type.as_deref().unwrap_or("application/octet-stream"));
@@ -312,7 +306,7 @@ fn request_body(input: &Structure) -> Option<TokenStream> {
                     ::std::option::Option::None => ::std::vec::Vec::new(),
                 })
             }
-            RustType::String | RustType::Named { kind: NamedKind::Enum, .. } => {
+            RustType::String | RustType::Enum(_) => {
                 let ct = content_type(field.media_type.as_deref().unwrap_or("text/plain"));
                 quote!(match &input.#ident {
                     ::std::option::Option::Some(text) => { #ct text.as_str().as_bytes().to_vec() }
@@ -321,9 +315,9 @@ fn request_body(input: &Structure) -> Option<TokenStream> {
             }
             ty => {
                 let ct = content_type(field.media_type.as_deref().unwrap_or("application/json"));
-                let write = write_value(ty, &quote!(value), 0);
+                let write = write_value(k, ty, &quote!(value), 0);
                 // An unset structure payload is an empty JSON object; other payloads send nothing.
-                let unset = if matches!(ty, RustType::Named { kind: NamedKind::Structure, .. }) {
+                let unset = if matches!(ty, RustType::Structure(_)) {
                     quote!({ #ct b"{}".to_vec() })
                 } else {
                     quote!(::std::vec::Vec::new())
@@ -346,7 +340,7 @@ fn request_body(input: &Structure) -> Option<TokenStream> {
         return None;
     }
     let ct = content_type("application/json");
-    let writes = write_fields(&input.fields, &quote!(input));
+    let writes = write_fields(k, &input.fields, &quote!(input));
     Some(quote! {
         #ct
         let mut writer = crate::json::JsonWriter::new();
@@ -359,11 +353,11 @@ fn request_body(input: &Structure) -> Option<TokenStream> {
 }
 
 /// Statements setting builder fields from a response's status and headers (`response` bound).
-fn read_http_fields(s: &Structure) -> Vec<TokenStream> {
+fn read_http_fields(k: &Crate, s: &Structure) -> Vec<TokenStream> {
     let mut code = Vec::new();
     for field in &s.fields {
-        let ident = &field.ident;
-        let name = bare(field);
+        let ident = id(&field.ident);
+        let name = field.bare();
         match &field.location {
             Location::Header(header) => {
                 let parse = match &field.ty {
@@ -373,10 +367,10 @@ fn read_http_fields(s: &Structure) -> Vec<TokenStream> {
                         } else {
                             quote!(crate::http::split_header_list(&text))
                         };
-                        let item_parse = parse_scalar(field, item, &quote!(item.as_str()));
+                        let item_parse = parse_scalar(k, field, item, &quote!(item.as_str()));
                         quote!(#split.iter().map(|item| #item_parse).collect::<::std::result::Result<::std::vec::Vec<_>, ::std::string::String>>())
                     }
-                    ty => parse_scalar(field, ty, &quote!(text.as_str())),
+                    ty => parse_scalar(k, field, ty, &quote!(text.as_str())),
                 };
                 let value = if field.boxed { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
                 code.push(quote! {
@@ -403,22 +397,22 @@ fn read_http_fields(s: &Structure) -> Vec<TokenStream> {
 
 /// Statements filling builder fields from the body (payload or JSON members), `response` bound;
 /// `?` returns a `String` describing what is malformed.
-fn read_body(s: &Structure) -> TokenStream {
+fn read_body(k: &Crate, s: &Structure) -> TokenStream {
     if let Some(field) = s.fields.iter().find(|f| f.location == Location::Payload) {
-        let ident = &field.ident;
+        let ident = id(&field.ident);
         let value = match &field.ty {
             RustType::Blob => quote!(::std::option::Option::Some(crate::primitives::Blob::new(response.body.clone()))),
             RustType::String => quote!(::std::option::Option::Some(
                 ::std::string::String::from_utf8(response.body.clone()).map_err(|e| e.to_string())?
             )),
-            RustType::Named { kind: NamedKind::Enum, .. } => {
-                let ty = type_tokens(&field.ty);
+            RustType::Enum(_) => {
+                let ty = type_tokens(k, &field.ty);
                 quote!(::std::option::Option::Some(#ty::from(
                     ::std::str::from_utf8(&response.body).map_err(|e| e.to_string())?
                 )))
             }
             ty => {
-                let read = read_value(ty, &quote!(&value), 0);
+                let read = read_value(k, ty, &quote!(&value), 0);
                 quote!({
                     let value = crate::json::parse(&response.body).map_err(|e| e.to_string())?;
                     #[allow(clippy::needless_question_mark)] // `read` is an expression that uses `?`
@@ -434,7 +428,7 @@ fn read_body(s: &Structure) -> TokenStream {
             }
         };
     }
-    let Some(members) = read_members(s, quote!(&document)) else { return quote!() };
+    let Some(members) = read_members(k, s, quote!(&document)) else { return quote!() };
     quote! {
         let document = crate::rest_json::parse_body(&response.body).map_err(|e| e.to_string())?;
         #members
@@ -443,8 +437,8 @@ fn read_body(s: &Structure) -> TokenStream {
 
 /// A loop setting `builder`'s body fields from the members of `object` (a `&JsonValue`); `?`
 /// returns a `String` naming the member that could not be read. None without body fields.
-fn read_members(s: &Structure, object: TokenStream) -> Option<TokenStream> {
-    let fields = read_fields(&s.fields)?;
+fn read_members(k: &Crate, s: &Structure, object: TokenStream) -> Option<TokenStream> {
+    let fields = read_fields(k, &s.fields)?;
     Some(quote! {
         for (key, value) in crate::json::expect_object(#object).map_err(|e| e.to_string())? {
             if value.is_null() {
@@ -460,8 +454,8 @@ fn read_members(s: &Structure, object: TokenStream) -> Option<TokenStream> {
 }
 
 /// The end of a deserializer: the spec's error correction, then `build()`, as a `String` error.
-fn correct_and_build(s: &Structure, ty: &TokenStream) -> TokenStream {
-    let correction = error_correction(s);
+fn correct_and_build(k: &Crate, s: &Structure, ty: &TokenStream) -> TokenStream {
+    let correction = error_correction(k, s);
     let build = finish_build(s);
     quote! {
         let build = || -> ::std::result::Result<#ty, crate::json::JsonError> {
@@ -473,23 +467,27 @@ fn correct_and_build(s: &Structure, ty: &TokenStream) -> TokenStream {
 }
 
 /// `deserialize_response`: the output for a 2xx response, the operation's error otherwise.
-pub fn deserialize_response(op: &Operation, registry: &Registry) -> TokenStream {
-    let output = &op.output;
-    let output_ty = &output.name;
-    let error_ty = &op.error;
-    let http_fields = read_http_fields(output);
-    let body = read_body(output);
-    let correction = error_correction(output);
-    let finish = correct_and_build(output, &quote!(#output_ty));
+pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
+    let output = k.structure(op.output);
+    let output_ty = id(&output.name);
+    let error_ty = id(&op.error);
+    let http_fields = read_http_fields(k, output);
+    let body = read_body(k, output);
+    let correction = error_correction(k, output);
+    let finish = correct_and_build(k, output, &quote!(#output_ty));
     let builder = if http_fields.is_empty() && body.is_empty() && correction.is_empty() {
         quote!(let builder)
     } else {
         quote!(let mut builder)
     };
     let error_arms = op.errors.iter().map(|e| {
-        let variant = &e.variant;
-        let f = error_reader(&e.ty);
-        let code = registry.error_code(&e.ty);
+        let variant = id(&e.variant);
+        let error = k.structure(e.error);
+        let f = id(&error.fns.error_reader);
+        let code = match &error.role {
+            crate::ir::Role::Error(info) => info.code.as_str(),
+            _ => error.name.as_str(),
+        };
         quote!(::std::option::Option::Some(#code) => match crate::protocol::#f(response, body.as_ref(), meta.clone()) {
             ::std::result::Result::Ok(error) => #error_ty::#variant(error),
             ::std::result::Result::Err(message) => #error_ty::unhandled(meta, ::std::option::Option::Some(::std::boxed::Box::new(
@@ -543,18 +541,14 @@ pub fn deserialize_response(op: &Operation, registry: &Registry) -> TokenStream 
     }
 }
 
-/// The name of the function reading error `name` from a response.
-fn error_reader(name: &proc_macro2::Ident) -> proc_macro2::Ident {
-    quote::format_ident!("{}_error", super::json::de_fn(name))
-}
-
 /// `de_x_error`: a modeled error from a response (headers, status and JSON body).
-pub fn error_fn(s: &Structure) -> TokenStream {
-    let ty = type_tokens(&RustType::Named { module: crate::ir::Module::Errors, name: s.name.clone(), kind: NamedKind::Structure });
-    let f = error_reader(&s.name);
-    let http_fields = read_http_fields(s);
-    let finish = correct_and_build(s, &ty);
-    let body = read_members(s, quote!(body)).map(|members| {
+pub fn error_fn(k: &Crate, error: StructId) -> TokenStream {
+    let s = k.structure(error);
+    let ty = named_tokens(k, Named::Structure(error));
+    let f = id(&s.fns.error_reader);
+    let http_fields = read_http_fields(k, s);
+    let finish = correct_and_build(k, s, &ty);
+    let body = read_members(k, s, quote!(body)).map(|members| {
         quote! {
             if let ::std::option::Option::Some(body) = body {
                 #members

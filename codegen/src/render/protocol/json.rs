@@ -1,13 +1,13 @@
 //! JSON (de)serialization code for values and shapes (restJson1 bodies and payloads).
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Registry;
-use crate::ir::{Field, Location, NamedKind, RustType, Structure, Union};
+use crate::ir::{CodecNames, Crate, Field, Location, Named, RustType, StructId, Structure, Union, UnionId};
 use crate::model::TimestampFormat;
-use crate::naming;
-use crate::render::types::type_tokens;
+use crate::render::id;
+use crate::render::types::{named_tokens, type_tokens};
 
 /// `crate::primitives::Format::X` for a timestamp, with the location's default.
 pub fn format_tokens(format: Option<TimestampFormat>, default: TimestampFormat) -> TokenStream {
@@ -18,16 +18,17 @@ pub fn format_tokens(format: Option<TimestampFormat>, default: TimestampFormat) 
     }
 }
 
-pub fn ser_fn(name: &Ident) -> Ident {
-    naming::ident(&format!("ser_{}", naming::snake_case(&name.to_string())))
-}
-
-pub fn de_fn(name: &Ident) -> Ident {
-    naming::ident(&format!("de_{}", naming::snake_case(&name.to_string())))
+/// The protocol-module function names of a structure or union.
+pub fn fns<'a>(k: &'a Crate, ty: &RustType) -> Option<&'a CodecNames> {
+    match ty {
+        RustType::Structure(id) => Some(&k.structure(*id).fns),
+        RustType::Union(id) => Some(&k.union(*id).fns),
+        _ => None,
+    }
 }
 
 /// Statements writing `value` (an expression of type `&T`) with the JsonWriter `w`.
-pub fn write_value(ty: &RustType, value: &TokenStream, depth: usize) -> TokenStream {
+pub fn write_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -> TokenStream {
     match ty {
         RustType::String => quote!(w.string(#value);),
         RustType::Bool => quote!(w.bool(*#value);),
@@ -42,15 +43,15 @@ pub fn write_value(ty: &RustType, value: &TokenStream, depth: usize) -> TokenStr
         }
         RustType::Blob => quote!(w.blob(#value);),
         RustType::Document => quote!(w.document(#value);),
-        RustType::Named { kind: NamedKind::Enum, .. } => quote!(w.string(#value.as_str());),
-        RustType::Named { kind: NamedKind::IntEnum, .. } => quote!(w.i64(i64::from(#value.as_i32()));),
-        RustType::Named { name, .. } => {
-            let f = ser_fn(name);
+        RustType::Enum(_) => quote!(w.string(#value.as_str());),
+        RustType::IntEnum(_) => quote!(w.i64(i64::from(#value.as_i32()));),
+        RustType::Structure(_) | RustType::Union(_) => {
+            let f = id(&fns(k, ty).expect("a structure or union").ser);
             quote!(crate::protocol::#f(#value, w);)
         }
         RustType::List { item, sparse } => {
             let v = format_ident!("item{depth}");
-            let write = write_value(item, &quote!(#v), depth + 1);
+            let write = write_value(k, item, &quote!(#v), depth + 1);
             let write = if *sparse {
                 quote!(match #v { ::std::option::Option::Some(#v) => { #write } ::std::option::Option::None => w.null(), })
             } else {
@@ -63,10 +64,10 @@ pub fn write_value(ty: &RustType, value: &TokenStream, depth: usize) -> TokenStr
             }
         }
         RustType::Map { value: value_ty, sparse, .. } => {
-            let (k, v) = (format_ident!("key{depth}"), format_ident!("value{depth}"));
+            let (key, v) = (format_ident!("key{depth}"), format_ident!("value{depth}"));
             // Keys are strings or string enums; both have `as_str`.
-            let key_text = quote!(#k.as_str());
-            let write = write_value(value_ty, &quote!(#v), depth + 1);
+            let key_text = quote!(#key.as_str());
+            let write = write_value(k, value_ty, &quote!(#v), depth + 1);
             let write = if *sparse {
                 quote!(match #v { ::std::option::Option::Some(#v) => { #write } ::std::option::Option::None => w.null(), })
             } else {
@@ -74,7 +75,7 @@ pub fn write_value(ty: &RustType, value: &TokenStream, depth: usize) -> TokenStr
             };
             quote! {
                 w.begin_object();
-                for (#k, #v) in #value.iter() {
+                for (#key, #v) in #value.iter() {
                     w.key(#key_text);
                     #write
                 }
@@ -86,7 +87,7 @@ pub fn write_value(ty: &RustType, value: &TokenStream, depth: usize) -> TokenStr
 
 /// An expression of type `T` read from `value` (an expression of type `&JsonValue`), using `?` on
 /// `JsonError`.
-pub fn read_value(ty: &RustType, value: &TokenStream, depth: usize) -> TokenStream {
+pub fn read_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -> TokenStream {
     match ty {
         RustType::String => quote!(crate::json::expect_string(#value)?),
         RustType::Bool => quote!(crate::json::expect_bool(#value)?),
@@ -104,21 +105,21 @@ pub fn read_value(ty: &RustType, value: &TokenStream, depth: usize) -> TokenStre
         }
         RustType::Blob => quote!(crate::json::expect_blob(#value)?),
         RustType::Document => quote!(crate::json::expect_document(#value)?),
-        RustType::Named { kind: NamedKind::Enum, .. } => {
-            let ty = type_tokens(ty);
+        RustType::Enum(_) => {
+            let ty = type_tokens(k, ty);
             quote!(#ty::from(crate::json::expect_string(#value)?.as_str()))
         }
-        RustType::Named { kind: NamedKind::IntEnum, .. } => {
-            let ty = type_tokens(ty);
+        RustType::IntEnum(_) => {
+            let ty = type_tokens(k, ty);
             quote!(#ty::from(crate::json::expect_i32(#value)?))
         }
-        RustType::Named { name, .. } => {
-            let f = de_fn(name);
+        RustType::Structure(_) | RustType::Union(_) => {
+            let f = id(&fns(k, ty).expect("a structure or union").de);
             quote!(crate::protocol::#f(#value)?)
         }
         RustType::List { item, sparse } => {
             let v = format_ident!("item{depth}");
-            let read = read_value(item, &quote!(#v), depth + 1);
+            let read = read_value(k, item, &quote!(#v), depth + 1);
             // Dense lists skip nulls; sparse lists keep them as `None`.
             let push = if *sparse {
                 quote!(items.push(if #v.is_null() { ::std::option::Option::None } else { ::std::option::Option::Some(#read) });)
@@ -132,15 +133,15 @@ pub fn read_value(ty: &RustType, value: &TokenStream, depth: usize) -> TokenStre
             })
         }
         RustType::Map { key, value: value_ty, sparse } => {
-            let (k, v) = (format_ident!("key{depth}"), format_ident!("value{depth}"));
+            let (key_var, v) = (format_ident!("key{depth}"), format_ident!("value{depth}"));
             let key_value = match &**key {
-                RustType::Named { kind: NamedKind::Enum, .. } => {
-                    let key_ty = type_tokens(key);
-                    quote!(#key_ty::from(#k.as_str()))
+                RustType::Enum(_) => {
+                    let key_ty = type_tokens(k, key);
+                    quote!(#key_ty::from(#key_var.as_str()))
                 }
-                _ => quote!(#k.clone()),
+                _ => quote!(#key_var.clone()),
             };
-            let read = read_value(value_ty, &quote!(#v), depth + 1);
+            let read = read_value(k, value_ty, &quote!(#v), depth + 1);
             let insert = if *sparse {
                 quote!(map.insert(#key_value, if #v.is_null() { ::std::option::Option::None } else { ::std::option::Option::Some(#read) });)
             } else {
@@ -148,7 +149,7 @@ pub fn read_value(ty: &RustType, value: &TokenStream, depth: usize) -> TokenStre
             };
             quote!({
                 let mut map = ::std::collections::HashMap::new();
-                for (#k, #v) in crate::json::expect_object(#value)? { #insert }
+                for (#key_var, #v) in crate::json::expect_object(#value)? { #insert }
                 map
             })
         }
@@ -157,11 +158,11 @@ pub fn read_value(ty: &RustType, value: &TokenStream, depth: usize) -> TokenStre
 
 /// Statements writing the body-located fields of `value` (an expression of the struct type) as
 /// members of the JSON object being written.
-pub fn write_fields<'a>(fields: impl IntoIterator<Item = &'a Field>, value: &TokenStream) -> TokenStream {
+pub fn write_fields<'a>(k: &Crate, fields: impl IntoIterator<Item = &'a Field>, value: &TokenStream) -> TokenStream {
     let writes = fields.into_iter().filter_map(|f| {
         let Location::Body(name) = &f.location else { return None };
-        let ident = &f.ident;
-        let write = write_value(&f.ty, &quote!(v), 0);
+        let ident = id(&f.ident);
+        let write = write_value(k, &f.ty, &quote!(v), 0);
         Some(if f.idempotency_token && f.optional && f.ty == RustType::String {
             // An unset token is made up here, so every attempt of one call sends the same one.
             quote!({
@@ -180,13 +181,13 @@ pub fn write_fields<'a>(fields: impl IntoIterator<Item = &'a Field>, value: &Tok
 
 /// Statements setting the builder field whose JSON name is `key` from `value` (both bound);
 /// None when no field is read from the body.
-pub fn read_fields<'a>(fields: impl IntoIterator<Item = &'a Field>) -> Option<TokenStream> {
+pub fn read_fields<'a>(k: &Crate, fields: impl IntoIterator<Item = &'a Field>) -> Option<TokenStream> {
     let arms: Vec<(&String, TokenStream)> = fields
         .into_iter()
         .filter_map(|f| {
             let Location::Body(name) = &f.location else { return None };
-            let ident = &f.ident;
-            let read = read_value(&f.ty, &quote!(value), 0);
+            let ident = id(&f.ident);
+            let read = read_value(k, &f.ty, &quote!(value), 0);
             let read = if f.boxed { quote!(::std::boxed::Box::new(#read)) } else { read };
             Some((name, quote!(builder.#ident = ::std::option::Option::Some(#read);)))
         })
@@ -203,17 +204,17 @@ pub fn read_fields<'a>(fields: impl IntoIterator<Item = &'a Field>) -> Option<To
 
 /// The spec asks clients to fill a `@required` member the service left out with a zero value
 /// rather than fail; statements doing that for the non-optional fields without default.
-pub fn error_correction(s: &Structure) -> TokenStream {
+pub fn error_correction(k: &Crate, s: &Structure) -> TokenStream {
     let fixes = s.fields.iter().filter(|f| !f.optional && f.default.is_none()).map(|f| {
-        let ident = &f.ident;
-        let zero = zero_value(&f.ty);
+        let ident = id(&f.ident);
+        let zero = zero_value(k, &f.ty);
         let zero = if f.boxed { quote!(::std::boxed::Box::new(#zero)) } else { zero };
         quote!(if builder.#ident.is_none() { builder.#ident = ::std::option::Option::Some(#zero); })
     });
     quote!(#(#fixes)*)
 }
 
-fn zero_value(ty: &RustType) -> TokenStream {
+fn zero_value(k: &Crate, ty: &RustType) -> TokenStream {
     match ty {
         RustType::String => quote!(::std::string::String::new()),
         RustType::Bool => quote!(false),
@@ -224,20 +225,20 @@ fn zero_value(ty: &RustType) -> TokenStream {
         RustType::DateTime(_) => quote!(crate::primitives::DateTime::from_secs(0)),
         RustType::Blob => quote!(crate::primitives::Blob::default()),
         RustType::Document => quote!(crate::primitives::Document::Null),
-        RustType::Named { kind: NamedKind::Enum, .. } => {
-            let ty = type_tokens(ty);
+        RustType::Enum(_) => {
+            let ty = type_tokens(k, ty);
             quote!(#ty::from(""))
         }
-        RustType::Named { kind: NamedKind::IntEnum, .. } => {
-            let ty = type_tokens(ty);
+        RustType::IntEnum(_) => {
+            let ty = type_tokens(k, ty);
             quote!(#ty::from(0))
         }
-        RustType::Named { kind: NamedKind::Union, .. } => {
-            let ty = type_tokens(ty);
+        RustType::Union(_) => {
+            let ty = type_tokens(k, ty);
             quote!(#ty::Unknown)
         }
-        RustType::Named { name, .. } => {
-            let f = de_fn(name);
+        RustType::Structure(_) => {
+            let f = id(&fns(k, ty).expect("a structure").de);
             quote!(crate::protocol::#f(&crate::json::JsonValue::Object(::std::vec::Vec::new()))?)
         }
         RustType::List { .. } => quote!(::std::vec::Vec::new()),
@@ -255,13 +256,14 @@ pub fn finish_build(s: &Structure) -> TokenStream {
 }
 
 /// `ser_x`/`de_x` for a shared structure, as needed.
-pub fn structure_fns(s: &Structure, registry: &Registry) -> TokenStream {
-    let ty = type_tokens(&registry.named_type(&s.name));
+pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &Registry) -> TokenStream {
+    let named = Named::Structure(struct_id);
+    let ty = named_tokens(k, named);
     let mut out = TokenStream::new();
-    if registry.serialized.contains(&s.name.to_string()) {
-        let f = ser_fn(&s.name);
-        let cfg = registry.ser_cfg(&s.name);
-        let writes = write_fields(&s.fields, &quote!(value));
+    if registry.serialized.contains(&named) {
+        let f = id(&s.fns.ser);
+        let cfg = registry.ser_cfg(named);
+        let writes = write_fields(k, &s.fields, &quote!(value));
         let value = if writes.is_empty() { quote!(_value) } else { quote!(value) };
         out.extend(quote! {
             #cfg
@@ -272,13 +274,13 @@ pub fn structure_fns(s: &Structure, registry: &Registry) -> TokenStream {
             }
         });
     }
-    if registry.deserialized.contains(&s.name.to_string()) {
-        let f = de_fn(&s.name);
-        let fields = read_fields(&s.fields);
-        let correction = error_correction(s);
+    if registry.deserialized.contains(&named) {
+        let f = id(&s.fns.de);
+        let fields = read_fields(k, &s.fields);
+        let correction = error_correction(k, s);
         let build = finish_build(s);
         let rebind = (fields.is_none() && !correction.is_empty()).then(|| quote!(let mut builder = builder;));
-        let cfg = registry.de_cfg(&s.name);
+        let cfg = registry.de_cfg(named);
         let read = match fields {
             None => quote! {
                 crate::json::expect_object(value)?;
@@ -308,20 +310,20 @@ pub fn structure_fns(s: &Structure, registry: &Registry) -> TokenStream {
 }
 
 /// `ser_x`/`de_x` for a union, as needed.
-pub fn union_fns(u: &Union, registry: &Registry) -> TokenStream {
-    let name = &u.name;
-    let ty = type_tokens(&registry.named_type(name));
+pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -> TokenStream {
+    let named = Named::Union(union_id);
+    let ty = named_tokens(k, named);
     let mut out = TokenStream::new();
-    if registry.serialized.contains(&name.to_string()) {
-        let f = ser_fn(name);
-        let cfg = registry.ser_cfg(name);
+    if registry.serialized.contains(&named) {
+        let f = id(&u.fns.ser);
+        let cfg = registry.ser_cfg(named);
         let arms = u.variants.iter().map(|v| {
-            let ident = &v.ident;
+            let ident = id(&v.ident);
             let member = &v.json_name;
             match &v.ty {
                 None => quote!(#ty::#ident => { w.key(#member); w.begin_object(); w.end_object(); }),
                 Some(t) => {
-                    let write = write_value(t, &quote!(v), 0);
+                    let write = write_value(k, t, &quote!(v), 0);
                     quote!(#ty::#ident(v) => { w.key(#member); #write })
                 }
             }
@@ -339,16 +341,16 @@ pub fn union_fns(u: &Union, registry: &Registry) -> TokenStream {
             }
         });
     }
-    if registry.deserialized.contains(&name.to_string()) {
-        let f = de_fn(name);
-        let cfg = registry.de_cfg(name);
+    if registry.deserialized.contains(&named) {
+        let f = id(&u.fns.de);
+        let cfg = registry.de_cfg(named);
         let arms = u.variants.iter().map(|v| {
-            let ident = &v.ident;
+            let ident = id(&v.ident);
             let member = &v.json_name;
             match &v.ty {
                 None => quote!(#member => #ty::#ident,),
                 Some(t) => {
-                    let read = read_value(t, &quote!(value), 0);
+                    let read = read_value(k, t, &quote!(value), 0);
                     let read = if v.boxed { quote!(::std::boxed::Box::new(#read)) } else { read };
                     quote!(#member => #ty::#ident(#read),)
                 }

@@ -4,47 +4,41 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::Registry;
 use crate::error::{Error, Result};
-use crate::ir::{Crate, Field, NamedKind, Operation, RustType, Structure};
-use crate::model::{HttpMessageTest, HttpRequestTest, HttpResponseTest};
-use crate::naming;
-use crate::render::types::type_tokens;
+use crate::ir::{Crate, Field, Named, Operation, OperationError, RequestTest, ResponseTest, RustType, StructId};
+use crate::model::HttpMessageTest;
+use crate::render::id;
+use crate::render::types::{named_tokens, type_tokens};
 
 /// Whether the crate has any test case to generate.
 pub fn has_tests(krate: &Crate) -> bool {
     krate.operations.iter().any(|op| !op.request_tests.is_empty() || !op.response_tests.is_empty())
-        || krate.errors.iter().any(|e| !e.response_tests.is_empty())
+        || krate.errors().any(|e| !e.response_tests.is_empty())
 }
 
 /// `src/protocol_tests.rs`.
-pub fn tests_module(krate: &Crate, registry: &Registry) -> Result<TokenStream> {
+pub fn tests_module(krate: &Crate) -> Result<TokenStream> {
     let mut tests = Vec::new();
     for op in &krate.operations {
         for case in &op.request_tests {
-            tests.push(request_test(op, case, registry)?);
+            tests.push(request_test(krate, op, case)?);
         }
         for case in &op.response_tests {
-            tests.push(response_test(op, case, registry)?);
+            tests.push(response_test(krate, op, case)?);
         }
     }
-    for error in &krate.errors {
+    for (error_id, error) in krate.shared_structures() {
         // An error's cases run through the first operation that can return it.
-        let op = krate.operations.iter().find(|op| op.errors.iter().any(|e| e.ty == error.name));
-        let Some(op) = op else { continue };
+        let returning = krate.operations.iter().find_map(|op| op.errors.iter().find(|e| e.error == error_id).map(|e| (op, e)));
+        let Some((op, variant)) = returning else { continue };
         for case in &error.response_tests {
-            tests.push(error_test(op, error, case, registry)?);
+            tests.push(error_test(krate, op, variant, case)?);
         }
     }
     Ok(quote! {
         //! Protocol compliance tests generated from the model's `smithy.test` cases.
         #(#tests)*
     })
-}
-
-/// `{id}_request` / `{id}_response`: suites reuse an id for a request case and a response case.
-fn test_name(id: &str, direction: &str) -> proc_macro2::Ident {
-    naming::ident(&format!("{}_{direction}", naming::snake_case(id)))
 }
 
 fn doc_of(message: &HttpMessageTest, id: &str) -> String {
@@ -54,12 +48,13 @@ fn doc_of(message: &HttpMessageTest, id: &str) -> String {
     }
 }
 
-fn request_test(op: &Operation, case: &HttpRequestTest, registry: &Registry) -> Result<TokenStream> {
-    let name = test_name(&case.id, "request");
+fn request_test(k: &Crate, op: &Operation, test: &RequestTest) -> Result<TokenStream> {
+    let case = &test.case;
+    let name = id(&test.name);
     let doc = doc_of(&case.message, &case.id);
-    let op_name = &op.name;
-    let module = &op.module;
-    let input = build_structure(&op.input, &case.message.params, registry, &case.id)?;
+    let op_name = id(&op.name);
+    let module = id(&op.module);
+    let input = build_structure(k, op.input, &case.message.params, &case.id)?;
     let (method, uri) = (&case.method, &case.uri);
     let (path, _) = uri.split_once('?').unwrap_or((uri, ""));
     // An endpoint with a path (`host: example.com/custom`) prefixes the operation's path; the
@@ -87,12 +82,13 @@ fn request_test(op: &Operation, case: &HttpRequestTest, registry: &Registry) -> 
     })
 }
 
-fn response_test(op: &Operation, case: &HttpResponseTest, registry: &Registry) -> Result<TokenStream> {
-    let name = test_name(&case.id, "response");
+fn response_test(k: &Crate, op: &Operation, test: &ResponseTest) -> Result<TokenStream> {
+    let case = &test.case;
+    let name = id(&test.name);
     let doc = doc_of(&case.message, &case.id);
-    let op_name = &op.name;
-    let module = &op.module;
-    let expected = build_structure(&op.output, &case.message.params, registry, &case.id)?;
+    let op_name = id(&op.name);
+    let module = id(&op.module);
+    let expected = build_structure(k, op.output, &case.message.params, &case.id)?;
     let response = response_expr(case);
     Ok(quote! {
         #[doc = #doc]
@@ -106,13 +102,16 @@ fn response_test(op: &Operation, case: &HttpResponseTest, registry: &Registry) -
     })
 }
 
-fn error_test(op: &Operation, error: &Structure, case: &HttpResponseTest, registry: &Registry) -> Result<TokenStream> {
-    let name = test_name(&case.id, "response");
+fn error_test(k: &Crate, op: &Operation, returned: &OperationError, test: &ResponseTest) -> Result<TokenStream> {
+    let case = &test.case;
+    let error_id = returned.error;
+    let error = k.structure(error_id);
+    let name = id(&test.name);
     let doc = doc_of(&case.message, &case.id);
-    let (op_name, module, error_enum) = (&op.name, &op.module, &op.error);
-    let variant = &op.errors.iter().find(|e| e.ty == error.name).expect("the operation returns this error").variant;
-    let expected = build_fields(&error.fields, &case.message.params, registry, &case.id)?;
-    let ty = &error.name;
+    let (op_name, module, error_enum) = (id(&op.name), id(&op.module), id(&op.error));
+    let variant = id(&returned.variant);
+    let expected = build_fields(k, &error.fields, &case.message.params, &case.id)?;
+    let ty = named_tokens(k, Named::Structure(error_id));
     let response = response_expr(case);
     Ok(quote! {
         #[doc = #doc]
@@ -124,13 +123,13 @@ fn error_test(op: &Operation, error: &Structure, case: &HttpResponseTest, regist
                 panic!("expected the {} error, got {error:?}", stringify!(#variant));
             };
             // Metadata (request id, raw code) is not part of the case's params.
-            let expected = crate::types::error::#ty::builder() #expected .meta(actual.meta().clone()).build();
+            let expected = #ty::builder() #expected .meta(actual.meta().clone()).build();
             crate::protocol_test_util::assert_same(&actual, &expected);
         }
     })
 }
 
-fn response_expr(case: &HttpResponseTest) -> TokenStream {
+fn response_expr(case: &crate::model::HttpResponseTest) -> TokenStream {
     let code = case.code;
     let headers = case.message.headers.iter().map(|(k, v)| quote!(headers.append(#k, #v);));
     let body = case.message.body.as_deref().unwrap_or("");
@@ -168,9 +167,10 @@ fn bad_param(id: &str, what: String) -> Error {
 }
 
 /// `Type::builder().set_x(Some(..))...build()` (with `.expect` when fallible).
-fn build_structure(s: &Structure, params: &Value, registry: &Registry, id: &str) -> Result<TokenStream> {
-    let ty = type_tokens(&registry_type(s));
-    let setters = build_fields(&s.fields, params, registry, id)?;
+fn build_structure(k: &Crate, struct_id: StructId, params: &Value, case: &str) -> Result<TokenStream> {
+    let s = k.structure(struct_id);
+    let ty = named_tokens(k, Named::Structure(struct_id));
+    let setters = build_fields(k, &s.fields, params, case)?;
     let build = if crate::render::structure::build_is_fallible(s) {
         quote!(.build().expect("the test's params build"))
     } else {
@@ -179,26 +179,22 @@ fn build_structure(s: &Structure, params: &Value, registry: &Registry, id: &str)
     Ok(quote!(#ty::builder() #setters #build))
 }
 
-fn registry_type(s: &Structure) -> RustType {
-    RustType::Named { module: s.module.clone(), name: s.name.clone(), kind: NamedKind::Structure }
-}
-
 /// `.set_x(Some(value))` for each param.
-fn build_fields(fields: &[Field], params: &Value, registry: &Registry, id: &str) -> Result<TokenStream> {
+fn build_fields(k: &Crate, fields: &[Field], params: &Value, case: &str) -> Result<TokenStream> {
     let Some(params) = params.as_object() else {
-        return if params.is_null() { Ok(quote!()) } else { Err(bad_param(id, "params must be an object".into())) };
+        return if params.is_null() { Ok(quote!()) } else { Err(bad_param(case, "params must be an object".into())) };
     };
     let mut setters = Vec::new();
     for (member, value) in params {
         let field = fields
             .iter()
             .find(|f| &f.member == member)
-            .ok_or_else(|| bad_param(id, format!("`{member}` is not a member")))?;
+            .ok_or_else(|| bad_param(case, format!("`{member}` is not a member")))?;
         if value.is_null() {
             continue;
         }
-        let setter = naming::prefixed("set", &field.ident);
-        let value = value_expr(&field.ty, value, registry, id)?;
+        let setter = id(&field.setter);
+        let value = value_expr(k, &field.ty, value, case)?;
         let value = if field.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
         setters.push(quote!(.#setter(::std::option::Option::Some(#value))));
     }
@@ -206,8 +202,8 @@ fn build_fields(fields: &[Field], params: &Value, registry: &Registry, id: &str)
 }
 
 /// An expression of type `T` for a test's param value.
-fn value_expr(ty: &RustType, value: &Value, registry: &Registry, id: &str) -> Result<TokenStream> {
-    let mismatch = || bad_param(id, format!("{value} does not fit {}", type_tokens(ty)));
+fn value_expr(k: &Crate, ty: &RustType, value: &Value, case: &str) -> Result<TokenStream> {
+    let mismatch = || bad_param(case, format!("{value} does not fit {}", type_tokens(k, ty)));
     Ok(match (ty, value) {
         (RustType::String, Value::String(s)) => quote!(::std::string::String::from(#s)),
         (RustType::Bool, Value::Bool(b)) => quote!(#b),
@@ -238,29 +234,26 @@ fn value_expr(ty: &RustType, value: &Value, registry: &Registry, id: &str) -> Re
             quote!(crate::primitives::Blob::new(#bytes.to_vec()))
         }
         (RustType::Document, v) => crate::render::types::document_expr(v),
-        (RustType::Named { kind: NamedKind::Enum, .. }, Value::String(s)) => {
-            let ty = type_tokens(ty);
+        (RustType::Enum(_), Value::String(s)) => {
+            let ty = type_tokens(k, ty);
             quote!(#ty::from(#s))
         }
-        (RustType::Named { kind: NamedKind::IntEnum, .. }, Value::Number(n)) => {
-            let ty = type_tokens(ty);
+        (RustType::IntEnum(_), Value::Number(n)) => {
+            let ty = type_tokens(k, ty);
             let lit = Literal::i32_unsuffixed(i32::try_from(n.as_i64().ok_or_else(mismatch)?).map_err(|_| mismatch())?);
             quote!(#ty::from(#lit))
         }
-        (RustType::Named { kind: NamedKind::Structure, name, .. }, Value::Object(_)) => {
-            let s = registry.structure(name).ok_or_else(mismatch)?;
-            build_structure(s, value, registry, id)?
-        }
-        (RustType::Named { kind: NamedKind::Union, name, .. }, Value::Object(map)) => {
-            let u = registry.union(name).ok_or_else(mismatch)?;
+        (RustType::Structure(struct_id), Value::Object(_)) => build_structure(k, *struct_id, value, case)?,
+        (RustType::Union(union_id), Value::Object(map)) => {
+            let u = k.union(*union_id);
             let (member, inner) = map.iter().next().ok_or_else(mismatch)?;
             let v = u.variants.iter().find(|v| &v.member == member).ok_or_else(mismatch)?;
-            let ty = type_tokens(ty);
-            let ident = &v.ident;
+            let ty = type_tokens(k, ty);
+            let ident = id(&v.ident);
             match &v.ty {
                 None => quote!(#ty::#ident),
                 Some(t) => {
-                    let inner = value_expr(t, inner, registry, id)?;
+                    let inner = value_expr(k, t, inner, case)?;
                     let inner = if v.boxed { quote!(::std::boxed::Box::new(#inner)) } else { inner };
                     quote!(#ty::#ident(#inner))
                 }
@@ -271,8 +264,8 @@ fn value_expr(ty: &RustType, value: &Value, registry: &Registry, id: &str) -> Re
                 .iter()
                 .map(|v| match (sparse, v) {
                     (true, Value::Null) => Ok(quote!(::std::option::Option::None)),
-                    (true, v) => value_expr(item, v, registry, id).map(|e| quote!(::std::option::Option::Some(#e))),
-                    (false, v) => value_expr(item, v, registry, id),
+                    (true, v) => value_expr(k, item, v, case).map(|e| quote!(::std::option::Option::Some(#e))),
+                    (false, v) => value_expr(k, item, v, case),
                 })
                 .collect::<Result<Vec<_>>>()?;
             quote!(::std::vec![#(#items),*])
@@ -280,15 +273,15 @@ fn value_expr(ty: &RustType, value: &Value, registry: &Registry, id: &str) -> Re
         (RustType::Map { key, value: value_ty, sparse }, Value::Object(map)) => {
             let entries = map
                 .iter()
-                .map(|(k, v)| {
-                    let key = value_expr(key, &Value::String(k.clone()), registry, id)?;
+                .map(|(map_key, v)| {
+                    let key = value_expr(k, key, &Value::String(map_key.clone()), case)?;
                     let value = match (sparse, v) {
                         (true, Value::Null) => quote!(::std::option::Option::None),
                         (true, v) => {
-                            let e = value_expr(value_ty, v, registry, id)?;
+                            let e = value_expr(k, value_ty, v, case)?;
                             quote!(::std::option::Option::Some(#e))
                         }
-                        (false, v) => value_expr(value_ty, v, registry, id)?,
+                        (false, v) => value_expr(k, value_ty, v, case)?,
                     };
                     Ok(quote!((#key, #value)))
                 })

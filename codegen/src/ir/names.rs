@@ -1,0 +1,312 @@
+//! The first pass of [`super::build`]: every named type gets its id and every name the crate
+//! defines is claimed, each in the scope of the namespace it lives in, before any type is
+//! built. Later passes only read these names.
+
+use std::collections::BTreeMap;
+
+use super::{CodecNames, EnumId, Module, StructId, UnionId};
+use crate::model::{AppliesTo, Model, ShapeId, ShapeKind};
+use crate::naming::{self, Scope};
+use crate::transform::Selection;
+
+/// Names the generated code defines at fixed places, which model names must not take.
+mod reserved {
+    /// Methods of every structure (`builder()`), builder (`build`, an error's `meta`) and
+    /// fluent builder (`send`, `customize`, `as_input`, `into_paginator`, `new`); fields share
+    /// their names with getters and setters, so they are claimed in one scope with these.
+    pub const STRUCTURE_METHODS: &[&str] =
+        &["builder", "build", "meta", "set_meta", "send", "customize", "as_input", "into_paginator", "new"];
+    /// `crate::protocol`'s helpers.
+    pub const PROTOCOL_FNS: &[&str] = &[];
+    /// The property tests' own items.
+    pub const ROUNDTRIP_ITEMS: &[&str] = &["Rng", "CASES", "RESPONSES"];
+    /// `Client`'s own methods.
+    pub const CLIENT_METHODS: &[&str] = &["new", "config", "clone", "handle"];
+}
+
+/// The names of one structure's field: field and getter, setter, builder getter.
+#[derive(Clone, Debug)]
+pub struct FieldNames {
+    pub ident: String,
+    pub setter: String,
+    pub getter: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct PlannedStructure {
+    pub shape: ShapeId,
+    pub name: String,
+    pub module: Module,
+    pub operation: Option<usize>,
+    pub is_input: bool,
+    pub file: String,
+    pub builder: String,
+    pub fields: Vec<FieldNames>,
+    pub fns: CodecNames,
+    /// Names of the tests of the error's response cases.
+    pub response_tests: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PlannedType {
+    pub shape: ShapeId,
+    pub name: String,
+    pub file: String,
+    pub fns: CodecNames,
+}
+
+#[derive(Clone, Debug)]
+pub struct PlannedOperation {
+    pub shape: ShapeId,
+    pub name: String,
+    pub module: String,
+    pub client_method: String,
+    pub fluent_builder: String,
+    pub paginator: String,
+    pub error: String,
+    pub input: StructId,
+    pub output: StructId,
+    pub request_tests: Vec<String>,
+    pub response_tests: Vec<String>,
+    pub random_responses_test: String,
+}
+
+/// Every type's id and every name, decided before the types are built.
+#[derive(Debug)]
+pub struct Table {
+    pub structures: Vec<PlannedStructure>,
+    pub enums: Vec<PlannedType>,
+    pub unions: Vec<PlannedType>,
+    pub operations: Vec<PlannedOperation>,
+    struct_ids: BTreeMap<ShapeId, StructId>,
+    enum_ids: BTreeMap<ShapeId, EnumId>,
+    union_ids: BTreeMap<ShapeId, UnionId>,
+}
+
+impl Table {
+    pub fn new(model: &Model, selection: &Selection) -> Table {
+        let type_name = |id: &ShapeId| naming::type_ident(selection.names.get(id).map_or(id.name(), String::as_str));
+
+        // Operation inputs and outputs become per-operation types; other structures are shared
+        // (an input also targeted by a member is both).
+        let mut io_only = std::collections::BTreeSet::new();
+        for op in &selection.operations {
+            let ShapeKind::Operation(o) = &model.shapes[op].kind else { unreachable!("selected operations are operations") };
+            io_only.insert(o.input.clone());
+            io_only.insert(o.output.clone());
+        }
+        let targeted: std::collections::BTreeSet<&ShapeId> = selection
+            .closure
+            .iter()
+            .flat_map(|id| model.shapes[id].kind.members())
+            .map(|m| &m.target)
+            .collect();
+
+        // `crate::types` and `crate::types::error` each hold one namespace of types and one of
+        // file modules; builders go to their `builders` modules.
+        let mut types = Scope::new(&[]);
+        let mut errors = Scope::new(&[]);
+        let mut type_files = Scope::new(&["builders", "error"]);
+        let mut error_files = Scope::new(&["builders"]);
+        let mut type_builders = Scope::new(&[]);
+        let mut error_builders = Scope::new(&[]);
+        let mut structures = Vec::new();
+        let mut enums = Vec::new();
+        let mut unions = Vec::new();
+        // Sorted by name, so ids follow the order types are rendered in.
+        let mut shared: Vec<(String, &ShapeId)> = Vec::new();
+        for id in &selection.closure {
+            let shape = &model.shapes[id];
+            let keep = match &shape.kind {
+                ShapeKind::Structure(_) if shape.traits.error.is_some() => true,
+                ShapeKind::Structure(_) => (!io_only.contains(id) || targeted.contains(id)) && !shape.traits.unit_type,
+                ShapeKind::Enum(_) | ShapeKind::IntEnum(_) | ShapeKind::Union(_) => true,
+                _ => false,
+            };
+            if keep {
+                shared.push((type_name(id), id));
+            }
+        }
+        shared.sort();
+        for (name, id) in shared {
+            let shape = &model.shapes[id];
+            let is_error = shape.traits.error.is_some();
+            let name = if is_error { errors.claim(&name) } else { types.claim(&name) };
+            let files = if is_error { &mut error_files } else { &mut type_files };
+            let file = files.claim(&naming::ident(&format!("_{}", naming::snake_case(&name))));
+            match &shape.kind {
+                ShapeKind::Structure(members) => {
+                    let builders = if is_error { &mut error_builders } else { &mut type_builders };
+                    structures.push(PlannedStructure {
+                        shape: id.clone(),
+                        builder: builders.claim(&format!("{name}Builder")),
+                        name,
+                        module: if is_error { Module::Errors } else { Module::Types },
+                        operation: None,
+                        is_input: false,
+                        file,
+                        fields: field_names(members.iter().map(|m| m.name.as_str())),
+                        fns: CodecNames::default(),
+                        response_tests: Vec::new(),
+                    });
+                }
+                ShapeKind::Union(_) => unions.push(PlannedType { shape: id.clone(), name, file, fns: CodecNames::default() }),
+                _ => enums.push(PlannedType { shape: id.clone(), name, file, fns: CodecNames::default() }),
+            }
+        }
+
+        // Operations, sorted by name: modules under `crate::operation`, methods on `Client`.
+        let mut ops: Vec<(&str, &ShapeId)> =
+            selection.operations.iter().map(|id| (selection.names.get(id).map_or(id.name(), String::as_str), id)).collect();
+        ops.sort();
+        let mut modules = Scope::new(&[]);
+        let mut client_methods = Scope::new(reserved::CLIENT_METHODS);
+        let mut operations = Vec::new();
+        let mut io = Vec::new();
+        for (index, (model_name, id)) in ops.iter().enumerate() {
+            let ShapeKind::Operation(o) = &model.shapes[*id].kind else { unreachable!("selected operations are operations") };
+            // aws-sdk-rust keeps operation names as the model spells them (`ListWebACLs`).
+            let name = if *model_name == "Self" { "SelfValue".to_owned() } else { naming::ident(model_name) };
+            let snake = naming::field_ident(model_name);
+            // One namespace of the operation's module: its marker, input, output, error types
+            // and file modules; another of its `builders` module.
+            let mut items = Scope::new(&["builders"]);
+            let name = items.claim(&name);
+            let mut builders = Scope::new(&[]);
+            for (target, suffix, is_input) in [(&o.input, "Input", true), (&o.output, "Output", false)] {
+                let io_name = items.claim(&format!("{name}{suffix}"));
+                let ShapeKind::Structure(members) = &model.shapes[target].kind else { unreachable!("checked at load") };
+                io.push(PlannedStructure {
+                    shape: target.clone(),
+                    file: items.claim(&naming::ident(&format!("_{}", naming::snake_case(&io_name)))),
+                    builder: builders.claim(&format!("{io_name}Builder")),
+                    name: io_name,
+                    module: Module::Operation,
+                    operation: Some(index),
+                    is_input,
+                    fields: field_names(members.iter().map(|m| m.name.as_str())),
+                    fns: CodecNames::default(),
+                    response_tests: Vec::new(),
+                });
+            }
+            operations.push(PlannedOperation {
+                shape: (*id).clone(),
+                module: modules.claim(&snake),
+                client_method: client_methods.claim(&snake),
+                fluent_builder: builders.claim(&format!("{name}FluentBuilder")),
+                paginator: builders.claim(&format!("{name}Paginator")),
+                error: items.claim(&format!("{name}Error")),
+                name,
+                input: StructId(0),
+                output: StructId(0),
+                request_tests: Vec::new(),
+                response_tests: Vec::new(),
+                random_responses_test: String::new(),
+            });
+        }
+
+        // The table: shared structures first (errors after data types, as modules sort), then
+        // operation inputs and outputs in operation order.
+        structures.sort_by(|a, b| (a.module, &a.name).cmp(&(b.module, &b.name)));
+        let first_io = structures.len();
+        structures.extend(io);
+        for (index, op) in operations.iter_mut().enumerate() {
+            op.input = StructId(first_io + 2 * index);
+            op.output = StructId(first_io + 2 * index + 1);
+        }
+        let struct_ids = structures
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.module != Module::Operation)
+            .map(|(i, s)| (s.shape.clone(), StructId(i)))
+            .collect();
+        let enum_ids = enums.iter().enumerate().map(|(i, e)| (e.shape.clone(), EnumId(i))).collect();
+        let union_ids = unions.iter().enumerate().map(|(i, u)| (u.shape.clone(), UnionId(i))).collect();
+        let mut table = Table { structures, enums, unions, operations, struct_ids, enum_ids, union_ids };
+        table.claim_module_names(model);
+        table
+    }
+
+    /// Functions of `crate::protocol`, of the property tests and the case tests.
+    fn claim_module_names(&mut self, model: &Model) {
+        let mut protocol = Scope::new(reserved::PROTOCOL_FNS);
+        let mut roundtrip = Scope::new(reserved::ROUNDTRIP_ITEMS);
+        let mut case_tests = Scope::new(&[]);
+        let mut codec = |name: &str, is_error: bool| {
+            let snake = naming::snake_case(name);
+            CodecNames {
+                ser: protocol.claim(&naming::ident(&format!("ser_{snake}"))),
+                de: protocol.claim(&naming::ident(&format!("de_{snake}"))),
+                error_reader: if is_error { protocol.claim(&naming::ident(&format!("de_{snake}_error"))) } else { String::new() },
+                arb: roundtrip.claim(&naming::ident(&format!("arb_{snake}"))),
+                roundtrip_test: roundtrip.claim(&naming::ident(&format!("roundtrip_{snake}"))),
+            }
+        };
+        for s in self.structures.iter_mut().filter(|s| s.module != Module::Operation) {
+            s.fns = codec(&s.name, s.module == Module::Errors);
+        }
+        for u in &mut self.unions {
+            u.fns = codec(&u.name, false);
+        }
+        // Suites reuse an id for a request case and a response case: `{id}_request`,
+        // `{id}_response`.
+        let mut test = |id: &str, direction: &str| case_tests.claim(&naming::ident(&format!("{}_{direction}", naming::snake_case(id))));
+        for op in &mut self.operations {
+            let traits = &model.shapes[&op.shape].traits;
+            op.request_tests = traits
+                .http_request_tests
+                .iter()
+                .filter(|c| AppliesTo::includes_clients(c.applies_to))
+                .map(|c| test(&c.id, "request"))
+                .collect();
+            op.response_tests = traits
+                .http_response_tests
+                .iter()
+                .filter(|c| AppliesTo::includes_clients(c.applies_to))
+                .map(|c| test(&c.id, "response"))
+                .collect();
+            op.random_responses_test = roundtrip.claim(&format!("random_responses_never_panic_{}", naming::unraw(&op.module)));
+        }
+        for s in self.structures.iter_mut().filter(|s| s.module == Module::Errors) {
+            s.response_tests = model.shapes[&s.shape]
+                .traits
+                .http_response_tests
+                .iter()
+                .filter(|c| AppliesTo::includes_clients(c.applies_to))
+                .map(|c| test(&c.id, "response"))
+                .collect();
+        }
+    }
+
+    /// The id of a shared structure (a unit structure has none).
+    pub fn struct_id(&self, shape: &ShapeId) -> Option<StructId> {
+        self.struct_ids.get(shape).copied()
+    }
+
+    pub fn enum_id(&self, shape: &ShapeId) -> Option<EnumId> {
+        self.enum_ids.get(shape).copied()
+    }
+
+    pub fn union_id(&self, shape: &ShapeId) -> Option<UnionId> {
+        self.union_ids.get(shape).copied()
+    }
+}
+
+/// A structure's field names. Fields, getters and the builder's and fluent builder's setters
+/// share one scope with the methods every structure has: fields first, so they keep
+/// aws-sdk-rust's names, then `set_x`/`get_x`, which give way to fields
+/// (`name` and `setName` give `set_name` to the field; `name`'s setter is `set_name_2`).
+fn field_names<'a>(members: impl Iterator<Item = &'a str>) -> Vec<FieldNames> {
+    let mut scope = Scope::new(reserved::STRUCTURE_METHODS);
+    let idents: Vec<String> = members.map(|m| scope.claim(&naming::member_ident(m))).collect();
+    let mut names: Vec<FieldNames> = idents
+        .into_iter()
+        .map(|ident| FieldNames { ident, setter: String::new(), getter: String::new() })
+        .collect();
+    for f in &mut names {
+        let stem = naming::unraw(&f.ident).to_owned();
+        f.setter = scope.claim(&naming::ident(&format!("set_{stem}")));
+        f.getter = scope.claim(&naming::ident(&format!("get_{stem}")));
+    }
+    names
+}

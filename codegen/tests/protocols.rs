@@ -1,0 +1,70 @@
+//! The protocol a crate speaks: the one AWS SDKs prefer among those the service declares, or
+//! the one asked for; a protocol the generator does not speak is an error naming it and the
+//! service, unless only types are asked for.
+
+use std::path::{Path, PathBuf};
+
+fn model(name: &str, protocols: &[&str]) -> PathBuf {
+    let traits: Vec<String> = protocols.iter().map(|p| format!("\"{p}\": {{}}")).collect();
+    let text = format!(
+        r#"{{"smithy": "2.0", "shapes": {{
+            "ex#Svc": {{"type": "service", "version": "1", "operations": [{{"target": "ex#Op"}}], "traits": {{{}}}}},
+            "ex#Op": {{"type": "operation", "input": {{"target": "ex#OpInput"}}, "traits": {{"smithy.api#http": {{"method": "POST", "uri": "/op"}}}}}},
+            "ex#OpInput": {{"type": "structure", "members": {{"name": {{"target": "smithy.api#String"}}}}}}
+        }}}}"#,
+        traits.join(", ")
+    );
+    let dir = std::env::temp_dir().join(format!("codegen-protocols-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("model.json");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn generate(path: PathBuf, protocol: Option<&str>, types_only: bool) -> codegen::Result<codegen::Files> {
+    let options = codegen::Options {
+        models: vec![path],
+        protocol: protocol.map(str::to_owned),
+        types_only,
+        ..Default::default()
+    };
+    codegen::generate(&options)
+}
+
+#[test]
+fn an_unspoken_protocol_is_an_error_naming_it_and_the_service() {
+    let error = generate(model("query", &["aws.protocols#awsQuery"]), None, false).unwrap_err().to_string();
+    assert!(error.contains("ex#Svc"), "{error}");
+    assert!(error.contains("awsQuery"), "{error}");
+    assert!(error.contains("--types-only"), "{error}");
+}
+
+#[test]
+fn types_only_generates_types_without_wire_code_or_client() {
+    let files = generate(model("types", &["aws.protocols#awsJson1_0"]), None, true).unwrap();
+    assert!(files.contains_key(Path::new("src/operation/op/_op_input.rs")));
+    for absent in ["src/protocol.rs", "src/client.rs", "src/http.rs"] {
+        assert!(!files.contains_key(Path::new(absent)), "{absent}");
+    }
+}
+
+#[test]
+fn a_service_without_a_protocol_is_an_error() {
+    let error = generate(model("none", &[]), None, false).unwrap_err().to_string();
+    assert!(error.contains("declares no protocol"), "{error}");
+}
+
+#[test]
+fn the_preferred_protocol_is_chosen_and_can_be_overridden() {
+    // CloudWatch-like: rpcv2Cbor is preferred over the JSON and query protocols, and is not
+    // spoken yet; asking for restJson1 (declared too) works.
+    let both = ["aws.protocols#awsQuery", "smithy.protocols#rpcv2Cbor", "aws.protocols#restJson1"];
+    let error = generate(model("prefer", &both), None, false).unwrap_err().to_string();
+    assert!(error.contains("rpcv2Cbor"), "{error}");
+    let files = generate(model("override", &both), Some("restJson1"), false).unwrap();
+    assert!(files.contains_key(Path::new("src/protocol.rs")));
+    let undeclared = generate(model("undeclared", &["aws.protocols#restJson1"]), Some("awsJson1_1"), false);
+    assert!(undeclared.unwrap_err().to_string().contains("does not declare"));
+    let unknown = generate(model("unknown", &["aws.protocols#restJson1"]), Some("soap"), false);
+    assert!(unknown.unwrap_err().to_string().contains("unknown protocol `soap`"));
+}
