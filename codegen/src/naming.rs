@@ -212,8 +212,8 @@ const KEYWORDS: [&str; 48] = [
 ];
 
 /// Makes names unique within one scope: the first name keeps its spelling, later equal
-/// ones get `_2`, `_3`, ... suffixes, or `2`, `3`, ... for UpperCamelCase names so they stay
-/// UpperCamelCase (deterministic given input order).
+/// ones get `_2`, `_3`, ... suffixes, or `2`, `3`, ... for UpperCamelCase names (so they stay
+/// UpperCamelCase) and names ending in `_` (`self_2`); deterministic given input order.
 ///
 /// Names are compared as legal identifiers, so `self` and `self_` (both `self_`) collide.
 #[derive(Clone, Debug, Default)]
@@ -233,7 +233,7 @@ impl Scope {
     /// `{name}{n}` for UpperCamelCase) for n = 2, 3, ...; returns the legal identifier taken.
     pub fn claim(&mut self, name: &str) -> String {
         let stem = unraw(name);
-        let separator = if stem.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
+        let separator = if stem.starts_with(|c: char| c.is_ascii_uppercase()) || stem.ends_with('_') { "" } else { "_" };
         let mut candidate = name.to_owned();
         let mut n = 1;
         while !self.taken.insert(candidate.clone()) {
@@ -478,7 +478,7 @@ mod tests {
     fn scope_compares_legal_identifiers() {
         let mut scope = Scope::new(&[]);
         assert_eq!(scope.claim(&field_ident("self")), "self_");
-        assert_eq!(scope.claim(&field_ident("self_")), "self__2");
+        assert_eq!(scope.claim(&field_ident("self_")), "self_2");
         assert_eq!(scope.claim(&field_ident("type")), "r#type");
         assert_eq!(scope.claim(&field_ident("Type")), "type_2");
     }

@@ -806,3 +806,17 @@ fn random_mutations_never_panic() {
     }
     assert_eq!(runs, 6000);
 }
+
+#[test]
+fn numbers_keep_their_text() {
+    // Beyond 64-bit integers and floats, and exponents as written: `bigInteger`/`bigDecimal`
+    // values in traits and test cases must not pass through `f64`.
+    let shapes = shapes(
+        "$version: \"2\"\nnamespace ex\n@trait\nstructure t { a: BigInteger, b: BigDecimal, c: Double }\n\
+         @t(a: 18446744073709551616, b: 0.100000000000000000000001, c: 1.5)\nstring S\n",
+    );
+    let value = &shapes["ex#S"]["traits"]["ex#t"];
+    assert_eq!(value["a"].to_string(), "18446744073709551616");
+    assert_eq!(value["b"].to_string(), "0.100000000000000000000001");
+    assert_eq!(value["c"].to_string(), "1.5");
+}

@@ -342,10 +342,13 @@ pub(crate) fn de_access_denied_exception(
         if value.is_null() {
             continue;
         }
-        if key == "Message" {
-            builder.message = ::std::option::Option::Some(
-                crate::json::expect_string(value)?,
-            );
+        match key.as_str() {
+            "Message" | "message" => {
+                builder.message = ::std::option::Option::Some(
+                    crate::json::expect_string(value)?,
+                );
+            }
+            _ => {}
         }
     }
     ::std::result::Result::Ok(builder.build())
@@ -374,10 +377,13 @@ pub(crate) fn de_internal_server_exception(
         if value.is_null() {
             continue;
         }
-        if key == "Message" {
-            builder.message = ::std::option::Option::Some(
-                crate::json::expect_string(value)?,
-            );
+        match key.as_str() {
+            "Message" | "message" => {
+                builder.message = ::std::option::Option::Some(
+                    crate::json::expect_string(value)?,
+                );
+            }
+            _ => {}
         }
     }
     ::std::result::Result::Ok(builder.build())
@@ -415,7 +421,7 @@ pub(crate) fn de_resource_not_found_exception(
             continue;
         }
         match key.as_str() {
-            "Message" => {
+            "Message" | "message" => {
                 builder.message = ::std::option::Option::Some(
                     crate::json::expect_string(value)?,
                 );
@@ -459,10 +465,13 @@ pub(crate) fn de_throttling_exception(
         if value.is_null() {
             continue;
         }
-        if key == "Message" {
-            builder.message = ::std::option::Option::Some(
-                crate::json::expect_string(value)?,
-            );
+        match key.as_str() {
+            "Message" | "message" => {
+                builder.message = ::std::option::Option::Some(
+                    crate::json::expect_string(value)?,
+                );
+            }
+            _ => {}
         }
     }
     ::std::result::Result::Ok(builder.build())
@@ -491,10 +500,13 @@ pub(crate) fn de_validation_exception(
         if value.is_null() {
             continue;
         }
-        if key == "Message" {
-            builder.message = ::std::option::Option::Some(
-                crate::json::expect_string(value)?,
-            );
+        match key.as_str() {
+            "Message" | "message" => {
+                builder.message = ::std::option::Option::Some(
+                    crate::json::expect_string(value)?,
+                );
+            }
+            _ => {}
         }
     }
     ::std::result::Result::Ok(builder.build())
@@ -516,10 +528,13 @@ pub(crate) fn de_access_denied_exception_error(
                 continue;
             }
             let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
-                if key == "Message" {
-                    builder.message = ::std::option::Option::Some(
-                        crate::json::expect_string(value)?,
-                    );
+                match key.as_str() {
+                    "Message" | "message" => {
+                        builder.message = ::std::option::Option::Some(
+                            crate::json::expect_string(value)?,
+                        );
+                    }
+                    _ => {}
                 }
                 ::std::result::Result::Ok(())
             };
@@ -549,10 +564,13 @@ pub(crate) fn de_internal_server_exception_error(
                 continue;
             }
             let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
-                if key == "Message" {
-                    builder.message = ::std::option::Option::Some(
-                        crate::json::expect_string(value)?,
-                    );
+                match key.as_str() {
+                    "Message" | "message" => {
+                        builder.message = ::std::option::Option::Some(
+                            crate::json::expect_string(value)?,
+                        );
+                    }
+                    _ => {}
                 }
                 ::std::result::Result::Ok(())
             };
@@ -583,7 +601,7 @@ pub(crate) fn de_resource_not_found_exception_error(
             }
             let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
                 match key.as_str() {
-                    "Message" => {
+                    "Message" | "message" => {
                         builder.message = ::std::option::Option::Some(
                             crate::json::expect_string(value)?,
                         );
@@ -628,10 +646,13 @@ pub(crate) fn de_throttling_exception_error(
                 continue;
             }
             let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
-                if key == "Message" {
-                    builder.message = ::std::option::Option::Some(
-                        crate::json::expect_string(value)?,
-                    );
+                match key.as_str() {
+                    "Message" | "message" => {
+                        builder.message = ::std::option::Option::Some(
+                            crate::json::expect_string(value)?,
+                        );
+                    }
+                    _ => {}
                 }
                 ::std::result::Result::Ok(())
             };
@@ -661,10 +682,13 @@ pub(crate) fn de_validation_exception_error(
                 continue;
             }
             let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
-                if key == "Message" {
-                    builder.message = ::std::option::Option::Some(
-                        crate::json::expect_string(value)?,
-                    );
+                match key.as_str() {
+                    "Message" | "message" => {
+                        builder.message = ::std::option::Option::Some(
+                            crate::json::expect_string(value)?,
+                        );
+                    }
+                    _ => {}
                 }
                 ::std::result::Result::Ok(())
             };

@@ -352,3 +352,68 @@ async fn a_retried_write_keeps_its_idempotency_token() {
     assert_eq!(requests[0].body, requests[1].body);
     requests.iter().for_each(|r| verify_sigv4(r, None));
 }
+
+#[tokio::test]
+async fn paginator_follows_a_token_nested_in_a_structure() {
+    // RDS's DescribeEngineDefaultParameters: `EngineDefaults.Marker` and `EngineDefaults.Parameters`.
+    let server = FakeServer::start(|request, _| {
+        let body = String::from_utf8(request.body.clone()).unwrap();
+        if body.contains("\"Marker\":\"m1\"") {
+            Reply::json(200, r#"{"EngineDefaults":{"Parameters":[{"Name":"c"}]}}"#)
+        } else {
+            Reply::json(200, r#"{"EngineDefaults":{"Marker":"m1","Parameters":[{"Name":"a"},{"Name":"b"}]}}"#)
+        }
+    });
+    let names: Vec<String> = fixture_client(&server)
+        .describe_engine_defaults()
+        .into_paginator()
+        .page_size(2_i64)
+        .items()
+        .try_collect()
+        .await
+        .expect("all items")
+        .into_iter()
+        .filter_map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let first = String::from_utf8(requests[0].body.clone()).unwrap();
+    assert!(first.contains("\"MaxRecords\":2") && !first.contains("Marker"), "{first}");
+}
+
+#[tokio::test]
+async fn paginator_pages_with_a_map_token() {
+    // DynamoDB's Query: `LastEvaluatedKey` goes back as `ExclusiveStartKey` until it is absent.
+    let server = FakeServer::start(|_, n| match n {
+        0 => Reply::json(200, r#"{"Items":[{"id":{"S":"1"}}],"LastEvaluatedKey":{"id":{"S":"1"}}}"#),
+        1 => Reply::json(200, r#"{"Items":[{"id":{"S":"2"}}],"LastEvaluatedKey":{}}"#),
+        _ => Reply::error(400, "ValidationException", "paged past an empty key"),
+    });
+    let items = fixture_client(&server).query_items().into_paginator().page_size(1).items().try_collect().await.expect("items");
+    assert_eq!(items.len(), 2, "an empty map ends the paging like an absent token");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let second = String::from_utf8(requests[1].body.clone()).unwrap();
+    assert!(second.contains(r#""ExclusiveStartKey":{"id":{"S":"1"}}"#), "{second}");
+}
+
+#[tokio::test]
+async fn paginator_yields_map_items_and_takes_a_long_page_size() {
+    let server = FakeServer::start(|_, n| match n {
+        0 => Reply::json(200, r#"{"Position":"p1","Items":{"a":[1,2]}}"#),
+        _ => Reply::json(200, r#"{"Items":{"b":[3]}}"#),
+    });
+    let mut items = fixture_client(&server)
+        .get_usage()
+        .into_paginator()
+        .page_size(5_000_000_000_i64)
+        .items()
+        .try_collect()
+        .await
+        .expect("items");
+    items.sort();
+    assert_eq!(items, [("a".to_owned(), vec![1, 2]), ("b".to_owned(), vec![3])]);
+    let first = String::from_utf8(server.requests()[0].body.clone()).unwrap();
+    assert!(first.contains("\"Limit\":5000000000"), "{first}");
+}

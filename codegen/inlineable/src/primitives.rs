@@ -1141,8 +1141,9 @@ macro_rules! int_try_from_number {
 int_try_from_number!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 /// An arbitrary-precision integer (`bigInteger`), kept as its decimal text so no precision is
-/// lost; parse it with the big-number crate of your choice.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// lost; parse it with the big-number crate of your choice. Values compare as numbers: `1e2`
+/// equals `100`.
+#[derive(Clone, Debug)]
 pub struct BigInteger(String);
 
 impl BigInteger {
@@ -1157,8 +1158,9 @@ impl BigInteger {
 }
 
 /// An arbitrary-precision decimal (`bigDecimal`), kept as its decimal text so no precision is
-/// lost; parse it with the big-number crate of your choice.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// lost; parse it with the big-number crate of your choice. Values compare as numbers:
+/// `1.23E-15` equals `1.23e-15`, and `1.50` equals `1.5`.
+#[derive(Clone, Debug)]
 pub struct BigDecimal(String);
 
 impl BigDecimal {
@@ -1171,6 +1173,63 @@ impl BigDecimal {
         &self.0
     }
 }
+
+/// The numeric identity of a big number's text: `digits × 10^exponent` with no leading or
+/// trailing zeros in `digits` (empty for zero), or the text itself when it is not a number.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum NumberKey<'a> {
+    Number { negative: bool, digits: String, exponent: i64 },
+    Text(&'a str),
+}
+
+impl NumberKey<'_> {
+    fn of(text: &str) -> NumberKey<'_> {
+        Self::parse(text).unwrap_or(NumberKey::Text(text))
+    }
+
+    fn parse(text: &str) -> Option<NumberKey<'static>> {
+        let (negative, rest) = match text.as_bytes().first()? {
+            b'-' => (true, &text[1..]),
+            b'+' => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (mantissa, exponent) = match rest.find(['e', 'E']) {
+            Some(at) => (&rest[..at], rest[at + 1..].parse::<i64>().ok()?),
+            None => (rest, 0),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let all = format!("{int}{frac}");
+        let mut exponent = exponent.checked_sub(i64::try_from(frac.len()).ok()?)?;
+        let leading = all.len() - all.trim_start_matches('0').len();
+        let digits = all[leading..].trim_end_matches('0');
+        exponent = exponent.checked_add(i64::try_from(all.len() - leading - digits.len()).ok()?)?;
+        Some(match digits.is_empty() {
+            true => NumberKey::Number { negative: false, digits: String::new(), exponent: 0 },
+            false => NumberKey::Number { negative, digits: digits.to_owned(), exponent },
+        })
+    }
+}
+
+macro_rules! compare_as_numbers {
+    ($($ty:ident),*) => {$(
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                NumberKey::of(&self.0) == NumberKey::of(&other.0)
+            }
+        }
+        impl Eq for $ty {}
+        impl std::hash::Hash for $ty {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                NumberKey::of(&self.0).hash(state);
+            }
+        }
+    )*};
+}
+
+compare_as_numbers!(BigInteger, BigDecimal);
 
 /// A string enum value this version of the crate does not know. Only the crate creates it, so a
 /// known value can never hide in an enum's `Unknown` variant.
@@ -1916,5 +1975,20 @@ mod tests {
         assert_eq!(Number::from(-1_i32), Number::NegInt(-1));
         assert_eq!(Number::from(0_i64), Number::PosInt(0));
         assert_eq!(Number::from(2.5), Number::Float(2.5));
+    }
+
+    #[test]
+    fn big_numbers_compare_as_numbers() {
+        for (a, b) in [("1.23E-15", "1.23e-15"), ("1.50", "1.5"), ("100", "1e2"), ("-0", "0.000"), ("007", "7"), ("0.5", ".5e0")] {
+            assert_eq!(BigDecimal::new(a), BigDecimal::new(b), "{a} == {b}");
+        }
+        for (a, b) in [("1.5", "-1.5"), ("1", "10"), ("1e2", "1e3"), ("x", "y"), ("1.2.3", "1.2")] {
+            assert_ne!(BigDecimal::new(a), BigDecimal::new(b), "{a} != {b}");
+        }
+        assert_eq!(BigInteger::new("18446744073709551616"), BigInteger::new("1.8446744073709551616e19"));
+        assert_eq!(BigInteger::new("18446744073709551616").as_str(), "18446744073709551616");
+        assert_ne!(BigInteger::new("18446744073709551616"), BigInteger::new("18446744073709551615"));
+        let set: std::collections::HashSet<BigDecimal> = ["1.0", "1", "1e0"].into_iter().map(BigDecimal::new).collect();
+        assert_eq!(set.len(), 1);
     }
 }

@@ -417,10 +417,10 @@ impl Traits {
                         .map(|v| traits.endpoint_tests = v.test_cases)
                         .map(|()| true),
                     "smithy.test#httpRequestTests" => {
-                        typed(&value).map(|v| traits.http_request_tests = v).map(|()| true)
+                        test_cases(&value, |c: &mut HttpRequestTest| &mut c.message).map(|v| traits.http_request_tests = v).map(|()| true)
                     }
                     "smithy.test#httpResponseTests" => {
-                        typed(&value).map(|v| traits.http_response_tests = v).map(|()| true)
+                        test_cases(&value, |c: &mut HttpResponseTest| &mut c.message).map(|v| traits.http_response_tests = v).map(|()| true)
                     }
                     _ => Ok(false),
                 }
@@ -480,6 +480,28 @@ impl Traits {
         }
         Ok(true)
     }
+}
+
+/// Protocol test cases. Their `params` and `vendorParams` are taken out before the typed
+/// read and put back as they are: serde's `flatten` (which the case types use) would push their
+/// numbers through 64-bit types and fail on, or round, big ones (`18446744073709551616`).
+fn test_cases<T: for<'de> Deserialize<'de>>(value: &Node, message: impl Fn(&mut T) -> &mut HttpMessageTest) -> Result<Vec<T>, String> {
+    let cases = value.as_array().ok_or_else(|| format!("expected a list of test cases, found {value}"))?;
+    cases
+        .iter()
+        .map(|case| {
+            let mut case = case.clone();
+            let (params, vendor_params) = match case.as_object_mut() {
+                Some(object) => (object.remove("params"), object.remove("vendorParams")),
+                None => (None, None),
+            };
+            let mut typed: T = typed(&case)?;
+            let m = message(&mut typed);
+            m.params = params.unwrap_or_default();
+            m.vendor_params = vendor_params;
+            Ok(typed)
+        })
+        .collect()
 }
 
 fn typed<T: for<'de> Deserialize<'de>>(value: &Node) -> Result<T, String> {

@@ -211,35 +211,45 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
 /// An `Option<&T>` expression for the value at the end of `path`, starting from `root` (a
 /// reference to the path's first structure).
 fn path_ref(k: &Crate, path: &MemberPath, root: TokenStream) -> TokenStream {
-    let mut expr = quote!(::std::option::Option::Some(#root));
-    for step in &path.steps {
-        let f = &k.structure(step.structure).fields[step.field];
-        let ident = id(&f.ident);
-        expr = match (f.optional, f.boxed) {
-            (true, true) => quote!(#expr.and_then(|v| v.#ident.as_deref())),
-            (true, false) => quote!(#expr.and_then(|v| v.#ident.as_ref())),
-            (false, true) => quote!(#expr.map(|v| &*v.#ident)),
-            (false, false) => quote!(#expr.map(|v| &v.#ident)),
-        };
-    }
-    expr
+    path_expr(k, path, root, |v, ident, optional, boxed| match (optional, boxed) {
+        (true, true) => quote!(#v.#ident.as_deref()),
+        (true, false) => quote!(#v.#ident.as_ref()),
+        (false, true) => quote!(::std::option::Option::Some(&*#v.#ident)),
+        (false, false) => quote!(::std::option::Option::Some(&#v.#ident)),
+    })
 }
 
 /// An `Option<T>` expression taking the value at the end of `path` out of `root` (the path's
 /// first structure, by value).
 fn path_owned(k: &Crate, path: &MemberPath, root: TokenStream) -> TokenStream {
-    let mut expr = quote!(::std::option::Option::Some(#root));
-    for step in &path.steps {
-        let f = &k.structure(step.structure).fields[step.field];
+    path_expr(k, path, root, |v, ident, optional, boxed| match (optional, boxed) {
+        (true, true) => quote!(#v.#ident.map(|b| *b)),
+        (true, false) => quote!(#v.#ident),
+        (false, true) => quote!(::std::option::Option::Some(*#v.#ident)),
+        (false, false) => quote!(::std::option::Option::Some(#v.#ident)),
+    })
+}
+
+/// Chains `step(value, field, optional, boxed)` (an `Option` of the field) along `path`.
+fn path_expr(
+    k: &Crate,
+    path: &MemberPath,
+    root: TokenStream,
+    step: impl Fn(&TokenStream, &proc_macro2::Ident, bool, bool) -> TokenStream,
+) -> TokenStream {
+    let mut expr = None;
+    for s in &path.steps {
+        let f = &k.structure(s.structure).fields[s.field];
         let ident = id(&f.ident);
-        expr = match (f.optional, f.boxed) {
-            (true, true) => quote!(#expr.and_then(|v| v.#ident.map(|b| *b))),
-            (true, false) => quote!(#expr.and_then(|v| v.#ident)),
-            (false, true) => quote!(#expr.map(|v| *v.#ident)),
-            (false, false) => quote!(#expr.map(|v| v.#ident)),
-        };
+        expr = Some(match expr {
+            None => step(&root, &ident, f.optional, f.boxed),
+            Some(outer) => {
+                let inner = step(&quote!(v), &ident, f.optional, f.boxed);
+                quote!(#outer.and_then(|v| #inner))
+            }
+        });
     }
-    expr
+    expr.unwrap_or_else(|| quote!(::std::option::Option::Some(#root)))
 }
 
 /// The fluent builder (and paginator) for `operation/<op>/builders.rs`.

@@ -565,16 +565,23 @@ impl<'a> Parser<'a> {
         } else {
             text.parse::<u64>().ok().map(serde_json::Number::from)
         };
+        // Integers beyond 64 bits, and floats a 64-bit float cannot hold exactly
+        // (`0.100000000000000000000001`), keep their text (serde_json's `arbitrary_precision`),
+        // as the reference implementation keeps them: `bigInteger`/`bigDecimal` values must not
+        // pass through `f64`. Other floats are normalized (`1e3` is `1000.0`).
+        let exact = || serde_json::from_str::<serde_json::Number>(text).map_err(|_| (start, format!("invalid number `{text}`")));
         let number = match number {
             Some(n) => n,
+            None if !float => exact()?,
             None => {
                 let value: f64 = text.parse().map_err(|_| (start, format!("invalid number `{text}`")))?;
-                // Beyond 64-bit floats, the number keeps its exact text (serde_json's
-                // `arbitrary_precision`), as the reference implementation keeps it.
-                match serde_json::Number::from_f64(value) {
+                let as_float = serde_json::Number::from_f64(value).filter(|n| {
+                    use inlineable::primitives::BigDecimal;
+                    BigDecimal::new(n.to_string()) == BigDecimal::new(text)
+                });
+                match as_float {
                     Some(n) => n,
-                    None => serde_json::from_str::<serde_json::Number>(text)
-                        .map_err(|_| (start, format!("invalid number `{text}`")))?,
+                    None => exact()?,
                 }
             }
         };

@@ -438,7 +438,7 @@ fn read_body(k: &Crate, s: &Structure) -> TokenStream {
 /// A loop setting `builder`'s body fields from the members of `object` (a `&JsonValue`); `?`
 /// returns a `String` naming the member that could not be read. None without body fields.
 fn read_members(k: &Crate, s: &Structure, object: TokenStream) -> Option<TokenStream> {
-    let fields = read_fields(k, &s.fields)?;
+    let fields = read_fields(k, s)?;
     Some(quote! {
         for (key, value) in crate::json::expect_object(#object).map_err(|e| e.to_string())? {
             if value.is_null() {

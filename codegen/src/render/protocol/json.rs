@@ -181,22 +181,33 @@ pub fn write_fields<'a>(k: &Crate, fields: impl IntoIterator<Item = &'a Field>, 
 
 /// Statements setting the builder field whose JSON name is `key` from `value` (both bound);
 /// None when no field is read from the body.
-pub fn read_fields<'a>(k: &Crate, fields: impl IntoIterator<Item = &'a Field>) -> Option<TokenStream> {
-    let arms: Vec<(&String, TokenStream)> = fields
-        .into_iter()
-        .filter_map(|f| {
+/// An error's message (`s.message`) is read from `Message` or `message`, whichever the
+/// service sends.
+pub fn read_fields(k: &Crate, s: &Structure) -> Option<TokenStream> {
+    let arms: Vec<(Vec<&str>, TokenStream)> = s
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
             let Location::Body(name) = &f.location else { return None };
             let ident = id(&f.ident);
             let read = read_value(k, &f.ty, &quote!(value), 0);
             let read = if f.boxed { quote!(::std::boxed::Box::new(#read)) } else { read };
-            Some((name, quote!(builder.#ident = ::std::option::Option::Some(#read);)))
+            let mut names = vec![name.as_str()];
+            if s.message == Some(i) {
+                names = vec!["Message", "message"];
+            }
+            Some((names, quote!(builder.#ident = ::std::option::Option::Some(#read);)))
         })
         .collect();
     match arms.as_slice() {
         [] => None,
-        [(name, set)] => Some(quote!(if key == #name { #set })),
+        [(names, set)] if names.len() == 1 => {
+            let name = names[0];
+            Some(quote!(if key == #name { #set }))
+        }
         _ => {
-            let arms = arms.iter().map(|(name, set)| quote!(#name => { #set }));
+            let arms = arms.iter().map(|(names, set)| quote!(#(#names)|* => { #set }));
             Some(quote!(match key.as_str() { #(#arms)* _ => {} }))
         }
     }
@@ -276,7 +287,7 @@ pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &R
     }
     if registry.deserialized.contains(&named) {
         let f = id(&s.fns.de);
-        let fields = read_fields(k, &s.fields);
+        let fields = read_fields(k, s);
         let correction = error_correction(k, s);
         let build = finish_build(s);
         let rebind = (fields.is_none() && !correction.is_empty()).then(|| quote!(let mut builder = builder;));
