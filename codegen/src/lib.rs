@@ -51,6 +51,20 @@ pub struct Generated {
     pub warnings: Vec<Error>,
 }
 
+/// Whether the generator speaks the protocol it would choose for the service of `options`
+/// (`options.protocol`, else the one AWS SDKs prefer); a service it does not is generated with
+/// [`Options::types_only`].
+pub fn speaks_protocol(options: &Options) -> Result<bool> {
+    let model = model::load_files(&options.models)?;
+    let selection = transform::select(&model, options.service.as_deref(), Some(&[]))?;
+    let declared = &model.shapes[&selection.service].traits.protocols;
+    let chosen = match &options.protocol {
+        Some(name) => model::Protocol::from_name(name),
+        None => model::Protocol::PREFERENCE.into_iter().find(|p| declared.contains(p)),
+    };
+    Ok(chosen.is_some_and(|p| ir::SUPPORTED_PROTOCOLS.contains(&p)))
+}
+
 /// Loads the model and renders the crate's files in memory, on every available core.
 pub fn generate(options: &Options) -> Result<Files> {
     generate_crate(options).map(|generated| generated.files)
@@ -70,23 +84,6 @@ pub fn generate_crate(options: &Options) -> Result<Generated> {
     let settings = ir::Settings { package: options.package.as_deref(), protocol, types_only: options.types_only };
     let krate = ir::build(&model, &selection, settings)?;
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let render_share = |share: render::Share| render::render_share(&krate, options.roundtrip_tests, share);
-    let files = if workers == 1 {
-        render_share(render::Share::ALL)?
-    } else {
-        // Formatting (syn's parse and prettyplease) is most of the time: each worker formats
-        // its share of the files from the one IR.
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|index| scope.spawn(move || render_share(render::Share { index, of: workers })))
-                .collect();
-            let mut files = Files::new();
-            for handle in handles {
-                let share = handle.join().map_err(|_| Error::other("generator bug: a render worker panicked"))??;
-                files.extend(share);
-            }
-            Ok::<_, Error>(files)
-        })?
-    };
+    let files = render::render_on(&krate, options.roundtrip_tests, workers)?;
     Ok(Generated { files, warnings: krate.warnings })
 }

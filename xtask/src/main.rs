@@ -368,17 +368,6 @@ fn check_api_parity(root: &Path, shared: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether the generator speaks the protocol AWS SDKs would pick for the model's service;
-/// models it does not are checked as types-only crates.
-fn speaks_protocol_of(models: &[PathBuf]) -> Result<bool, String> {
-    let model = codegen::model::load_files(models).map_err(|e| e.to_string())?;
-    let service = model.shapes.values().find(|s| matches!(s.kind, codegen::model::ShapeKind::Service(_)));
-    let preferred = service.and_then(|s| {
-        codegen::model::Protocol::PREFERENCE.into_iter().find(|p| s.traits.protocols.contains(p))
-    });
-    Ok(preferred.is_some_and(|p| codegen::ir::SUPPORTED_PROTOCOLS.contains(&p)))
-}
-
 /// A model to generate and compile: its files and the package name to give it.
 struct Case {
     name: String,
@@ -417,7 +406,8 @@ fn check_models_cmd(args: &[String]) -> Result<(), String> {
     let mut members = Vec::new();
     for case in &cases {
         let package = format!("check-{}", case.name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
-        let types_only = !speaks_protocol_of(&case.models)?;
+        let models = Options { models: case.models.clone(), ..Options::default() };
+        let types_only = !codegen::speaks_protocol(&models).map_err(|e| format!("{}: {e}", case.name))?;
         let options = Options {
             models: case.models.clone(),
             package: Some(package.clone()),

@@ -12,6 +12,7 @@ mod union;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -100,53 +101,63 @@ impl Parts {
 
 /// Renders the crate; `roundtrip_tests` adds the generated property tests.
 pub fn render(krate: &Crate, roundtrip_tests: bool) -> Result<Files> {
-    render_share(krate, roundtrip_tests, Share::ALL)
+    render_on(krate, roundtrip_tests, 1)
 }
 
-/// Which of a crate's Rust files one renderer formats: files are dealt out round-robin in the
-/// fixed order the renderer visits them, so workers that render the same IR split the work
-/// without talking to each other. The verbatim files go to the first share.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Share {
-    pub index: usize,
-    pub of: usize,
-}
-
-impl Share {
-    /// Every file.
-    pub const ALL: Share = Share { index: 0, of: 1 };
-}
-
-/// Renders the files of `share`; the shares of `0..of` together are [`render`]'s output.
-pub fn render_share(krate: &Crate, roundtrip_tests: bool, share: Share) -> Result<Files> {
+/// [`render`] on `workers` threads, which take the crate's Rust files one at a time from a
+/// shared queue (formatting, syn's parse and prettyplease, is most of the time).
+pub fn render_on(krate: &Crate, roundtrip_tests: bool, workers: usize) -> Result<Files> {
     let parts = Parts::of(krate, roundtrip_tests);
-    let mut out = Out { files: Files::new(), share, next: 0 };
-    if share.index == 0 {
-        verbatim_files(krate, parts, &mut out.files);
-    }
-    out.rust("src/lib.rs", || lib_rs(krate, parts))?;
-    types_modules(krate, &mut out)?;
-    let wire = parts.protocol.map(|generator| (generator, protocol::Registry::new(krate, parts.roundtrip_tests)));
-    operation_modules(krate, parts.protocol, &mut out)?;
-    if parts.client() {
-        out.rust("src/client.rs", || client::client_module(krate))?;
-    }
-    if let Some(endpoints) = &krate.endpoints {
-        out.rust("src/endpoint_rules.rs", || endpoints::module(endpoints))?;
-        if parts.endpoint_tests {
-            out.rust("src/endpoint_tests.rs", || endpoints::tests(endpoints))?;
+    let registry = parts.protocol.map(|_| protocol::Registry::new(krate, parts.roundtrip_tests));
+    let mut jobs = Jobs(Vec::new());
+    add_jobs(krate, parts, registry.as_ref(), &mut jobs);
+    let next = AtomicUsize::new(0);
+    let work = || -> Result<Files> {
+        let mut files = Files::new();
+        while let Some(job) = jobs.0.get(next.fetch_add(1, Ordering::Relaxed)) {
+            files.insert(job.path.clone().into(), format_file(&job.path, (job.build)()?)?);
         }
+        Ok(files)
+    };
+    let mut files = Files::new();
+    verbatim_files(krate, parts, &mut files);
+    if workers <= 1 {
+        files.extend(work()?);
+        return Ok(files);
     }
-    if let Some((generator, registry)) = &wire {
-        out.rust("src/protocol.rs", || generator.protocol_module(krate, registry))?;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
+        for handle in handles {
+            let share = handle.join().map_err(|_| Error::other("generator bug: a render worker panicked"))??;
+            files.extend(share);
+        }
+        Ok(files)
+    })
+}
+
+/// Every Rust file of the crate; the biggest first, so the workers finish together.
+fn add_jobs<'a>(krate: &'a Crate, parts: Parts, registry: Option<&'a protocol::Registry>, jobs: &mut Jobs<'a>) {
+    if let (Some(generator), Some(registry)) = (parts.protocol, registry) {
+        jobs.rust("src/protocol.rs", move || generator.protocol_module(krate, registry));
         if parts.case_tests {
-            out.try_rust("src/protocol_tests.rs", || protocol::tests::tests_module(krate))?;
+            jobs.try_rust("src/protocol_tests.rs", move || protocol::tests::tests_module(krate));
         }
         if parts.roundtrip_tests {
-            out.rust("src/roundtrip_tests.rs", || protocol::roundtrip::roundtrip_module(krate))?;
+            jobs.rust("src/roundtrip_tests.rs", move || protocol::roundtrip::roundtrip_module(krate));
         }
     }
-    Ok(out.files)
+    if parts.client() {
+        jobs.rust("src/client.rs", move || client::client_module(krate));
+    }
+    jobs.rust("src/lib.rs", move || lib_rs(krate, parts));
+    types_modules(krate, jobs);
+    operation_modules(krate, parts.protocol, jobs);
+    if let Some(endpoints) = &krate.endpoints {
+        jobs.rust("src/endpoint_rules.rs", move || endpoints::module(endpoints));
+        if parts.endpoint_tests {
+            jobs.rust("src/endpoint_tests.rs", move || endpoints::tests(endpoints));
+        }
+    }
 }
 
 /// `Cargo.toml` and the runtime modules copied from `codegen/inlineable`.
@@ -194,32 +205,30 @@ fn without_tests(source: &str) -> &str {
     }
 }
 
-struct Out {
-    files: Files,
-    share: Share,
-    /// How many Rust files have been dealt so far.
-    next: usize,
+/// A Rust file to write: its path and how to build its tokens from the IR. Jobs only borrow
+/// the IR (tokens are not `Send`), so any worker can run any of them.
+struct Job<'a> {
+    path: String,
+    build: Box<dyn Fn() -> Result<TokenStream> + Send + Sync + 'a>,
 }
 
-impl Out {
-    /// Builds and formats the file at `path` if it falls in this share.
-    fn rust(&mut self, path: &str, build: impl FnOnce() -> TokenStream) -> Result<()> {
-        self.try_rust(path, || Ok(build()))
+struct Jobs<'a>(Vec<Job<'a>>);
+
+impl<'a> Jobs<'a> {
+    fn rust(&mut self, path: impl Into<String>, build: impl Fn() -> TokenStream + Send + Sync + 'a) {
+        self.try_rust(path, move || Ok(build()));
     }
 
-    fn try_rust(&mut self, path: &str, build: impl FnOnce() -> Result<TokenStream>) -> Result<()> {
-        let turn = self.next;
-        self.next += 1;
-        if turn % self.share.of != self.share.index {
-            return Ok(());
-        }
-        let tokens = build()?;
-        let file: syn::File = syn::parse2(tokens)
-            .map_err(|e| Error::other(format!("generator bug: {path} is not valid Rust: {e}")))?;
-        let text = format!("// {HEADER}\n{}", prettyplease::unparse(&file));
-        self.files.insert(path.into(), text);
-        Ok(())
+    fn try_rust(&mut self, path: impl Into<String>, build: impl Fn() -> Result<TokenStream> + Send + Sync + 'a) {
+        self.0.push(Job { path: path.into(), build: Box::new(build) });
     }
+}
+
+/// Formats a file's tokens with prettyplease, under the header line.
+fn format_file(path: &str, tokens: TokenStream) -> Result<String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| Error::other(format!("generator bug: {path} is not valid Rust: {e}")))?;
+    Ok(format!("// {HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
 fn cargo_toml(krate: &Crate, parts: Parts) -> String {
@@ -354,108 +363,105 @@ fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
     }
 }
 
-fn types_modules(krate: &Crate, out: &mut Out) -> Result<()> {
-    let mut decls = Vec::new();
-    let mut builders = Vec::new();
+fn types_modules<'a>(krate: &'a Crate, jobs: &mut Jobs<'a>) {
     for s in krate.data_structures() {
-        let m = id(&s.file);
-        out.rust(&format!("src/types/{}.rs", s.file), || structure::structure(krate, s))?;
-        let (name, builder) = (id(&s.name), id(&s.builder));
-        decls.push(quote!(mod #m; pub use crate::types::#m::#name;));
-        builders.push(quote!(pub use crate::types::#m::#builder;));
+        jobs.rust(format!("src/types/{}.rs", s.file), move || structure::structure(krate, s));
     }
     for e in &krate.enums {
-        let m = id(&e.file);
-        out.rust(&format!("src/types/{}.rs", e.file), || enums::enumeration(e))?;
-        let name = id(&e.name);
-        decls.push(quote!(mod #m; pub use crate::types::#m::#name;));
+        jobs.rust(format!("src/types/{}.rs", e.file), move || enums::enumeration(e));
     }
     for u in &krate.unions {
-        let m = id(&u.file);
-        out.rust(&format!("src/types/{}.rs", u.file), || union::union(krate, u))?;
-        let name = id(&u.name);
-        decls.push(quote!(mod #m; pub use crate::types::#m::#name;));
+        jobs.rust(format!("src/types/{}.rs", u.file), move || union::union(krate, u));
     }
     let has_errors = krate.errors().next().is_some();
-    let builders_mod = (!builders.is_empty()).then(|| {
-        quote! {
-            /// Builders for the structures in this module.
-            pub mod builders;
-        }
-    });
-    let error_mod = has_errors.then(|| {
-        quote! {
-            /// The errors the service's operations can return.
-            pub mod error;
-        }
-    });
-    if decls.is_empty() && !has_errors {
-        return Ok(());
+    let has_structures = krate.data_structures().next().is_some();
+    if !has_structures && krate.enums.is_empty() && krate.unions.is_empty() && !has_errors {
+        return;
     }
-    out.rust("src/types.rs", || {
+    jobs.rust("src/types.rs", move || {
+        let reexport = |file: &str, name: &str| {
+            let (m, name) = (id(file), id(name));
+            quote!(mod #m; pub use crate::types::#m::#name;)
+        };
+        let decls = krate
+            .data_structures()
+            .map(|s| reexport(&s.file, &s.name))
+            .chain(krate.enums.iter().map(|e| reexport(&e.file, &e.name)))
+            .chain(krate.unions.iter().map(|u| reexport(&u.file, &u.name)));
+        let builders_mod = has_structures.then(|| {
+            quote! {
+                /// Builders for the structures in this module.
+                pub mod builders;
+            }
+        });
+        let error_mod = has_errors.then(|| {
+            quote! {
+                /// The errors the service's operations can return.
+                pub mod error;
+            }
+        });
         quote! {
             //! Data types of the service: structures, enums and unions shared by its operations.
             #(#decls)*
             #builders_mod
             #error_mod
         }
-    })?;
-    if !builders.is_empty() {
-        out.rust("src/types/builders.rs", || quote!(#(#builders)*))?;
+    });
+    if has_structures {
+        jobs.rust("src/types/builders.rs", move || {
+            let builders = krate.data_structures().map(|s| {
+                let (m, builder) = (id(&s.file), id(&s.builder));
+                quote!(pub use crate::types::#m::#builder;)
+            });
+            quote!(#(#builders)*)
+        });
     }
     if has_errors {
-        let mut decls = Vec::new();
-        let mut builders = Vec::new();
         for s in krate.errors() {
-            let m = id(&s.file);
-            out.rust(&format!("src/types/error/{}.rs", s.file), || {
+            jobs.rust(format!("src/types/error/{}.rs", s.file), move || {
                 let items = structure::structure(krate, s);
                 let impls = errors::error_impls(s);
                 quote!(#items #impls)
-            })?;
-            let (name, builder) = (id(&s.name), id(&s.builder));
-            decls.push(quote!(mod #m; pub use crate::types::error::#m::#name;));
-            builders.push(quote!(pub use crate::types::error::#m::#builder;));
+            });
         }
-        out.rust("src/types/error.rs", || {
+        jobs.rust("src/types/error.rs", move || {
+            let decls = krate.errors().map(|s| {
+                let (m, name) = (id(&s.file), id(&s.name));
+                quote!(mod #m; pub use crate::types::error::#m::#name;)
+            });
             quote! {
                 #(#decls)*
                 /// Builders for the errors in this module.
                 pub mod builders;
             }
-        })?;
-        out.rust("src/types/error/builders.rs", || quote!(#(#builders)*))?;
+        });
+        jobs.rust("src/types/error/builders.rs", move || {
+            let builders = krate.errors().map(|s| {
+                let (m, builder) = (id(&s.file), id(&s.builder));
+                quote!(pub use crate::types::error::#m::#builder;)
+            });
+            quote!(#(#builders)*)
+        });
     }
-    Ok(())
 }
 
-fn operation_modules(
-    krate: &Crate,
-    wire: Option<&dyn ProtocolGenerator>,
-    out: &mut Out,
-) -> Result<()> {
+fn operation_modules<'a>(krate: &'a Crate, wire: Option<&'static dyn ProtocolGenerator>, jobs: &mut Jobs<'a>) {
     if krate.operations.is_empty() {
-        return Ok(());
+        return;
     }
-    let mut mods = Vec::new();
     for op in &krate.operations {
-        let module = id(&op.module);
         let dir = crate::naming::unraw(&op.module);
-        let docs = types::doc_attrs(&op.docs, &format!("The `{}` operation.", op.name));
-        mods.push(quote!(#docs pub mod #module;));
-
-        let mut decls = Vec::new();
-        let mut builders = Vec::new();
-        let io: [&Structure; 2] = [krate.structure(op.input), krate.structure(op.output)];
-        for s in io {
+        let io = move || -> [&'a Structure; 2] { [krate.structure(op.input), krate.structure(op.output)] };
+        for s in io() {
             debug_assert_eq!(s.module, Module::Operation);
-            let m = id(&s.file);
-            out.rust(&format!("src/operation/{dir}/{}.rs", s.file), || structure::structure(krate, s))?;
-            let (name, builder) = (id(&s.name), id(&s.builder));
-            decls.push(quote!(mod #m; pub use crate::operation::#module::#m::#name;));
-            builders.push(quote!(pub use crate::operation::#module::#m::#builder;));
+            jobs.rust(format!("src/operation/{dir}/{}.rs", s.file), move || structure::structure(krate, s));
         }
-        out.rust(&format!("src/operation/{dir}.rs"), || {
+        jobs.rust(format!("src/operation/{dir}.rs"), move || {
+            let module = id(&op.module);
+            let decls = io().map(|s| {
+                let (m, name) = (id(&s.file), id(&s.name));
+                quote!(mod #m; pub use crate::operation::#module::#m::#name;)
+            });
             let error = errors::operation_error(krate, op);
             let wire_items = wire.map(|generator| generator.operation_items(krate, op));
             let runtime = wire.is_some().then(|| client::operation_impls(krate, op));
@@ -467,17 +473,26 @@ fn operation_modules(
                 #wire_items
                 #runtime
             }
-        })?;
-        out.rust(&format!("src/operation/{dir}/builders.rs"), || {
+        });
+        jobs.rust(format!("src/operation/{dir}/builders.rs"), move || {
+            let module = id(&op.module);
+            let builders = io().map(|s| {
+                let (m, builder) = (id(&s.file), id(&s.builder));
+                quote!(pub use crate::operation::#module::#m::#builder;)
+            });
             let fluent = wire.is_some().then(|| client::fluent_builder(krate, op));
             quote!(#(#builders)* #fluent)
-        })?;
+        });
     }
-    out.rust("src/operation.rs", || {
+    jobs.rust("src/operation.rs", move || {
+        let mods = krate.operations.iter().map(|op| {
+            let module = id(&op.module);
+            let docs = types::doc_attrs(&op.docs, &format!("The `{}` operation.", op.name));
+            quote!(#docs pub mod #module;)
+        });
         quote! {
             //! The service's operations: each module holds the operation's input, output and error.
             #(#mods)*
         }
-    })?;
-    Ok(())
+    });
 }
