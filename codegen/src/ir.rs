@@ -10,6 +10,7 @@
 //! namespace with; the renderers only turn them into tokens. Whatever can fail is checked
 //! here, so rendering a valid IR cannot.
 
+mod cases;
 mod names;
 mod pagination;
 
@@ -24,6 +25,7 @@ use crate::model::{
 use crate::naming::{self, Scope};
 use crate::transform::Selection;
 
+pub use cases::{Float, ParamValue, StructureValue};
 pub use pagination::{MemberPath, Pagination, PathStep};
 
 /// Everything the generated crate contains.
@@ -468,18 +470,21 @@ pub struct OperationError {
     pub docs: Vec<String>,
 }
 
-/// A client `httpRequestTests` case and the name of its test.
+/// A client `httpRequestTests` case, the name of its test and the input its params describe.
 #[derive(Clone, Debug)]
 pub struct RequestTest {
     pub name: String,
     pub case: HttpRequestTest,
+    pub input: StructureValue,
 }
 
-/// A client `httpResponseTests` case and the name of its test.
+/// A client `httpResponseTests` case, the name of its test and the output or error its params
+/// describe.
 #[derive(Clone, Debug)]
 pub struct ResponseTest {
     pub name: String,
     pub case: HttpResponseTest,
+    pub expected: StructureValue,
 }
 
 /// What the generator builds: the crate, and for which protocol.
@@ -540,6 +545,16 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
     for planned in &names.operations {
         let op = cx.operation(planned, &krate)?;
         krate.operations.push(op);
+    }
+    // Errors' cases, now that every structure they can mention is in the table.
+    let mut expected = Vec::new();
+    for (i, s) in krate.structures.iter().enumerate() {
+        for (n, test) in s.response_tests.iter().enumerate() {
+            expected.push((i, n, params(&krate, &test.case.id).structure(StructId(i), &test.case.message.params)?));
+        }
+    }
+    for (i, n, value) in expected {
+        krate.structures[i].response_tests[n].expected = value;
     }
     let mut warnings = Vec::new();
     for op in &mut krate.operations {
@@ -648,6 +663,11 @@ fn docs_of(doc: Option<&str>) -> Vec<String> {
 
 fn deprecated_of(traits: &model::Traits) -> Option<Deprecated> {
     traits.deprecated.as_ref().map(|d| Deprecated { note: d.message.clone(), since: d.since.clone() })
+}
+
+/// Types a case's params against the crate's tables.
+fn params<'a>(krate: &'a Crate, case: &'a str) -> cases::Params<'a> {
+    cases::Params { structures: &krate.structures, unions: &krate.unions, case }
 }
 
 fn client_cases<T: Clone>(cases: &[T], applies_to: impl Fn(&T) -> Option<AppliesTo>) -> Vec<T> {
@@ -807,7 +827,11 @@ impl Cx<'_> {
                     .response_tests
                     .iter()
                     .zip(client_cases(&shape.traits.http_response_tests, |c| c.applies_to))
-                    .map(|(name, case)| ResponseTest { name: name.clone(), case })
+                    .map(|(name, case)| ResponseTest {
+                        name: name.clone(),
+                        case,
+                        expected: StructureValue { structure: StructId(0), fields: Vec::new() },
+                    })
                     .collect(),
                 _ => Vec::new(),
             },
@@ -929,14 +953,20 @@ impl Cx<'_> {
                 .request_tests
                 .iter()
                 .zip(client_cases(&shape.traits.http_request_tests, |c| c.applies_to))
-                .map(|(name, case)| RequestTest { name: name.clone(), case })
-                .collect(),
+                .map(|(name, case)| {
+                    let input = params(krate, &case.id).structure(planned.input, &case.message.params)?;
+                    Ok(RequestTest { name: name.clone(), case, input })
+                })
+                .collect::<Result<_>>()?,
             response_tests: planned
                 .response_tests
                 .iter()
                 .zip(client_cases(&shape.traits.http_response_tests, |c| c.applies_to))
-                .map(|(name, case)| ResponseTest { name: name.clone(), case })
-                .collect(),
+                .map(|(name, case)| {
+                    let expected = params(krate, &case.id).structure(planned.output, &case.message.params)?;
+                    Ok(ResponseTest { name: name.clone(), case, expected })
+                })
+                .collect::<Result<_>>()?,
             random_responses_test: planned.random_responses_test.clone(),
         })
     }

@@ -68,3 +68,21 @@ fn the_preferred_protocol_is_chosen_and_can_be_overridden() {
     let unknown = generate(model("unknown", &["aws.protocols#restJson1"]), Some("soap"), false);
     assert!(unknown.unwrap_err().to_string().contains("unknown protocol `soap`"));
 }
+
+#[test]
+fn test_case_params_are_checked_when_the_ir_is_built() {
+    let text = r#"{"smithy": "2.0", "shapes": {
+        "ex#Svc": {"type": "service", "operations": [{"target": "ex#Op"}], "traits": {"aws.protocols#restJson1": {}}},
+        "ex#Op": {"type": "operation", "input": {"target": "ex#OpInput"}, "traits": {
+            "smithy.api#http": {"method": "POST", "uri": "/op"},
+            "smithy.test#httpRequestTests": [{"id": "BadParams", "protocol": "aws.protocols#restJson1", "method": "POST", "uri": "/op",
+                "params": {"count": "not a number"}}]}},
+        "ex#OpInput": {"type": "structure", "members": {"count": {"target": "smithy.api#Integer"}}}
+    }}"#;
+    let dir = std::env::temp_dir().join(format!("codegen-protocols-{}-params", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("model.json");
+    std::fs::write(&path, text).unwrap();
+    let error = generate(path, None, false).unwrap_err().to_string();
+    assert!(error.contains("test case `BadParams`") && error.contains("integer"), "{error}");
+}

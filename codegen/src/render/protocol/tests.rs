@@ -1,11 +1,9 @@
 //! Rust tests generated from `smithy.test#httpRequestTests` and `httpResponseTests` cases.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
-use serde_json::Value;
+use quote::{quote, ToTokens};
 
-use crate::error::{Error, Result};
-use crate::ir::{Crate, Field, Named, Operation, OperationError, RequestTest, ResponseTest, RustType, StructId};
+use crate::ir::{Crate, Float, Named, Operation, OperationError, ParamValue, RequestTest, ResponseTest, RustType, StructureValue};
 use crate::model::HttpMessageTest;
 use crate::render::id;
 use crate::render::types::{named_tokens, type_tokens};
@@ -17,14 +15,14 @@ pub fn has_tests(krate: &Crate) -> bool {
 }
 
 /// `src/protocol_tests.rs`.
-pub fn tests_module(krate: &Crate) -> Result<TokenStream> {
+pub fn tests_module(krate: &Crate) -> TokenStream {
     let mut tests = Vec::new();
     for op in &krate.operations {
         for case in &op.request_tests {
-            tests.push(request_test(krate, op, case)?);
+            tests.push(request_test(krate, op, case));
         }
         for case in &op.response_tests {
-            tests.push(response_test(krate, op, case)?);
+            tests.push(response_test(krate, op, case));
         }
     }
     for (error_id, error) in krate.shared_structures() {
@@ -32,13 +30,13 @@ pub fn tests_module(krate: &Crate) -> Result<TokenStream> {
         let returning = krate.operations.iter().find_map(|op| op.errors.iter().find(|e| e.error == error_id).map(|e| (op, e)));
         let Some((op, variant)) = returning else { continue };
         for case in &error.response_tests {
-            tests.push(error_test(krate, op, variant, case)?);
+            tests.push(error_test(krate, op, variant, case));
         }
     }
-    Ok(quote! {
+    quote! {
         //! Protocol compliance tests generated from the model's `smithy.test` cases.
         #(#tests)*
-    })
+    }
 }
 
 fn doc_of(message: &HttpMessageTest, id: &str) -> String {
@@ -48,13 +46,13 @@ fn doc_of(message: &HttpMessageTest, id: &str) -> String {
     }
 }
 
-fn request_test(k: &Crate, op: &Operation, test: &RequestTest) -> Result<TokenStream> {
+fn request_test(k: &Crate, op: &Operation, test: &RequestTest) -> TokenStream {
     let case = &test.case;
     let name = id(&test.name);
     let doc = doc_of(&case.message, &case.id);
     let op_name = id(&op.name);
     let module = id(&op.module);
-    let input = build_structure(k, op.input, &case.message.params, &case.id)?;
+    let input = build_structure(k, &test.input);
     let (method, uri) = (&case.method, &case.uri);
     let (path, _) = uri.split_once('?').unwrap_or((uri, ""));
     // An endpoint with a path (`host: example.com/custom`) prefixes the operation's path; the
@@ -68,7 +66,7 @@ fn request_test(k: &Crate, op: &Operation, test: &RequestTest) -> Result<TokenSt
     let forbid_query = &case.forbid_query_params;
     let require_query = &case.require_query_params;
     let checks = message_checks(&case.message, quote!(request));
-    Ok(quote! {
+    quote! {
         #[doc = #doc]
         #[test]
         fn #name() {
@@ -79,18 +77,18 @@ fn request_test(k: &Crate, op: &Operation, test: &RequestTest) -> Result<TokenSt
             crate::protocol_test_util::assert_query(&request, &[#(#query),*], &[#(#forbid_query),*], &[#(#require_query),*]);
             #checks
         }
-    })
+    }
 }
 
-fn response_test(k: &Crate, op: &Operation, test: &ResponseTest) -> Result<TokenStream> {
+fn response_test(k: &Crate, op: &Operation, test: &ResponseTest) -> TokenStream {
     let case = &test.case;
     let name = id(&test.name);
     let doc = doc_of(&case.message, &case.id);
     let op_name = id(&op.name);
     let module = id(&op.module);
-    let expected = build_structure(k, op.output, &case.message.params, &case.id)?;
+    let expected = build_structure(k, &test.expected);
     let response = response_expr(case);
-    Ok(quote! {
+    quote! {
         #[doc = #doc]
         #[test]
         fn #name() {
@@ -99,21 +97,20 @@ fn response_test(k: &Crate, op: &Operation, test: &ResponseTest) -> Result<Token
             let expected = #expected;
             crate::protocol_test_util::assert_same(&output, &expected);
         }
-    })
+    }
 }
 
-fn error_test(k: &Crate, op: &Operation, returned: &OperationError, test: &ResponseTest) -> Result<TokenStream> {
+fn error_test(k: &Crate, op: &Operation, returned: &OperationError, test: &ResponseTest) -> TokenStream {
     let case = &test.case;
     let error_id = returned.error;
-    let error = k.structure(error_id);
     let name = id(&test.name);
     let doc = doc_of(&case.message, &case.id);
     let (op_name, module, error_enum) = (id(&op.name), id(&op.module), id(&op.error));
     let variant = id(&returned.variant);
-    let expected = build_fields(k, &error.fields, &case.message.params, &case.id)?;
+    let expected = build_fields(k, &test.expected);
     let ty = named_tokens(k, Named::Structure(error_id));
     let response = response_expr(case);
-    Ok(quote! {
+    quote! {
         #[doc = #doc]
         #[test]
         fn #name() {
@@ -126,7 +123,7 @@ fn error_test(k: &Crate, op: &Operation, returned: &OperationError, test: &Respo
             let expected = #ty::builder() #expected .meta(actual.meta().clone()).build();
             crate::protocol_test_util::assert_same(&actual, &expected);
         }
-    })
+    }
 }
 
 fn response_expr(case: &crate::model::HttpResponseTest) -> TokenStream {
@@ -162,168 +159,112 @@ fn message_checks(message: &HttpMessageTest, value: TokenStream) -> TokenStream 
     }
 }
 
-fn bad_param(id: &str, what: String) -> Error {
-    Error::other(format!("test case `{id}`: {what}"))
-}
-
 /// `Type::builder().set_x(Some(..))...build()` (with `.expect` when fallible).
-fn build_structure(k: &Crate, struct_id: StructId, params: &Value, case: &str) -> Result<TokenStream> {
-    let s = k.structure(struct_id);
-    let ty = named_tokens(k, Named::Structure(struct_id));
-    let setters = build_fields(k, &s.fields, params, case)?;
+fn build_structure(k: &Crate, value: &StructureValue) -> TokenStream {
+    let s = k.structure(value.structure);
+    let ty = named_tokens(k, Named::Structure(value.structure));
+    let setters = build_fields(k, value);
     let build = if crate::render::structure::build_is_fallible(s) {
         quote!(.build().expect("the test's params build"))
     } else {
         quote!(.build())
     };
-    Ok(quote!(#ty::builder() #setters #build))
+    quote!(#ty::builder() #setters #build)
 }
 
-/// `.set_x(Some(value))` for each param.
-fn build_fields(k: &Crate, fields: &[Field], params: &Value, case: &str) -> Result<TokenStream> {
-    let Some(params) = params.as_object() else {
-        return if params.is_null() { Ok(quote!()) } else { Err(bad_param(case, "params must be an object".into())) };
-    };
-    let mut setters = Vec::new();
-    for (member, value) in params {
-        let field = fields
-            .iter()
-            .find(|f| &f.member == member)
-            .ok_or_else(|| bad_param(case, format!("`{member}` is not a member")))?;
-        if value.is_null() {
-            continue;
-        }
+/// `.set_x(Some(value))` for each set field.
+fn build_fields(k: &Crate, value: &StructureValue) -> TokenStream {
+    let s = k.structure(value.structure);
+    let setters = value.fields.iter().map(|(field, param)| {
+        let field = &s.fields[*field];
         let setter = id(&field.setter);
-        let value = value_expr(k, &field.ty, value, case)?;
+        let value = value_expr(k, &field.ty, param);
         let value = if field.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
-        setters.push(quote!(.#setter(::std::option::Option::Some(#value))));
-    }
-    Ok(quote!(#(#setters)*))
+        quote!(.#setter(::std::option::Option::Some(#value)))
+    });
+    quote!(#(#setters)*)
 }
 
-/// An expression of type `T` for a test's param value.
-fn value_expr(k: &Crate, ty: &RustType, value: &Value, case: &str) -> Result<TokenStream> {
-    let mismatch = || bad_param(case, format!("{value} does not fit {}", type_tokens(k, ty)));
-    Ok(match (ty, value) {
-        (RustType::String, Value::String(s)) => quote!(::std::string::String::from(#s)),
-        (RustType::Bool, Value::Bool(b)) => quote!(#b),
-        (RustType::I8, Value::Number(n)) => int_literal(n.as_i64().ok_or_else(mismatch)?, "i8"),
-        (RustType::I16, Value::Number(n)) => int_literal(n.as_i64().ok_or_else(mismatch)?, "i16"),
-        (RustType::I32, Value::Number(n)) => int_literal(n.as_i64().ok_or_else(mismatch)?, "i32"),
-        (RustType::I64, Value::Number(n)) => int_literal(n.as_i64().ok_or_else(mismatch)?, "i64"),
-        (RustType::F32, v) => float_expr(v, quote!(f32)).ok_or_else(mismatch)?,
-        (RustType::F64, v) => float_expr(v, quote!(f64)).ok_or_else(mismatch)?,
-        (RustType::BigInteger, Value::Number(_) | Value::String(_)) => {
-            let text = n_or_s(value);
-            quote!(crate::primitives::BigInteger::new(#text))
+/// An expression of type `ty` for a param value (typed for `ty` when the IR was built).
+fn value_expr(k: &Crate, ty: &RustType, value: &ParamValue) -> TokenStream {
+    match (ty, value) {
+        (RustType::I8, ParamValue::Int(i)) => Literal::i8_suffixed(*i as i8).into_token_stream(),
+        (RustType::I16, ParamValue::Int(i)) => Literal::i16_suffixed(*i as i16).into_token_stream(),
+        (RustType::I32, ParamValue::Int(i)) => Literal::i32_suffixed(*i as i32).into_token_stream(),
+        (_, ParamValue::Int(i)) => Literal::i64_suffixed(*i).into_token_stream(),
+        (_, ParamValue::Float(f)) => {
+            let f32 = *ty == RustType::F32;
+            let ty = if f32 { quote!(f32) } else { quote!(f64) };
+            match f {
+                Float::Finite(f) if f32 => Literal::f32_suffixed(*f as f32).into_token_stream(),
+                Float::Finite(f) => Literal::f64_suffixed(*f).into_token_stream(),
+                Float::NaN => quote!(#ty::NAN),
+                Float::Infinity => quote!(#ty::INFINITY),
+                Float::NegInfinity => quote!(#ty::NEG_INFINITY),
+            }
         }
-        (RustType::BigDecimal, Value::Number(_) | Value::String(_)) => {
-            let text = n_or_s(value);
-            quote!(crate::primitives::BigDecimal::new(#text))
-        }
-        (RustType::DateTime(_), Value::Number(n)) => {
-            let text = n.to_string();
+        (_, ParamValue::String(s)) => quote!(::std::string::String::from(#s)),
+        (_, ParamValue::Bool(b)) => quote!(#b),
+        (RustType::BigInteger, ParamValue::Big(text)) => quote!(crate::primitives::BigInteger::new(#text)),
+        (_, ParamValue::Big(text)) => quote!(crate::primitives::BigDecimal::new(#text)),
+        (_, ParamValue::EpochSeconds(text)) => {
             quote!(crate::primitives::DateTime::from_str(#text, crate::primitives::Format::EpochSeconds).expect("an epoch-seconds timestamp"))
         }
-        (RustType::DateTime(_), Value::String(s)) => {
-            quote!(crate::primitives::DateTime::from_str(#s, crate::primitives::Format::DateTime).expect("a date-time timestamp"))
+        (_, ParamValue::DateTime(text)) => {
+            quote!(crate::primitives::DateTime::from_str(#text, crate::primitives::Format::DateTime).expect("a date-time timestamp"))
         }
-        // Blob params are the blob's text, not base64.
-        (RustType::Blob, Value::String(s)) => {
-            let bytes = Literal::byte_string(s.as_bytes());
+        (_, ParamValue::Blob(bytes)) => {
+            let bytes = Literal::byte_string(bytes);
             quote!(crate::primitives::Blob::new(#bytes.to_vec()))
         }
-        (RustType::Document, v) => crate::render::types::document_expr(v),
-        (RustType::Enum(_), Value::String(s)) => {
+        (_, ParamValue::Document(v)) => crate::render::types::document_expr(v),
+        (_, ParamValue::Enum(s)) => {
             let ty = type_tokens(k, ty);
             quote!(#ty::from(#s))
         }
-        (RustType::IntEnum(_), Value::Number(n)) => {
+        (_, ParamValue::IntEnum(i)) => {
             let ty = type_tokens(k, ty);
-            let lit = Literal::i32_unsuffixed(i32::try_from(n.as_i64().ok_or_else(mismatch)?).map_err(|_| mismatch())?);
+            let lit = Literal::i32_unsuffixed(*i);
             quote!(#ty::from(#lit))
         }
-        (RustType::Structure(struct_id), Value::Object(_)) => build_structure(k, *struct_id, value, case)?,
-        (RustType::Union(union_id), Value::Object(map)) => {
-            let u = k.union(*union_id);
-            let (member, inner) = map.iter().next().ok_or_else(mismatch)?;
-            let v = u.variants.iter().find(|v| &v.member == member).ok_or_else(mismatch)?;
-            let ty = type_tokens(k, ty);
+        (_, ParamValue::Structure(value)) => build_structure(k, value),
+        (_, ParamValue::Union { union, variant, value }) => {
+            let ty = named_tokens(k, Named::Union(*union));
+            let v = &k.union(*union).variants[*variant];
             let ident = id(&v.ident);
-            match &v.ty {
-                None => quote!(#ty::#ident),
-                Some(t) => {
-                    let inner = value_expr(k, t, inner, case)?;
+            match (&v.ty, value) {
+                (Some(t), Some(inner)) => {
+                    let inner = value_expr(k, t, inner);
                     let inner = if v.boxed { quote!(::std::boxed::Box::new(#inner)) } else { inner };
                     quote!(#ty::#ident(#inner))
                 }
+                _ => quote!(#ty::#ident),
             }
         }
-        (RustType::List { item, sparse }, Value::Array(items)) => {
-            let items = items
-                .iter()
-                .map(|v| match (sparse, v) {
-                    (true, Value::Null) => Ok(quote!(::std::option::Option::None)),
-                    (true, v) => value_expr(k, item, v, case).map(|e| quote!(::std::option::Option::Some(#e))),
-                    (false, v) => value_expr(k, item, v, case),
-                })
-                .collect::<Result<Vec<_>>>()?;
+        (RustType::List { item, sparse }, ParamValue::List(items)) => {
+            let items = items.iter().map(|v| element(k, item, *sparse, v.as_ref()));
             quote!(::std::vec![#(#items),*])
         }
-        (RustType::Map { key, value: value_ty, sparse }, Value::Object(map)) => {
-            let entries = map
-                .iter()
-                .map(|(map_key, v)| {
-                    let key = value_expr(k, key, &Value::String(map_key.clone()), case)?;
-                    let value = match (sparse, v) {
-                        (true, Value::Null) => quote!(::std::option::Option::None),
-                        (true, v) => {
-                            let e = value_expr(k, value_ty, v, case)?;
-                            quote!(::std::option::Option::Some(#e))
-                        }
-                        (false, v) => value_expr(k, value_ty, v, case)?,
-                    };
-                    Ok(quote!((#key, #value)))
-                })
-                .collect::<Result<Vec<_>>>()?;
+        (RustType::Map { key, value: value_ty, sparse }, ParamValue::Map(entries)) => {
+            let entries = entries.iter().map(|(k_value, v)| {
+                let key = value_expr(k, key, k_value);
+                let value = element(k, value_ty, *sparse, v.as_ref());
+                quote!((#key, #value))
+            });
             quote!(::std::collections::HashMap::from([#(#entries),*]))
         }
-        _ => return Err(mismatch()),
-    })
-}
-
-fn n_or_s(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        (_, ParamValue::List(_) | ParamValue::Map(_)) => unreachable!("collections are typed for collections in the IR"),
     }
 }
 
-/// A suffixed integer literal (`-42i32`); the value was range-checked by the loader's types.
-fn int_literal(value: i64, suffix: &str) -> TokenStream {
-    let lit = match suffix {
-        "i8" => Literal::i8_suffixed(value as i8),
-        "i16" => Literal::i16_suffixed(value as i16),
-        "i32" => Literal::i32_suffixed(value as i32),
-        _ => Literal::i64_suffixed(value),
-    };
-    quote!(#lit)
-}
-
-/// Floats, and the strings `NaN`, `Infinity`, `-Infinity` the test format uses for them.
-fn float_expr(value: &Value, ty: TokenStream) -> Option<TokenStream> {
-    Some(match value {
-        Value::Number(n) => {
-            let lit = if ty.to_string() == "f32" {
-                Literal::f32_suffixed(n.as_f64()? as f32)
-            } else {
-                Literal::f64_suffixed(n.as_f64()?)
-            };
-            quote!(#lit)
+/// A collection element: `Some(..)`/`None` in a sparse collection (`None` only there).
+fn element(k: &Crate, ty: &RustType, sparse: bool, value: Option<&ParamValue>) -> TokenStream {
+    match value {
+        None => quote!(::std::option::Option::None),
+        Some(v) if sparse => {
+            let v = value_expr(k, ty, v);
+            quote!(::std::option::Option::Some(#v))
         }
-        Value::String(s) if s == "NaN" => quote!(#ty::NAN),
-        Value::String(s) if s == "Infinity" => quote!(#ty::INFINITY),
-        Value::String(s) if s == "-Infinity" => quote!(#ty::NEG_INFINITY),
-        _ => return None,
-    })
+        Some(v) => value_expr(k, ty, v),
+    }
 }
