@@ -27,3 +27,27 @@ fn test_cases_without_a_spoken_protocol_generate_no_test_module() {
         assert!(!has_file, "types only, so no `{module}`");
     }
 }
+
+/// A types-only crate with endpoint rules (an awsJson1_0 service, say) still gets the JSON
+/// module its rules engine reads the rule set with.
+#[test]
+fn endpoint_rules_bring_their_json_module_without_a_protocol() {
+    const RULES: &str = r#"{"smithy": "2.0", "shapes": {
+        "ex#Svc": {"type": "service", "version": "1", "traits": {
+            "aws.protocols#awsJson1_0": {},
+            "smithy.rules#endpointRuleSet": {"version": "1.0", "parameters": {"Region": {"type": "string", "builtIn": "AWS::Region", "required": false}},
+                "rules": [{"conditions": [], "endpoint": {"url": "https://example.com"}, "type": "endpoint"}]}}}}}"#;
+    let dir = std::env::temp_dir().join(format!("codegen-parts-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("model.json");
+    std::fs::write(&model, RULES).unwrap();
+    let options = codegen::Options { models: vec![model], types_only: true, ..Default::default() };
+    let files = codegen::generate(&options).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let lib = &files[Path::new("src/lib.rs")];
+    for module in ["json", "endpoint", "endpoint_rules", "partitions"] {
+        assert!(lib.contains(&format!("pub mod {module};")), "`{module}` declared:\n{lib}");
+        assert!(files.contains_key(Path::new(&format!("src/{module}.rs"))), "`{module}` written");
+    }
+    assert!(!files.contains_key(Path::new("src/http.rs")), "no wire code");
+}
