@@ -150,7 +150,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
                 impl crate::orchestrator::PaginatedItems for #name {
                     type Item = #item;
                     fn into_items(output: #output) -> ::std::vec::Vec<#item> {
-                        #all.unwrap_or_default()#collect
+                        #all #collect
                     }
                 }
             }
@@ -211,45 +211,62 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
 /// An `Option<&T>` expression for the value at the end of `path`, starting from `root` (a
 /// reference to the path's first structure).
 fn path_ref(k: &Crate, path: &MemberPath, root: TokenStream) -> TokenStream {
-    path_expr(k, path, root, |v, ident, optional, boxed| match (optional, boxed) {
-        (true, true) => quote!(#v.#ident.as_deref()),
-        (true, false) => quote!(#v.#ident.as_ref()),
-        (false, true) => quote!(::std::option::Option::Some(&*#v.#ident)),
-        (false, false) => quote!(::std::option::Option::Some(&#v.#ident)),
-    })
-}
-
-/// An `Option<T>` expression taking the value at the end of `path` out of `root` (the path's
-/// first structure, by value).
-fn path_owned(k: &Crate, path: &MemberPath, root: TokenStream) -> TokenStream {
-    path_expr(k, path, root, |v, ident, optional, boxed| match (optional, boxed) {
-        (true, true) => quote!(#v.#ident.map(|b| *b)),
-        (true, false) => quote!(#v.#ident),
-        (false, true) => quote!(::std::option::Option::Some(*#v.#ident)),
-        (false, false) => quote!(::std::option::Option::Some(#v.#ident)),
-    })
-}
-
-/// Chains `step(value, field, optional, boxed)` (an `Option` of the field) along `path`.
-fn path_expr(
-    k: &Crate,
-    path: &MemberPath,
-    root: TokenStream,
-    step: impl Fn(&TokenStream, &proc_macro2::Ident, bool, bool) -> TokenStream,
-) -> TokenStream {
-    let mut expr = None;
-    for s in &path.steps {
-        let f = &k.structure(s.structure).fields[s.field];
-        let ident = id(&f.ident);
-        expr = Some(match expr {
-            None => step(&root, &ident, f.optional, f.boxed),
-            Some(outer) => {
-                let inner = step(&quote!(v), &ident, f.optional, f.boxed);
-                quote!(#outer.and_then(|v| #inner))
-            }
-        });
+    match path_expr(k, path, root, true) {
+        Reached::Always(place) => quote!(::std::option::Option::Some(&#place)),
+        Reached::Maybe(option) => option,
     }
-    expr.unwrap_or_else(|| quote!(::std::option::Option::Some(#root)))
+}
+
+/// A `T` expression taking the value at the end of `path` out of `root` (the path's first
+/// structure, by value), its default when an optional member on the way is unset.
+fn path_owned(k: &Crate, path: &MemberPath, root: TokenStream) -> TokenStream {
+    match path_expr(k, path, root, false) {
+        Reached::Always(place) => place,
+        Reached::Maybe(option) => quote!(#option.unwrap_or_default()),
+    }
+}
+
+/// What following a member path gives.
+enum Reached {
+    /// A place expression: every member on the way is required.
+    Always(TokenStream),
+    /// An `Option` of the value (a reference to it when following by reference).
+    Maybe(TokenStream),
+}
+
+fn path_expr(k: &Crate, path: &MemberPath, root: TokenStream, by_ref: bool) -> Reached {
+    let mut reached = Reached::Always(root);
+    for step in &path.steps {
+        let f = &k.structure(step.structure).fields[step.field];
+        let ident = id(&f.ident);
+        // The optional field of `v` as an `Option` (of a reference when `by_ref`), unboxed.
+        let field = |v: TokenStream| match (f.boxed, by_ref) {
+            (true, true) => quote!(#v.#ident.as_deref()),
+            (false, true) => quote!(#v.#ident.as_ref()),
+            (true, false) => quote!(#v.#ident.map(|b| *b)),
+            (false, false) => quote!(#v.#ident),
+        };
+        reached = match reached {
+            Reached::Always(place) if !f.optional => {
+                Reached::Always(if f.boxed { quote!((*#place.#ident)) } else { quote!(#place.#ident) })
+            }
+            Reached::Always(place) => Reached::Maybe(field(place)),
+            Reached::Maybe(option) if !f.optional => {
+                let value = match (f.boxed, by_ref) {
+                    (true, true) => quote!(&*v.#ident),
+                    (false, true) => quote!(&v.#ident),
+                    (true, false) => quote!(*v.#ident),
+                    (false, false) => quote!(v.#ident),
+                };
+                Reached::Maybe(quote!(#option.map(|v| #value)))
+            }
+            Reached::Maybe(option) => {
+                let inner = field(quote!(v));
+                Reached::Maybe(quote!(#option.and_then(|v| #inner)))
+            }
+        };
+    }
+    reached
 }
 
 /// The fluent builder (and paginator) for `operation/<op>/builders.rs`.
