@@ -9,6 +9,9 @@ use std::time::Instant;
 
 use codegen::{Files, Options};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const HELP: &str = "\
 cargo xtask <command> [options]
 
