@@ -28,8 +28,8 @@ fn test_cases_without_a_spoken_protocol_generate_no_test_module() {
     }
 }
 
-/// A types-only crate with endpoint rules (an awsJson1_0 service, say) still gets the JSON
-/// module its rules engine reads the rule set with.
+/// A types-only crate with endpoint rules (an awsJson1_0 service, say) still gets the modules
+/// its rules engine needs: JSON for the rule set, HTTP for `uriEncode`.
 #[test]
 fn endpoint_rules_bring_their_json_module_without_a_protocol() {
     const RULES: &str = r#"{"smithy": "2.0", "shapes": {
@@ -45,9 +45,9 @@ fn endpoint_rules_bring_their_json_module_without_a_protocol() {
     let files = codegen::generate(&options).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     let lib = &files[Path::new("src/lib.rs")];
-    for module in ["json", "endpoint", "endpoint_rules", "partitions"] {
+    for module in ["json", "http", "endpoint", "endpoint_rules", "partitions"] {
         assert!(lib.contains(&format!("pub mod {module};")), "`{module}` declared:\n{lib}");
         assert!(files.contains_key(Path::new(&format!("src/{module}.rs"))), "`{module}` written");
     }
-    assert!(!files.contains_key(Path::new("src/http.rs")), "no wire code");
+    assert!(!files.contains_key(Path::new("src/protocol.rs")), "no wire code");
 }

@@ -201,9 +201,12 @@ fn is_unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
 
-fn percent_encode(value: &str, keep_slash: bool) -> String {
-    let mut out = String::with_capacity(value.len());
-    for &byte in value.as_bytes() {
+/// Percent-encodes every byte but the unreserved ones (and `/` with `keep_slash`) as `%XX`
+/// (uppercase hex): the one encoder of the runtime, for URIs, query strings, SigV4's
+/// canonical request and the endpoint rules' `uriEncode`.
+pub fn percent_encode(bytes: &[u8], keep_slash: bool) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &byte in bytes {
         if is_unreserved(byte) || (keep_slash && byte == b'/') {
             out.push(char::from(byte));
         } else {
@@ -219,22 +222,23 @@ fn percent_encode(value: &str, keep_slash: bool) -> String {
 /// the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~` becomes `%XX`
 /// (uppercase hex), so `/` is encoded as `%2F`.
 pub fn encode_label(value: &str) -> String {
-    percent_encode(value, false)
+    percent_encode(value.as_bytes(), false)
 }
 
 /// Percent-encodes a greedy URI label (`{key+}`): like [`encode_label`] but
 /// `/` is kept, since greedy labels span path segments.
 pub fn encode_greedy_label(value: &str) -> String {
-    percent_encode(value, true)
+    percent_encode(value.as_bytes(), true)
 }
 
 /// Percent-encodes a query string name or value: like [`encode_label`], so
 /// space becomes `%20` (never `+`) and `&`, `=`, `+` and `/` are encoded.
 pub fn encode_query(value: &str) -> String {
-    percent_encode(value, false)
+    percent_encode(value.as_bytes(), false)
 }
 
-fn hex_value(byte: u8) -> Option<u8> {
+/// The value of a hex digit (either case).
+pub(crate) fn hex_value(byte: u8) -> Option<u8> {
     char::from(byte)
         .to_digit(16)
         .and_then(|digit| u8::try_from(digit).ok())

@@ -1010,7 +1010,7 @@ impl Evaluator {
             Function::Substring => {
                 substring(string(0)?, integer(1)?, integer(2)?, boolean(3)?).map(Value::String)
             }
-            Function::UriEncode => Some(Value::String(uri_encode(string(0)?))),
+            Function::UriEncode => Some(Value::String(crate::http::encode_label(string(0)?))),
             Function::ParseUrl => parse_url(string(0)?),
             Function::IsValidHostLabel => {
                 Some(Value::Bool(is_valid_host_label(string(0)?, boolean(1)?)))
@@ -1122,30 +1122,6 @@ fn substring(input: &str, start: i64, end: i64, reverse: bool) -> Option<String>
         (start, end)
     };
     input.get(from..to).map(str::to_owned)
-}
-
-/// Percent-encodes everything except RFC 3986 unreserved characters.
-fn uri_encode(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for byte in input.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(hex_digit(byte >> 4));
-            out.push(hex_digit(byte & 0x0f));
-        }
-    }
-    out
-}
-
-fn hex_digit(nibble: u8) -> char {
-    char::from(
-        b"0123456789ABCDEF"
-            .get(usize::from(nibble))
-            .copied()
-            .unwrap_or(b'0'),
-    )
 }
 
 /// Splits `value` on `delimiter` into at most `limit` parts (all when 0).

@@ -336,8 +336,8 @@ fn canonical_query(query: &str) -> String {
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             (
-                encode_bytes(&decode_query_component(name)),
-                encode_bytes(&decode_query_component(value)),
+                crate::http::percent_encode(&decode_query_component(name), false),
+                crate::http::percent_encode(&decode_query_component(value), false),
             )
         })
         .collect();
@@ -363,7 +363,7 @@ fn decode_query_component(text: &str) -> Vec<u8> {
     let mut index = 0;
     while let Some(&byte) = bytes.get(index) {
         let escaped = match (byte, bytes.get(index + 1), bytes.get(index + 2)) {
-            (b'%', Some(&high), Some(&low)) => hex_digit(high).zip(hex_digit(low)),
+            (b'%', Some(&high), Some(&low)) => crate::http::hex_value(high).zip(crate::http::hex_value(low)),
             _ => None,
         };
         match escaped {
@@ -375,31 +375,6 @@ fn decode_query_component(text: &str) -> Vec<u8> {
                 out.push(if byte == b'+' { b' ' } else { byte });
                 index += 1;
             }
-        }
-    }
-    out
-}
-
-fn hex_digit(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Percent-encodes every byte outside `A-Z a-z 0-9 - _ . ~` as `%XX` (uppercase).
-fn encode_bytes(bytes: &[u8]) -> String {
-    const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(bytes.len());
-    for &byte in bytes {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(UPPER_HEX[usize::from(byte >> 4)]));
-            out.push(char::from(UPPER_HEX[usize::from(byte & 0x0f)]));
         }
     }
     out

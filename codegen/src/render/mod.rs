@@ -34,7 +34,7 @@ const INLINEABLE: &[(&str, &str)] = &[
 pub(crate) const HTTP: (&str, &str) = ("src/http.rs", include_str!("../../inlineable/src/http.rs"));
 pub(crate) const JSON: (&str, &str) = ("src/json.rs", include_str!("../../inlineable/src/json.rs"));
 pub(crate) const REST_JSON: (&str, &str) = ("src/rest_json.rs", include_str!("../../inlineable/src/rest_json.rs"));
-/// into crates with endpoint rules (whose rule sets are JSON),
+/// into crates with endpoint rules (whose rule sets are JSON, and `uriEncode` the HTTP module's),
 const ENDPOINTS: &[(&str, &str)] = &[
     ("src/endpoint.rs", include_str!("../../inlineable/src/endpoint.rs")),
     ("src/partitions.rs", include_str!("../../inlineable/src/partitions.rs")),
@@ -169,7 +169,7 @@ fn verbatim_files(krate: &Crate, parts: Parts, files: &mut Files) {
     }
     if parts.endpoints {
         inlineable.extend(ENDPOINTS);
-        inlineable.push(&JSON);
+        inlineable.extend([&JSON, &HTTP]);
     }
     if parts.client() {
         inlineable.extend(RUNTIME);
@@ -284,7 +284,7 @@ fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
         .protocol
         .into_iter()
         .flat_map(|g| g.runtime_modules())
-        .chain(parts.endpoints.then_some(&JSON))
+        .chain(parts.endpoints.then_some([&JSON, &HTTP]).into_iter().flatten())
         .map(|(path, _)| id(path.trim_start_matches("src/").trim_end_matches(".rs")))
         .collect();
     runtime_modules.sort_by_key(ToString::to_string);
