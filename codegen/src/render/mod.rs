@@ -239,7 +239,7 @@ fn cargo_toml(krate: &Crate, parts: Parts) -> String {
 
 /// The features and optional dependencies of a crate with the client layer: the same as
 /// `codegen/inlineable`'s, whose runtime modules it copies (ARCHITECTURE.md justifies each).
-const CLIENT_MANIFEST: &str = r#"
+pub const CLIENT_MANIFEST: &str = r#"
 [features]
 # The sans-IO core only: types, serializers, endpoint rules. No dependencies.
 default = []
