@@ -5,6 +5,8 @@ mod conformance;
 mod idl_conformance;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+use clap::{Args, Parser, Subcommand};
 use std::time::Instant;
 
 use codegen::{Files, Options};
@@ -12,58 +14,85 @@ use codegen::{Files, Options};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const HELP: &str = "\
-cargo xtask <command> [options]
+/// The project's commands.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", about = "The project's commands.")]
+struct Cli {
+    /// The shared data beside the project: AWS models, Smithy specs and suites, naming data.
+    #[arg(long, global = true, value_name = "DIR", default_value_os_t = root().join("../shared"))]
+    shared: PathBuf,
+    #[command(subcommand)]
+    task: Task,
+}
 
-Commands:
-  codegen        Generate the crate for model/ into generated/, and the fixture crates under
-                 tests/fixtures/ (given any option but --check: just the one crate asked for).
-                   --check             fail if a generated crate is not what the generator writes now
-                   --model PATH        model file or directory (repeatable; default: model/)
-                   --out DIR           output directory (default: generated/)
-                   --service ID        service shape id or name (default: the model's only service)
-                   --operations A,B    operations to generate (default: all of the service)
-                   --package NAME      Cargo package name (default: from the service's sdkId)
-                   --protocol NAME     protocol to speak when the service declares several
-                                       (default: the one AWS SDKs prefer)
-                   --types-only        only the types: no wire code, no client (for services whose
-                                       protocol the generator does not speak yet)
-  naming         Score snake_case naming against aws-sdk-rust's names.
-                   --csv PATH          (default: ../shared/naming/snake_case_expected.csv)
-  check-models   Generate crates (with property tests) for the fixture models and the real AWS
-                 models and require `cargo clippy -D warnings` (default and all features) and
-                 `cargo doc` (all features) to pass on each without warnings, and their tests to pass.
-                   --shared DIR        (default: ../shared)
-  idl-conformance  Check the IDL parser against Smithy's own loader cases: every valid case must
-                 produce the expected JSON AST, every invalid case a located error.
-                   --shared DIR        (default: ../shared)
-  conformance    Run the official restJson1 compliance suite against generated clients and
-                 print a table by file; unsupported cases are listed, with reasons, in
-                 xtask/conformance-unsupported.txt.
-                   --shared DIR        (default: ../shared)
-  bench          Benchmark the generated crate against aws-sdk-iotmanagedintegrations (per call,
-                 parse, clean builds, binary size, codegen) and write BENCHMARKS.md. Needs the
-                 crates.io registry and about 10 minutes; the README's test command never runs it.
-                   --shared DIR        (default: ../shared)
-  ast FILE...    Print the JSON AST of Smithy IDL files (parsed together, as one model).
-  help           This text.
-";
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Generate the crate for model/ into generated/, and the fixture crates under
+    /// tests/fixtures/ (given any option but --check: just the one crate asked for).
+    Codegen(CodegenArgs),
+    /// Score snake_case naming against aws-sdk-rust's names (<shared>/naming/).
+    Naming,
+    /// Generate crates (with property tests) for the fixture models and the real AWS models and
+    /// require `cargo clippy -D warnings` (default and all features) and `cargo doc` (all
+    /// features) to pass on each without warnings, and their tests to pass.
+    CheckModels,
+    /// Check the IDL parser against Smithy's own loader cases: every valid case must produce the
+    /// expected JSON AST, every invalid case a located error.
+    IdlConformance,
+    /// Run the official restJson1 compliance suite against generated clients and print a table
+    /// by file; unsupported cases are listed, with reasons, in xtask/conformance-unsupported.txt.
+    Conformance,
+    /// Benchmark the generated crate against aws-sdk-iotmanagedintegrations (per call, parse,
+    /// clean builds, binary size, codegen) and write BENCHMARKS.md. Needs the crates.io registry
+    /// and about 25 minutes; the README's test command never runs it.
+    Bench,
+    /// Print the JSON AST of Smithy IDL files (parsed together, as one model).
+    Ast {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct CodegenArgs {
+    /// Fail if a generated crate is not what the generator writes now.
+    #[arg(long)]
+    check: bool,
+    /// Model file or directory (repeatable; default: model/).
+    #[arg(long = "model", value_name = "PATH")]
+    models: Vec<PathBuf>,
+    /// Output directory (default: generated/).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Service shape id or name (default: the model's only service).
+    #[arg(long, value_name = "ID")]
+    service: Option<String>,
+    /// Operations to generate, comma-separated (default: all of the service's).
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    operations: Option<Vec<String>>,
+    /// Cargo package name (default: from the service's sdkId).
+    #[arg(long, value_name = "NAME")]
+    package: Option<String>,
+    /// Protocol to speak when the service declares several (default: the one AWS SDKs prefer).
+    #[arg(long, value_name = "NAME")]
+    protocol: Option<String>,
+    /// Only the types: no wire code, no client (for services whose protocol the generator does
+    /// not speak yet).
+    #[arg(long)]
+    types_only: bool,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("codegen") => codegen_cmd(&args[1..]),
-        Some("naming") => naming_cmd(&args[1..]),
-        Some("check-models") => check_models_cmd(&args[1..]),
-        Some("idl-conformance") => idl_conformance_cmd(&args[1..]),
-        Some("conformance") => conformance_cmd(&args[1..]),
-        Some("ast") => ast_cmd(&args[1..]),
-        Some("bench") => bench_cmd(&args[1..]),
-        Some("help" | "--help" | "-h") | None => {
-            print!("{HELP}");
-            Ok(())
-        }
-        Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
+    let cli = Cli::parse();
+    let shared = cli.shared;
+    let result = match cli.task {
+        Task::Codegen(args) => codegen_cmd(args),
+        Task::Naming => naming_cmd(&shared),
+        Task::CheckModels => check_models_cmd(&shared),
+        Task::IdlConformance => idl_conformance::run(&shared),
+        Task::Conformance => conformance::run(&root(), &shared),
+        Task::Bench => bench::run(&root(), &shared),
+        Task::Ast { files } => ast_cmd(&files),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -79,74 +108,10 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_owned()
 }
 
-/// Minimal flag parsing: `--flag value`, `--flag=value`, and bare `--switch`.
-struct Args<'a> {
-    rest: &'a [String],
-}
-
-impl<'a> Args<'a> {
-    fn next(&mut self) -> Option<(&'a str, Option<&'a str>)> {
-        let (first, rest) = self.rest.split_first()?;
-        self.rest = rest;
-        Some(match first.split_once('=') {
-            Some((flag, value)) => (flag, Some(value)),
-            None => (first.as_str(), None),
-        })
-    }
-
-    fn value(&mut self, flag: &str, inline: Option<&'a str>) -> Result<&'a str, String> {
-        if let Some(v) = inline {
-            return Ok(v);
-        }
-        let (first, rest) = self.rest.split_first().ok_or_else(|| format!("{flag} needs a value"))?;
-        self.rest = rest;
-        Ok(first)
-    }
-}
-
-fn idl_conformance_cmd(args: &[String]) -> Result<(), String> {
-    let mut shared = root().join("../shared");
-    let mut args = Args { rest: args };
-    while let Some((flag, inline)) = args.next() {
-        match flag {
-            "--shared" => shared = PathBuf::from(args.value(flag, inline)?),
-            other => return Err(format!("unknown option `{other}` for idl-conformance")),
-        }
-    }
-    idl_conformance::run(&shared)
-}
-
-fn conformance_cmd(args: &[String]) -> Result<(), String> {
-    let mut shared = root().join("../shared");
-    let mut args = Args { rest: args };
-    while let Some((flag, inline)) = args.next() {
-        match flag {
-            "--shared" => shared = PathBuf::from(args.value(flag, inline)?),
-            other => return Err(format!("unknown option `{other}` for conformance")),
-        }
-    }
-    conformance::run(&root(), &shared)
-}
-
-fn bench_cmd(args: &[String]) -> Result<(), String> {
-    let mut shared = root().join("../shared");
-    let mut args = Args { rest: args };
-    while let Some((flag, inline)) = args.next() {
-        match flag {
-            "--shared" => shared = PathBuf::from(args.value(flag, inline)?),
-            other => return Err(format!("unknown option `{other}` for bench")),
-        }
-    }
-    bench::run(&root(), &shared)
-}
-
-fn ast_cmd(args: &[String]) -> Result<(), String> {
-    if args.is_empty() {
-        return Err("ast needs at least one .smithy file".into());
-    }
-    let texts = args
+fn ast_cmd(paths: &[PathBuf]) -> Result<(), String> {
+    let texts = paths
         .iter()
-        .map(|p| std::fs::read_to_string(p).map(|t| (PathBuf::from(p), t)).map_err(|e| format!("cannot read {p}: {e}")))
+        .map(|p| std::fs::read_to_string(p).map(|t| (p.clone(), t)).map_err(|e| format!("cannot read {}: {e}", p.display())))
         .collect::<Result<Vec<_>, _>>()?;
     let files: Vec<(&Path, &str)> = texts.iter().map(|(p, t)| (p.as_path(), t.as_str())).collect();
     let parsed = codegen::model::idl::parse_files(&files, &serde_json::Value::Null).map_err(|e| e.to_string())?;
@@ -209,36 +174,17 @@ fn model_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn codegen_cmd(args: &[String]) -> Result<(), String> {
+fn codegen_cmd(args: CodegenArgs) -> Result<(), String> {
     let root = root();
-    let mut check = false;
-    let mut models = Vec::new();
-    let mut out = None;
-    let mut options = Options::default();
-    let mut args = Args { rest: args };
-    while let Some((flag, inline)) = args.next() {
-        match flag {
-            "--check" => check = true,
-            "--model" => models.push(PathBuf::from(args.value(flag, inline)?)),
-            "--out" => out = Some(PathBuf::from(args.value(flag, inline)?)),
-            "--service" => options.service = Some(args.value(flag, inline)?.to_owned()),
-            "--package" => options.package = Some(args.value(flag, inline)?.to_owned()),
-            "--protocol" => options.protocol = Some(args.value(flag, inline)?.to_owned()),
-            "--types-only" => options.types_only = true,
-            "--operations" => {
-                let list = args.value(flag, inline)?;
-                options.operations = Some(list.split(',').map(|s| s.trim().to_owned()).collect());
-            }
-            other => return Err(format!("unknown option `{other}` for codegen\n\n{HELP}")),
-        }
-    }
+    let CodegenArgs { check, mut models, out, service, operations, package, protocol, types_only } = args;
     let default_job = models.is_empty()
         && out.is_none()
-        && options.service.is_none()
-        && options.operations.is_none()
-        && options.package.is_none()
-        && options.protocol.is_none()
-        && !options.types_only;
+        && service.is_none()
+        && operations.is_none()
+        && package.is_none()
+        && protocol.is_none()
+        && !types_only;
+    let mut options = Options { service, operations, package, protocol, types_only, ..Options::default() };
     let jobs = if default_job {
         codegen::workspace::jobs(&root)
     } else {
@@ -278,17 +224,10 @@ fn codegen_cmd(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn naming_cmd(args: &[String]) -> Result<(), String> {
-    let mut csv = root().join("../shared/naming/snake_case_expected.csv");
-    let mut args = Args { rest: args };
-    while let Some((flag, inline)) = args.next() {
-        match flag {
-            "--csv" => csv = PathBuf::from(args.value(flag, inline)?),
-            other => return Err(format!("unknown option `{other}` for naming")),
-        }
-    }
+fn naming_cmd(shared: &Path) -> Result<(), String> {
+    let csv = shared.join("naming/snake_case_expected.csv");
     let text = std::fs::read_to_string(&csv)
-        .map_err(|e| format!("cannot read the naming data {} ({e}); it lives in ../shared beside the project", csv.display()))?;
+        .map_err(|e| format!("cannot read the naming data {} ({e}); it lives in ../shared beside the project (or pass --shared DIR)", csv.display()))?;
     let mut total = 0;
     let mut wrong = Vec::new();
     for (n, line) in text.lines().enumerate().skip(1) {
@@ -377,16 +316,8 @@ struct Case {
     models: Vec<PathBuf>,
 }
 
-fn check_models_cmd(args: &[String]) -> Result<(), String> {
+fn check_models_cmd(shared: &Path) -> Result<(), String> {
     let root = root();
-    let mut shared = root.join("../shared");
-    let mut args = Args { rest: args };
-    while let Some((flag, inline)) = args.next() {
-        match flag {
-            "--shared" => shared = PathBuf::from(args.value(flag, inline)?),
-            other => return Err(format!("unknown option `{other}` for check-models")),
-        }
-    }
     let aws = shared.join("models/aws");
     if !aws.is_dir() {
         return Err(format!(
@@ -402,7 +333,7 @@ fn check_models_cmd(args: &[String]) -> Result<(), String> {
         }
     }
 
-    check_api_parity(&root, &shared)?;
+    check_api_parity(&root, shared)?;
 
     // One scratch workspace holding every crate, so they share one build of nothing but themselves.
     let work = root.join("target/check-models");
