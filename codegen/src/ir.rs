@@ -32,6 +32,8 @@ pub use pagination::{MemberPath, Pagination, PathStep};
 #[derive(Clone, Debug)]
 pub struct Crate {
     pub package: String,
+    /// `Cargo.toml`'s settings, defaults filled in.
+    pub manifest: ManifestSettings,
     pub docs: Vec<String>,
     pub service: ServiceInfo,
     /// The type table of structures: shared data types, modeled errors, and every operation's
@@ -487,10 +489,23 @@ pub struct ResponseTest {
     pub expected: StructureValue,
 }
 
+/// The generated crate's `Cargo.toml` settings.
+#[derive(Clone, Debug)]
+pub struct ManifestSettings {
+    pub version: String,
+    pub description: String,
+    pub license: Option<String>,
+    pub rust_version: String,
+}
+
+/// The oldest Rust the generated code (and its runtime) builds with.
+pub const MINIMUM_RUST_VERSION: &str = "1.80";
+
 /// What the generator builds: the crate, and for which protocol.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct Settings<'a> {
     pub package: Option<&'a str>,
+    pub manifest: &'a crate::Manifest,
     /// The protocol to speak when the service declares several; the preferred one otherwise.
     pub protocol: Option<Protocol>,
     /// Types only: no wire code and no client, for services whose protocol is not spoken yet.
@@ -521,8 +536,11 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
     let names = names::Table::new(model, selection);
     let cx = Cx { model, selection, names: &names };
 
+    let title = t.title.clone().unwrap_or_else(|| service.id.name().to_owned());
+    let manifest = manifest_settings(&service.id, settings.manifest, &title)?;
     let mut krate = Crate {
         package,
+        manifest,
         docs: docs_of(t.documentation.as_deref()),
         service: info,
         structures: Vec::with_capacity(names.structures.len()),
@@ -649,6 +667,34 @@ fn endpoints(rules: &model::EndpointRuleSet, cases: &[model::EndpointTestCase]) 
         });
     }
     Ok(Endpoints { rules_json: rules.rules.to_string(), params, tests })
+}
+
+/// The manifest settings with their defaults; a `rust-version` older than the generated code
+/// needs is an error.
+fn manifest_settings(service: &ShapeId, manifest: &crate::Manifest, title: &str) -> Result<ManifestSettings> {
+    let rust_version = manifest.rust_version.clone().unwrap_or_else(|| MINIMUM_RUST_VERSION.to_owned());
+    let parse = |v: &str| -> Option<(u32, u32)> {
+        let mut parts = v.split('.');
+        Some((parts.next()?.parse().ok()?, parts.next().unwrap_or("0").parse().ok()?))
+    };
+    match (parse(&rust_version), parse(MINIMUM_RUST_VERSION)) {
+        (Some(asked), Some(needed)) if asked >= needed => {}
+        _ => {
+            return Err(Error::shape(
+                service,
+                format!("minimumSupportedRustVersion `{rust_version}`: the generated code needs Rust {MINIMUM_RUST_VERSION} or later"),
+            ))
+        }
+    }
+    Ok(ManifestSettings {
+        version: manifest.version.clone().unwrap_or_else(|| "0.1.0".to_owned()),
+        description: manifest
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Client types for {title}, generated from its Smithy model.")),
+        license: manifest.license.clone(),
+        rust_version,
+    })
 }
 
 /// `IoT Managed Integrations` -> `iotmanagedintegrations`, as aws-sdk-rust names crates (without

@@ -4,6 +4,7 @@
 //! picks a service's operations and the closure of shapes they need; [`ir::build`] decides every
 //! Rust name and type; [`render::render`] turns that into formatted files.
 
+pub mod build_file;
 pub mod docs;
 pub mod error;
 pub mod ir;
@@ -40,6 +41,22 @@ pub struct Options {
     /// Also generate property tests: JSON round trips of every structure and union, and random
     /// responses for every operation's deserializer.
     pub roundtrip_tests: bool,
+    /// The generated crate's `Cargo.toml` settings.
+    pub manifest: Manifest,
+}
+
+/// Settings of the generated crate's `Cargo.toml` (smithy-build.json's `moduleVersion`,
+/// `moduleDescription`, `license`, `minimumSupportedRustVersion`); unset ones get defaults.
+#[derive(Clone, Debug, Default)]
+pub struct Manifest {
+    /// The crate's version (default `0.1.0`).
+    pub version: Option<String>,
+    /// Its description (default: "Client types for {service title}, generated from its Smithy model.").
+    pub description: Option<String>,
+    /// Its SPDX license expression (default: none).
+    pub license: Option<String>,
+    /// Its `rust-version`: at least, and by default, what the generated code needs (1.80).
+    pub rust_version: Option<String>,
 }
 
 /// A generated crate: its files, and what the generator left out with a warning.
@@ -81,7 +98,12 @@ pub fn generate_crate(options: &Options) -> Result<Generated> {
             Error::other(format!("unknown protocol `{name}`; protocols: {}", known.join(", ")))
         })?),
     };
-    let settings = ir::Settings { package: options.package.as_deref(), protocol, types_only: options.types_only };
+    let settings = ir::Settings {
+        package: options.package.as_deref(),
+        protocol,
+        types_only: options.types_only,
+        manifest: &options.manifest,
+    };
     let krate = ir::build(&model, &selection, settings)?;
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let files = render::render_on(&krate, options.roundtrip_tests, workers)?;

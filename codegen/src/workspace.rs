@@ -1,6 +1,6 @@
-//! The crates this repository generates and commits: `model/` into `generated/`, and each fixture
-//! model that has a directory under `tests/fixtures/` into that directory (so the tests can use
-//! the generated types, not only snapshot them).
+//! The crates this repository generates and commits: what its `smithy-build.json` asks for
+//! (`model/` into `generated/`), and each fixture model that has a directory under
+//! `tests/fixtures/` into that directory (so the tests can use the generated types).
 
 use std::path::{Path, PathBuf};
 
@@ -13,16 +13,15 @@ pub struct Job {
     pub out: PathBuf,
 }
 
-/// Every generated crate of the workspace rooted at `root`, `generated/` first.
-pub fn jobs(root: &Path) -> Vec<Job> {
-    let mut jobs = vec![Job {
-        options: Options {
-            models: vec![root.join("model/iotmanagedintegrations.json")],
-            roundtrip_tests: true,
-            ..Options::default()
-        },
-        out: root.join("generated"),
-    }];
+/// The build file at the root of the workspace.
+pub const BUILD_FILE: &str = "smithy-build.json";
+
+/// Every generated crate of the workspace rooted at `root`: its build file's projections first.
+pub fn jobs(root: &Path) -> crate::Result<Vec<Job>> {
+    let mut jobs: Vec<Job> = crate::build_file::load(&root.join(BUILD_FILE))?
+        .into_iter()
+        .map(|p| Job { options: p.options, out: p.out })
+        .collect();
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
         .into_iter()
         .flatten()
@@ -43,5 +42,5 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             out,
         });
     }
-    jobs
+    Ok(jobs)
 }

@@ -150,30 +150,6 @@ fn write_scratch_workspace(dir: &Path, members: &[String]) -> Result<(), String>
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| format!("cannot write {}: {e}", dir.display()))
 }
 
-/// Model files: a file as given, a directory's `*.json` and `*.smithy` files in name order.
-fn model_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "smithy"))
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                return Err(format!("no .json or .smithy model files in {}", path.display()));
-            }
-            files.extend(found);
-        } else if path.exists() {
-            files.push(path.clone());
-        } else {
-            return Err(format!("{} does not exist", path.display()));
-        }
-    }
-    Ok(files)
-}
-
 fn codegen_cmd(args: CodegenArgs) -> Result<(), String> {
     let root = root();
     let CodegenArgs { check, mut models, out, service, operations, package, protocol, types_only } = args;
@@ -186,12 +162,12 @@ fn codegen_cmd(args: CodegenArgs) -> Result<(), String> {
         && !types_only;
     let mut options = Options { service, operations, package, protocol, types_only, ..Options::default() };
     let jobs = if default_job {
-        codegen::workspace::jobs(&root)
+        codegen::workspace::jobs(&root).map_err(|e| e.to_string())?
     } else {
         if models.is_empty() {
             models.push(root.join("model"));
         }
-        options.models = model_files(&models)?;
+        options.models = codegen::model::files(&models).map_err(|e| e.to_string())?;
         vec![codegen::workspace::Job { options, out: out.unwrap_or_else(|| root.join("generated")) }]
     };
     let mut stale = Vec::new();
@@ -327,7 +303,7 @@ fn check_models_cmd(shared: &Path) -> Result<(), String> {
     }
     let mut cases = Vec::new();
     for dir in [root.join("codegen/tests/fixtures"), aws] {
-        for file in model_files(&[dir])? {
+        for file in codegen::model::files(&[dir]).map_err(|e| e.to_string())? {
             let stem = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
             cases.push(Case { name: stem, models: vec![file] });
         }

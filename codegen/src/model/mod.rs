@@ -8,10 +8,38 @@ mod shape_id;
 mod traits;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
 
 pub use json_ast::{load_files, load_str};
 pub use shape_id::ShapeId;
 pub use traits::*;
+
+/// Model files: each file as given, and each directory's `*.json` and `*.smithy` files in name
+/// order (a directory with none is an error, as is a path that does not exist).
+pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| Error::file(path, format!("cannot read the directory: {e}")))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "smithy"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::file(path, "no .json or .smithy model files in the directory"));
+            }
+            files.extend(found);
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            return Err(Error::file(path, "does not exist"));
+        }
+    }
+    Ok(files)
+}
 
 /// A loaded model: every shape (prelude included) by id, and the metadata.
 #[derive(Clone, Debug, Default)]

@@ -228,13 +228,22 @@ fn format_file(path: &str, tokens: TokenStream) -> Result<String> {
 }
 
 fn cargo_toml(krate: &Crate, parts: Parts) -> String {
-    let title = krate.service.title.replace('\\', "\\\\").replace('"', "\\\"");
+    let m = &krate.manifest;
+    let mut package = toml::Table::new();
+    let mut set = |key: &str, value: toml::Value| {
+        package.insert(key.to_owned(), value);
+    };
+    set("name", krate.package.clone().into());
+    set("version", m.version.clone().into());
+    set("edition", "2021".into());
+    set("rust-version", m.rust_version.clone().into());
+    set("description", m.description.clone().into());
+    if let Some(license) = &m.license {
+        set("license", license.clone().into());
+    }
+    set("publish", false.into());
     let client = if parts.client() { CLIENT_MANIFEST } else { "\n[dependencies]\n" };
-    format!(
-        "# {HEADER}\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.80\"\n\
-         description = \"Client types for {title}, generated from its Smithy model.\"\npublish = false\n{client}",
-        krate.package
-    )
+    format!("# {HEADER}\n[package]\n{package}{client}")
 }
 
 /// The features and optional dependencies of a crate with the client layer: the same as

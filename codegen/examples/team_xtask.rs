@@ -1,0 +1,46 @@
+//! How a team drives the generator from its own repository's `xtask`: this is such an xtask's
+//! `main`, whole. Its repository has a `smithy-build.json` (models and a `rust-client-codegen`
+//! projection per crate) and depends on `codegen` (a path or git dependency). `cargo xtask
+//! codegen` then writes every crate, and `cargo xtask codegen --check` fails when one is stale.
+//!
+//! Run it here with `cargo run -p codegen --example team_xtask -- [--check] [smithy-build.json]`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let check = args.iter().any(|a| a == "--check");
+    let build_file = args.iter().find(|a| !a.starts_with("--")).map_or_else(|| PathBuf::from("smithy-build.json"), PathBuf::from);
+    match run(&build_file, check) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(build_file: &std::path::Path, check: bool) -> Result<(), String> {
+    let projections = codegen::build_file::load(build_file).map_err(|e| e.to_string())?;
+    let mut stale = Vec::new();
+    for projection in projections {
+        let generated = codegen::generate_crate(&projection.options).map_err(|e| e.to_string())?;
+        for warning in &generated.warnings {
+            eprintln!("warning: {warning}");
+        }
+        if check {
+            let changed = codegen::stale_files(&projection.out, &generated.files);
+            stale.extend(changed.iter().map(|p| format!("{}/{}", projection.out.display(), p.display())));
+        } else {
+            // Written beside the old crate and swapped in: never half written.
+            codegen::write_atomically(&projection.out, &generated.files).map_err(|e| e.to_string())?;
+            println!("{}: wrote {} files to {}", projection.name, generated.files.len(), projection.out.display());
+        }
+    }
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("stale generated files:\n  {}\nrun `cargo xtask codegen` and commit", stale.join("\n  ")))
+    }
+}
