@@ -11,11 +11,13 @@ use crate::transform::Selection;
 
 /// Names the generated code defines at fixed places, which model names must not take.
 mod reserved {
-    /// Methods of every structure (`builder()`), builder (`build`, an error's `meta`) and
-    /// fluent builder (`send`, `customize`, `as_input`, `into_paginator`, `new`); fields share
-    /// their names with getters and setters, so they are claimed in one scope with these.
-    pub const STRUCTURE_METHODS: &[&str] =
-        &["builder", "build", "meta", "set_meta", "send", "customize", "as_input", "into_paginator", "new"];
+    /// Methods every structure (`builder()`) and its builder (`build`) have; fields share their
+    /// names with getters and setters, so they are claimed in one scope with these.
+    pub const STRUCTURE_METHODS: &[&str] = &["builder", "build"];
+    /// An error's too: its metadata.
+    pub const ERROR_METHODS: &[&str] = &["builder", "build", "meta", "set_meta"];
+    /// An operation input's too: its fluent builder's own methods.
+    pub const INPUT_METHODS: &[&str] = &["builder", "build", "send", "customize", "as_input", "into_paginator", "new"];
     /// `crate::protocol`'s helpers.
     pub const PROTOCOL_FNS: &[&str] = &[];
     /// The property tests' own items.
@@ -91,16 +93,14 @@ impl Table {
         // (an input also targeted by a member is both).
         let mut io_only = std::collections::BTreeSet::new();
         for op in &selection.operations {
-            let ShapeKind::Operation(o) = &model.shapes[op].kind else { unreachable!("selected operations are operations") };
+            let ShapeKind::Operation(o) = &model.shapes[op].kind else {
+                unreachable!("selected operations are operations")
+            };
             io_only.insert(o.input.clone());
             io_only.insert(o.output.clone());
         }
-        let targeted: std::collections::BTreeSet<&ShapeId> = selection
-            .closure
-            .iter()
-            .flat_map(|id| model.shapes[id].kind.members())
-            .map(|m| &m.target)
-            .collect();
+        let targeted: std::collections::BTreeSet<&ShapeId> =
+            selection.closure.iter().flat_map(|id| model.shapes[id].kind.members()).map(|m| &m.target).collect();
 
         // `crate::types` and `crate::types::error` each hold one namespace of types and one of
         // file modules; builders go to their `builders` modules.
@@ -145,26 +145,36 @@ impl Table {
                         operation: None,
                         is_input: false,
                         file,
-                        fields: field_names(members.iter().map(|m| m.name.as_str())),
+                        fields: field_names(
+                            if is_error { reserved::ERROR_METHODS } else { reserved::STRUCTURE_METHODS },
+                            members.iter().map(|m| m.name.as_str()),
+                        ),
                         fns: CodecNames::default(),
                         response_tests: Vec::new(),
                     });
                 }
-                ShapeKind::Union(_) => unions.push(PlannedType { shape: id.clone(), name, file, fns: CodecNames::default() }),
+                ShapeKind::Union(_) => {
+                    unions.push(PlannedType { shape: id.clone(), name, file, fns: CodecNames::default() })
+                }
                 _ => enums.push(PlannedType { shape: id.clone(), name, file, fns: CodecNames::default() }),
             }
         }
 
         // Operations, sorted by name: modules under `crate::operation`, methods on `Client`.
-        let mut ops: Vec<(&str, &ShapeId)> =
-            selection.operations.iter().map(|id| (selection.names.get(id).map_or(id.name(), String::as_str), id)).collect();
+        let mut ops: Vec<(&str, &ShapeId)> = selection
+            .operations
+            .iter()
+            .map(|id| (selection.names.get(id).map_or(id.name(), String::as_str), id))
+            .collect();
         ops.sort();
         let mut modules = Scope::new(&[]);
         let mut client_methods = Scope::new(reserved::CLIENT_METHODS);
         let mut operations = Vec::new();
         let mut io = Vec::new();
         for (index, (model_name, id)) in ops.iter().enumerate() {
-            let ShapeKind::Operation(o) = &model.shapes[*id].kind else { unreachable!("selected operations are operations") };
+            let ShapeKind::Operation(o) = &model.shapes[*id].kind else {
+                unreachable!("selected operations are operations")
+            };
             // aws-sdk-rust keeps operation names as the model spells them (`ListWebACLs`).
             let name = if *model_name == "Self" { "SelfValue".to_owned() } else { naming::ident(model_name) };
             let snake = naming::field_ident(model_name);
@@ -184,7 +194,10 @@ impl Table {
                     module: Module::Operation,
                     operation: Some(index),
                     is_input,
-                    fields: field_names(members.iter().map(|m| m.name.as_str())),
+                    fields: field_names(
+                        if is_input { reserved::INPUT_METHODS } else { reserved::STRUCTURE_METHODS },
+                        members.iter().map(|m| m.name.as_str()),
+                    ),
                     fns: CodecNames::default(),
                     response_tests: Vec::new(),
                 });
@@ -237,7 +250,11 @@ impl Table {
             CodecNames {
                 ser: protocol.claim(&naming::ident(&format!("ser_{snake}"))),
                 de: protocol.claim(&naming::ident(&format!("de_{snake}"))),
-                error_reader: if is_error { protocol.claim(&naming::ident(&format!("de_{snake}_error"))) } else { String::new() },
+                error_reader: if is_error {
+                    protocol.claim(&naming::ident(&format!("de_{snake}_error")))
+                } else {
+                    String::new()
+                },
                 arb: roundtrip.claim(&naming::ident(&format!("arb_{snake}"))),
                 roundtrip_test: roundtrip.claim(&naming::ident(&format!("roundtrip_{snake}"))),
             }
@@ -250,7 +267,9 @@ impl Table {
         }
         // Suites reuse an id for a request case and a response case: `{id}_request`,
         // `{id}_response`.
-        let mut test = |id: &str, direction: &str| case_tests.claim(&naming::ident(&format!("{}_{direction}", naming::snake_case(id))));
+        let mut test = |id: &str, direction: &str| {
+            case_tests.claim(&naming::ident(&format!("{}_{direction}", naming::snake_case(id))))
+        };
         for op in &mut self.operations {
             let traits = &model.shapes[&op.shape].traits;
             op.request_tests = traits
@@ -265,7 +284,8 @@ impl Table {
                 .filter(|c| AppliesTo::includes_clients(c.applies_to))
                 .map(|c| test(&c.id, "response"))
                 .collect();
-            op.random_responses_test = roundtrip.claim(&format!("random_responses_never_panic_{}", naming::unraw(&op.module)));
+            op.random_responses_test =
+                roundtrip.claim(&format!("random_responses_never_panic_{}", naming::unraw(&op.module)));
         }
         for s in self.structures.iter_mut().filter(|s| s.module == Module::Errors) {
             s.response_tests = model.shapes[&s.shape]
@@ -296,13 +316,11 @@ impl Table {
 /// share one scope with the methods every structure has: fields first, so they keep
 /// aws-sdk-rust's names, then `set_x`/`get_x`, which give way to fields
 /// (`name` and `setName` give `set_name` to the field; `name`'s setter is `set_name_2`).
-fn field_names<'a>(members: impl Iterator<Item = &'a str>) -> Vec<FieldNames> {
-    let mut scope = Scope::new(reserved::STRUCTURE_METHODS);
+fn field_names<'a>(reserved: &[&str], members: impl Iterator<Item = &'a str>) -> Vec<FieldNames> {
+    let mut scope = Scope::new(reserved);
     let idents: Vec<String> = members.map(|m| scope.claim(&naming::member_ident(m))).collect();
-    let mut names: Vec<FieldNames> = idents
-        .into_iter()
-        .map(|ident| FieldNames { ident, setter: String::new(), getter: String::new() })
-        .collect();
+    let mut names: Vec<FieldNames> =
+        idents.into_iter().map(|ident| FieldNames { ident, setter: String::new(), getter: String::new() }).collect();
     for f in &mut names {
         let stem = naming::unraw(&f.ident).to_owned();
         f.setter = scope.claim(&naming::ident(&format!("set_{stem}")));
