@@ -1,15 +1,14 @@
 //! What the benchmarks share: the canned GetOtaTask responses, and a client of each kind that
 //! answers every request from memory with them (static credentials, retries off).
 
-
-
 /// A 200 GetOtaTask response body with every output member set.
 pub const FULL_TASK: &str = r#"{"TaskId":"abc","TaskArn":"arn:aws:iotmanagedintegrations:us-east-1:123456789012:ota-task/abc","Description":"firmware 2.1","S3Url":"s3://bucket/firmware.bin","Protocol":"HTTP","OtaType":"ONE_TIME","OtaTargetQueryString":"thingName:lamp*","OtaMechanism":"PUSH","Target":["arn:aws:iotmanagedintegrations:us-east-1:123456789012:managed-thing/t1","arn:aws:iotmanagedintegrations:us-east-1:123456789012:managed-thing/t2"],"CreatedAt":1764000000,"LastUpdatedAt":1764003600.5,"TaskConfigurationId":"cfg-1","TaskProcessingDetails":{"NumberOfCanceledThings":1,"NumberOfFailedThings":2,"NumberOfInProgressThings":3,"numberOfQueuedThings":4,"numberOfRejectedThings":5,"numberOfRemovedThings":6,"numberOfSucceededThings":7,"numberOfTimedOutThings":8,"processingTargets":["t1","t2"]},"OtaSchedulingConfig":{"EndBehavior":"STOP_ROLLOUT","EndTime":"2026-12-01T00:00:00Z","MaintenanceWindows":[{"StartTime":"00:30","DurationInMinutes":60}],"StartTime":"2026-11-28T00:00:00Z"},"OtaTaskExecutionRetryConfig":{"RetryConfigCriteria":[{"FailureType":"FAILED","MinNumberOfRetries":2}]},"Status":"IN_PROGRESS","Tags":{"team":"lighting","site":"berlin"}}"#;
 
 /// A 429 ThrottlingException body; its type is in the `X-Amzn-Errortype` header.
 pub const THROTTLING: &str = r#"{"message":"Rate exceeded"}"#;
 
-pub const ERROR_TYPE: &str = "ThrottlingException:http://internal.amazon.com/coral/com.amazonaws.iotmanagedintegrations/";
+pub const ERROR_TYPE: &str =
+    "ThrottlingException:http://internal.amazon.com/coral/com.amazonaws.iotmanagedintegrations/";
 
 pub const REGION: &str = "us-east-1";
 
@@ -83,4 +82,3 @@ pub mod sdk {
         aws_sdk_iotmanagedintegrations::Client::from_conf(config)
     }
 }
-

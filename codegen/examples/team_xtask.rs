@@ -11,7 +11,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let check = args.iter().any(|a| a == "--check");
-    let build_file = args.iter().find(|a| !a.starts_with("--")).map_or_else(|| PathBuf::from("smithy-build.json"), PathBuf::from);
+    let build_file =
+        args.iter().find(|a| !a.starts_with("--")).map_or_else(|| PathBuf::from("smithy-build.json"), PathBuf::from);
     match run(&build_file, check) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -76,7 +76,8 @@ struct PluginSettings {
 /// relative to the file's directory.
 pub fn load(path: &Path) -> Result<Vec<Projection>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::file(path, format!("cannot read it: {e}")))?;
-    let file: BuildFile = serde_json::from_str(&text).map_err(|e| Error::file(path, format!("not a valid smithy-build.json: {e}")))?;
+    let file: BuildFile =
+        serde_json::from_str(&text).map_err(|e| Error::file(path, format!("not a valid smithy-build.json: {e}")))?;
     if !matches!(file.version.as_str(), "1.0" | "2.0") {
         return Err(Error::file(path, format!("version `{}` is not one Smithy knows (1.0 or 2.0)", file.version)));
     }
@@ -101,7 +102,8 @@ pub fn load(path: &Path) -> Result<Vec<Projection>> {
     for (name, extra_imports, settings) in wanted {
         let bad = |what: String| Error::file(path, format!("projection `{name}`, plugin `{PLUGIN}`: {what}"));
         let settings = PluginSettings::deserialize(settings).map_err(|e| bad(e.to_string()))?;
-        let roots: Vec<PathBuf> = file.sources.iter().chain(&file.imports).chain(&extra_imports).map(|p| dir.join(p)).collect();
+        let roots: Vec<PathBuf> =
+            file.sources.iter().chain(&file.imports).chain(&extra_imports).map(|p| dir.join(p)).collect();
         if roots.is_empty() {
             return Err(bad("no `sources` or `imports` to read the model from".into()));
         }

@@ -205,15 +205,7 @@ fn scan_markup(s: &str, i: usize) -> Option<(Option<HtmlToken>, usize)> {
         attrs.push((attr_name, value));
     }
     let raw = decode_entities(&s[i..j]);
-    Some((
-        Some(HtmlToken::Start {
-            name,
-            attrs,
-            self_closing,
-            raw,
-        }),
-        j,
-    ))
+    Some((Some(HtmlToken::Start { name, attrs, self_closing, raw }), j))
 }
 
 const NAMED_ENTITIES: &[(&str, &str)] = &[
@@ -333,28 +325,15 @@ fn decode_entity(s: &str) -> Option<(String, usize)> {
         let hex = matches!(b.get(2), Some(b'x' | b'X'));
         let start = if hex { 3 } else { 2 };
         let mut end = start;
-        while end < b.len()
-            && (if hex {
-                b[end].is_ascii_hexdigit()
-            } else {
-                b[end].is_ascii_digit()
-            })
-        {
+        while end < b.len() && (if hex { b[end].is_ascii_hexdigit() } else { b[end].is_ascii_digit() }) {
             end += 1;
         }
         if end == start {
             return None;
         }
         let value = u32::from_str_radix(&s[start..end], if hex { 16 } else { 10 }).ok();
-        let ch = value
-            .filter(|&v| v != 0)
-            .and_then(char::from_u32)
-            .unwrap_or('\u{fffd}');
-        let len = if b.get(end) == Some(&b';') {
-            end + 1
-        } else {
-            end
-        };
+        let ch = value.filter(|&v| v != 0).and_then(char::from_u32).unwrap_or('\u{fffd}');
+        let len = if b.get(end) == Some(&b';') { end + 1 } else { end };
         return Some((ch.to_string(), len));
     }
     let mut end = 1;
@@ -391,18 +370,11 @@ struct Elem {
 
 impl Elem {
     fn new(name: &str, attrs: Vec<(String, String)>) -> Self {
-        Elem {
-            name: name.to_string(),
-            attrs,
-            children: Vec::new(),
-        }
+        Elem { name: name.to_string(), attrs, children: Vec::new() }
     }
 
     fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     fn push_text(&mut self, text: &str) {
@@ -460,18 +432,16 @@ const BLOCK_TAGS: &[&str] = &[
 ];
 
 const INLINE_TAGS: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em",
-    "font", "i", "img", "ins", "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strike",
-    "strong", "sub", "sup", "td", "th", "time", "tt", "u", "var", "wbr",
+    "a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i", "img", "ins",
+    "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "td", "th", "time",
+    "tt", "u", "var", "wbr",
 ];
 
 /// Elements dropped together with their content.
 const DROPPED_TAGS: &[&str] = &["fullname", "head", "script", "style", "title", "template"];
 
-const VOID_TAGS: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr",
-];
+const VOID_TAGS: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
 
 /// Start tags that implicitly close an open `<p>`.
 const CLOSES_P: &[&str] = &[
@@ -509,15 +479,7 @@ const CLOSES_P: &[&str] = &[
 ];
 
 /// Elements that bound the search for an open element to close implicitly.
-const SCOPE_BOUNDARIES: &[&str] = &[
-    "blockquote",
-    "caption",
-    "important",
-    "note",
-    "table",
-    "td",
-    "th",
-];
+const SCOPE_BOUNDARIES: &[&str] = &["blockquote", "caption", "important", "note", "table", "td", "th"];
 
 fn is_known_tag(name: &str) -> bool {
     BLOCK_TAGS.contains(&name)
@@ -561,8 +523,7 @@ impl TreeBuilder {
             if names.contains(&elem.name.as_str()) {
                 return Some(idx);
             }
-            if stop.contains(&elem.name.as_str()) || SCOPE_BOUNDARIES.contains(&elem.name.as_str())
-            {
+            if stop.contains(&elem.name.as_str()) || SCOPE_BOUNDARIES.contains(&elem.name.as_str()) {
                 return None;
             }
         }
@@ -584,10 +545,7 @@ impl TreeBuilder {
                 if let Some(idx) = self.find_in_scope(&["li"], &["ul", "ol", "dl"]) {
                     self.pop_to(idx);
                 }
-                if self
-                    .find_in_scope(&["ul", "ol"], &["li", "dd", "dt", "dl"])
-                    .is_none()
-                {
+                if self.find_in_scope(&["ul", "ol"], &["li", "dd", "dt", "dl"]).is_none() {
                     self.stack.push(Elem::new("ul", Vec::new()));
                 }
             }
@@ -608,14 +566,7 @@ impl TreeBuilder {
     }
 
     fn end(&mut self, name: &str) {
-        let found = self
-            .stack
-            .iter()
-            .enumerate()
-            .skip(1)
-            .rev()
-            .find(|(_, e)| e.name == name)
-            .map(|(idx, _)| idx);
+        let found = self.stack.iter().enumerate().skip(1).rev().find(|(_, e)| e.name == name).map(|(idx, _)| idx);
         if let Some(idx) = found {
             self.pop_to(idx);
         }
@@ -630,18 +581,11 @@ fn build_tree(tokens: Vec<HtmlToken>) -> Elem {
             _ => None,
         })
         .collect();
-    let mut builder = TreeBuilder {
-        stack: vec![Elem::new("#root", Vec::new())],
-    };
+    let mut builder = TreeBuilder { stack: vec![Elem::new("#root", Vec::new())] };
     for token in tokens {
         match token {
             HtmlToken::Text(text) => builder.top().push_text(&text),
-            HtmlToken::Start {
-                name,
-                attrs,
-                self_closing,
-                raw,
-            } => {
+            HtmlToken::Start { name, attrs, self_closing, raw } => {
                 if is_known_tag(&name) {
                     builder.start(&name, attrs, self_closing);
                 } else if closed.contains(&name) && !self_closing {
@@ -667,11 +611,7 @@ fn build_tree(tokens: Vec<HtmlToken>) -> Elem {
 enum Block {
     Para(Vec<Tok>),
     Heading(usize, Vec<Tok>),
-    List {
-        ordered: bool,
-        start: u64,
-        items: Vec<Vec<Block>>,
-    },
+    List { ordered: bool, start: u64, items: Vec<Vec<Block>> },
     Quote(Option<&'static str>, Vec<Block>),
     Code(String),
     Rule,
@@ -765,36 +705,21 @@ fn block_of(e: &Elem, out: &mut Vec<Block>) {
         "ul" | "ol" => {
             let items = list_items(e);
             if !items.is_empty() {
-                let start = e
-                    .attr("start")
-                    .and_then(|s| s.trim().parse().ok())
-                    .unwrap_or(1);
-                out.push(Block::List {
-                    ordered: e.name == "ol",
-                    start,
-                    items,
-                });
+                let start = e.attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
+                out.push(Block::List { ordered: e.name == "ol", start, items });
             }
         }
         "li" => {
             let mut item = Vec::new();
             blocks_of(&e.children, &mut item);
             if !item.is_empty() {
-                out.push(Block::List {
-                    ordered: false,
-                    start: 1,
-                    items: vec![item],
-                });
+                out.push(Block::List { ordered: false, start: 1, items: vec![item] });
             }
         }
         "dl" => {
             let items = definition_items(e);
             if !items.is_empty() {
-                out.push(Block::List {
-                    ordered: false,
-                    start: 1,
-                    items,
-                });
+                out.push(Block::List { ordered: false, start: 1, items });
             }
         }
         "dt" => {
@@ -872,14 +797,7 @@ fn list_items(e: &Elem) -> Vec<Vec<Block>> {
 fn definition_term(dt: &Elem) -> Option<Block> {
     let children: Vec<&Node> = dt.children.iter().collect();
     let mut toks = Vec::new();
-    inline_tokens(
-        &children,
-        &mut InlineCtx {
-            bold: true,
-            ..InlineCtx::default()
-        },
-        &mut toks,
-    );
+    inline_tokens(&children, &mut InlineCtx { bold: true, ..InlineCtx::default() }, &mut toks);
     if !has_visible(&toks) {
         return None;
     }
@@ -974,11 +892,7 @@ fn code_block_text(text: &str) -> String {
         .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
         .min()
         .unwrap_or(0);
-    lines
-        .iter()
-        .map(|l| if l.is_empty() { "" } else { &l[indent..] })
-        .collect::<Vec<_>>()
-        .join("\n")
+    lines.iter().map(|l| if l.is_empty() { "" } else { &l[indent..] }).collect::<Vec<_>>().join("\n")
 }
 
 /// A Markdown code span for `code` (whitespace-collapsed, not empty).
@@ -995,11 +909,7 @@ fn code_span(code: &str) -> String {
     }
     let fence_len = (1..).find(|n| !runs.contains(n)).unwrap_or(1);
     let fence = "`".repeat(fence_len);
-    let pad = if code.starts_with('`') || code.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
+    let pad = if code.starts_with('`') || code.ends_with('`') { " " } else { "" };
     format!("{fence}{pad}{code}{pad}{fence}")
 }
 
@@ -1031,10 +941,7 @@ fn link_destination(href: &str) -> Option<String> {
     }
     // rustdoc resolves destinations that look like Rust paths as intra-doc links.
     let path = href.split('#').next().unwrap_or("");
-    let path_like = !path.is_empty()
-        && path
-            .chars()
-            .all(|c| c.is_alphanumeric() || ":_<>, !*&;@()".contains(c));
+    let path_like = !path.is_empty() && path.chars().all(|c| c.is_alphanumeric() || ":_<>, !*&;@()".contains(c));
     if path_like {
         if !path.contains(':') {
             dest.insert_str(0, "./");
@@ -1125,11 +1032,8 @@ fn inline_elem(e: &Elem, ctx: &mut InlineCtx, out: &mut Vec<Tok>) {
 
 fn inline_code(e: &Elem, ctx: &mut InlineCtx, out: &mut Vec<Tok>) {
     // `<code><a href="...">Name</a></code>` reads best as a link around the code span.
-    let significant: Vec<&Node> = e
-        .children
-        .iter()
-        .filter(|n| !matches!(n, Node::Text(t) if t.chars().all(is_html_space)))
-        .collect();
+    let significant: Vec<&Node> =
+        e.children.iter().filter(|n| !matches!(n, Node::Text(t) if t.chars().all(is_html_space))).collect();
     if let [Node::Elem(a)] = significant.as_slice() {
         if a.name == "a" && !ctx.link {
             if let Some(dest) = a.attr("href").and_then(link_destination) {
@@ -1228,9 +1132,7 @@ impl Layout {
     }
 
     fn in_link(&self) -> bool {
-        self.stack
-            .iter()
-            .any(|(id, _)| matches!(self.marks[*id], Mark::Link(_)))
+        self.stack.iter().any(|(id, _)| matches!(self.marks[*id], Mark::Link(_)))
     }
 
     fn text(&mut self, text: &str) {
@@ -1252,11 +1154,7 @@ impl Layout {
     }
 
     fn close(&mut self, mark: &Mark) {
-        let Some(pos) = self
-            .stack
-            .iter()
-            .rposition(|(id, _)| self.marks[*id].same_kind(mark))
-        else {
+        let Some(pos) = self.stack.iter().rposition(|(id, _)| self.marks[*id].same_kind(mark)) else {
             return;
         };
         let closed = self.stack.split_off(pos);
@@ -1316,15 +1214,11 @@ fn split_bare_urls(word: &str) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut rest = word;
     loop {
-        let start = [rest.find("https://"), rest.find("http://")]
-            .into_iter()
-            .flatten()
-            .min();
+        let start = [rest.find("https://"), rest.find("http://")].into_iter().flatten().min();
         let Some(start) = start else { break };
         let tail = &rest[start..];
-        let mut end = tail
-            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
-            .unwrap_or(tail.len());
+        let mut end =
+            tail.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`')).unwrap_or(tail.len());
         // Trailing punctuation belongs to the sentence, unbalanced closers to the context.
         loop {
             let url = &tail[..end];
@@ -1380,9 +1274,7 @@ fn is_ws(c: Option<char>) -> bool {
 }
 
 fn is_punct(c: Option<char>) -> bool {
-    c.is_some_and(|c| {
-        c.is_ascii_punctuation() || (!c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace())
-    })
+    c.is_some_and(|c| c.is_ascii_punctuation() || (!c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace()))
 }
 
 fn left_flanking(prev: Option<char>, next: Option<char>) -> bool {
@@ -1418,18 +1310,13 @@ fn render_line(line: &Line, marks: &[Mark], html: &[bool]) -> RenderedLine {
         match piece {
             Piece::Text(t) => cells.extend(t.chars().map(|c| (c, CellKind::Text))),
             Piece::Markup(m) => cells.extend(m.chars().map(|c| (c, CellKind::Markup))),
-            Piece::Code(code) => {
-                cells.extend(code_span(code).chars().map(|c| (c, CellKind::Markup)))
-            }
+            Piece::Code(code) => cells.extend(code_span(code).chars().map(|c| (c, CellKind::Markup))),
             Piece::Open(id) | Piece::Close(id) => {
                 let opening = matches!(piece, Piece::Open(_));
                 let (open, close) = mark_delims(&marks[*id], html[*id]);
                 let s = if opening { open } else { close };
-                let kind = if matches!(marks[*id], Mark::Link(_)) || html[*id] {
-                    CellKind::Markup
-                } else {
-                    CellKind::Delim
-                };
+                let kind =
+                    if matches!(marks[*id], Mark::Link(_)) || html[*id] { CellKind::Markup } else { CellKind::Delim };
                 let start = cells.len();
                 cells.extend(s.chars().map(|c| (c, kind)));
                 if kind == CellKind::Delim {
@@ -1449,15 +1336,8 @@ fn render_line(line: &Line, marks: &[Mark], html: &[bool]) -> RenderedLine {
         out_chars.push((*c, *kind == CellKind::Delim));
     }
     cell_pos.push(out_chars.len());
-    let delims = delim_cells
-        .into_iter()
-        .map(|(id, opening, s, e)| (id, opening, cell_pos[s], cell_pos[e]))
-        .collect();
-    RenderedLine {
-        text: out_chars.iter().map(|(c, _)| c).collect(),
-        delims,
-        out_chars,
-    }
+    let delims = delim_cells.into_iter().map(|(id, opening, s, e)| (id, opening, cell_pos[s], cell_pos[e])).collect();
+    RenderedLine { text: out_chars.iter().map(|(c, _)| c).collect(), delims, out_chars }
 }
 
 /// Whether each text cell needs a backslash so that it is not read as Markdown syntax.
@@ -1496,10 +1376,7 @@ fn escape_decisions(cells: &[(char, CellKind)]) -> Vec<bool> {
             // `![` would turn a following link into an image.
             '!' => esc[i] = ch(i + 1) == Some('['),
             '\\' => esc[i] = ch(i + 1).is_none_or(|n| n.is_ascii_punctuation()),
-            '<' => {
-                esc[i] = ch(i + 1)
-                    .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
-            }
+            '<' => esc[i] = ch(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
             '&' => {
                 let mut j = i + 1;
                 if ch(j) == Some('#') {
@@ -1532,9 +1409,7 @@ fn line_start_escape(cells: &[(char, CellKind)]) -> Option<usize> {
     let line_end_or_space = |i: usize| ch(i).is_none_or(|c| c == ' ' || c == '\t');
     // A whole line made of one of `-*_=` (and spaces): thematic break or setext underline.
     if matches!(first, '-' | '*' | '_' | '=')
-        && cells
-            .iter()
-            .all(|(c, k)| *k == CellKind::Text && (*c == first || *c == ' ' || *c == '\t'))
+        && cells.iter().all(|(c, k)| *k == CellKind::Text && (*c == first || *c == ' ' || *c == '\t'))
     {
         return Some(0);
     }
@@ -1571,8 +1446,7 @@ fn line_start_escape(cells: &[(char, CellKind)]) -> Option<usize> {
 fn render_para(lines: &[Line], marks: &[Mark]) -> Vec<String> {
     let mut html = vec![false; marks.len()];
     loop {
-        let rendered: Vec<RenderedLine> =
-            lines.iter().map(|l| render_line(l, marks, &html)).collect();
+        let rendered: Vec<RenderedLine> = lines.iter().map(|l| render_line(l, marks, &html)).collect();
         let mut changed = false;
         for line in &rendered {
             for &(id, opening, start, end) in &line.delims {
@@ -1589,11 +1463,7 @@ fn render_para(lines: &[Line], marks: &[Mark]) -> Vec<String> {
                 }
                 let p = if s == 0 { None } else { Some(chars[s - 1].0) };
                 let n = chars.get(e).map(|(c, _)| *c);
-                let ok = if opening {
-                    left_flanking(p, n)
-                } else {
-                    right_flanking(p, n)
-                };
+                let ok = if opening { left_flanking(p, n) } else { right_flanking(p, n) };
                 if !ok {
                     html[id] = true;
                     changed = true;
@@ -1605,13 +1475,7 @@ fn render_para(lines: &[Line], marks: &[Mark]) -> Vec<String> {
             return rendered
                 .into_iter()
                 .enumerate()
-                .map(|(i, l)| {
-                    if i + 1 < count {
-                        format!("{}\\", l.text)
-                    } else {
-                        l.text
-                    }
-                })
+                .map(|(i, l)| if i + 1 < count { format!("{}\\", l.text) } else { l.text })
                 .collect();
         }
     }
@@ -1645,9 +1509,8 @@ fn render_blocks(blocks: &[Block], in_item: bool) -> Vec<String> {
         if !out.is_empty() {
             // A bullet list (or one starting at 1) may directly follow the paragraph of a list
             // item, which keeps nested lists tight.
-            let tight = in_item
-                && prev_para
-                && matches!(block, Block::List { ordered, start, .. } if !ordered || *start == 1);
+            let tight =
+                in_item && prev_para && matches!(block, Block::List { ordered, start, .. } if !ordered || *start == 1);
             if !tight {
                 out.push(String::new());
             }
@@ -1669,29 +1532,17 @@ fn render_block(block: &Block) -> Vec<String> {
                 vec![format!("{} {}", "#".repeat(*level), text)]
             }
         }
-        Block::List {
-            ordered,
-            start,
-            items,
-        } => {
-            let rendered: Vec<Vec<String>> = items
-                .iter()
-                .map(|item| render_blocks(item, true))
-                .filter(|lines| !lines.is_empty())
-                .collect();
-            let tight = rendered
-                .iter()
-                .all(|lines| !lines.iter().any(String::is_empty));
+        Block::List { ordered, start, items } => {
+            let rendered: Vec<Vec<String>> =
+                items.iter().map(|item| render_blocks(item, true)).filter(|lines| !lines.is_empty()).collect();
+            let tight = rendered.iter().all(|lines| !lines.iter().any(String::is_empty));
             let mut out = Vec::new();
             for (idx, lines) in rendered.iter().enumerate() {
                 if idx > 0 && !tight {
                     out.push(String::new());
                 }
-                let marker = if *ordered {
-                    format!("{}. ", start.saturating_add(idx as u64))
-                } else {
-                    "- ".to_string()
-                };
+                let marker =
+                    if *ordered { format!("{}. ", start.saturating_add(idx as u64)) } else { "- ".to_string() };
                 let indent = " ".repeat(marker.len());
                 for (n, line) in lines.iter().enumerate() {
                     if n == 0 {
@@ -1708,11 +1559,7 @@ fn render_block(block: &Block) -> Vec<String> {
         Block::Quote(label, inner) => {
             let mut inner = inner.clone();
             if let Some(label) = label {
-                let label_toks = vec![
-                    Tok::Open(Mark::Bold),
-                    Tok::Text((*label).to_string()),
-                    Tok::Close(Mark::Bold),
-                ];
+                let label_toks = vec![Tok::Open(Mark::Bold), Tok::Text((*label).to_string()), Tok::Close(Mark::Bold)];
                 match inner.first_mut() {
                     Some(Block::Para(toks)) => {
                         let mut all = label_toks;
@@ -1725,13 +1572,7 @@ fn render_block(block: &Block) -> Vec<String> {
             }
             render_blocks(&inner, false)
                 .into_iter()
-                .map(|l| {
-                    if l.is_empty() {
-                        ">".to_string()
-                    } else {
-                        format!("> {l}")
-                    }
-                })
+                .map(|l| if l.is_empty() { ">".to_string() } else { format!("> {l}") })
                 .collect()
         }
         Block::Code(code) => {
@@ -1760,22 +1601,9 @@ fn render_block(block: &Block) -> Vec<String> {
 /// run as a doctest) fixed.
 fn markdown_passthrough(doc: &str) -> Vec<String> {
     let lines: Vec<String> = doc.lines().map(|l| expand_tabs(l.trim_end())).collect();
-    let common = lines
-        .iter()
-        .filter(|l| !l.is_empty())
-        .map(|l| indent_of(l))
-        .min()
-        .unwrap_or(0);
-    let lines: Vec<String> = lines
-        .iter()
-        .map(|l| {
-            if l.is_empty() {
-                String::new()
-            } else {
-                l[common..].to_string()
-            }
-        })
-        .collect();
+    let common = lines.iter().filter(|l| !l.is_empty()).map(|l| indent_of(l)).min().unwrap_or(0);
+    let lines: Vec<String> =
+        lines.iter().map(|l| if l.is_empty() { String::new() } else { l[common..].to_string() }).collect();
     md_blocks(&lines)
 }
 
@@ -1894,11 +1722,7 @@ fn md_blocks(lines: &[String]) -> Vec<String> {
             // An indented code block: make it a fenced, non-Rust one.
             let mut block = Vec::new();
             while i < lines.len() && (lines[i].is_empty() || indent_of(&lines[i]) >= 4) {
-                block.push(if lines[i].is_empty() {
-                    ""
-                } else {
-                    &lines[i][4..]
-                });
+                block.push(if lines[i].is_empty() { "" } else { &lines[i][4..] });
                 i += 1;
             }
             while block.last().is_some_and(|l| l.is_empty()) {
@@ -1927,10 +1751,7 @@ fn md_blocks(lines: &[String]) -> Vec<String> {
             prev = Prev::Other;
         } else if indent < 4 && body.starts_with('>') {
             let mut inner = Vec::new();
-            while i < lines.len()
-                && indent_of(&lines[i]) < 4
-                && lines[i].trim_start().starts_with('>')
-            {
+            while i < lines.len() && indent_of(&lines[i]) < 4 && lines[i].trim_start().starts_with('>') {
                 let b = &lines[i].trim_start()[1..];
                 inner.push(expand_tabs(b.strip_prefix(' ').unwrap_or(b)));
                 i += 1;
@@ -1949,11 +1770,7 @@ fn md_blocks(lines: &[String]) -> Vec<String> {
             .filter(|&w| prev != Prev::Para || can_interrupt_paragraph(body, w))
         {
             let content_indent = indent + width;
-            let marker = format!(
-                "{}{:<width$}",
-                &line[..indent],
-                body[..width.min(body.len())].trim_end()
-            );
+            let marker = format!("{}{:<width$}", &line[..indent], body[..width.min(body.len())].trim_end());
             let mut inner = vec![body.get(width..).unwrap_or("").to_string()];
             let starts_empty = inner[0].trim().is_empty();
             let mut item_prev_para = !starts_empty;
@@ -2006,9 +1823,7 @@ fn md_blocks(lines: &[String]) -> Vec<String> {
             }
             prev = Prev::Other;
         } else if indent < 4
-            && (is_atx_heading(body)
-                || is_thematic_break(body)
-                || (prev == Prev::Para && is_setext_underline(body)))
+            && (is_atx_heading(body) || is_thematic_break(body) || (prev == Prev::Para && is_setext_underline(body)))
         {
             out.push(escape_markdown_line(body, false));
             prev = Prev::Other;
@@ -2047,14 +1862,10 @@ fn md_blocks(lines: &[String]) -> Vec<String> {
 /// run as a doctest or complain about becomes `text`.
 fn fence_info(info: &str) -> &str {
     let word = info.split([' ', ',']).next().unwrap_or("");
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.'));
-    let rusty = matches!(
-        word,
-        "rust" | "ignore" | "should_panic" | "no_run" | "compile_fail" | "test_harness"
-    ) || word.starts_with("edition");
+    let plain =
+        !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.'));
+    let rusty = matches!(word, "rust" | "ignore" | "should_panic" | "no_run" | "compile_fail" | "test_harness")
+        || word.starts_with("edition");
     if plain && !rusty {
         word
     } else {
@@ -2106,10 +1917,7 @@ fn escape_markdown_line(line: &str, in_link: bool) -> String {
                     i = end;
                 }
                 None => {
-                    if chars
-                        .get(i + 1)
-                        .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
-                    {
+                    if chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) {
                         out.push('\\');
                     }
                     out.push('<');
@@ -2164,9 +1972,7 @@ fn url_len(chars: &[char]) -> usize {
     };
     let mut end = chars
         .iter()
-        .position(|&c| {
-            c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '[' | ']' | '\\' | '*' | '|')
-        })
+        .position(|&c| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '[' | ']' | '\\' | '*' | '|'))
         .unwrap_or(chars.len());
     while end > scheme {
         let url = &chars[..end];
@@ -2214,9 +2020,7 @@ fn autolink_end(chars: &[char], i: usize) -> Option<usize> {
     }
     let scheme_len = inner.find(':').unwrap_or(0);
     let scheme_ok = (2..=32).contains(&scheme_len)
-        && inner[..scheme_len]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+        && inner[..scheme_len].chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
         && inner.starts_with(|c: char| c.is_ascii_alphabetic());
     let email_ok = inner.contains('@') && !inner.contains(':');
     (scheme_ok || email_ok).then_some(close + 1)
@@ -2284,14 +2088,8 @@ mod tests {
 
     #[test]
     fn plain_text_passes_through() {
-        assert_eq!(
-            md("Id of the affected resource"),
-            "Id of the affected resource"
-        );
-        assert_eq!(
-            md("Uses snake_case and 5 * 3 items."),
-            "Uses snake_case and 5 * 3 items."
-        );
+        assert_eq!(md("Id of the affected resource"), "Id of the affected resource");
+        assert_eq!(md("Uses snake_case and 5 * 3 items."), "Uses snake_case and 5 * 3 items.");
     }
 
     #[test]
@@ -2303,10 +2101,7 @@ mod tests {
 
     #[test]
     fn whitespace_is_collapsed() {
-        assert_eq!(
-            md("<p>  Lots\n      of \t space\n   here.  </p>"),
-            "Lots of space here."
-        );
+        assert_eq!(md("<p>  Lots\n      of \t space\n   here.  </p>"), "Lots of space here.");
         assert_eq!(md("<p>a<b> bold </b>b</p>"), "a **bold** b");
     }
 
@@ -2320,10 +2115,7 @@ mod tests {
         // Adjacent spans are merged so that their fences cannot run together.
         assert_eq!(md("<p><code>`a`</code><code>b</code></p>"), "`` `a`b ``");
         // Markup inside code is dropped, text kept.
-        assert_eq!(
-            md("<code>arn:<i>region</i>:thing</code>"),
-            "`arn:region:thing`"
-        );
+        assert_eq!(md("<code>arn:<i>region</i>:thing</code>"), "`arn:region:thing`");
     }
 
     #[test]
@@ -2338,40 +2130,19 @@ mod tests {
         assert_eq!(md(r#"<a href="CreateThing">op</a>"#), "[op](./CreateThing)");
         assert_eq!(md(r#"<a href="api/x.html">x</a>"#), "[x](api/x.html)");
         assert_eq!(md(r##"<a href="#frag">here</a>"##), "[here](#frag)");
-        assert_eq!(
-            md(r#"<a href="mailto:a@b">mail</a>"#),
-            "[mail](mailto:a%40b)"
-        );
-        assert_eq!(
-            md(r#"<a href="https://x.com/a (b)">x</a>"#),
-            r"[x](https://x.com/a%20\(b\))"
-        );
+        assert_eq!(md(r#"<a href="mailto:a@b">mail</a>"#), "[mail](mailto:a%40b)");
+        assert_eq!(md(r#"<a href="https://x.com/a (b)">x</a>"#), r"[x](https://x.com/a%20\(b\))");
         // A link whose text is its URL becomes an autolink.
-        assert_eq!(
-            md(r#"<a href="https://example.com">https://example.com</a>"#),
-            "<https://example.com>"
-        );
+        assert_eq!(md(r#"<a href="https://example.com">https://example.com</a>"#), "<https://example.com>");
         // Code around a link, and a link around code.
-        assert_eq!(
-            md(r#"<code><a href="https://x.com">Name</a></code>"#),
-            "[`Name`](https://x.com)"
-        );
-        assert_eq!(
-            md(r#"<a href="https://x.com"><code>Name</code></a>"#),
-            "[`Name`](https://x.com)"
-        );
-        assert_eq!(
-            md(r#"<a href="https://x.com">[beta] guide</a>"#),
-            r"[\[beta\] guide](https://x.com)"
-        );
+        assert_eq!(md(r#"<code><a href="https://x.com">Name</a></code>"#), "[`Name`](https://x.com)");
+        assert_eq!(md(r#"<a href="https://x.com"><code>Name</code></a>"#), "[`Name`](https://x.com)");
+        assert_eq!(md(r#"<a href="https://x.com">[beta] guide</a>"#), r"[\[beta\] guide](https://x.com)");
     }
 
     #[test]
     fn emphasis() {
-        assert_eq!(
-            md("<b>bold</b> <strong>strong</strong>"),
-            "**bold** **strong**"
-        );
+        assert_eq!(md("<b>bold</b> <strong>strong</strong>"), "**bold** **strong**");
         assert_eq!(md("<i>it</i> <em>em</em>"), "*it* *em*");
         assert_eq!(md("<b><i>both</i></b>"), "***both***");
         assert_eq!(md("<b>a <b>b</b> c</b>"), "**a b c**");
@@ -2392,15 +2163,9 @@ mod tests {
 
     #[test]
     fn lists() {
-        assert_eq!(
-            md("<ul><li><p>one</p></li><li>two</li></ul>"),
-            "- one\n- two"
-        );
+        assert_eq!(md("<ul><li><p>one</p></li><li>two</li></ul>"), "- one\n- two");
         assert_eq!(md("<ol><li>one</li><li>two</li></ol>"), "1. one\n2. two");
-        assert_eq!(
-            md(r#"<ol start="9"><li>a</li><li>b</li></ol>"#),
-            "9. a\n10. b"
-        );
+        assert_eq!(md(r#"<ol start="9"><li>a</li><li>b</li></ol>"#), "9. a\n10. b");
         assert_eq!(
             md("<ul><li>a<ul><li>b<ol><li>c</li></ol></li></ul></li><li>d</li></ul>"),
             "- a\n  - b\n    1. c\n- d"
@@ -2409,10 +2174,7 @@ mod tests {
             md("<ul><li><p>para one</p><p>para two</p></li><li>next</li></ul>"),
             "- para one\n\n  para two\n\n- next"
         );
-        assert_eq!(
-            md("<p>Intro</p><ul><li>x</li></ul><p>After</p>"),
-            "Intro\n\n- x\n\nAfter"
-        );
+        assert_eq!(md("<p>Intro</p><ul><li>x</li></ul><p>After</p>"), "Intro\n\n- x\n\nAfter");
         // Unclosed items, an `li` without a list, empty items.
         assert_eq!(md("<ul><li>a<li>b</ul>"), "- a\n- b");
         assert_eq!(md("<li>a</li><li>b</li>"), "- a\n- b");
@@ -2423,32 +2185,17 @@ mod tests {
 
     #[test]
     fn notes() {
-        assert_eq!(
-            md("<p>Text.</p> <note> <p>Careful.</p> </note>"),
-            "Text.\n\n> **Note:** Careful."
-        );
-        assert_eq!(
-            md("<important><p>A</p><p>B</p></important>"),
-            "> **Important:** A\n>\n> B"
-        );
-        assert_eq!(
-            md("<important><ul><li>x</li></ul></important>"),
-            "> **Important:**\n>\n> - x"
-        );
+        assert_eq!(md("<p>Text.</p> <note> <p>Careful.</p> </note>"), "Text.\n\n> **Note:** Careful.");
+        assert_eq!(md("<important><p>A</p><p>B</p></important>"), "> **Important:** A\n>\n> B");
+        assert_eq!(md("<important><ul><li>x</li></ul></important>"), "> **Important:**\n>\n> - x");
     }
 
     #[test]
     fn preformatted() {
-        assert_eq!(
-            md("<pre><code>\n  {\n    \"a\": 1\n  }\n</code></pre>"),
-            "```text\n{\n  \"a\": 1\n}\n```"
-        );
+        assert_eq!(md("<pre><code>\n  {\n    \"a\": 1\n  }\n</code></pre>"), "```text\n{\n  \"a\": 1\n}\n```");
         assert_eq!(md("<pre>a &lt; b</pre>"), "```text\na < b\n```");
         assert_eq!(md("<pre>x\n```\ny</pre>"), "````text\nx\n```\ny\n````");
-        assert_eq!(
-            md("<ul><li>run:<pre>cmd --flag</pre></li></ul>"),
-            "- run:\n\n  ```text\n  cmd --flag\n  ```"
-        );
+        assert_eq!(md("<ul><li>run:<pre>cmd --flag</pre></li></ul>"), "- run:\n\n  ```text\n  cmd --flag\n  ```");
     }
 
     #[test]
@@ -2470,17 +2217,11 @@ mod tests {
 
     #[test]
     fn dropped_and_unknown_tags() {
-        assert_eq!(
-            md("<fullname>Amazon Thing</fullname><p>Does things.</p>"),
-            "Does things."
-        );
+        assert_eq!(md("<fullname>Amazon Thing</fullname><p>Does things.</p>"), "Does things.");
         assert_eq!(md("<p>a <span>b</span> <custom>c</custom></p>"), "a b c");
         assert_eq!(md("<p>x<!-- comment -->y</p>"), "xy");
         // An unknown tag that is never closed was meant as text.
-        assert_eq!(
-            md("<p>Format: <folder name>/<file name></p>"),
-            r"Format: \<folder name>/\<file name>"
-        );
+        assert_eq!(md("<p>Format: <folder name>/<file name></p>"), r"Format: \<folder name>/\<file name>");
     }
 
     #[test]
@@ -2508,19 +2249,10 @@ mod tests {
         assert_eq!(md("<p>a < b > c</p>"), "a < b > c");
         assert_eq!(md("<p>x &lt;value&gt;</p>"), r"x \<value>");
         assert_eq!(md("<p>use `tick`</p>"), r"use \`tick\`");
-        assert_eq!(
-            md("<p>*all* of _them_ __x__</p>"),
-            r"\*all\* of \_them\_ \_\_x\_\_"
-        );
-        assert_eq!(
-            md("<p>KMS_BASED_KEY and a*b and 2 * 3</p>"),
-            r"KMS_BASED_KEY and a\*b and 2 * 3"
-        );
+        assert_eq!(md("<p>*all* of _them_ __x__</p>"), r"\*all\* of \_them\_ \_\_x\_\_");
+        assert_eq!(md("<p>KMS_BASED_KEY and a*b and 2 * 3</p>"), r"KMS_BASED_KEY and a\*b and 2 * 3");
         assert_eq!(md(r"<p>C:\path\*</p>"), r"C:\path\\\*");
-        assert_eq!(
-            md("<p>wow!<a href=\"https://x.com\">link</a></p>"),
-            r"wow\![link](https://x.com)"
-        );
+        assert_eq!(md("<p>wow!<a href=\"https://x.com\">link</a></p>"), r"wow\![link](https://x.com)");
     }
 
     #[test]
@@ -2542,8 +2274,7 @@ mod tests {
 
     #[test]
     fn never_indents_text_into_a_code_block() {
-        let out =
-            to_markdown("<p>\n        deeply\n        indented\n</p>\n\n        <p>   more</p>");
+        let out = to_markdown("<p>\n        deeply\n        indented\n</p>\n\n        <p>   more</p>");
         assert_eq!(out, ["deeply indented", "", "more"]);
     }
 
@@ -2553,10 +2284,7 @@ mod tests {
             md("<p>Go to https://example.com/a_(b). Or http://x.org/y, now</p>"),
             "Go to <https://example.com/a_(b)>. Or <http://x.org/y>, now"
         );
-        assert_eq!(
-            md("<p>(see https://x.org/p)</p>"),
-            "(see <https://x.org/p>)"
-        );
+        assert_eq!(md("<p>(see https://x.org/p)</p>"), "(see <https://x.org/p>)");
         assert_eq!(md("<p>just http:// here</p>"), "just http:// here");
     }
 
@@ -2568,32 +2296,17 @@ mod tests {
             "Summary with `code` and [a link](https://x.com).\n\n- item one\n- item two\n  continued\n\n```text\nlet x = 1;\n```"
         );
         // Indented code would be a doctest: it becomes a fenced `text` block.
-        assert_eq!(
-            md("Para:\n\n    code line\n      more"),
-            "Para:\n\n```text\ncode line\n  more\n```"
-        );
+        assert_eq!(md("Para:\n\n    code line\n      more"), "Para:\n\n```text\ncode line\n  more\n```");
         assert_eq!(md("```json\n{}\n```"), "```json\n{}\n```");
         assert_eq!(md("~~~rust\nfn x() {}"), "~~~text\nfn x() {}\n~~~");
         // What rustdoc would warn about.
-        assert_eq!(
-            md("See [Foo] and [x](Foo)."),
-            r"See \[Foo\] and [x](./Foo)."
-        );
-        assert_eq!(
-            md("Visit https://example.com."),
-            "Visit <https://example.com>."
-        );
-        assert_eq!(
-            md("Visit <https://example.com>."),
-            "Visit <https://example.com>."
-        );
+        assert_eq!(md("See [Foo] and [x](Foo)."), r"See \[Foo\] and [x](./Foo).");
+        assert_eq!(md("Visit https://example.com."), "Visit <https://example.com>.");
+        assert_eq!(md("Visit <https://example.com>."), "Visit <https://example.com>.");
         assert_eq!(md("Type <T> here"), r"Type \<T> here");
         assert_eq!(md("a `<p>` tag"), "a `<p>` tag");
         // Nested lists and quotes keep their structure.
-        assert_eq!(
-            md("1. a\n   - b\n\n> q\n> - r"),
-            "1. a\n   - b\n\n> q\n> - r"
-        );
+        assert_eq!(md("1. a\n   - b\n\n> q\n> - r"), "1. a\n   - b\n\n> q\n> - r");
         assert_eq!(md("> ```\n> code\n> ```"), "> ```text\n> code\n> ```");
         // A deeply indented continuation line must not start a block once unindented.
         assert_eq!(md("para\n    - not a list"), "para\n\\- not a list");
@@ -2603,10 +2316,7 @@ mod tests {
     fn other_html() {
         assert_eq!(md("<p>a</p><hr><p>b</p>"), "a\n\n***\n\nb");
         assert_eq!(md("<blockquote>quoted</blockquote>"), "> quoted");
-        assert_eq!(
-            md("<p>x <img src=\"a.png\" alt=\"diagram\"> y</p>"),
-            "x diagram y"
-        );
+        assert_eq!(md("<p>x <img src=\"a.png\" alt=\"diagram\"> y</p>"), "x diagram y");
         assert_eq!(
             md("<table><tr><th>Key</th><th>Value</th></tr><tr><td>a</td><td>1</td></tr></table>"),
             "Key Value\n\na 1"

@@ -221,8 +221,15 @@ pub enum RustType {
     Union(UnionId),
     Enum(EnumId),
     IntEnum(EnumId),
-    List { item: Box<RustType>, sparse: bool },
-    Map { key: Box<RustType>, value: Box<RustType>, sparse: bool },
+    List {
+        item: Box<RustType>,
+        sparse: bool,
+    },
+    Map {
+        key: Box<RustType>,
+        value: Box<RustType>,
+        sparse: bool,
+    },
 }
 
 impl RustType {
@@ -460,7 +467,10 @@ pub struct HttpBinding {
 pub enum PathSegment {
     Literal(String),
     /// A label: the input field (index) and whether it is greedy (`{Key+}`).
-    Label { field: usize, greedy: bool },
+    Label {
+        field: usize,
+        greedy: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -577,7 +587,8 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
     let mut warnings = Vec::new();
     for op in &mut krate.operations {
         let shape = &model.shapes[&op.shape];
-        op.pagination = pagination::build(model, selection, shape, &krate.structures, op.input, op.output, &mut warnings);
+        op.pagination =
+            pagination::build(model, selection, shape, &krate.structures, op.input, op.output, &mut warnings);
     }
     krate.warnings = warnings;
     Ok(krate)
@@ -612,10 +623,9 @@ fn choose_protocol(service: &Shape, settings: Settings) -> Result<Option<Protoco
                 SUPPORTED_PROTOCOLS.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
             ),
         )),
-        None => Err(Error::shape(
-            &service.id,
-            "the service declares no protocol trait; pass --protocol or --types-only",
-        )),
+        None => {
+            Err(Error::shape(&service.id, "the service declares no protocol trait; pass --protocol or --types-only"))
+        }
     }
 }
 
@@ -647,7 +657,9 @@ fn endpoints(rules: &model::EndpointRuleSet, cases: &[model::EndpointTestCase]) 
                 (model::EndpointParameterKind::StringArray, Value::Array(items)) => EndpointValue::StringArray(
                     items
                         .iter()
-                        .map(|i| i.as_str().map(str::to_owned).ok_or_else(|| bad(format!("`{param}` has a non-string item"))))
+                        .map(|i| {
+                            i.as_str().map(str::to_owned).ok_or_else(|| bad(format!("`{param}` has a non-string item")))
+                        })
                         .collect::<Result<_>>()?,
                 ),
                 _ => return Err(bad(format!("`{param}` has the wrong type"))),
@@ -661,7 +673,10 @@ fn endpoints(rules: &model::EndpointRuleSet, cases: &[model::EndpointTestCase]) 
         };
         tests.push(EndpointTest {
             name: format!("endpoint_case_{n}"),
-            docs: format!(" {}", case.documentation.as_deref().unwrap_or("An endpoint test case of the model.").replace('\n', " ")),
+            docs: format!(
+                " {}",
+                case.documentation.as_deref().unwrap_or("An endpoint test case of the model.").replace('\n', " ")
+            ),
             params: values,
             expect,
         });
@@ -766,10 +781,9 @@ impl Cx<'_> {
             ShapeKind::IntEnum(_) => RustType::IntEnum(self.names.enum_id(target).ok_or_else(unit)?),
             ShapeKind::Structure(_) => RustType::Structure(self.names.struct_id(target).ok_or_else(unit)?),
             ShapeKind::Union(_) => RustType::Union(self.names.union_id(target).ok_or_else(unit)?),
-            ShapeKind::List(item) => RustType::List {
-                item: Box::new(self.member_type(target, item)?),
-                sparse: shape.traits.sparse,
-            },
+            ShapeKind::List(item) => {
+                RustType::List { item: Box::new(self.member_type(target, item)?), sparse: shape.traits.sparse }
+            }
             ShapeKind::Map { key, value } => RustType::Map {
                 key: Box::new(self.member_type(target, key)?),
                 value: Box::new(self.member_type(target, value)?),
@@ -798,9 +812,9 @@ impl Cx<'_> {
         seen.push(id.clone());
         match &shape.kind {
             ShapeKind::List(m) => m.traits.sensitive || self.shape_is_sensitive(&m.target, seen),
-            ShapeKind::Map { key, value } => [key, value]
-                .iter()
-                .any(|m| m.traits.sensitive || self.shape_is_sensitive(&m.target, seen)),
+            ShapeKind::Map { key, value } => {
+                [key, value].iter().any(|m| m.traits.sensitive || self.shape_is_sensitive(&m.target, seen))
+            }
             _ => false,
         }
     }
@@ -890,7 +904,9 @@ impl Cx<'_> {
 
     fn enumeration(&self, planned: &names::PlannedType) -> Enum {
         let shape = &self.model.shapes[&planned.shape];
-        let (ShapeKind::Enum(members) | ShapeKind::IntEnum(members)) = &shape.kind else { unreachable!("planned from an enum") };
+        let (ShapeKind::Enum(members) | ShapeKind::IntEnum(members)) = &shape.kind else {
+            unreachable!("planned from an enum")
+        };
         let mut scope = Scope::new(&["Unknown"]);
         let variants = members
             .iter()
@@ -958,7 +974,10 @@ impl Cx<'_> {
         let ShapeKind::Service(svc) = &self.model.shapes[&self.selection.service].kind else { unreachable!() };
         let mut error_ids = Vec::new();
         for e in op.errors.iter().chain(&svc.errors) {
-            let id = self.names.struct_id(e).ok_or_else(|| Error::shape(&shape.id, format!("error `{e}` is not an error structure")))?;
+            let id = self
+                .names
+                .struct_id(e)
+                .ok_or_else(|| Error::shape(&shape.id, format!("error `{e}` is not an error structure")))?;
             error_ids.push(id);
         }
         error_ids.sort_by(|a, b| krate.structure(*a).name.cmp(&krate.structure(*b).name));
@@ -1036,11 +1055,10 @@ fn http_binding(op: &ShapeId, http: &model::Http, input: &Structure) -> Result<H
             Some(member) => (member, true),
             None => (label, false),
         };
-        let field = input
-            .fields
-            .iter()
-            .position(|f| f.member == member && f.location == Location::Label)
-            .ok_or_else(|| Error::shape(op, format!("@http URI label `{{{label}}}` has no @httpLabel input member `{member}`")))?;
+        let field =
+            input.fields.iter().position(|f| f.member == member && f.location == Location::Label).ok_or_else(|| {
+                Error::shape(op, format!("@http URI label `{{{label}}}` has no @httpLabel input member `{member}`"))
+            })?;
         segments.push(PathSegment::Label { field, greedy });
     }
     Ok(HttpBinding { method: http.method.clone(), path: segments, query, code: http.code })

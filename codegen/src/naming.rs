@@ -32,9 +32,7 @@ fn snake_words(name: &str) -> Vec<String> {
         let bytes = chunk.as_bytes();
         let mut start = 0;
         for at in 1..bytes.len() {
-            if breaks_before(bytes, at, split_after_digits)
-                && !inside_whole_word(&chunk[start..], at - start)
-            {
+            if breaks_before(bytes, at, split_after_digits) && !inside_whole_word(&chunk[start..], at - start) {
                 words.push(chunk[start..at].to_ascii_lowercase());
                 start = at;
             }
@@ -70,10 +68,7 @@ fn breaks_before(s: &[u8], at: usize, split_after_digits: bool) -> bool {
 /// (see [`WHOLE_WORDS`]) that the word begins with?
 fn inside_whole_word(word_on: &str, offset: usize) -> bool {
     WHOLE_WORDS.iter().any(|whole| {
-        offset < whole.len()
-            && word_on
-                .get(..whole.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(whole))
+        offset < whole.len() && word_on.get(..whole.len()).is_some_and(|head| head.eq_ignore_ascii_case(whole))
     })
 }
 
@@ -94,13 +89,8 @@ pub fn pascal_case(name: &str) -> String {
         for (at, &c) in s.iter().enumerate() {
             let starts_word = at == 0
                 || (c.is_ascii_uppercase()
-                    && (!s[at - 1].is_ascii_uppercase()
-                        || s.get(at + 1).is_some_and(u8::is_ascii_lowercase)));
-            let c = if starts_word {
-                c.to_ascii_uppercase()
-            } else {
-                c.to_ascii_lowercase()
-            };
+                    && (!s[at - 1].is_ascii_uppercase() || s.get(at + 1).is_some_and(u8::is_ascii_lowercase)));
+            let c = if starts_word { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
             out.push(char::from(c));
         }
     }
@@ -120,10 +110,7 @@ pub fn field_ident(name: &str) -> String {
 /// `_`), which get a trailing `_` (`self_`).
 pub fn ident(text: &str) -> String {
     // Only ASCII letters, digits and `_` may appear in what we emit.
-    let mut text: String = text
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
+    let mut text: String = text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     if text.is_empty() {
         text.push_str("empty");
     }
@@ -163,9 +150,7 @@ pub fn type_ident(name: &str) -> String {
 pub fn variant_ident(name: &str) -> String {
     let mut text = pascal_case(name);
     if text.is_empty() && !name.is_empty() {
-        text = name.chars().fold(String::from("Value"), |acc, c| {
-            format!("{acc}{:X}", c as u32)
-        });
+        text = name.chars().fold(String::from("Value"), |acc, c| format!("{acc}{:X}", c as u32));
     }
     match legal_pascal(text) {
         t if t == "Self" || t == "Unknown" => t + "Value",
@@ -204,11 +189,10 @@ const NOT_RAW: [&str; 5] = ["self", "Self", "super", "crate", "_"];
 /// Strict keywords, then keywords reserved for the future, of every edition up to 2024:
 /// escaped as `r#kw`. (Weak keywords such as `union` are ordinary identifiers.)
 const KEYWORDS: [&str; 48] = [
-    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
-    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
-    "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try",
-    "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Makes names unique within one scope: the first name keeps its spelling, later equal
@@ -224,16 +208,15 @@ pub struct Scope {
 impl Scope {
     /// A scope in which `reserved` names are already taken.
     pub fn new(reserved: &[&str]) -> Self {
-        Scope {
-            taken: reserved.iter().map(|r| ident(r)).collect(),
-        }
+        Scope { taken: reserved.iter().map(|r| ident(r)).collect() }
     }
 
     /// Takes `name` (already legal) if it is free, or the first free `{name}_{n}` (or
     /// `{name}{n}` for UpperCamelCase) for n = 2, 3, ...; returns the legal identifier taken.
     pub fn claim(&mut self, name: &str) -> String {
         let stem = unraw(name);
-        let separator = if stem.starts_with(|c: char| c.is_ascii_uppercase()) || stem.ends_with('_') { "" } else { "_" };
+        let separator =
+            if stem.starts_with(|c: char| c.is_ascii_uppercase()) || stem.ends_with('_') { "" } else { "_" };
         let mut candidate = name.to_owned();
         let mut n = 1;
         while !self.taken.insert(candidate.clone()) {
@@ -384,11 +367,7 @@ mod tests {
             ("*", "empty"),
             ("plainName", "plain_name"),
         ] {
-            assert_eq!(
-                field_ident(input),
-                want,
-                "field_ident({input:?})"
-            );
+            assert_eq!(field_ident(input), want, "field_ident({input:?})");
         }
     }
 
@@ -409,12 +388,9 @@ mod tests {
 
     #[test]
     fn type_idents_are_legal() {
-        for (input, want) in [
-            ("self", "SelfValue"),
-            ("4kResolution", "_4kResolution"),
-            ("", "Empty"),
-            ("QZProxy", "QzProxy"),
-        ] {
+        for (input, want) in
+            [("self", "SelfValue"), ("4kResolution", "_4kResolution"), ("", "Empty"), ("QZProxy", "QzProxy")]
+        {
             assert_eq!(type_ident(input), want, "type_ident({input:?})");
         }
     }
@@ -433,29 +409,13 @@ mod tests {
             ("self_value", "SelfValue_"),
             ("IN_PROGRESS", "InProgress"),
         ] {
-            assert_eq!(
-                variant_ident(input),
-                want,
-                "variant_ident({input:?})"
-            );
+            assert_eq!(variant_ident(input), want, "variant_ident({input:?})");
         }
     }
 
     #[test]
     fn odd_inputs_never_panic() {
-        for input in [
-            "",
-            "_",
-            "__",
-            "0",
-            "123",
-            "r#type",
-            "ünïcödé",
-            "a b",
-            "\u{0}",
-            "Self_",
-            "--9--",
-        ] {
+        for input in ["", "_", "__", "0", "123", "r#type", "ünïcödé", "a b", "\u{0}", "Self_", "--9--"] {
             field_ident(input);
             ident(input);
             type_ident(input);

@@ -60,12 +60,8 @@ pub fn select(model: &Model, service: Option<&str>, operations: Option<&[String]
 }
 
 fn pick_service(model: &Model, wanted: Option<&str>) -> Result<ShapeId> {
-    let services: Vec<&ShapeId> = model
-        .shapes
-        .values()
-        .filter(|s| matches!(s.kind, ShapeKind::Service(_)))
-        .map(|s| &s.id)
-        .collect();
+    let services: Vec<&ShapeId> =
+        model.shapes.values().filter(|s| matches!(s.kind, ShapeKind::Service(_))).map(|s| &s.id).collect();
     let list = || services.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
     match wanted {
         Some(name) => services
@@ -172,9 +168,11 @@ fn reaches(
     if !matches!(shape.kind, ShapeKind::Structure(_) | ShapeKind::Union(_)) || !seen.insert(from.clone()) {
         return false;
     }
-    shape.kind.members().into_iter().any(|m| {
-        !boxed.contains(&from.with_member(&m.name)) && reaches(model, &m.target, to, boxed, seen)
-    })
+    shape
+        .kind
+        .members()
+        .into_iter()
+        .any(|m| !boxed.contains(&from.with_member(&m.name)) && reaches(model, &m.target, to, boxed, seen))
 }
 
 #[cfg(test)]
@@ -217,10 +215,20 @@ mod tests {
         assert_eq!(s.operations, ids(&["ex#A", "ex#B"]).into_iter().collect::<Vec<_>>());
         assert_eq!(
             s.closure,
-            ids(&["ex#AIn", "ex#BOut", "ex#Name", "other#Name", "ex#Tree", "ex#Trees", "ex#U", "ex#Common", "smithy.api#Unit"])
-                .into_iter()
-                .filter(|id| !id.is_prelude())
-                .collect()
+            ids(&[
+                "ex#AIn",
+                "ex#BOut",
+                "ex#Name",
+                "other#Name",
+                "ex#Tree",
+                "ex#Trees",
+                "ex#U",
+                "ex#Common",
+                "smithy.api#Unit"
+            ])
+            .into_iter()
+            .filter(|id| !id.is_prelude())
+            .collect()
         );
         let only_a = select(&m, Some("Svc"), Some(&["A".to_owned()])).unwrap();
         assert_eq!(only_a.operations, vec![ShapeId::parse("ex#A").unwrap()]);

@@ -59,11 +59,27 @@ fn projections_become_crates_with_their_manifest_settings() {
 #[test]
 fn mistakes_are_errors_naming_the_file_and_the_projection() {
     let cases = [
-        ("typo", r#"{"version": "1.0", "sources": ["models"], "projections": {"p": {"plugins": {"rust-client-codegen": {"modul": "x"}}}}}"#, "unknown field `modul`"),
+        (
+            "typo",
+            r#"{"version": "1.0", "sources": ["models"], "projections": {"p": {"plugins": {"rust-client-codegen": {"modul": "x"}}}}}"#,
+            "unknown field `modul`",
+        ),
         ("version", r#"{"version": "3.0", "sources": ["models"]}"#, "version `3.0`"),
-        ("none", r#"{"version": "1.0", "sources": ["models"], "projections": {"p": {"plugins": {}}}}"#, "no projection has a `rust-client-codegen`"),
-        ("missing", r#"{"version": "1.0", "sources": ["nowhere"], "projections": {"p": {"plugins": {"rust-client-codegen": {}}}}}"#, "does not exist"),
-        ("transforms", r#"{"version": "1.0", "sources": ["models"], "projections": {"p": {"transforms": [{"name": "excludeShapesByTag"}], "plugins": {"rust-client-codegen": {}}}}}"#, "transforms are not supported"),
+        (
+            "none",
+            r#"{"version": "1.0", "sources": ["models"], "projections": {"p": {"plugins": {}}}}"#,
+            "no projection has a `rust-client-codegen`",
+        ),
+        (
+            "missing",
+            r#"{"version": "1.0", "sources": ["nowhere"], "projections": {"p": {"plugins": {"rust-client-codegen": {}}}}}"#,
+            "does not exist",
+        ),
+        (
+            "transforms",
+            r#"{"version": "1.0", "sources": ["models"], "projections": {"p": {"transforms": [{"name": "excludeShapesByTag"}], "plugins": {"rust-client-codegen": {}}}}}"#,
+            "transforms are not supported",
+        ),
     ];
     for (name, build, expected) in cases {
         let dir = project(name, build);
@@ -72,7 +88,10 @@ fn mistakes_are_errors_naming_the_file_and_the_projection() {
         assert!(error.contains(expected), "{name}: {error}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
-    let dir = project("msrv", r#"{"version": "1.0", "sources": ["models"], "plugins": {"rust-client-codegen": {"minimumSupportedRustVersion": "1.70"}}}"#);
+    let dir = project(
+        "msrv",
+        r#"{"version": "1.0", "sources": ["models"], "plugins": {"rust-client-codegen": {"minimumSupportedRustVersion": "1.70"}}}"#,
+    );
     let source = codegen::build_file::load(&dir.join("smithy-build.json")).unwrap();
     assert_eq!(source[0].name, "source", "top-level plugins build the source projection");
     let error = codegen::generate(&source[0].options).unwrap_err().to_string();

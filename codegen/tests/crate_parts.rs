@@ -15,7 +15,8 @@ fn test_cases_without_a_spoken_protocol_generate_no_test_module() {
     std::fs::create_dir_all(&dir).unwrap();
     let model = dir.join("model.json");
     std::fs::write(&model, NO_PROTOCOL).unwrap();
-    let options = codegen::Options { models: vec![model], roundtrip_tests: true, types_only: true, ..Default::default() };
+    let options =
+        codegen::Options { models: vec![model], roundtrip_tests: true, types_only: true, ..Default::default() };
     let files = codegen::generate(&options).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 

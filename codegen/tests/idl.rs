@@ -499,7 +499,10 @@ apply other.ns#Elsewhere$m @internal
         })
     );
     assert_eq!(s["mix#DerivedList"]["member"], json!({"target": "smithy.api#String"}));
-    assert_eq!(s["mix#DerivedEnum"]["members"]["A"], json!({"target": "smithy.api#Unit", "traits": {"smithy.api#documentation": "redeclared: keeps the mixin's value"}}));
+    assert_eq!(
+        s["mix#DerivedEnum"]["members"]["A"],
+        json!({"target": "smithy.api#Unit", "traits": {"smithy.api#documentation": "redeclared: keeps the mixin's value"}})
+    );
     assert_eq!(s["mix#DerivedEnum"]["members"]["B"]["traits"]["smithy.api#enumValue"], "B");
     assert_eq!(s["other.ns#Elsewhere"], json!({"type": "apply", "traits": {"smithy.api#deprecated": {}}}));
     assert_eq!(s["other.ns#Elsewhere$m"], json!({"type": "apply", "traits": {"smithy.api#internal": {}}}));
@@ -553,15 +556,17 @@ structure Uses for Thing with [Base] {
 fn files_of_one_model_together() {
     let uses = "$version: \"2.0\"\nnamespace app\nstructure S with [Base] {\n    $id\n    s: Str\n}\n";
     let defines = "$version: \"2.0\"\nnamespace app\n@mixin\nstructure Base { id: Str }\nstring Str\n";
-    let parsed = idl::parse_files(&[(Path::new("uses.smithy"), uses), (Path::new("defines.smithy"), defines)], &Json::Null)
-        .unwrap();
+    let parsed =
+        idl::parse_files(&[(Path::new("uses.smithy"), uses), (Path::new("defines.smithy"), defines)], &Json::Null)
+            .unwrap();
     assert_eq!(parsed.len(), 2);
     assert_eq!(parsed[0].ast["shapes"]["app#S"]["members"]["id"], json!({"target": "app#Str"}));
     assert_eq!(parsed[0].ast["shapes"]["app#S"]["members"]["s"], json!({"target": "app#Str"}));
     // A name defined by another file of the namespace wins over the prelude's.
     let shadow = "namespace app\nstructure T { s: String }\n";
     let string = "namespace app\nstring String\n";
-    let parsed = idl::parse_files(&[(Path::new("t.smithy"), shadow), (Path::new("s.smithy"), string)], &Json::Null).unwrap();
+    let parsed =
+        idl::parse_files(&[(Path::new("t.smithy"), shadow), (Path::new("s.smithy"), string)], &Json::Null).unwrap();
     assert_eq!(parsed[0].ast["shapes"]["app#T"]["members"]["s"]["target"], "app#String");
     // The first error of a file that cannot be parsed.
     let err = idl::parse_files(&[(Path::new("uses.smithy"), uses)], &Json::Null).unwrap_err();
@@ -627,7 +632,12 @@ apply Op @documentation("applied")
 #[test]
 fn syntax_errors_are_located() {
     let cases: &[(&str, usize, usize, &str)] = &[
-        ("namespace a.b\nstructure Foo {\n    a: String\n", 4, 1, "expected `}` to close structure `Foo` opened at 2:15, found end of file"),
+        (
+            "namespace a.b\nstructure Foo {\n    a: String\n",
+            4,
+            1,
+            "expected `}` to close structure `Foo` opened at 2:15, found end of file",
+        ),
         ("string Foo\n", 1, 1, "expected a namespace statement"),
         ("namespace a.b\nstring\n", 2, 7, "expected a space after `string`"),
         ("namespace a.b\nstrin Foo\n", 2, 1, "unknown shape type `strin`"),
@@ -644,8 +654,18 @@ fn syntax_errors_are_located() {
         ("namespace a.b\nstructure S { a := String }\n", 2, 17, "expected `:` after the member name `a`"),
         ("namespace a.b\nstructure S { $a }\n", 2, 15, "needs `$version: \"2.0\"`"),
         ("namespace a.b\nstructure S with [M] {}\n", 2, 13, "mixins (`with [...]`) need"),
-        ("$version: \"2\"\nnamespace a.b\nstructure S {\n  a: String = \"x\" b: String\n}\n", 4, 19, "expected a line break after the value of `a`"),
-        ("$version: \"2\"\nnamespace a.b\nset S { member: String }\n", 3, 1, "`set` shapes cannot be used in Smithy 2.0"),
+        (
+            "$version: \"2\"\nnamespace a.b\nstructure S {\n  a: String = \"x\" b: String\n}\n",
+            4,
+            19,
+            "expected a line break after the value of `a`",
+        ),
+        (
+            "$version: \"2\"\nnamespace a.b\nset S { member: String }\n",
+            3,
+            1,
+            "`set` shapes cannot be used in Smithy 2.0",
+        ),
         ("$version: \"2\"\nnamespace a.b\noperation O { input: I, input: I }\n", 3, 25, "defines `input` twice"),
         ("$version: \"2\"\nnamespace a.b\noperation O { body: I }\n", 3, 15, "unknown operation property `body`"),
         ("$version: \"2\"\nnamespace a.b\nservice S { nope: 1 }\n", 3, 13, "unknown service property `nope`"),
@@ -654,23 +674,48 @@ fn syntax_errors_are_located() {
         ("namespace a.b\nuse x.y#A$m\n", 2, 5, "cannot import members"),
         ("namespace a.b\n@deprecated\napply A @sensitive\n", 3, 1, "traits at 2:1 come before an apply statement"),
         ("namespace a.b\nstructure S { a: String, A: String }\n", 2, 26, "conflicts with member `a`"),
-        ("$version: \"2\"\nnamespace a.b\nenum E { A = \"a\" }\n", 3, 18, "expected a line break after the value of `A`"),
+        (
+            "$version: \"2\"\nnamespace a.b\nenum E { A = \"a\" }\n",
+            3,
+            18,
+            "expected a line break after the value of `A`",
+        ),
         ("$version: \"2\"\nnamespace a.b\nenum E { A = 1\n}\n", 3, 14, "can only be assigned a string"),
         ("$version: \"2\"\nnamespace a.b\nintEnum E { A = 1.5\n}\n", 3, 17, "must be an integer"),
         ("$version: \"2\"\nnamespace a.b\nintEnum E { A = 4294967296\n}\n", 3, 17, "does not fit in a 32-bit integer"),
         ("$version: \"2\"\nnamespace a.b\nintEnum E { A }\n", 3, 13, "needs a value"),
         ("namespace a.b\nlist L {}\n", 2, 6, "missing its `member` member"),
         ("namespace a.b\nlist L { item: String }\n", 2, 10, "cannot have a member named `item`"),
-        ("$version: \"2\"\nnamespace a.b\n@mixin\nunion U { a: String }\nstructure S with [U] {}\n", 5, 19, "mixin `a.b#U` is a union"),
+        (
+            "$version: \"2\"\nnamespace a.b\n@mixin\nunion U { a: String }\nstructure S with [U] {}\n",
+            5,
+            19,
+            "mixin `a.b#U` is a union",
+        ),
         ("$version: \"2\"\nnamespace a.b\nstructure S with [T] {}\nstructure T {}\n", 3, 19, "has no @mixin trait"),
-        ("$version: \"2\"\nnamespace a.b\n@mixin\nstructure A with [B] {}\n@mixin\nstructure B with [A] {}\n", 4, 11, "form a cycle"),
+        (
+            "$version: \"2\"\nnamespace a.b\n@mixin\nstructure A with [B] {}\n@mixin\nstructure B with [A] {}\n",
+            4,
+            11,
+            "form a cycle",
+        ),
         ("$version: \"2\"\nnamespace a.b\nstructure S for R { $id }\nstructure R {}\n", 3, 17, "must be a resource"),
-        ("$version: \"2\"\nnamespace a.b\nresource R { identifiers: { id: String } }\nstructure S for R { $nope }\n", 4, 21, "no identifier or property `nope`"),
+        (
+            "$version: \"2\"\nnamespace a.b\nresource R { identifiers: { id: String } }\nstructure S for R { $nope }\n",
+            4,
+            21,
+            "no identifier or property `nope`",
+        ),
         ("namespace a.b\nresource R { properties: {} }\n", 2, 14, "need `$version: \"2.0\"`"),
         ("namespace a.b\n@tags([[[[\n", 3, 1, "expected a value or `]`"),
         ("namespace a.b\nstring S @sensitive\n", 2, 10, "expected a line break"),
         ("namespace a.b\nstructure S {}\napply S$x @sensitive\n", 3, 7, "structure `S` has no member `x`"),
-        ("$version: \"2\"\nnamespace a.b\nstructure GetInput {}\noperation Get { input := {} }\n", 4, 25, "the inline input structure is named `GetInput`"),
+        (
+            "$version: \"2\"\nnamespace a.b\nstructure GetInput {}\noperation Get { input := {} }\n",
+            4,
+            25,
+            "the inline input structure is named `GetInput`",
+        ),
     ];
     for (text, line, column, message) in cases {
         let (l, c, m) = error(text);
@@ -757,8 +802,39 @@ apply S { @internal
 #[test]
 fn random_mutations_never_panic() {
     const ALPHABET: &[&str] = &[
-        "{", "}", "[", "]", "(", ")", ":", ":=", "=", ",", "\n", " ", "\"", "\"\"\"", "\\", "$", "@", "#", ".", "//", "///",
-        "with", "for", "apply", "-", "1e", "0", "_", "é", "\r", "\t", "structure", "A",
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        ":",
+        ":=",
+        "=",
+        ",",
+        "\n",
+        " ",
+        "\"",
+        "\"\"\"",
+        "\\",
+        "$",
+        "@",
+        "#",
+        ".",
+        "//",
+        "///",
+        "with",
+        "for",
+        "apply",
+        "-",
+        "1e",
+        "0",
+        "_",
+        "é",
+        "\r",
+        "\t",
+        "structure",
+        "A",
     ];
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut runs = 0;
@@ -799,7 +875,10 @@ fn random_mutations_never_panic() {
                 let Location::Position { line, column } = e.location else { panic!("unlocated error {e} on:\n{text}") };
                 let lines: Vec<&str> = text.split('\n').collect();
                 assert!(line >= 1 && line <= lines.len(), "line {line} outside the file: {e}\n{text}");
-                assert!(column >= 1 && column <= lines[line - 1].chars().count() + 1, "column {column} outside line {line}: {e}\n{text}");
+                assert!(
+                    column >= 1 && column <= lines[line - 1].chars().count() + 1,
+                    "column {column} outside line {line}: {e}\n{text}"
+                );
             }
             runs += 1;
         }

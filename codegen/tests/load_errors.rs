@@ -57,10 +57,22 @@ fn wrong_reference_kinds() {
 
 #[test]
 fn bad_shapes_and_traits() {
-    assert_error(r#"{"smithy": "2.0", "shapes": {"ex#A": {"type": "thing"}}}"#, &["shape `ex#A`", "unknown shape type `thing`"]);
-    assert_error(r#"{"smithy": "2.0", "shapes": {"ex#A": {"traits": {}}}}"#, &["shape `ex#A`", "missing the `type` property"]);
-    assert_error(r#"{"smithy": "2.0", "shapes": {"ex#A": {"type": "list"}}}"#, &["shape `ex#A`", "missing the `member` member"]);
-    assert_error(r#"{"smithy": "2.0", "shapes": {"ex#A": {"type": "set", "member": {"target": "smithy.api#String"}}}}"#, &["`set` is not allowed in Smithy 2.0"]);
+    assert_error(
+        r#"{"smithy": "2.0", "shapes": {"ex#A": {"type": "thing"}}}"#,
+        &["shape `ex#A`", "unknown shape type `thing`"],
+    );
+    assert_error(
+        r#"{"smithy": "2.0", "shapes": {"ex#A": {"traits": {}}}}"#,
+        &["shape `ex#A`", "missing the `type` property"],
+    );
+    assert_error(
+        r#"{"smithy": "2.0", "shapes": {"ex#A": {"type": "list"}}}"#,
+        &["shape `ex#A`", "missing the `member` member"],
+    );
+    assert_error(
+        r#"{"smithy": "2.0", "shapes": {"ex#A": {"type": "set", "member": {"target": "smithy.api#String"}}}}"#,
+        &["`set` is not allowed in Smithy 2.0"],
+    );
     assert_error(
         r#"{"smithy": "2.0", "shapes": {"ex#E": {"type": "structure", "traits": {"smithy.api#error": "oops"}}}}"#,
         &["shape `ex#E`", "trait `smithy.api#error`", "oops"],
@@ -96,11 +108,19 @@ fn applied_trait_conflicts() {
     let dir = std::env::temp_dir().join(format!("codegen-apply-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let base = dir.join("base.json");
-    std::fs::write(&base, r#"{"smithy": "2.0", "shapes": {"ex#S": {"type": "string",
-        "traits": {"smithy.api#documentation": "one", "smithy.api#tags": ["a"]}}}}"#).unwrap();
+    std::fs::write(
+        &base,
+        r#"{"smithy": "2.0", "shapes": {"ex#S": {"type": "string",
+        "traits": {"smithy.api#documentation": "one", "smithy.api#tags": ["a"]}}}}"#,
+    )
+    .unwrap();
     let load = |traits: &str| {
         let apply = dir.join("apply.json");
-        std::fs::write(&apply, format!(r#"{{"smithy": "2.0", "shapes": {{"ex#S": {{"type": "apply", "traits": {traits}}}}}}}"#)).unwrap();
+        std::fs::write(
+            &apply,
+            format!(r#"{{"smithy": "2.0", "shapes": {{"ex#S": {{"type": "apply", "traits": {traits}}}}}}}"#),
+        )
+        .unwrap();
         codegen::model::load_files(&[base.clone(), apply])
     };
     let id = codegen::model::ShapeId::parse("ex#S").unwrap();

@@ -96,12 +96,17 @@ fn mutated_models_never_panic() {
                     assert!(!e.to_string().is_empty());
                     rejected += 1;
                 }
-                Err(_) => panic!("the generator panicked on {} (mutation {i} of {})", path.display(), fixture.display()),
+                Err(_) => {
+                    panic!("the generator panicked on {} (mutation {i} of {})", path.display(), fixture.display())
+                }
             }
             std::fs::remove_file(&path).unwrap();
         }
     }
     std::fs::remove_dir_all(&scratch).unwrap();
     assert_eq!(generated + rejected, fixtures.len() * MUTATIONS);
-    assert!(generated > 0 && rejected > 0, "the mutations exercise both paths: {generated} generated, {rejected} rejected");
+    assert!(
+        generated > 0 && rejected > 0,
+        "the mutations exercise both paths: {generated} generated, {rejected} rejected"
+    );
 }

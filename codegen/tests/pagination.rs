@@ -10,11 +10,18 @@ fn fixture() -> PathBuf {
 
 #[test]
 fn unfollowable_pagination_is_a_warning_on_the_operation() {
-    let generated = codegen::generate_crate(&codegen::Options { models: vec![fixture()], ..Default::default() }).unwrap();
+    let generated =
+        codegen::generate_crate(&codegen::Options { models: vec![fixture()], ..Default::default() }).unwrap();
     let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(warnings.len(), 2, "{warnings:#?}");
-    assert!(warnings[0].contains("ListWithUnknownProperty") && warnings[0].contains("unknown property `itemz`"), "{warnings:#?}");
-    assert!(warnings[1].contains("ListWithoutInputToken") && warnings[1].contains("`NextToken` does not exist"), "{warnings:#?}");
+    assert!(
+        warnings[0].contains("ListWithUnknownProperty") && warnings[0].contains("unknown property `itemz`"),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings[1].contains("ListWithoutInputToken") && warnings[1].contains("`NextToken` does not exist"),
+        "{warnings:#?}"
+    );
     let builders = |op: &str| generated.files[Path::new(&format!("src/operation/{op}/builders.rs"))].clone();
     assert!(!builders("list_without_input_token").contains("into_paginator"));
     for op in ["list_ota_tasks", "describe_engine_defaults", "query_items", "get_usage"] {

@@ -26,7 +26,10 @@ fn crate_text(models: Vec<PathBuf>) -> String {
 
 #[test]
 fn model_crate() {
-    insta::assert_snapshot!("iotmanagedintegrations", crate_text(vec![root().join("model/iotmanagedintegrations.json")]));
+    insta::assert_snapshot!(
+        "iotmanagedintegrations",
+        crate_text(vec![root().join("model/iotmanagedintegrations.json")])
+    );
 }
 
 #[test]

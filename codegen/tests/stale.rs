@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-
 #[test]
 fn generated_crates_are_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();

@@ -72,10 +72,7 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &crate::error::REDACTED)
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| crate::error::REDACTED),
-            )
+            .field("session_token", &self.session_token.as_ref().map(|_| crate::error::REDACTED))
             .field("expires_after", &self.expires_after)
             .finish()
     }
@@ -95,9 +92,7 @@ impl CredentialsError {
     /// An error with the given explanation; for implementors of [`ProvideCredentials`].
     /// The message should say which source failed and why, and never contain secrets.
     pub fn new(message: impl Into<String>) -> Self {
-        CredentialsError {
-            message: message.into(),
-        }
+        CredentialsError { message: message.into() }
     }
 
     /// The explanation.
@@ -152,9 +147,7 @@ impl Env {
     pub fn process() -> Self {
         Env {
             vars: std::env::vars_os()
-                .filter_map(|(name, value)| {
-                    Some((name.into_string().ok()?, value.into_string().ok()?))
-                })
+                .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)))
                 .collect(),
         }
     }
@@ -166,12 +159,7 @@ impl Env {
         K: Into<String>,
         V: Into<String>,
     {
-        Env {
-            vars: pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        }
+        Env { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
     }
 
     /// The value of variable `name`, if set.
@@ -233,12 +221,12 @@ impl EnvironmentVariableCredentialsProvider {
             (None, None) => Err(CredentialsError::new(format!(
                 "environment variables {ACCESS_KEY_ID_VAR} and {SECRET_ACCESS_KEY_VAR} are not set"
             ))),
-            (None, Some(_)) => Err(CredentialsError::new(format!(
-                "environment variable {ACCESS_KEY_ID_VAR} is not set"
-            ))),
-            (Some(_), None) => Err(CredentialsError::new(format!(
-                "environment variable {SECRET_ACCESS_KEY_VAR} is not set"
-            ))),
+            (None, Some(_)) => {
+                Err(CredentialsError::new(format!("environment variable {ACCESS_KEY_ID_VAR} is not set")))
+            }
+            (Some(_), None) => {
+                Err(CredentialsError::new(format!("environment variable {SECRET_ACCESS_KEY_VAR} is not set")))
+            }
         }
     }
 }
@@ -296,10 +284,7 @@ impl ProfileFileCredentialsProvider {
 
     // Lets the chain and tests avoid snapshotting the process environment only to replace it.
     fn new_with_env(env: Env) -> Self {
-        ProfileFileCredentialsProvider {
-            env,
-            profile_name: None,
-        }
+        ProfileFileCredentialsProvider { env, profile_name: None }
     }
 
     /// Uses this profile instead of `AWS_PROFILE` or `default`.
@@ -321,12 +306,9 @@ impl ProfileFileCredentialsProvider {
             None => selected_profile(&self.env),
         };
         let files = ProfileFiles::load(&self.env)?;
-        let profile = files.profile(name).ok_or_else(|| {
-            CredentialsError::new(format!(
-                "profile `{name}` not found in {}",
-                files.describe()
-            ))
-        })?;
+        let profile = files
+            .profile(name)
+            .ok_or_else(|| CredentialsError::new(format!("profile `{name}` not found in {}", files.describe())))?;
 
         // Sorted, so the key an error names does not depend on hash order.
         let mut keys: Vec<&str> = profile.keys().map(String::as_str).collect();
@@ -349,21 +331,14 @@ impl ProfileFileCredentialsProvider {
             }
         }
 
-        let missing = |what: &str| {
-            CredentialsError::new(format!(
-                "profile `{name}` has no {what} in {}",
-                files.describe()
-            ))
-        };
+        let missing =
+            |what: &str| CredentialsError::new(format!("profile `{name}` has no {what} in {}", files.describe()));
         let access_key_id = profile.get("aws_access_key_id");
         let secret_access_key = profile.get("aws_secret_access_key");
         match (access_key_id, secret_access_key) {
-            (Some(access_key_id), Some(secret_access_key)) => Ok(Credentials::new(
-                access_key_id,
-                secret_access_key,
-                profile.get("aws_session_token").cloned(),
-                None,
-            )),
+            (Some(access_key_id), Some(secret_access_key)) => {
+                Ok(Credentials::new(access_key_id, secret_access_key, profile.get("aws_session_token").cloned(), None))
+            }
             (None, None) => Err(missing("aws_access_key_id and aws_secret_access_key")),
             (None, Some(_)) => Err(missing("aws_access_key_id")),
             (Some(_), None) => Err(missing("aws_secret_access_key")),
@@ -389,13 +364,7 @@ fn selected_profile(env: &Env) -> &str {
 
 fn home_dir(env: &Env) -> Option<PathBuf> {
     env.get_non_empty("HOME")
-        .or_else(|| {
-            if cfg!(windows) {
-                env.get_non_empty("USERPROFILE")
-            } else {
-                None
-            }
-        })
+        .or_else(|| if cfg!(windows) { env.get_non_empty("USERPROFILE") } else { None })
         .map(PathBuf::from)
 }
 
@@ -459,11 +428,7 @@ impl ProfileFile {
                 }
             },
         };
-        Ok(ProfileFile {
-            kind,
-            path,
-            profiles,
-        })
+        Ok(ProfileFile { kind, path, profiles })
     }
 
     fn profile(&self, name: &str) -> Option<&Properties> {
@@ -472,11 +437,7 @@ impl ProfileFile {
 
     fn describe(&self) -> String {
         match (&self.path, &self.profiles) {
-            (None, _) => format!(
-                "{} (no path: neither {} nor HOME is set)",
-                self.kind.label(),
-                self.kind.path_var()
-            ),
+            (None, _) => format!("{} (no path: neither {} nor HOME is set)", self.kind.label(), self.kind.path_var()),
             (Some(path), None) => format!("{} `{}` (not found)", self.kind.label(), path.display()),
             (Some(path), Some(_)) => format!("{} `{}`", self.kind.label(), path.display()),
         }
@@ -506,21 +467,12 @@ impl ProfileFiles {
             return None;
         }
         let mut merged = from_config.cloned().unwrap_or_default();
-        merged.extend(
-            from_credentials
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| (k.clone(), v.clone())),
-        );
+        merged.extend(from_credentials.into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())));
         Some(merged)
     }
 
     fn describe(&self) -> String {
-        format!(
-            "{} or {}",
-            self.config.describe(),
-            self.credentials.describe()
-        )
+        format!("{} or {}", self.config.describe(), self.credentials.describe())
     }
 }
 
@@ -528,13 +480,7 @@ fn expand_home(path: &str, env: &Env) -> PathBuf {
     let rest = if path == "~" {
         Some("")
     } else {
-        path.strip_prefix("~/").or_else(|| {
-            if cfg!(windows) {
-                path.strip_prefix("~\\")
-            } else {
-                None
-            }
-        })
+        path.strip_prefix("~/").or_else(|| if cfg!(windows) { path.strip_prefix("~\\") } else { None })
     };
     match (rest, home_dir(env)) {
         (Some(rest), Some(home)) => home.join(rest),
@@ -705,10 +651,7 @@ impl ProvideCredentials for DefaultCredentialsChain {
 /// The profile is `AWS_PROFILE`, else `default`. Files that cannot be read are
 /// treated as absent. Reads the files with blocking I/O.
 pub fn default_region(env: &Env) -> Option<String> {
-    if let Some(region) = env
-        .get_non_empty("AWS_REGION")
-        .or_else(|| env.get_non_empty("AWS_DEFAULT_REGION"))
-    {
+    if let Some(region) = env.get_non_empty("AWS_REGION").or_else(|| env.get_non_empty("AWS_DEFAULT_REGION")) {
         return Some(region.to_owned());
     }
     let profile = selected_profile(env);

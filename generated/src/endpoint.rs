@@ -60,12 +60,9 @@ impl Value {
             Value::String(value) => Document::String(value.clone()),
             Value::Bool(value) => Document::Bool(*value),
             Value::Array(items) => Document::Array(items.iter().map(Value::to_document).collect()),
-            Value::Record(fields) => Document::Object(
-                fields
-                    .iter()
-                    .map(|(key, value)| (key.clone(), value.to_document()))
-                    .collect(),
-            ),
+            Value::Record(fields) => {
+                Document::Object(fields.iter().map(|(key, value)| (key.clone(), value.to_document())).collect())
+            }
         }
     }
 
@@ -134,9 +131,7 @@ impl Params {
 
     /// All set parameters, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.values
-            .iter()
-            .map(|(name, value)| (name.as_str(), value))
+        self.values.iter().map(|(name, value)| (name.as_str(), value))
     }
 }
 
@@ -161,9 +156,7 @@ pub struct EndpointError {
 impl EndpointError {
     /// An error with the given message.
     pub fn new(message: impl Into<String>) -> Self {
-        EndpointError {
-            message: message.into(),
-        }
+        EndpointError { message: message.into() }
     }
 
     /// The message; for an `error` rule exactly the rule's evaluated text.
@@ -198,8 +191,7 @@ pub enum ParameterType {
 impl ParameterType {
     fn accepts(self, value: &Value) -> bool {
         match (self, value) {
-            (ParameterType::String, Value::String(_))
-            | (ParameterType::Boolean, Value::Bool(_)) => true,
+            (ParameterType::String, Value::String(_)) | (ParameterType::Boolean, Value::Bool(_)) => true,
             (ParameterType::StringArray, Value::Array(items)) => {
                 items.iter().all(|item| matches!(item, Value::String(_)))
             }
@@ -360,14 +352,8 @@ fn malformed(message: impl fmt::Display) -> EndpointError {
     EndpointError::new(format!("malformed rule set: {message}"))
 }
 
-fn member<'a>(
-    object: &'a JsonValue,
-    key: &str,
-    context: &str,
-) -> Result<&'a JsonValue, EndpointError> {
-    object
-        .get(key)
-        .ok_or_else(|| malformed(format!("{context} has no `{key}`")))
+fn member<'a>(object: &'a JsonValue, key: &str, context: &str) -> Result<&'a JsonValue, EndpointError> {
+    object.get(key).ok_or_else(|| malformed(format!("{context} has no `{key}`")))
 }
 
 fn string_member(object: &JsonValue, key: &str, context: &str) -> Result<String, EndpointError> {
@@ -377,21 +363,14 @@ fn string_member(object: &JsonValue, key: &str, context: &str) -> Result<String,
     }
 }
 
-fn array_member<'a>(
-    object: &'a JsonValue,
-    key: &str,
-    context: &str,
-) -> Result<&'a [JsonValue], EndpointError> {
+fn array_member<'a>(object: &'a JsonValue, key: &str, context: &str) -> Result<&'a [JsonValue], EndpointError> {
     match member(object, key, context)? {
         JsonValue::Array(items) => Ok(items),
         _ => Err(malformed(format!("{context}'s `{key}` is not an array"))),
     }
 }
 
-fn object_members<'a>(
-    value: &'a JsonValue,
-    context: &str,
-) -> Result<&'a [(String, JsonValue)], EndpointError> {
+fn object_members<'a>(value: &'a JsonValue, context: &str) -> Result<&'a [(String, JsonValue)], EndpointError> {
     match value {
         JsonValue::Object(members) => Ok(members),
         _ => Err(malformed(format!("{context} is not an object"))),
@@ -401,8 +380,7 @@ fn object_members<'a>(
 impl RuleSet {
     /// Parses the JSON text of an `endpointRuleSet` trait value.
     pub fn from_json(text: &str) -> Result<Self, EndpointError> {
-        let value = crate::json::parse(text.as_bytes())
-            .map_err(|error| malformed(format!("invalid JSON: {error}")))?;
+        let value = crate::json::parse(text.as_bytes()).map_err(|error| malformed(format!("invalid JSON: {error}")))?;
         RuleSet::from_json_value(&value)
     }
 
@@ -423,11 +401,7 @@ impl RuleSet {
             .iter()
             .map(|rule| parse_rule(rule, 0))
             .collect::<Result<_, _>>()?;
-        Ok(RuleSet {
-            version,
-            parameters,
-            rules,
-        })
+        Ok(RuleSet { version, parameters, rules })
     }
 
     /// The rule set's `version`, such as `1.0`.
@@ -459,10 +433,7 @@ impl RuleSet {
                     )))
                 }
                 None if parameter.required => {
-                    return Err(EndpointError::new(format!(
-                        "a required parameter was not set: {}",
-                        parameter.name
-                    )))
+                    return Err(EndpointError::new(format!("a required parameter was not set: {}", parameter.name)))
                 }
                 _ => {}
             }
@@ -471,19 +442,14 @@ impl RuleSet {
         let mut evaluator = Evaluator { scope };
         match evaluator.rules(&self.rules)? {
             Some(endpoint) => Ok(endpoint),
-            None => Err(EndpointError::new(
-                "no rule matched the parameters (rules exhausted)",
-            )),
+            None => Err(EndpointError::new("no rule matched the parameters (rules exhausted)")),
         }
     }
 }
 
 fn parse_parameter(name: &str, declaration: &JsonValue) -> Result<Parameter, EndpointError> {
     let context = format!("parameter {name}");
-    let kind = match string_member(declaration, "type", &context)?
-        .to_ascii_lowercase()
-        .as_str()
-    {
+    let kind = match string_member(declaration, "type", &context)?.to_ascii_lowercase().as_str() {
         "string" => ParameterType::String,
         "boolean" => ParameterType::Boolean,
         "stringarray" => ParameterType::StringArray,
@@ -501,24 +467,14 @@ fn parse_parameter(name: &str, declaration: &JsonValue) -> Result<Parameter, End
     let required = match declaration.get("required") {
         None | Some(JsonValue::Null) => false,
         Some(JsonValue::Bool(required)) => *required,
-        Some(_) => {
-            return Err(malformed(format!(
-                "{context}'s `required` is not a boolean"
-            )))
-        }
+        Some(_) => return Err(malformed(format!("{context}'s `required` is not a boolean"))),
     };
     let built_in = match declaration.get("builtIn") {
         None | Some(JsonValue::Null) => None,
         Some(JsonValue::String(built_in)) => Some(built_in.clone()),
         Some(_) => return Err(malformed(format!("{context}'s `builtIn` is not a string"))),
     };
-    Ok(Parameter {
-        name: name.to_owned(),
-        kind,
-        default,
-        required,
-        built_in,
-    })
+    Ok(Parameter { name: name.to_owned(), kind, default, required, built_in })
 }
 
 /// A plain JSON string, boolean or array of those as a [`Value`].
@@ -526,11 +482,7 @@ fn literal_value(value: &JsonValue) -> Option<Value> {
     match value {
         JsonValue::String(text) => Some(Value::String(text.clone())),
         JsonValue::Bool(flag) => Some(Value::Bool(*flag)),
-        JsonValue::Array(items) => items
-            .iter()
-            .map(literal_value)
-            .collect::<Option<_>>()
-            .map(Value::Array),
+        JsonValue::Array(items) => items.iter().map(literal_value).collect::<Option<_>>().map(Value::Array),
         _ => None,
     }
 }
@@ -548,10 +500,7 @@ fn parse_rule(rule: &JsonValue, depth: usize) -> Result<Rule, EndpointError> {
             .collect::<Result<_, _>>()?,
     };
     let kind = match string_member(rule, "type", "a rule")?.as_str() {
-        "endpoint" => RuleKind::Endpoint(parse_endpoint(
-            member(rule, "endpoint", "an endpoint rule")?,
-            depth,
-        )?),
+        "endpoint" => RuleKind::Endpoint(parse_endpoint(member(rule, "endpoint", "an endpoint rule")?, depth)?),
         "error" => RuleKind::Error(parse_expr(member(rule, "error", "an error rule")?, depth)?),
         "tree" => RuleKind::Tree(
             array_member(rule, "rules", "a tree rule")?
@@ -574,10 +523,7 @@ fn parse_condition(condition: &JsonValue, depth: usize) -> Result<Condition, End
         Some(JsonValue::String(name)) => Some(name.clone()),
         Some(_) => return Err(malformed("a condition's `assign` is not a string")),
     };
-    Ok(Condition {
-        expr: parse_expr(condition, depth)?,
-        assign,
-    })
+    Ok(Condition { expr: parse_expr(condition, depth)?, assign })
 }
 
 fn parse_endpoint(endpoint: &JsonValue, depth: usize) -> Result<EndpointTemplate, EndpointError> {
@@ -589,10 +535,7 @@ fn parse_endpoint(endpoint: &JsonValue, depth: usize) -> Result<EndpointTemplate
             let JsonValue::Array(values) = values else {
                 return Err(malformed(format!("header {name} is not an array")));
             };
-            let values = values
-                .iter()
-                .map(|value| parse_expr(value, depth))
-                .collect::<Result<_, _>>()?;
+            let values = values.iter().map(|value| parse_expr(value, depth)).collect::<Result<_, _>>()?;
             headers.push((name.clone(), values));
         }
     }
@@ -602,11 +545,7 @@ fn parse_endpoint(endpoint: &JsonValue, depth: usize) -> Result<EndpointTemplate
             properties.push((name.clone(), parse_property(value, depth)?));
         }
     }
-    Ok(EndpointTemplate {
-        url,
-        headers,
-        properties,
-    })
+    Ok(EndpointTemplate { url, headers, properties })
 }
 
 fn parse_property(value: &JsonValue, depth: usize) -> Result<Property, EndpointError> {
@@ -621,12 +560,9 @@ fn parse_property(value: &JsonValue, depth: usize) -> Result<Property, EndpointE
             _ => return Err(malformed("an endpoint property has an invalid number")),
         },
         JsonValue::String(text) => Property::Template(parse_template(text)?),
-        JsonValue::Array(items) => Property::Array(
-            items
-                .iter()
-                .map(|item| parse_property(item, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
+        JsonValue::Array(items) => {
+            Property::Array(items.iter().map(|item| parse_property(item, depth + 1)).collect::<Result<_, _>>()?)
+        }
         JsonValue::Object(members) => Property::Object(
             members
                 .iter()
@@ -643,17 +579,11 @@ fn parse_expr(value: &JsonValue, depth: usize) -> Result<Expr, EndpointError> {
     Ok(match value {
         JsonValue::Null => return Err(malformed("an expression is null")),
         JsonValue::Bool(flag) => Expr::Bool(*flag),
-        JsonValue::Number(text) => Expr::Int(
-            text.parse()
-                .map_err(|_| malformed(format!("{text} is not an integer")))?,
-        ),
+        JsonValue::Number(text) => Expr::Int(text.parse().map_err(|_| malformed(format!("{text} is not an integer")))?),
         JsonValue::String(text) => Expr::Template(parse_template(text)?),
-        JsonValue::Array(items) => Expr::Array(
-            items
-                .iter()
-                .map(|item| parse_expr(item, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
+        JsonValue::Array(items) => {
+            Expr::Array(items.iter().map(|item| parse_expr(item, depth + 1)).collect::<Result<_, _>>()?)
+        }
         JsonValue::Object(members) => {
             if let Some(name) = value.get("ref") {
                 let JsonValue::String(name) = name else {
@@ -664,8 +594,8 @@ fn parse_expr(value: &JsonValue, depth: usize) -> Result<Expr, EndpointError> {
                 let JsonValue::String(name) = name else {
                     return Err(malformed("a function's `fn` is not a string"));
                 };
-                let function = Function::from_name(name)
-                    .ok_or_else(|| malformed(format!("unknown function {name:?}")))?;
+                let function =
+                    Function::from_name(name).ok_or_else(|| malformed(format!("unknown function {name:?}")))?;
                 let args: Vec<Expr> = array_member(value, "argv", "a function call")?
                     .iter()
                     .map(|arg| parse_expr(arg, depth + 1))
@@ -708,9 +638,7 @@ fn parse_template(text: &str) -> Result<Vec<TemplatePart>, EndpointError> {
                 loop {
                     match chars.next() {
                         Some('}') => break,
-                        Some('{') | None => {
-                            return Err(malformed(format!("unclosed `{{` in template {text:?}")))
-                        }
+                        Some('{') | None => return Err(malformed(format!("unclosed `{{` in template {text:?}"))),
                         Some(c) => inner.push(c),
                     }
                 }
@@ -724,10 +652,7 @@ fn parse_template(text: &str) -> Result<Vec<TemplatePart>, EndpointError> {
                 if name.is_empty() {
                     return Err(malformed(format!("empty reference in template {text:?}")));
                 }
-                parts.push(TemplatePart::Ref {
-                    name: name.to_owned(),
-                    path,
-                });
+                parts.push(TemplatePart::Ref { name: name.to_owned(), path });
             }
             '}' => return Err(malformed(format!("unmatched `}}` in template {text:?}"))),
             c => literal.push(c),
@@ -754,9 +679,7 @@ fn parse_path(path: &str) -> Result<Vec<PathPart>, EndpointError> {
                     .ok_or_else(|| malformed(format!("invalid index in path {path:?}")))?;
                 parts.push(PathPart::Index(index));
             }
-            None if segment.is_empty() => {
-                return Err(malformed(format!("empty key in path {path:?}")))
-            }
+            None if segment.is_empty() => return Err(malformed(format!("empty key in path {path:?}"))),
             None => parts.push(PathPart::Key(segment.to_owned())),
         }
     }
@@ -802,14 +725,10 @@ impl Evaluator {
         }
         match &rule.kind {
             RuleKind::Endpoint(template) => Ok(RuleOutcome::Endpoint(self.endpoint(template)?)),
-            RuleKind::Error(message) => Err(EndpointError::new(
-                self.string(message, "an error message")?,
-            )),
+            RuleKind::Error(message) => Err(EndpointError::new(self.string(message, "an error message")?)),
             RuleKind::Tree(children) => match self.rules(children)? {
                 Some(endpoint) => Ok(RuleOutcome::Endpoint(endpoint)),
-                None => Err(EndpointError::new(
-                    "no rule in a selected tree rule matched (rules exhausted)",
-                )),
+                None => Err(EndpointError::new("no rule in a selected tree rule matched (rules exhausted)")),
             },
         }
     }
@@ -827,11 +746,7 @@ impl Evaluator {
         for (name, property) in &template.properties {
             properties.insert(name.clone(), self.property(property)?);
         }
-        Ok(Endpoint {
-            url,
-            headers,
-            properties,
-        })
+        Ok(Endpoint { url, headers, properties })
     }
 
     fn property(&self, property: &Property) -> Result<Document, EndpointError> {
@@ -840,12 +755,9 @@ impl Evaluator {
             Property::Bool(flag) => Document::Bool(*flag),
             Property::Number(number) => Document::Number(*number),
             Property::Null => Document::Null,
-            Property::Array(items) => Document::Array(
-                items
-                    .iter()
-                    .map(|item| self.property(item))
-                    .collect::<Result<_, _>>()?,
-            ),
+            Property::Array(items) => {
+                Document::Array(items.iter().map(|item| self.property(item)).collect::<Result<_, _>>()?)
+            }
             Property::Object(members) => Document::Object(
                 members
                     .iter()
@@ -859,13 +771,8 @@ impl Evaluator {
     fn string(&self, expr: &Expr, what: &str) -> Result<String, EndpointError> {
         match self.eval(expr)? {
             Some(Value::String(text)) => Ok(text),
-            Some(other) => Err(EndpointError::new(format!(
-                "{what} evaluated to {}, not a string",
-                other.kind()
-            ))),
-            None => Err(EndpointError::new(format!(
-                "{what} evaluated to an unset value"
-            ))),
+            Some(other) => Err(EndpointError::new(format!("{what} evaluated to {}, not a string", other.kind()))),
+            None => Err(EndpointError::new(format!("{what} evaluated to an unset value"))),
         }
     }
 
@@ -893,11 +800,7 @@ impl Evaluator {
                                 other.kind()
                             )))
                         }
-                        None => {
-                            return Err(EndpointError::new(format!(
-                                "template reference {name} has no value"
-                            )))
-                        }
+                        None => return Err(EndpointError::new(format!("template reference {name} has no value"))),
                     }
                 }
             }
@@ -954,11 +857,7 @@ impl Evaluator {
                 let Some(condition) = condition else {
                     return Ok(None);
                 };
-                let branch = if expect_bool(&condition, "ite")? {
-                    1
-                } else {
-                    2
-                };
+                let branch = if expect_bool(&condition, "ite")? { 1 } else { 2 };
                 return self.arg(args, branch);
             }
             _ => {}
@@ -972,8 +871,7 @@ impl Evaluator {
             }
         }
         let name = function_name(function);
-        let string =
-            |index: usize| -> Result<&str, EndpointError> { expect_str(values.get(index), name) };
+        let string = |index: usize| -> Result<&str, EndpointError> { expect_str(values.get(index), name) };
         let boolean = |index: usize| -> Result<bool, EndpointError> {
             values
                 .get(index)
@@ -997,34 +895,25 @@ impl Evaluator {
                     Some(Value::String(path)) => parse_path(path)?,
                     Some(Value::Array(keys)) => keys
                         .iter()
-                        .map(|key| {
-                            expect_str(Some(key), name).map(|key| PathPart::Key(key.to_owned()))
-                        })
+                        .map(|key| expect_str(Some(key), name).map(|key| PathPart::Key(key.to_owned())))
                         .collect::<Result<_, _>>()?,
                     _ => return Err(EndpointError::new("getAttr expects a path string")),
                 };
-                values
-                    .first()
-                    .and_then(|value| get_attr(value, &path))
-                    .cloned()
+                values.first().and_then(|value| get_attr(value, &path)).cloned()
             }
-            Function::Substring => {
-                substring(string(0)?, integer(1)?, integer(2)?, boolean(3)?).map(Value::String)
-            }
+            Function::Substring => substring(string(0)?, integer(1)?, integer(2)?, boolean(3)?).map(Value::String),
             Function::UriEncode => Some(Value::String(crate::http::encode_label(string(0)?))),
             Function::ParseUrl => parse_url(string(0)?),
-            Function::IsValidHostLabel => {
-                Some(Value::Bool(is_valid_host_label(string(0)?, boolean(1)?)))
-            }
+            Function::IsValidHostLabel => Some(Value::Bool(is_valid_host_label(string(0)?, boolean(1)?))),
             Function::Split => {
                 let limit = integer(2)?;
                 split(string(0)?, string(1)?, limit).map(Value::Array)
             }
             Function::AwsPartition => Some(partition(string(0)?)),
             Function::AwsParseArn => parse_arn(string(0)?),
-            Function::AwsIsVirtualHostableS3Bucket => Some(Value::Bool(
-                is_virtual_hostable_s3_bucket(string(0)?, boolean(1)?),
-            )),
+            Function::AwsIsVirtualHostableS3Bucket => {
+                Some(Value::Bool(is_virtual_hostable_s3_bucket(string(0)?, boolean(1)?)))
+            }
             Function::IsSet | Function::Coalesce | Function::Ite => None,
         })
     }
@@ -1065,10 +954,7 @@ fn function_name(function: Function) -> &'static str {
 fn expect_str<'a>(value: Option<&'a Value>, name: &str) -> Result<&'a str, EndpointError> {
     match value {
         Some(Value::String(text)) => Ok(text),
-        Some(other) => Err(EndpointError::new(format!(
-            "{name} expects a string, not {}",
-            other.kind()
-        ))),
+        Some(other) => Err(EndpointError::new(format!("{name} expects a string, not {}", other.kind()))),
         None => Err(EndpointError::new(format!("{name} is missing an argument"))),
     }
 }
@@ -1076,29 +962,23 @@ fn expect_str<'a>(value: Option<&'a Value>, name: &str) -> Result<&'a str, Endpo
 fn expect_bool(value: &Value, name: &str) -> Result<bool, EndpointError> {
     match value {
         Value::Bool(flag) => Ok(*flag),
-        other => Err(EndpointError::new(format!(
-            "{name} expects a boolean, not {}",
-            other.kind()
-        ))),
+        other => Err(EndpointError::new(format!("{name} expects a boolean, not {}", other.kind()))),
     }
 }
 
 fn get_attr<'a>(value: &'a Value, path: &[PathPart]) -> Option<&'a Value> {
-    path.iter()
-        .try_fold(value, |current, part| match (part, current) {
-            (PathPart::Key(key), Value::Record(fields)) => fields.get(key),
-            (PathPart::Index(index), Value::Array(items)) => {
-                let position = if *index < 0 {
-                    items
-                        .len()
-                        .checked_sub(usize::try_from(index.unsigned_abs()).ok()?)?
-                } else {
-                    usize::try_from(*index).ok()?
-                };
-                items.get(position)
-            }
-            _ => None,
-        })
+    path.iter().try_fold(value, |current, part| match (part, current) {
+        (PathPart::Key(key), Value::Record(fields)) => fields.get(key),
+        (PathPart::Index(index), Value::Array(items)) => {
+            let position = if *index < 0 {
+                items.len().checked_sub(usize::try_from(index.unsigned_abs()).ok()?)?
+            } else {
+                usize::try_from(*index).ok()?
+            };
+            items.get(position)
+        }
+        _ => None,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -1117,11 +997,7 @@ fn substring(input: &str, start: i64, end: i64, reverse: bool) -> Option<String>
     if start >= end || end > len {
         return None;
     }
-    let (from, to) = if reverse {
-        (len - end, len - start)
-    } else {
-        (start, end)
-    };
+    let (from, to) = if reverse { (len - end, len - start) } else { (start, end) };
     input.get(from..to).map(str::to_owned)
 }
 
@@ -1133,10 +1009,7 @@ fn split(value: &str, delimiter: &str, limit: i64) -> Option<Vec<Value>> {
     let parts: Vec<Value> = if limit == 0 {
         value.split(delimiter).map(Value::from).collect()
     } else {
-        value
-            .splitn(usize::try_from(limit).unwrap_or(usize::MAX), delimiter)
-            .map(Value::from)
-            .collect()
+        value.splitn(usize::try_from(limit).unwrap_or(usize::MAX), delimiter).map(Value::from).collect()
     };
     Some(parts)
 }
@@ -1159,18 +1032,13 @@ fn parse_url(input: &str) -> Option<Value> {
         None => (rest, ""),
     };
     // Drop any user information.
-    let authority = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
     let (host, port) = split_host_port(authority)?;
     if host.is_empty() {
         return None;
     }
     if let Some(port) = port {
-        if port.is_empty()
-            || !port.bytes().all(|b| b.is_ascii_digit())
-            || port.parse::<u16>().is_err()
-        {
+        if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err() {
             return None;
         }
     }
@@ -1198,11 +1066,7 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
         let close = authority.find(']')?;
         let (host, rest) = authority.split_at(close + 1);
         let inner = host.get(1..host.len() - 1)?;
-        if inner.is_empty()
-            || !inner
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.' | '%'))
-        {
+        if inner.is_empty() || !inner.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.' | '%')) {
             return None;
         }
         match rest {
@@ -1243,10 +1107,7 @@ fn is_single_host_label(label: &str) -> bool {
     let bytes = label.as_bytes();
     match bytes.first() {
         Some(first) if first.is_ascii_alphanumeric() => {
-            bytes.len() <= 63
-                && bytes
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            bytes.len() <= 63 && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         }
         _ => false,
     }
@@ -1262,22 +1123,10 @@ fn partition(region: &str) -> Value {
     let mut fields = BTreeMap::new();
     fields.insert("name".to_owned(), Value::from(outputs.name));
     fields.insert("dnsSuffix".to_owned(), Value::from(outputs.dns_suffix));
-    fields.insert(
-        "dualStackDnsSuffix".to_owned(),
-        Value::from(outputs.dual_stack_dns_suffix),
-    );
-    fields.insert(
-        "supportsFIPS".to_owned(),
-        Value::Bool(outputs.supports_fips),
-    );
-    fields.insert(
-        "supportsDualStack".to_owned(),
-        Value::Bool(outputs.supports_dual_stack),
-    );
-    fields.insert(
-        "implicitGlobalRegion".to_owned(),
-        Value::from(outputs.implicit_global_region),
-    );
+    fields.insert("dualStackDnsSuffix".to_owned(), Value::from(outputs.dual_stack_dns_suffix));
+    fields.insert("supportsFIPS".to_owned(), Value::Bool(outputs.supports_fips));
+    fields.insert("supportsDualStack".to_owned(), Value::Bool(outputs.supports_dual_stack));
+    fields.insert("implicitGlobalRegion".to_owned(), Value::from(outputs.implicit_global_region));
     Value::Record(fields)
 }
 
@@ -1315,9 +1164,7 @@ fn is_virtual_hostable_s3_bucket(value: &str, allow_subdomains: bool) -> bool {
     (3..=63).contains(&bytes.len())
         && edge_ok(bytes.first())
         && edge_ok(bytes.last())
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.'))
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.'))
         && !value.contains("..")
         && !value.contains(".-")
         && !value.contains("-.")

@@ -23,33 +23,20 @@ pub struct BuildError {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum BuildErrorKind {
-    Missing {
-        field: &'static str,
-        details: &'static str,
-    },
-    Invalid {
-        field: &'static str,
-        details: String,
-    },
+    Missing { field: &'static str, details: &'static str },
+    Invalid { field: &'static str, details: String },
 }
 
 impl BuildError {
     /// A required field was not set. `details` explains the requirement, for
     /// example ``"`identifier` was not specified but it is required when building GetOtaTaskInput"``.
     pub fn missing_field(field: &'static str, details: &'static str) -> Self {
-        BuildError {
-            kind: BuildErrorKind::Missing { field, details },
-        }
+        BuildError { kind: BuildErrorKind::Missing { field, details } }
     }
 
     /// A field was set to a value that fails validation.
     pub fn invalid_field(field: &'static str, details: impl Into<String>) -> Self {
-        BuildError {
-            kind: BuildErrorKind::Invalid {
-                field,
-                details: details.into(),
-            },
-        }
+        BuildError { kind: BuildErrorKind::Invalid { field, details: details.into() } }
     }
 
     /// The name of the offending field.
@@ -136,11 +123,7 @@ impl fmt::Display for ErrorMetadata {
             .iter()
             .filter_map(|&(name, value)| value.map(|value| (name, value)))
             .chain(status.as_deref().map(|s| ("status", s)))
-            .chain(
-                self.extras
-                    .iter()
-                    .map(|(name, value)| (*name, value.as_str())),
-            );
+            .chain(self.extras.iter().map(|(name, value)| (*name, value.as_str())));
         f.write_str("Error {")?;
         let mut first = true;
         for (name, value) in present {
@@ -259,16 +242,9 @@ impl Error for MetadataOnly {}
 impl Unhandled {
     /// Creates an unhandled error from the service's error metadata and, when
     /// available, the underlying cause.
-    pub fn new(
-        meta: ErrorMetadata,
-        source: Option<Box<dyn Error + Send + Sync + 'static>>,
-    ) -> Self {
-        let source = source.unwrap_or_else(|| {
-            Box::new(MetadataOnly {
-                code: meta.code.clone(),
-                message: meta.message.clone(),
-            })
-        });
+    pub fn new(meta: ErrorMetadata, source: Option<Box<dyn Error + Send + Sync + 'static>>) -> Self {
+        let source =
+            source.unwrap_or_else(|| Box::new(MetadataOnly { code: meta.code.clone(), message: meta.message.clone() }));
         Unhandled { source, meta }
     }
 }
@@ -321,11 +297,7 @@ impl DeserializeError {
     /// Creates an error for a response with the given status code and body,
     /// with `message` explaining what could not be understood.
     pub fn new(status: u16, body: impl Into<Vec<u8>>, message: impl Into<String>) -> Self {
-        DeserializeError {
-            status,
-            body: body.into(),
-            message: message.into(),
-        }
+        DeserializeError { status, body: body.into(), message: message.into() }
     }
 
     /// The HTTP status code of the response.
@@ -347,11 +319,7 @@ impl DeserializeError {
 impl fmt::Display for DeserializeError {
     /// Writes `could not deserialize the response (HTTP 200): expected a string, found a number`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "could not deserialize the response (HTTP {}): {}",
-            self.status, self.message
-        )
+        write!(f, "could not deserialize the response (HTTP {}): {}", self.status, self.message)
     }
 }
 

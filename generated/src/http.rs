@@ -69,10 +69,7 @@ impl Headers {
 
     /// The first value of `name`, compared case-insensitively.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(existing, _)| existing.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        self.entries.iter().find(|(existing, _)| existing.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
     }
 
     /// Every value of `name` in insertion order, compared case-insensitively.
@@ -90,15 +87,12 @@ impl Headers {
 
     /// Removes every value of `name`.
     pub fn remove(&mut self, name: &str) {
-        self.entries
-            .retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
+        self.entries.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
     }
 
     /// Every `(name, value)` entry in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.entries
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
+        self.entries.iter().map(|(name, value)| (name.as_str(), value.as_str()))
     }
 
     /// The number of entries (a name with two values counts twice).
@@ -132,12 +126,7 @@ pub struct HttpRequest {
 impl HttpRequest {
     /// Creates a request with no headers and an empty body.
     pub fn new(method: impl Into<String>, uri: impl Into<String>) -> Self {
-        HttpRequest {
-            method: method.into(),
-            uri: uri.into(),
-            headers: Headers::new(),
-            body: Vec::new(),
-        }
+        HttpRequest { method: method.into(), uri: uri.into(), headers: Headers::new(), body: Vec::new() }
     }
 
     /// The path: the URI up to the `?`, still percent-encoded.
@@ -182,11 +171,7 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// Creates a response from its parts.
     pub fn new(status: u16, headers: Headers, body: impl Into<Vec<u8>>) -> Self {
-        HttpResponse {
-            status,
-            headers,
-            body: body.into(),
-        }
+        HttpResponse { status, headers, body: body.into() }
     }
 }
 
@@ -239,9 +224,7 @@ pub fn encode_query(value: &str) -> String {
 
 /// The value of a hex digit (either case).
 pub(crate) fn hex_value(byte: u8) -> Option<u8> {
-    char::from(byte)
-        .to_digit(16)
-        .and_then(|digit| u8::try_from(digit).ok())
+    char::from(byte).to_digit(16).and_then(|digit| u8::try_from(digit).ok())
 }
 
 /// Decodes `%XX` sequences (either case of hex digits).
@@ -398,9 +381,7 @@ pub fn split_http_date_list(value: &str) -> Vec<String> {
 pub fn new_idempotency_token() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
     // Every `RandomState` has fresh keys: random per thread, then incremented.
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u64(count);

@@ -50,10 +50,7 @@ impl JsonWriter {
     /// Creates an empty writer whose buffer can hold `capacity` bytes before
     /// reallocating.
     pub fn with_capacity(capacity: usize) -> Self {
-        JsonWriter {
-            out: String::with_capacity(capacity),
-            needs_comma: false,
-        }
+        JsonWriter { out: String::with_capacity(capacity), needs_comma: false }
     }
 
     /// Writes the separator a new value needs and marks the value as written.
@@ -144,8 +141,7 @@ impl JsonWriter {
         if value.is_finite() {
             push_float(&mut self.out, value, value);
         } else {
-            self.out
-                .push_str(non_finite_text(value.is_nan(), value > 0.0));
+            self.out.push_str(non_finite_text(value.is_nan(), value > 0.0));
         }
     }
 
@@ -156,8 +152,7 @@ impl JsonWriter {
         if value.is_finite() {
             push_float(&mut self.out, value, f64::from(value));
         } else {
-            self.out
-                .push_str(non_finite_text(value.is_nan(), value > 0.0));
+            self.out.push_str(non_finite_text(value.is_nan(), value > 0.0));
         }
     }
 
@@ -328,11 +323,7 @@ impl JsonValue {
     /// The member `key` of an object (the last one if repeated), None for other values.
     pub fn get(&self, key: &str) -> Option<&JsonValue> {
         match self {
-            JsonValue::Object(members) => members
-                .iter()
-                .rev()
-                .find(|(name, _)| name == key)
-                .map(|(_, value)| value),
+            JsonValue::Object(members) => members.iter().rev().find(|(name, _)| name == key).map(|(_, value)| value),
             _ => None,
         }
     }
@@ -361,17 +352,11 @@ pub struct JsonError {
 impl JsonError {
     /// Creates an error with a human-readable explanation and no position.
     pub fn new(message: impl Into<String>) -> Self {
-        JsonError {
-            message: message.into(),
-            offset: None,
-        }
+        JsonError { message: message.into(), offset: None }
     }
 
     fn at(offset: usize, message: impl Into<String>) -> Self {
-        JsonError {
-            message: message.into(),
-            offset: Some(offset),
-        }
+        JsonError { message: message.into(), offset: Some(offset) }
     }
 
     /// The explanation, without the position.
@@ -410,19 +395,13 @@ impl Error for JsonError {}
 /// have leading zeros and trailing commas are rejected. Arrays and objects
 /// nested more than 512 levels deep are rejected rather than risking the stack.
 pub fn parse(input: &[u8]) -> Result<JsonValue, JsonError> {
-    let mut parser = Parser {
-        bytes: input,
-        pos: 0,
-    };
+    let mut parser = Parser { bytes: input, pos: 0 };
     parser.skip_whitespace();
     let value = parser.value(0)?;
     parser.skip_whitespace();
     match parser.peek() {
         None => Ok(value),
-        Some(byte) => Err(parser.error(format!(
-            "unexpected {} after the JSON value",
-            describe_byte(byte)
-        ))),
+        Some(byte) => Err(parser.error(format!("unexpected {} after the JSON value", describe_byte(byte)))),
     }
 }
 
@@ -445,10 +424,7 @@ impl<'a> Parser<'a> {
     fn unexpected(&self, expected: &str) -> JsonError {
         match self.peek() {
             None => self.error(format!("unexpected end of input, expected {expected}")),
-            Some(byte) => self.error(format!(
-                "expected {expected}, found {}",
-                describe_byte(byte)
-            )),
+            Some(byte) => self.error(format!("expected {expected}, found {}", describe_byte(byte))),
         }
     }
 
@@ -474,9 +450,7 @@ impl<'a> Parser<'a> {
 
     fn enter(&self, depth: usize) -> Result<(), JsonError> {
         if depth > MAX_DEPTH {
-            Err(self.error(format!(
-                "arrays and objects are nested more than {MAX_DEPTH} levels deep"
-            )))
+            Err(self.error(format!("arrays and objects are nested more than {MAX_DEPTH} levels deep")))
         } else {
             Ok(())
         }
@@ -546,10 +520,7 @@ impl<'a> Parser<'a> {
     }
 
     fn literal(&mut self, text: &'static str, value: JsonValue) -> Result<JsonValue, JsonError> {
-        let matches = self
-            .bytes
-            .get(self.pos..)
-            .is_some_and(|rest| rest.starts_with(text.as_bytes()));
+        let matches = self.bytes.get(self.pos..).is_some_and(|rest| rest.starts_with(text.as_bytes()));
         if matches {
             self.pos += text.len();
             Ok(value)
@@ -600,17 +571,14 @@ impl<'a> Parser<'a> {
         }
         let text = self.bytes.get(start..self.pos).unwrap_or_default();
         // Only ASCII was consumed, so this borrows and copies once.
-        Ok(JsonValue::Number(
-            String::from_utf8_lossy(text).into_owned(),
-        ))
+        Ok(JsonValue::Number(String::from_utf8_lossy(text).into_owned()))
     }
 
     /// The input between `start` and the cursor, checked to be UTF-8.
     fn utf8_run(&self, start: usize) -> Result<&'a str, JsonError> {
         let bytes: &'a [u8] = self.bytes;
         let run = bytes.get(start..self.pos).unwrap_or_default();
-        std::str::from_utf8(run)
-            .map_err(|e| JsonError::at(start + e.valid_up_to(), "invalid UTF-8 in a string"))
+        std::str::from_utf8(run).map_err(|e| JsonError::at(start + e.valid_up_to(), "invalid UTF-8 in a string"))
     }
 
     /// Parses the string starting at the `"` under the cursor.
@@ -639,9 +607,7 @@ impl<'a> Parser<'a> {
                     start = self.pos;
                 }
                 Some(byte @ 0x00..=0x1f) => {
-                    return Err(self.error(format!(
-                        "unescaped control character U+{byte:04X} in a string"
-                    )));
+                    return Err(self.error(format!("unescaped control character U+{byte:04X} in a string")));
                 }
                 Some(_) => self.pos += 1,
             }
@@ -677,10 +643,7 @@ impl<'a> Parser<'a> {
         let first = self.hex4()?;
         let code = match first {
             0xD800..=0xDBFF => {
-                let has_partner = self
-                    .bytes
-                    .get(self.pos..self.pos + 2)
-                    .is_some_and(|next| next == b"\\u");
+                let has_partner = self.bytes.get(self.pos..self.pos + 2).is_some_and(|next| next == b"\\u");
                 if !has_partner {
                     return Err(JsonError::at(
                         backslash,
@@ -698,10 +661,7 @@ impl<'a> Parser<'a> {
                 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
             }
             0xDC00..=0xDFFF => {
-                return Err(JsonError::at(
-                    backslash,
-                    "low surrogate escape without a preceding high surrogate",
-                ));
+                return Err(JsonError::at(backslash, "low surrogate escape without a preceding high surrogate"));
             }
             _ => first,
         };
@@ -750,10 +710,7 @@ fn shown(text: &str) -> String {
 
 /// Whether `text` follows the JSON number grammar.
 fn is_json_number(text: &str) -> bool {
-    let mut parser = Parser {
-        bytes: text.as_bytes(),
-        pos: 0,
-    };
+    let mut parser = Parser { bytes: text.as_bytes(), pos: 0 };
     parser.number().is_ok() && parser.pos == text.len()
 }
 
@@ -798,17 +755,9 @@ fn expect_integer<T: TryFrom<i64>>(value: &JsonValue, type_name: &str) -> Result
     };
     let digits = text.strip_prefix('-').unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(JsonError::new(format!(
-            "expected an integer, found the number {}",
-            shown(text)
-        )));
+        return Err(JsonError::new(format!("expected an integer, found the number {}", shown(text))));
     }
-    let out_of_range = || {
-        JsonError::new(format!(
-            "the number {} is out of range for {type_name}",
-            shown(text)
-        ))
-    };
+    let out_of_range = || JsonError::new(format!("the number {} is out of range for {type_name}", shown(text)));
     let wide: i64 = text.parse().map_err(|_| out_of_range())?;
     T::try_from(wide).map_err(|_| out_of_range())
 }
@@ -864,18 +813,10 @@ impl JsonFloat for f64 {
 
 /// Parses JSON number text as the nearest `T`, rejecting values beyond its range.
 fn parse_float<T: JsonFloat>(text: &str) -> Result<T, JsonError> {
-    let parsed = if is_json_number(text) {
-        text.parse::<T>().ok()
-    } else {
-        None
-    };
+    let parsed = if is_json_number(text) { text.parse::<T>().ok() } else { None };
     match parsed {
         Some(number) if number.finite() => Ok(number),
-        Some(_) => Err(JsonError::new(format!(
-            "the number {} is out of range for {}",
-            shown(text),
-            T::NAME
-        ))),
+        Some(_) => Err(JsonError::new(format!("the number {} is out of range for {}", shown(text), T::NAME))),
         None => Err(JsonError::new(format!("invalid number {}", shown(text)))),
     }
 }
@@ -889,10 +830,7 @@ fn expect_float<T: JsonFloat>(value: &JsonValue) -> Result<T, JsonError> {
             "NaN" => Ok(T::NAN),
             "Infinity" => Ok(T::INFINITY),
             "-Infinity" => Ok(T::NEG_INFINITY),
-            _ => Err(JsonError::new(format!(
-                "expected a number, found the string {:?}",
-                shown(text)
-            ))),
+            _ => Err(JsonError::new(format!("expected a number, found the string {:?}", shown(text)))),
         },
         other => Err(mismatch("a number", other)),
     }
@@ -919,9 +857,7 @@ pub fn expect_number_text(value: &JsonValue) -> Result<String, JsonError> {
 /// Binary data from a base64 string.
 pub fn expect_blob(value: &JsonValue) -> Result<Blob, JsonError> {
     match value {
-        JsonValue::String(text) => base64::decode(text)
-            .map(Blob::from)
-            .map_err(|e| JsonError::new(e.to_string())),
+        JsonValue::String(text) => base64::decode(text).map(Blob::from).map_err(|e| JsonError::new(e.to_string())),
         other => Err(mismatch("a base64 string", other)),
     }
 }
@@ -935,8 +871,9 @@ pub fn expect_blob(value: &JsonValue) -> Result<Blob, JsonError> {
 /// describes the declared format's failure.
 pub fn expect_timestamp(value: &JsonValue, format: Format) -> Result<DateTime, JsonError> {
     match value {
-        JsonValue::Number(text) => DateTime::from_str(text, Format::EpochSeconds)
-            .map_err(|e| JsonError::new(e.to_string())),
+        JsonValue::Number(text) => {
+            DateTime::from_str(text, Format::EpochSeconds).map_err(|e| JsonError::new(e.to_string()))
+        }
         JsonValue::String(text) => {
             let declared = DateTime::from_str(text, format);
             if declared.is_ok() {
@@ -967,12 +904,7 @@ pub fn expect_document(value: &JsonValue) -> Result<Document, JsonError> {
         JsonValue::Bool(value) => Document::Bool(*value),
         JsonValue::Number(text) => Document::Number(document_number(text)?),
         JsonValue::String(text) => Document::String(text.clone()),
-        JsonValue::Array(items) => Document::Array(
-            items
-                .iter()
-                .map(expect_document)
-                .collect::<Result<_, _>>()?,
-        ),
+        JsonValue::Array(items) => Document::Array(items.iter().map(expect_document).collect::<Result<_, _>>()?),
         JsonValue::Object(members) => Document::Object(
             members
                 .iter()

@@ -14,9 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 const NANOS_PER_SEC: u32 = 1_000_000_000;
 const SECS_PER_DAY: i64 = 86_400;
 const DAY_NAMES: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTH_NAMES: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTH_NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 // ---------------------------------------------------------------------------
 // DateTime
@@ -66,37 +64,22 @@ impl fmt::Display for Format {
 
 impl DateTime {
     /// The earliest representable instant.
-    pub const MIN: DateTime = DateTime {
-        seconds: i64::MIN,
-        subsec_nanos: 0,
-    };
+    pub const MIN: DateTime = DateTime { seconds: i64::MIN, subsec_nanos: 0 };
 
     /// The latest representable instant.
-    pub const MAX: DateTime = DateTime {
-        seconds: i64::MAX,
-        subsec_nanos: NANOS_PER_SEC - 1,
-    };
+    pub const MAX: DateTime = DateTime { seconds: i64::MAX, subsec_nanos: NANOS_PER_SEC - 1 };
 
     /// The Unix epoch, 1970-01-01T00:00:00Z.
-    pub const UNIX_EPOCH: DateTime = DateTime {
-        seconds: 0,
-        subsec_nanos: 0,
-    };
+    pub const UNIX_EPOCH: DateTime = DateTime { seconds: 0, subsec_nanos: 0 };
 
     /// Creates a `DateTime` from whole seconds since the Unix epoch.
     pub const fn from_secs(seconds: i64) -> Self {
-        DateTime {
-            seconds,
-            subsec_nanos: 0,
-        }
+        DateTime { seconds, subsec_nanos: 0 }
     }
 
     /// Creates a `DateTime` from milliseconds since the Unix epoch.
     pub const fn from_millis(millis: i64) -> Self {
-        DateTime {
-            seconds: millis.div_euclid(1000),
-            subsec_nanos: (millis.rem_euclid(1000) as u32) * 1_000_000,
-        }
+        DateTime { seconds: millis.div_euclid(1000), subsec_nanos: (millis.rem_euclid(1000) as u32) * 1_000_000 }
     }
 
     /// Creates a `DateTime` from whole seconds since the Unix epoch plus a
@@ -106,10 +89,7 @@ impl DateTime {
     /// result saturates at [`DateTime::MAX`] seconds instead of overflowing.
     pub const fn from_secs_and_nanos(seconds: i64, subsec_nanos: u32) -> Self {
         let carry = (subsec_nanos / NANOS_PER_SEC) as i64;
-        DateTime {
-            seconds: seconds.saturating_add(carry),
-            subsec_nanos: subsec_nanos % NANOS_PER_SEC,
-        }
+        DateTime { seconds: seconds.saturating_add(carry), subsec_nanos: subsec_nanos % NANOS_PER_SEC }
     }
 
     /// Creates a `DateTime` from fractional seconds since the Unix epoch, as
@@ -124,11 +104,7 @@ impl DateTime {
         if secs.is_nan() {
             return DateTime::UNIX_EPOCH;
         }
-        let saturated = if secs > 0.0 {
-            DateTime::MAX
-        } else {
-            DateTime::MIN
-        };
+        let saturated = if secs > 0.0 { DateTime::MAX } else { DateTime::MIN };
         if secs.is_infinite() {
             return saturated;
         }
@@ -189,16 +165,10 @@ impl DateTime {
                         ),
                     });
                 }
-                let (hour, minute, second) = (
-                    second_of_day / 3600,
-                    second_of_day / 60 % 60,
-                    second_of_day % 60,
-                );
+                let (hour, minute, second) = (second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60);
                 let mut out = String::with_capacity(40);
                 if format == Format::DateTime {
-                    out.push_str(&format!(
-                        "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}"
-                    ));
+                    out.push_str(&format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}"));
                     push_fraction(&mut out, self.subsec_nanos);
                     out.push('Z');
                 } else {
@@ -260,15 +230,11 @@ impl From<SystemTime> for DateTime {
             },
             Err(err) => {
                 let before = err.duration();
-                let whole = i64::try_from(before.as_secs())
-                    .ok()
-                    .and_then(i64::checked_neg);
+                let whole = i64::try_from(before.as_secs()).ok().and_then(i64::checked_neg);
                 match (whole, before.subsec_nanos()) {
                     (Some(seconds), 0) => DateTime::from_secs(seconds),
                     (Some(seconds), nanos) => match seconds.checked_sub(1) {
-                        Some(seconds) => {
-                            DateTime::from_secs_and_nanos(seconds, NANOS_PER_SEC - nanos)
-                        }
+                        Some(seconds) => DateTime::from_secs_and_nanos(seconds, NANOS_PER_SEC - nanos),
                         None => DateTime::MIN,
                     },
                     (None, _) => DateTime::MIN,
@@ -284,19 +250,14 @@ impl TryFrom<DateTime> for SystemTime {
     /// Converts to a `SystemTime`, failing if the platform cannot represent it.
     fn try_from(value: DateTime) -> Result<Self, Self::Error> {
         let converted = if value.seconds >= 0 {
-            UNIX_EPOCH.checked_add(Duration::new(
-                value.seconds.unsigned_abs(),
-                value.subsec_nanos,
-            ))
+            UNIX_EPOCH.checked_add(Duration::new(value.seconds.unsigned_abs(), value.subsec_nanos))
         } else {
             UNIX_EPOCH
                 .checked_sub(Duration::from_secs(value.seconds.unsigned_abs()))
                 .and_then(|t| t.checked_add(Duration::from_nanos(u64::from(value.subsec_nanos))))
         };
         converted.ok_or_else(|| {
-            ConversionError::new(format!(
-                "timestamp {value} cannot be represented as a SystemTime on this platform"
-            ))
+            ConversionError::new(format!("timestamp {value} cannot be represented as a SystemTime on this platform"))
         })
     }
 }
@@ -392,8 +353,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn literal(&mut self, byte: u8) -> Result<(), String> {
-        self.expect(&format!("`{}`", char::from(byte)), |b| b == byte)
-            .map(|_| ())
+        self.expect(&format!("`{}`", char::from(byte)), |b| b == byte).map(|_| ())
     }
 
     /// Reads between `min` and `max` ASCII digits as a number.
@@ -448,10 +408,7 @@ impl<'a> Cursor<'a> {
     /// match in `names`.
     fn name(&mut self, what: &str, names: &[&str]) -> Result<usize, String> {
         let start = self.pos;
-        let word = self
-            .bytes
-            .get(start..start + 3)
-            .ok_or_else(|| format!("expected {what} at offset {start}"))?;
+        let word = self.bytes.get(start..start + 3).ok_or_else(|| format!("expected {what} at offset {start}"))?;
         let index = names
             .iter()
             .position(|name| name.as_bytes().eq_ignore_ascii_case(word))
@@ -464,10 +421,7 @@ impl<'a> Cursor<'a> {
         if self.pos == self.bytes.len() {
             Ok(())
         } else {
-            Err(format!(
-                "unexpected trailing characters at offset {}",
-                self.pos
-            ))
+            Err(format!("unexpected trailing characters at offset {}", self.pos))
         }
     }
 }
@@ -482,9 +436,7 @@ fn civil_to_timestamp(
         return Err(format!("month {month} is out of range"));
     }
     if !(1..=days_in_month(year, month)).contains(&day) {
-        return Err(format!(
-            "day {day} is out of range for {year:04}-{month:02}"
-        ));
+        return Err(format!("day {day} is out of range for {year:04}-{month:02}"));
     }
     if hour > 23 {
         return Err(format!("hour {hour} is out of range"));
@@ -493,16 +445,10 @@ fn civil_to_timestamp(
         return Err(format!("minute {minute} is out of range"));
     }
     if second > 59 {
-        return Err(format!(
-            "second {second} is out of range (leap seconds are not supported)"
-        ));
+        return Err(format!("second {second} is out of range (leap seconds are not supported)"));
     }
-    let seconds =
-        days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second;
-    Ok(DateTime {
-        seconds,
-        subsec_nanos: nanos,
-    })
+    let seconds = days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second;
+    Ok(DateTime { seconds, subsec_nanos: nanos })
 }
 
 fn parse_date_time(input: &[u8]) -> Result<DateTime, String> {
@@ -519,18 +465,14 @@ fn parse_date_time(input: &[u8]) -> Result<DateTime, String> {
     c.literal(b':')?;
     let second = c.digits("second", 2, 2)?;
     let nanos = c.optional_fraction()?;
-    let offset = match c.expect("`Z` or a UTC offset", |b| {
-        matches!(b, b'Z' | b'z' | b'+' | b'-')
-    })? {
+    let offset = match c.expect("`Z` or a UTC offset", |b| matches!(b, b'Z' | b'z' | b'+' | b'-'))? {
         b'Z' | b'z' => 0,
         sign => {
             let offset_hours = c.digits("offset hour", 2, 2)?;
             c.literal(b':')?;
             let offset_minutes = c.digits("offset minute", 2, 2)?;
             if offset_hours > 23 || offset_minutes > 59 {
-                return Err(format!(
-                    "UTC offset {offset_hours:02}:{offset_minutes:02} is out of range"
-                ));
+                return Err(format!("UTC offset {offset_hours:02}:{offset_minutes:02} is out of range"));
             }
             let offset = offset_hours * 3600 + offset_minutes * 60;
             if sign == b'-' {
@@ -542,10 +484,7 @@ fn parse_date_time(input: &[u8]) -> Result<DateTime, String> {
     };
     c.end()?;
     let local = civil_to_timestamp((year, month, day), (hour, minute, second), nanos)?;
-    Ok(DateTime {
-        seconds: local.seconds - offset,
-        subsec_nanos: local.subsec_nanos,
-    })
+    Ok(DateTime { seconds: local.seconds - offset, subsec_nanos: local.subsec_nanos })
 }
 
 fn parse_http_date(input: &[u8]) -> Result<DateTime, String> {
@@ -567,10 +506,7 @@ fn parse_http_date(input: &[u8]) -> Result<DateTime, String> {
     let nanos = c.optional_fraction()?;
     c.literal(b' ')?;
     let start = c.pos;
-    if !input
-        .get(start..)
-        .is_some_and(|rest| rest.eq_ignore_ascii_case(b"GMT"))
-    {
+    if !input.get(start..).is_some_and(|rest| rest.eq_ignore_ascii_case(b"GMT")) {
         return Err(format!("expected `GMT` at offset {start}"));
     }
     civil_to_timestamp((year, month, day), (hour, minute, second), nanos)
@@ -607,10 +543,7 @@ fn parse_epoch_seconds(input: &str) -> Result<DateTime, String> {
         c.pos += 1;
         let range = take_digits(&mut c);
         if range.is_empty() {
-            return Err(format!(
-                "expected fractional digits at offset {}",
-                range.start
-            ));
+            return Err(format!("expected fractional digits at offset {}", range.start));
         }
         range
     } else {
@@ -632,10 +565,7 @@ fn parse_epoch_seconds(input: &str) -> Result<DateTime, String> {
         };
         let range = take_digits(&mut c);
         if range.is_empty() {
-            return Err(format!(
-                "expected exponent digits at offset {}",
-                range.start
-            ));
+            return Err(format!("expected exponent digits at offset {}", range.start));
         }
         for &b in &bytes[range] {
             // Clamp: anything this large overflows or underflows anyway.
@@ -648,24 +578,14 @@ fn parse_epoch_seconds(input: &str) -> Result<DateTime, String> {
     c.end()?;
 
     // All significant digits, with the decimal point after `point` of them.
-    let all: Vec<u8> = bytes[int_range.clone()]
-        .iter()
-        .chain(&bytes[frac_range])
-        .map(|b| b - b'0')
-        .collect();
+    let all: Vec<u8> = bytes[int_range.clone()].iter().chain(&bytes[frac_range]).map(|b| b - b'0').collect();
     let leading_zeros = all.iter().take_while(|&&d| d == 0).count();
     let digits = &all[leading_zeros..];
     if digits.is_empty() {
         return Ok(DateTime::UNIX_EPOCH);
     }
     let point = int_range.len() as i64 - leading_zeros as i64 + exponent;
-    let digit_at = |index: i64| -> u8 {
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| digits.get(i))
-            .copied()
-            .unwrap_or(0)
-    };
+    let digit_at = |index: i64| -> u8 { usize::try_from(index).ok().and_then(|i| digits.get(i)).copied().unwrap_or(0) };
 
     let out_of_range = || "value is out of range for a timestamp".to_string();
     if point > 19 {
@@ -687,10 +607,7 @@ fn parse_epoch_seconds(input: &str) -> Result<DateTime, String> {
         (whole, nanos)
     };
     let seconds = i64::try_from(seconds).map_err(|_| out_of_range())?;
-    Ok(DateTime {
-        seconds,
-        subsec_nanos: nanos,
-    })
+    Ok(DateTime { seconds, subsec_nanos: nanos })
 }
 
 // ---------------------------------------------------------------------------
@@ -708,9 +625,7 @@ impl DateTimeParseError {
         const MAX_SHOWN: usize = 64;
         let shown: String = input.chars().take(MAX_SHOWN).collect();
         let ellipsis = if shown.len() < input.len() { "..." } else { "" };
-        DateTimeParseError {
-            message: format!("invalid {format} timestamp {shown:?}{ellipsis}: {reason}"),
-        }
+        DateTimeParseError { message: format!("invalid {format} timestamp {shown:?}{ellipsis}: {reason}") }
     }
 }
 
@@ -748,9 +663,7 @@ pub struct ConversionError {
 impl ConversionError {
     /// Creates a conversion error with a human-readable explanation.
     pub fn new(message: impl Into<String>) -> Self {
-        ConversionError {
-            message: message.into(),
-        }
+        ConversionError { message: message.into() }
     }
 }
 
@@ -775,9 +688,7 @@ pub struct Blob {
 impl Blob {
     /// Creates a blob from anything convertible into bytes.
     pub fn new(inner: impl Into<Vec<u8>>) -> Self {
-        Blob {
-            inner: inner.into(),
-        }
+        Blob { inner: inner.into() }
     }
 
     /// Consumes the blob, returning its bytes.
@@ -800,25 +711,19 @@ impl From<Vec<u8>> for Blob {
 
 impl From<&[u8]> for Blob {
     fn from(bytes: &[u8]) -> Self {
-        Blob {
-            inner: bytes.to_vec(),
-        }
+        Blob { inner: bytes.to_vec() }
     }
 }
 
 impl From<&str> for Blob {
     fn from(text: &str) -> Self {
-        Blob {
-            inner: text.as_bytes().to_vec(),
-        }
+        Blob { inner: text.as_bytes().to_vec() }
     }
 }
 
 impl From<String> for Blob {
     fn from(text: String) -> Self {
-        Blob {
-            inner: text.into_bytes(),
-        }
+        Blob { inner: text.into_bytes() }
     }
 }
 
@@ -877,17 +782,11 @@ pub mod base64 {
     /// are rejected. Unused low bits in the final character are ignored.
     pub fn decode(input: impl AsRef<str>) -> Result<Vec<u8>, Base64DecodeError> {
         let bytes = input.as_ref().as_bytes();
-        let data_len = bytes
-            .iter()
-            .rposition(|&b| b != b'=')
-            .map_or(0, |last| last + 1);
+        let data_len = bytes.iter().rposition(|&b| b != b'=').map_or(0, |last| last + 1);
         let data = &bytes[..data_len];
         let padding = bytes.len() - data_len;
         if data.len() % 4 == 1 {
-            return Err(Base64DecodeError::new(format!(
-                "invalid length: {} significant characters",
-                data.len()
-            )));
+            return Err(Base64DecodeError::new(format!("invalid length: {} significant characters", data.len())));
         }
         if padding != 0 && padding != (4 - data.len() % 4) % 4 {
             return Err(Base64DecodeError::new(format!(
@@ -900,10 +799,7 @@ pub mod base64 {
         let mut bits: u32 = 0;
         for (offset, &c) in data.iter().enumerate() {
             let value = sextet_value(c).ok_or_else(|| {
-                Base64DecodeError::new(format!(
-                    "invalid character {:?} at offset {offset}",
-                    char::from(c)
-                ))
+                Base64DecodeError::new(format!("invalid character {:?} at offset {offset}", char::from(c)))
             })?;
             accumulator = (accumulator << 6) | value;
             bits += 6;
@@ -1073,9 +969,7 @@ impl Number {
             Number::PosInt(v) => Some(i128::from(v)),
             Number::NegInt(v) => Some(i128::from(v)),
             // Within ±2^64 an integral float converts to i128 exactly.
-            Number::Float(v) if v.fract() == 0.0 && (-TWO_POW_64..TWO_POW_64).contains(&v) => {
-                Some(v as i128)
-            }
+            Number::Float(v) if v.fract() == 0.0 && (-TWO_POW_64..TWO_POW_64).contains(&v) => Some(v as i128),
             Number::Float(_) => None,
         }
     }

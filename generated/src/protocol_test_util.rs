@@ -42,7 +42,8 @@ pub fn assert_json_eq(body: &[u8], expected: &str) {
         assert!(body.is_empty(), "expected no body, got {}", String::from_utf8_lossy(body));
         return;
     }
-    let actual = crate::json::parse(body).unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", String::from_utf8_lossy(body)));
+    let actual = crate::json::parse(body)
+        .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", String::from_utf8_lossy(body)));
     let expected_json = crate::json::parse(expected.as_bytes()).expect("the test's expected body is JSON");
     assert!(
         json_eq(&actual, &expected_json),

@@ -11,15 +11,13 @@ use crate::json::{JsonError, JsonValue};
 /// The error code of an error response: the `X-Amzn-Errortype` header, else the body's `code`,
 /// else its `__type`, sanitized (see [`sanitize_error_code`]).
 pub fn error_code(response: &HttpResponse, body: Option<&JsonValue>) -> Option<String> {
-    let from_body = |key: &str| body.and_then(|b| b.get(key)).and_then(|v| match v {
-        JsonValue::String(s) => Some(s.as_str()),
-        _ => None,
-    });
-    let raw = response
-        .headers
-        .get("x-amzn-errortype")
-        .or_else(|| from_body("code"))
-        .or_else(|| from_body("__type"))?;
+    let from_body = |key: &str| {
+        body.and_then(|b| b.get(key)).and_then(|v| match v {
+            JsonValue::String(s) => Some(s.as_str()),
+            _ => None,
+        })
+    };
+    let raw = response.headers.get("x-amzn-errortype").or_else(|| from_body("code")).or_else(|| from_body("__type"))?;
     let code = sanitize_error_code(raw);
     (!code.is_empty()).then(|| code.to_owned())
 }
@@ -39,12 +37,10 @@ pub fn error_metadata(response: &HttpResponse, body: Option<&JsonValue>) -> Erro
     if let Some(code) = error_code(response, body) {
         meta = meta.code(code);
     }
-    let message = ["message", "Message", "errorMessage"]
-        .iter()
-        .find_map(|key| match body.and_then(|b| b.get(key)) {
-            Some(JsonValue::String(s)) => Some(s.clone()),
-            _ => None,
-        });
+    let message = ["message", "Message", "errorMessage"].iter().find_map(|key| match body.and_then(|b| b.get(key)) {
+        Some(JsonValue::String(s)) => Some(s.clone()),
+        _ => None,
+    });
     if let Some(message) = message {
         meta = meta.message(message);
     }

@@ -31,14 +31,8 @@ const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// the signature itself, and the others may be added, changed or dropped on
 /// the way (by proxies, tracing or the transport), which would break the
 /// signature. This is the union of the sets the AWS SDKs leave out.
-pub const UNSIGNED_HEADERS: [&str; 6] = [
-    "authorization",
-    "user-agent",
-    "x-amzn-trace-id",
-    "expect",
-    "transfer-encoding",
-    "connection",
-];
+pub const UNSIGNED_HEADERS: [&str; 6] =
+    ["authorization", "user-agent", "x-amzn-trace-id", "expect", "transfer-encoding", "connection"];
 
 /// What a request is signed with: credentials, scope and time.
 #[derive(Clone, Copy)]
@@ -63,10 +57,7 @@ impl fmt::Debug for SigningParams<'_> {
         f.debug_struct("SigningParams")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"** redacted **")
-            .field(
-                "session_token",
-                &self.session_token.map(|_| "** redacted **"),
-            )
+            .field("session_token", &self.session_token.map(|_| "** redacted **"))
             .field("region", &self.region)
             .field("service", &self.service)
             .field("time", &self.time)
@@ -166,11 +157,7 @@ impl SigningKeyCache {
             Some(cached) if cached.secret == secret && cached.scope == scope => cached.key,
             _ => {
                 let key = derive();
-                *last = Some(CachedKey {
-                    secret: secret.to_owned(),
-                    scope: scope.to_owned(),
-                    key,
-                });
+                *last = Some(CachedKey { secret: secret.to_owned(), scope: scope.to_owned(), key });
                 key
             }
         }
@@ -179,10 +166,7 @@ impl SigningKeyCache {
 
 /// Like [`sign`], and returns the canonical request, string to sign and
 /// signature it computed.
-pub fn sign_with_details(
-    request: &mut HttpRequest,
-    params: &SigningParams<'_>,
-) -> Result<Signed, SigningError> {
+pub fn sign_with_details(request: &mut HttpRequest, params: &SigningParams<'_>) -> Result<Signed, SigningError> {
     sign_inner(request, params, None)
 }
 
@@ -193,16 +177,12 @@ fn sign_inner(
 ) -> Result<Signed, SigningError> {
     let has_host = matches!(request.headers.get("host"), Some(host) if !host.trim().is_empty());
     if !has_host {
-        return Err(SigningError {
-            kind: SigningErrorKind::MissingHost,
-        });
+        return Err(SigningError { kind: SigningErrorKind::MissingHost });
     }
     let seconds = params
         .time
         .duration_since(UNIX_EPOCH)
-        .map_err(|_| SigningError {
-            kind: SigningErrorKind::TimeBeforeEpoch,
-        })?
+        .map_err(|_| SigningError { kind: SigningErrorKind::TimeBeforeEpoch })?
         .as_secs();
     let amz_date = format_amz_date(seconds);
     // The first 8 characters are the `YYYYMMDD` date of the credential scope.
@@ -225,16 +205,11 @@ fn sign_inner(
     );
 
     let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
-        hex(&Sha256::digest(canonical_request.as_bytes()))
-    );
+    let string_to_sign =
+        format!("{ALGORITHM}\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical_request.as_bytes())));
 
     let derive = || {
-        let mut key = hmac_sha256(
-            format!("AWS4{}", params.secret_access_key).as_bytes(),
-            date.as_bytes(),
-        );
+        let mut key = hmac_sha256(format!("AWS4{}", params.secret_access_key).as_bytes(), date.as_bytes());
         for part in [params.region, params.service, "aws4_request"] {
             key = hmac_sha256(&key, part.as_bytes());
         }
@@ -253,11 +228,7 @@ fn sign_inner(
             params.access_key_id
         ),
     );
-    Ok(Signed {
-        canonical_request,
-        string_to_sign,
-        signature,
-    })
+    Ok(Signed { canonical_request, string_to_sign, signature })
 }
 
 /// `YYYYMMDD'T'HHMMSS'Z'` for `seconds` since the Unix epoch, in UTC.
@@ -284,17 +255,12 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let day_of_era = shifted % 146_097;
     // The year within the era: drop the leap days before this day (one every
     // 4 years, except every 100, but again every 400).
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     // Months from March: 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28/29.
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
     // January and February belong to the next calendar year.
     let year = era * 400 + year_of_era + u64::from(month <= 2);
     (year, month, day)

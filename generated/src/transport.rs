@@ -32,9 +32,7 @@ impl HyperClient {
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);
-        HyperClient {
-            client: Client::builder(TokioExecutor::new()).build(https),
-        }
+        HyperClient { client: Client::builder(TokioExecutor::new()).build(https) }
     }
 }
 

@@ -260,7 +260,9 @@ fn fixture_client(server: &FakeServer) -> fixture_pagination::Client {
             .region(REGION)
             .endpoint_url(server.url())
             .credentials_provider(FixtureCredentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
-            .retry_config(fixture_pagination::config::RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
+            .retry_config(
+                fixture_pagination::config::RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)),
+            )
             .build(),
     )
 }
@@ -390,7 +392,8 @@ async fn paginator_pages_with_a_map_token() {
         1 => Reply::json(200, r#"{"Items":[{"id":{"S":"2"}}],"LastEvaluatedKey":{}}"#),
         _ => Reply::error(400, "ValidationException", "paged past an empty key"),
     });
-    let items = fixture_client(&server).query_items().into_paginator().page_size(1).items().try_collect().await.expect("items");
+    let items =
+        fixture_client(&server).query_items().into_paginator().page_size(1).items().try_collect().await.expect("items");
     assert_eq!(items.len(), 2, "an empty map ends the paging like an absent token");
     let requests = server.requests();
     assert_eq!(requests.len(), 2);

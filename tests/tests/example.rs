@@ -54,10 +54,7 @@ fn prints_the_typed_error() {
     let output = run(&server, "nope");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
-    assert!(
-        stderr.contains("error: no such task: ResourceNotFoundException (HTTP 404): no task nope"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("error: no such task: ResourceNotFoundException (HTTP 404): no task nope"), "{stderr}");
     assert!(stderr.contains("request id: req-1234"), "{stderr}");
 }
 

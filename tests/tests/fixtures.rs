@@ -23,10 +23,24 @@ fn sensitive_members_lists_maps_structures_unions_and_enums_are_redacted() {
         .build();
     let debug = format!("{user:?}");
     assert!(debug.contains("\"ada\""), "plain members print: {debug}");
-    for hidden in ["hunter2", "old-password", "secret-key", "secret-value", "attr-key", "attr-value", "recovery-1", "AKIDEXAMPLE", "wJalr", "1234", "Admin"] {
+    for hidden in [
+        "hunter2",
+        "old-password",
+        "secret-key",
+        "secret-value",
+        "attr-key",
+        "attr-value",
+        "recovery-1",
+        "AKIDEXAMPLE",
+        "wJalr",
+        "1234",
+        "Admin",
+    ] {
         assert!(!debug.contains(hidden), "`{hidden}` leaked: {debug}");
     }
-    for field in ["password", "previous_passwords", "secrets", "attributes", "recovery_codes", "credentials", "pin", "role"] {
+    for field in
+        ["password", "previous_passwords", "secrets", "attributes", "recovery_codes", "credentials", "pin", "role"]
+    {
         assert!(debug.contains(&format!("{field}: \"{REDACTED}\"")), "`{field}` is not redacted: {debug}");
     }
 

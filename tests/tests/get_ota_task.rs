@@ -65,7 +65,9 @@ fn full_output() -> GetOtaTaskOutput {
         .ota_scheduling_config(
             OtaTaskSchedulingConfig::builder()
                 .end_behavior(SchedulingConfigEndBehavior::ForceCancel)
-                .maintenance_windows(ScheduleMaintenanceWindow::builder().duration_in_minutes(30).start_time("cron").build())
+                .maintenance_windows(
+                    ScheduleMaintenanceWindow::builder().duration_in_minutes(30).start_time("cron").build(),
+                )
                 .build(),
         )
         .tags("owner", "secret-team")
@@ -111,7 +113,8 @@ fn debug_redacts_sensitive_tags() {
 #[test]
 fn operation_error_has_typed_variants_and_unhandled() {
     let meta = ErrorMetadata::builder().code("ThrottlingException").message("slow down").request_id("req-1").build();
-    let throttled = GetOtaTaskError::ThrottlingException(ThrottlingException::builder().message("slow down").meta(meta).build());
+    let throttled =
+        GetOtaTaskError::ThrottlingException(ThrottlingException::builder().message("slow down").meta(meta).build());
     assert!(throttled.is_throttling_exception());
     assert!(!throttled.is_access_denied_exception());
     assert_eq!(throttled.code(), Some("ThrottlingException"));
@@ -120,7 +123,8 @@ fn operation_error_has_typed_variants_and_unhandled() {
     assert_eq!(throttled.to_string(), "ThrottlingException: slow down");
     assert!(std::error::Error::source(&throttled).is_some());
 
-    let not_found = ResourceNotFoundException::builder().message("gone").resource_id("task9").resource_type("OtaTask").build();
+    let not_found =
+        ResourceNotFoundException::builder().message("gone").resource_id("task9").resource_type("OtaTask").build();
     assert_eq!(not_found.resource_id(), Some("task9"));
     assert_eq!(ResourceNotFoundException::CODE, "ResourceNotFoundException");
 
@@ -173,7 +177,8 @@ mod wire {
 
     #[test]
     fn modeled_errors_keep_status_and_request_id() {
-        let r = response(429, &[("x-amzn-requestid", "req-1")], r#"{"code": "ThrottlingException", "Message": "slow"}"#);
+        let r =
+            response(429, &[("x-amzn-requestid", "req-1")], r#"{"code": "ThrottlingException", "Message": "slow"}"#);
         let GetOtaTaskError::ThrottlingException(e) = GetOtaTask::deserialize_response(&r).unwrap_err() else {
             panic!("expected throttling");
         };
@@ -184,12 +189,14 @@ mod wire {
     #[test]
     fn malformed_bodies_are_typed_errors_carrying_status_and_raw_body() {
         for (status, body) in [
-            (200, r#"{"TaskId": "abc""#),           // truncated
-            (200, r#"{"TaskId": 42}"#),             // wrong type
+            (200, r#"{"TaskId": "abc""#),          // truncated
+            (200, r#"{"TaskId": 42}"#),            // wrong type
             (200, "<html>gateway timeout</html>"), // not JSON
         ] {
             let err = GetOtaTask::deserialize_response(&response(status, &[], body)).unwrap_err();
-            let GetOtaTaskError::Unhandled(unhandled) = &err else { panic!("expected Unhandled for {body}, got {err:?}") };
+            let GetOtaTaskError::Unhandled(unhandled) = &err else {
+                panic!("expected Unhandled for {body}, got {err:?}")
+            };
             let source = std::error::Error::source(unhandled).expect("a deserialization cause");
             let cause = source.downcast_ref::<DeserializeError>().expect("a DeserializeError");
             assert_eq!(cause.status(), status);

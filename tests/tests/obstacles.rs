@@ -37,7 +37,11 @@ fn members_named_like_builder_methods_get_a_value_suffix_keywords_are_escaped() 
     builder = builder.set_set_name(Some("s2".into()));
     assert_eq!(builder.get_name().as_deref(), Some("n2"));
     assert_eq!(builder.get_set_name().as_deref(), Some("s2"));
-    assert_eq!(MatchInput::builder().build().unwrap(), MatchInput::builder().build().unwrap(), "`default()` is Default's");
+    assert_eq!(
+        MatchInput::builder().build().unwrap(),
+        MatchInput::builder().build().unwrap(),
+        "`default()` is Default's"
+    );
 }
 
 #[test]

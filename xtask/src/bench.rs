@@ -29,22 +29,41 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
     println!("== per call and parse (criterion)");
     cargo(&bench, &["bench", "--bench", "calls"], &[])?;
     let criterion = bench.join("target/criterion");
-    let calls: Vec<Estimate> = ["get_ota_task/ours_ok", "get_ota_task/sdk_ok", "get_ota_task/ours_throttled", "get_ota_task/sdk_throttled", "parse/ours_get_ota_task"]
-        .iter()
-        .map(|id| Estimate::read(&criterion, id))
-        .collect::<Result<_, _>>()?;
+    let calls: Vec<Estimate> = [
+        "get_ota_task/ours_ok",
+        "get_ota_task/sdk_ok",
+        "get_ota_task/ours_throttled",
+        "get_ota_task/sdk_throttled",
+        "parse/ours_get_ota_task",
+    ]
+    .iter()
+    .map(|id| Estimate::read(&criterion, id))
+    .collect::<Result<_, _>>()?;
 
     println!("== codegen, in process");
     let mut models = vec![full_model.clone()];
     models.extend(aws_models(shared)?.into_iter().filter(|m| *m != full_model));
-    let mut args = vec!["run".to_owned(), "--release".into(), "--quiet".into(), "--bin".into(), "codegen_stats".into(), "--".into(), CODEGEN_RUNS.to_string()];
+    let mut args = vec![
+        "run".to_owned(),
+        "--release".into(),
+        "--quiet".into(),
+        "--bin".into(),
+        "codegen_stats".into(),
+        "--".into(),
+        CODEGEN_RUNS.to_string(),
+    ];
     args.extend(models.iter().map(|m| m.display().to_string()));
     let out = cargo_output(&bench, &args)?;
-    let codegen: Vec<Value> = out.lines().map(serde_json::from_str).collect::<Result<_, _>>().map_err(|e| format!("codegen_stats output: {e}"))?;
+    let codegen: Vec<Value> = out
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("codegen_stats output: {e}"))?;
 
     println!("== clean builds");
     let full_crate = work.join("iot-full");
-    let files = codegen::generate(&Options { models: vec![full_model], ..Options::default() }).map_err(|e| e.to_string())?;
+    let files =
+        codegen::generate(&Options { models: vec![full_model], ..Options::default() }).map_err(|e| e.to_string())?;
     codegen::write_atomically(&full_crate, &files).map_err(|e| e.to_string())?;
     let lock = bench.join("Cargo.lock");
     let projects = [
@@ -100,12 +119,24 @@ fn cargo_command(dir: &Path) -> Command {
 }
 
 fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
-    let status = cargo_command(dir).args(args).envs(env.iter().copied()).status().map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed in {}", args.join(" "), dir.display())) }
+    let status = cargo_command(dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed in {}", args.join(" "), dir.display()))
+    }
 }
 
 fn cargo_output(dir: &Path, args: &[String]) -> Result<String, String> {
-    let output = cargo_command(dir).args(args).stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let output = cargo_command(dir)
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !output.status.success() {
         return Err(format!("`cargo {}` failed in {}", args.join(" "), dir.display()));
     }
@@ -126,7 +157,8 @@ impl Estimate {
         let path = criterion.join(id).join("new/estimates.json");
         let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let json: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let number = |key: &str| json[key]["point_estimate"].as_f64().ok_or_else(|| format!("{}: no {key}", path.display()));
+        let number =
+            |key: &str| json[key]["point_estimate"].as_f64().ok_or_else(|| format!("{}: no {key}", path.display()));
         let benchmark = std::fs::read_to_string(criterion.join(id).join("new/benchmark.json")).unwrap_or_default();
         let bytes = serde_json::from_str::<Value>(&benchmark).ok().and_then(|b| b["throughput"]["Bytes"].as_u64());
         Ok(Estimate { id, median: number("median")?, mad: number("median_abs_dev")?, bytes })
@@ -200,7 +232,9 @@ impl Project {
              [dependencies]\n{}\n[profile.release]\nstrip = true\n",
             self.dependency
         );
-        let write = |path: PathBuf, text: &str| std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()));
+        let write = |path: PathBuf, text: &str| {
+            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        };
         std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
         write(dir.join("Cargo.toml"), &manifest)?;
         write(dir.join("src/main.rs"), self.main)?;
@@ -228,7 +262,11 @@ fn clean_build(dir: &Path, release: bool) -> Result<Build, String> {
         args.push("--release");
     }
     let started = Instant::now();
-    let output = cargo_command(dir).args(&args).stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let output = cargo_command(dir)
+        .args(&args)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     let seconds = started.elapsed().as_secs_f64();
     if !output.status.success() {
         return Err(format!("clean build failed in {}", dir.display()));
@@ -269,7 +307,13 @@ impl Report {
         let w = &mut md;
         let sdk = self.build("sdk");
         writeln!(w, "# Benchmarks: generated crate vs aws-sdk-iotmanagedintegrations {SDK_VERSION}\n").ok();
-        writeln!(w, "Generated by `cargo xtask bench` on {} ({:.0} s in all). Do not edit by hand: rerun the command.\n", today(), self.total_seconds).ok();
+        writeln!(
+            w,
+            "Generated by `cargo xtask bench` on {} ({:.0} s in all). Do not edit by hand: rerun the command.\n",
+            today(),
+            self.total_seconds
+        )
+        .ok();
         writeln!(w, "Machine: {}.\n", machine()).ok();
 
         writeln!(w, "## Targets\n").ok();
@@ -288,31 +332,66 @@ impl Report {
             target(what, secs(ours), secs(sdk), sdk.seconds / ours.seconds, goal);
         }
         let (ours_ok, sdk_ok) = (self.call("get_ota_task/ours_ok"), self.call("get_ota_task/sdk_ok"));
-        target("per call, get_ota_task, 200 response (median)", micros(ours_ok), micros(sdk_ok), sdk_ok.median / ours_ok.median, 5.0);
+        target(
+            "per call, get_ota_task, 200 response (median)",
+            micros(ours_ok),
+            micros(sdk_ok),
+            sdk_ok.median / ours_ok.median,
+            5.0,
+        );
         let size = |name: &str| self.sizes.iter().find(|(n, _, _)| *n == name).map(|(_, _, s)| *s).unwrap_or(0);
         let (ours_size, sdk_size) = (size("ours-client"), size("sdk"));
-        target("stripped release binary calling get_ota_task", mb(ours_size), mb(sdk_size), sdk_size as f64 / ours_size as f64, 5.0);
+        target(
+            "stripped release binary calling get_ota_task",
+            mb(ours_size),
+            mb(sdk_size),
+            sdk_size as f64 / ours_size as f64,
+            5.0,
+        );
         let full = self.codegen.first().ok_or("no codegen measurement")?;
         let full_ms = full["median_ms"].as_f64().unwrap_or(f64::NAN);
         let met = if full_ms < 100.0 { "yes" } else { "**no**" };
-        writeln!(w, "| codegen of the full IoT Managed Integrations crate (median) | {full_ms:.1} ms | | | <100 ms | {met} |\n").ok();
+        writeln!(
+            w,
+            "| codegen of the full IoT Managed Integrations crate (median) | {full_ms:.1} ms | | | <100 ms | {met} |\n"
+        )
+        .ok();
 
         writeln!(w, "## Per call (criterion, median ± median absolute deviation)\n").ok();
         writeln!(w, "End to end through an in-memory transport that returns the same canned response (every output member set; or a 429 ThrottlingException): build the input, resolve the endpoint with the rules, sign with SigV4, send, parse. Static credentials, retries off on both sides. The SDK uses `infallible_client_fn` from `aws-smithy-http-client`'s `test-util`, its replay client that never runs out of responses.\n").ok();
         writeln!(w, "| case | ours | SDK | SDK / ours |\n| --- | --- | --- | --- |").ok();
         for case in ["ok", "throttled"] {
-            let (ours, sdk) = (self.call(&format!("get_ota_task/ours_{case}")), self.call(&format!("get_ota_task/sdk_{case}")));
-            writeln!(w, "| {case} | {} ± {:.2} µs | {} ± {:.2} µs | {:.1}× |", micros(ours), ours.mad / 1e3, micros(sdk), sdk.mad / 1e3, sdk.median / ours.median).ok();
+            let (ours, sdk) =
+                (self.call(&format!("get_ota_task/ours_{case}")), self.call(&format!("get_ota_task/sdk_{case}")));
+            writeln!(
+                w,
+                "| {case} | {} ± {:.2} µs | {} ± {:.2} µs | {:.1}× |",
+                micros(ours),
+                ours.mad / 1e3,
+                micros(sdk),
+                sdk.mad / 1e3,
+                sdk.median / ours.median
+            )
+            .ok();
         }
         let parse = self.call("parse/ours_get_ota_task");
         let body = parse.bytes.unwrap_or(0);
         let rate = body as f64 / parse.median * 1e3;
         writeln!(w, "\nParse only (our `GetOtaTask::deserialize_response` on the 200 body, {body} bytes): {} ± {:.2} µs, {rate:.0} MB/s.\n", micros(parse), parse.mad / 1e3).ok();
 
-        writeln!(w, "## Clean builds (debug, each in its own target directory, dependencies downloaded beforehand)\n").ok();
+        writeln!(w, "## Clean builds (debug, each in its own target directory, dependencies downloaded beforehand)\n")
+            .ok();
         writeln!(w, "| crate | time | crates compiled | SDK / ours |\n| --- | --- | --- | --- |").ok();
         for (name, build) in &self.builds {
-            writeln!(w, "| {} | {:.1} s | {} | {:.1}× |", describe(name), build.seconds, build.crates, sdk.seconds / build.seconds).ok();
+            writeln!(
+                w,
+                "| {} | {:.1} s | {} | {:.1}× |",
+                describe(name),
+                build.seconds,
+                build.crates,
+                sdk.seconds / build.seconds
+            )
+            .ok();
         }
         writeln!(w, "\n## Binary size (release, stripped, a `main` that calls get_ota_task)\n").ok();
         writeln!(w, "| binary | release build | size |\n| --- | --- | --- |").ok();
@@ -338,7 +417,15 @@ impl Report {
         let total = |k: &str| self.codegen.iter().map(|m| m[k].as_f64().unwrap_or(f64::NAN)).sum::<f64>();
         let peak = self.codegen.iter().map(|m| m["peak_bytes"].as_f64().unwrap_or(f64::NAN)).fold(0.0, f64::max) / 1e6;
         let files = self.codegen.iter().map(|m| m["files"].as_u64().unwrap_or(0)).sum::<u64>();
-        writeln!(w, "| all {} models, one after another | {files} | {:.1} ms | {:.1} ms | {:.1} ms | {peak:.1} MB (largest) |", self.codegen.len(), total("median_ms"), total("min_ms"), total("max_ms")).ok();
+        writeln!(
+            w,
+            "| all {} models, one after another | {files} | {:.1} ms | {:.1} ms | {:.1} ms | {peak:.1} MB (largest) |",
+            self.codegen.len(),
+            total("median_ms"),
+            total("min_ms"),
+            total("max_ms")
+        )
+        .ok();
         Ok(md)
     }
 }
@@ -381,7 +468,11 @@ fn today() -> String {
 fn machine() -> String {
     let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
     let cpuinfo = read("/proc/cpuinfo");
-    let cpu = cpuinfo.lines().find_map(|l| l.strip_prefix("model name")).map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned()).unwrap_or_else(|| "unknown CPU".into());
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let memory = read("/proc/meminfo")
         .lines()
@@ -389,8 +480,18 @@ fn machine() -> String {
         .and_then(|l| l.trim().trim_end_matches(" kB").parse::<f64>().ok())
         .map_or_else(|| "?".into(), |kb| format!("{:.0} GiB", kb / 1_048_576.0));
     let version = |tool: &str| {
-        Command::new(tool).arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default()
+        Command::new(tool)
+            .arg("--version")
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default()
     };
-    let kernel = Command::new("uname").arg("-sr").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+    let kernel = Command::new("uname")
+        .arg("-sr")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
     format!("{cpu}, {cores} cores, {memory} memory, {kernel}; {}", version("rustc"))
 }

@@ -39,7 +39,9 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
     let services: Vec<ShapeId> = model
         .shapes
         .values()
-        .filter(|s| matches!(s.kind, ShapeKind::Service(_)) && s.traits.protocols.contains(&codegen::model::Protocol::RestJson1))
+        .filter(|s| {
+            matches!(s.kind, ShapeKind::Service(_)) && s.traits.protocols.contains(&codegen::model::Protocol::RestJson1)
+        })
         .map(|s| s.id.clone())
         .collect();
 
@@ -69,10 +71,7 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !stdout.contains("test result") {
-        return Err(format!(
-            "the conformance crates did not build:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
+        return Err(format!("the conformance crates did not build:\n{}", String::from_utf8_lossy(&output.stderr)));
     }
     // `test protocol_tests::name ... ok|FAILED`, one line per case.
     let results: BTreeMap<String, bool> = stdout
@@ -89,8 +88,10 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
     let mut defined = Vec::new();
     for shape in model.shapes.values() {
         let t = &shape.traits;
-        defined.extend(t.http_request_tests.iter().filter(|c| client(&c.applies_to)).map(|c| (c.id.clone(), "request")));
-        defined.extend(t.http_response_tests.iter().filter(|c| client(&c.applies_to)).map(|c| (c.id.clone(), "response")));
+        defined
+            .extend(t.http_request_tests.iter().filter(|c| client(&c.applies_to)).map(|c| (c.id.clone(), "request")));
+        defined
+            .extend(t.http_response_tests.iter().filter(|c| client(&c.applies_to)).map(|c| (c.id.clone(), "response")));
     }
     let cases = cases_by_test_name(&suite)?;
     let unsupported = unsupported_list(root)?;
@@ -121,7 +122,8 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
             }
         }
     }
-    let ran: Vec<(String, &str)> = results.keys().filter_map(|n| cases.get(n)).map(|c| (c.id.clone(), c.direction)).collect();
+    let ran: Vec<(String, &str)> =
+        results.keys().filter_map(|n| cases.get(n)).map(|c| (c.id.clone(), c.direction)).collect();
     for (id, direction) in &defined {
         if !ran.iter().any(|(r, d)| r == id && d == direction) {
             problems.push(format!("{id} {direction} is a client case of the suite but no test ran for it"));
@@ -134,7 +136,11 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
     }
 
     println!("client cases defined in the suite: {}", defined.len());
-    println!("restJson1 compliance ({} services: {})", services.len(), services.iter().map(ShapeId::name).collect::<Vec<_>>().join(", "));
+    println!(
+        "restJson1 compliance ({} services: {})",
+        services.len(),
+        services.iter().map(ShapeId::name).collect::<Vec<_>>().join(", ")
+    );
     println!("  {:<40} {:>6} {:>7} {:>7} {:>8}", "file", "total", "passed", "failed", "skipped");
     let mut sum = [0; 4];
     for (file, row) in &by_file {

@@ -133,7 +133,8 @@ fn check_valid(path: &Path, shared: &Json) -> Result<(), String> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let expected_json = path.with_extension("json");
     if expected_json.exists() {
-        let text = std::fs::read_to_string(&expected_json).map_err(|e| format!("cannot read the expected JSON: {e}"))?;
+        let text =
+            std::fs::read_to_string(&expected_json).map_err(|e| format!("cannot read the expected JSON: {e}"))?;
         let expected = text
             .parse::<Json>()
             .map_err(|e| format!("cannot read the expected JSON {} with serde_json: {e}", expected_json.display()))?;
@@ -338,7 +339,9 @@ fn inherited_members(shape: &Json, pool: &HashMap<String, Json>, visiting: &mut 
         visiting.push(mixin.clone());
         let mut members = inherited_members(mixin_shape, pool, visiting);
         visiting.pop();
-        members.extend(own_members(mixin_shape).into_iter().map(|(n, m)| (n, m.get("target").cloned().unwrap_or_default())));
+        members.extend(
+            own_members(mixin_shape).into_iter().map(|(n, m)| (n, m.get("target").cloned().unwrap_or_default())),
+        );
         for (name, target) in members {
             if !all.iter().any(|(n, _)| *n == name) {
                 all.push((name, target));
@@ -376,7 +379,18 @@ fn tidy(shape: &mut Json) {
         Json::Array(a) => a.is_empty(),
         _ => false,
     };
-    for key in ["traits", "members", "mixins", "errors", "operations", "resources", "collectionOperations", "identifiers", "properties", "rename"] {
+    for key in [
+        "traits",
+        "members",
+        "mixins",
+        "errors",
+        "operations",
+        "resources",
+        "collectionOperations",
+        "identifiers",
+        "properties",
+        "rename",
+    ] {
         if obj.get(key).is_some_and(empty) {
             obj.remove(key);
         }
@@ -408,7 +422,11 @@ fn tidy_member(member: &mut Json) {
 
 // ----- flattening (for `.flattened.smithy` cases) -----
 
-fn flatten_all(defs: &[(String, Json)], pool: &HashMap<String, Json>, applies: &mut Vec<(String, Json)>) -> Vec<(String, Json)> {
+fn flatten_all(
+    defs: &[(String, Json)],
+    pool: &HashMap<String, Json>,
+    applies: &mut Vec<(String, Json)>,
+) -> Vec<(String, Json)> {
     // Applies are part of the shapes they target before those shapes are mixed in anywhere.
     let mut pool = pool.clone();
     let mut left = Vec::new();
@@ -460,7 +478,12 @@ fn flatten_all(defs: &[(String, Json)], pool: &HashMap<String, Json>, applies: &
     out
 }
 
-fn flat_shape(id: &str, pool: &HashMap<String, Json>, memo: &mut HashMap<String, Json>, visiting: &mut Vec<String>) -> Json {
+fn flat_shape(
+    id: &str,
+    pool: &HashMap<String, Json>,
+    memo: &mut HashMap<String, Json>,
+    visiting: &mut Vec<String>,
+) -> Json {
     if let Some(done) = memo.get(id) {
         return done.clone();
     }
@@ -535,7 +558,9 @@ fn add_member(members: &mut Vec<(String, Json)>, name: String, member: Json) {
                 }
             }
             if let Some(t) = member.get("traits") {
-                let slot = existing.as_object_mut().map(|o| o.entry("traits").or_insert_with(|| Json::Object(Default::default())));
+                let slot = existing
+                    .as_object_mut()
+                    .map(|o| o.entry("traits").or_insert_with(|| Json::Object(Default::default())));
                 if let Some(Json::Object(slot)) = slot {
                     for (k, v) in t.as_object().into_iter().flatten() {
                         slot.insert(k.clone(), v.clone());

@@ -111,7 +111,9 @@ fn root() -> PathBuf {
 fn ast_cmd(paths: &[PathBuf]) -> Result<(), String> {
     let texts = paths
         .iter()
-        .map(|p| std::fs::read_to_string(p).map(|t| (p.clone(), t)).map_err(|e| format!("cannot read {}: {e}", p.display())))
+        .map(|p| {
+            std::fs::read_to_string(p).map(|t| (p.clone(), t)).map_err(|e| format!("cannot read {}: {e}", p.display()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let files: Vec<(&Path, &str)> = texts.iter().map(|(p, t)| (p.as_path(), t.as_str())).collect();
     let parsed = codegen::model::idl::parse_files(&files, &serde_json::Value::Null).map_err(|e| e.to_string())?;
@@ -202,14 +204,17 @@ fn codegen_cmd(args: CodegenArgs) -> Result<(), String> {
 
 fn naming_cmd(shared: &Path) -> Result<(), String> {
     let csv = shared.join("naming/snake_case_expected.csv");
-    let text = std::fs::read_to_string(&csv)
-        .map_err(|e| format!("cannot read the naming data {} ({e}); it lives in ../shared beside the project (or pass --shared DIR)", csv.display()))?;
+    let text = std::fs::read_to_string(&csv).map_err(|e| {
+        format!(
+            "cannot read the naming data {} ({e}); it lives in ../shared beside the project (or pass --shared DIR)",
+            csv.display()
+        )
+    })?;
     let mut total = 0;
     let mut wrong = Vec::new();
     for (n, line) in text.lines().enumerate().skip(1) {
-        let (input, expected) = line
-            .split_once(',')
-            .ok_or_else(|| format!("{}:{}: expected `Input,expected`", csv.display(), n + 1))?;
+        let (input, expected) =
+            line.split_once(',').ok_or_else(|| format!("{}:{}: expected `Input,expected`", csv.display(), n + 1))?;
         total += 1;
         let actual = codegen::naming::snake_case(input);
         if actual != expected {
@@ -230,11 +235,7 @@ fn naming_cmd(shared: &Path) -> Result<(), String> {
 fn check_api_parity(root: &Path, shared: &Path) -> Result<(), String> {
     let real = shared.join("models/aws/iot-managed-integrations-2025-03-03.json");
     let ours = Options { models: vec![root.join("model/iotmanagedintegrations.json")], ..Options::default() };
-    let theirs = Options {
-        models: vec![real],
-        operations: Some(vec!["GetOtaTask".to_owned()]),
-        ..Options::default()
-    };
+    let theirs = Options { models: vec![real], operations: Some(vec!["GetOtaTask".to_owned()]), ..Options::default() };
     let ours = codegen::generate(&ours).map_err(|e| e.to_string())?;
     let theirs = codegen::generate(&theirs).map_err(|e| e.to_string())?;
     let without_docs = |files: &Files| -> Vec<(PathBuf, Vec<String>)> {
@@ -315,7 +316,8 @@ fn check_models_cmd(shared: &Path) -> Result<(), String> {
     let work = root.join("target/check-models");
     let mut members = Vec::new();
     for case in &cases {
-        let package = format!("check-{}", case.name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+        let package =
+            format!("check-{}", case.name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
         let models = Options { models: case.models.clone(), ..Options::default() };
         let types_only = !codegen::speaks_protocol(&models).map_err(|e| format!("{}: {e}", case.name))?;
         let options = Options {
@@ -350,15 +352,26 @@ fn check_models_cmd(shared: &Path) -> Result<(), String> {
             .status()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         println!("{what}: {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
-        if status.success() { Ok(()) } else { Err(format!("{what} failed for the generated crates in {}", work.display())) }
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("{what} failed for the generated crates in {}", work.display()))
+        }
     };
     // Sans-IO (default features) and with the client layer, which only restJson1 crates have.
-    run("cargo clippy -D warnings (default features)", &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    run(
+        "cargo clippy -D warnings (default features)",
+        &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[],
+    )?;
     let all = ["clippy", "--quiet", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"];
     run("cargo clippy -D warnings (all features)", &all, &[])?;
     let doc = ["doc", "--quiet", "--workspace", "--no-deps", "--all-features"];
     run("cargo doc (all features, warnings denied)", &doc, &[("RUSTDOCFLAGS", "-D warnings")])?;
     run("cargo test (generated protocol and property tests)", &["test", "--quiet", "--workspace"], &[])?;
-    println!("check-models: {} crates generate, pass clippy and rustdoc without warnings, and pass their tests", cases.len());
+    println!(
+        "check-models: {} crates generate, pass clippy and rustdoc without warnings, and pass their tests",
+        cases.len()
+    );
     Ok(())
 }

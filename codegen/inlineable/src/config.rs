@@ -63,10 +63,7 @@ impl ConnectorError {
     }
 
     fn new(kind: ConnectorErrorKind, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        ConnectorError {
-            kind,
-            source: source.into(),
-        }
+        ConnectorError { kind, source: source.into() }
     }
 
     /// Whether this is a timeout.
@@ -108,11 +105,7 @@ pub struct RetryConfig {
 impl RetryConfig {
     /// Standard mode: 3 attempts in all, backoff with full jitter from 1 s doubling up to 20 s.
     pub fn standard() -> Self {
-        RetryConfig {
-            max_attempts: 3,
-            initial_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(20),
-        }
+        RetryConfig { max_attempts: 3, initial_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(20) }
     }
 
     /// One attempt, no retries.

@@ -71,10 +71,7 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &crate::error::REDACTED)
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| crate::error::REDACTED),
-            )
+            .field("session_token", &self.session_token.as_ref().map(|_| crate::error::REDACTED))
             .field("expires_after", &self.expires_after)
             .finish()
     }
@@ -94,9 +91,7 @@ impl CredentialsError {
     /// An error with the given explanation; for implementors of [`ProvideCredentials`].
     /// The message should say which source failed and why, and never contain secrets.
     pub fn new(message: impl Into<String>) -> Self {
-        CredentialsError {
-            message: message.into(),
-        }
+        CredentialsError { message: message.into() }
     }
 
     /// The explanation.
@@ -151,9 +146,7 @@ impl Env {
     pub fn process() -> Self {
         Env {
             vars: std::env::vars_os()
-                .filter_map(|(name, value)| {
-                    Some((name.into_string().ok()?, value.into_string().ok()?))
-                })
+                .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)))
                 .collect(),
         }
     }
@@ -165,12 +158,7 @@ impl Env {
         K: Into<String>,
         V: Into<String>,
     {
-        Env {
-            vars: pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        }
+        Env { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
     }
 
     /// The value of variable `name`, if set.
@@ -232,12 +220,12 @@ impl EnvironmentVariableCredentialsProvider {
             (None, None) => Err(CredentialsError::new(format!(
                 "environment variables {ACCESS_KEY_ID_VAR} and {SECRET_ACCESS_KEY_VAR} are not set"
             ))),
-            (None, Some(_)) => Err(CredentialsError::new(format!(
-                "environment variable {ACCESS_KEY_ID_VAR} is not set"
-            ))),
-            (Some(_), None) => Err(CredentialsError::new(format!(
-                "environment variable {SECRET_ACCESS_KEY_VAR} is not set"
-            ))),
+            (None, Some(_)) => {
+                Err(CredentialsError::new(format!("environment variable {ACCESS_KEY_ID_VAR} is not set")))
+            }
+            (Some(_), None) => {
+                Err(CredentialsError::new(format!("environment variable {SECRET_ACCESS_KEY_VAR} is not set")))
+            }
         }
     }
 }
@@ -295,10 +283,7 @@ impl ProfileFileCredentialsProvider {
 
     // Lets the chain and tests avoid snapshotting the process environment only to replace it.
     fn new_with_env(env: Env) -> Self {
-        ProfileFileCredentialsProvider {
-            env,
-            profile_name: None,
-        }
+        ProfileFileCredentialsProvider { env, profile_name: None }
     }
 
     /// Uses this profile instead of `AWS_PROFILE` or `default`.
@@ -320,12 +305,9 @@ impl ProfileFileCredentialsProvider {
             None => selected_profile(&self.env),
         };
         let files = ProfileFiles::load(&self.env)?;
-        let profile = files.profile(name).ok_or_else(|| {
-            CredentialsError::new(format!(
-                "profile `{name}` not found in {}",
-                files.describe()
-            ))
-        })?;
+        let profile = files
+            .profile(name)
+            .ok_or_else(|| CredentialsError::new(format!("profile `{name}` not found in {}", files.describe())))?;
 
         // Sorted, so the key an error names does not depend on hash order.
         let mut keys: Vec<&str> = profile.keys().map(String::as_str).collect();
@@ -348,21 +330,14 @@ impl ProfileFileCredentialsProvider {
             }
         }
 
-        let missing = |what: &str| {
-            CredentialsError::new(format!(
-                "profile `{name}` has no {what} in {}",
-                files.describe()
-            ))
-        };
+        let missing =
+            |what: &str| CredentialsError::new(format!("profile `{name}` has no {what} in {}", files.describe()));
         let access_key_id = profile.get("aws_access_key_id");
         let secret_access_key = profile.get("aws_secret_access_key");
         match (access_key_id, secret_access_key) {
-            (Some(access_key_id), Some(secret_access_key)) => Ok(Credentials::new(
-                access_key_id,
-                secret_access_key,
-                profile.get("aws_session_token").cloned(),
-                None,
-            )),
+            (Some(access_key_id), Some(secret_access_key)) => {
+                Ok(Credentials::new(access_key_id, secret_access_key, profile.get("aws_session_token").cloned(), None))
+            }
             (None, None) => Err(missing("aws_access_key_id and aws_secret_access_key")),
             (None, Some(_)) => Err(missing("aws_access_key_id")),
             (Some(_), None) => Err(missing("aws_secret_access_key")),
@@ -388,13 +363,7 @@ fn selected_profile(env: &Env) -> &str {
 
 fn home_dir(env: &Env) -> Option<PathBuf> {
     env.get_non_empty("HOME")
-        .or_else(|| {
-            if cfg!(windows) {
-                env.get_non_empty("USERPROFILE")
-            } else {
-                None
-            }
-        })
+        .or_else(|| if cfg!(windows) { env.get_non_empty("USERPROFILE") } else { None })
         .map(PathBuf::from)
 }
 
@@ -458,11 +427,7 @@ impl ProfileFile {
                 }
             },
         };
-        Ok(ProfileFile {
-            kind,
-            path,
-            profiles,
-        })
+        Ok(ProfileFile { kind, path, profiles })
     }
 
     fn profile(&self, name: &str) -> Option<&Properties> {
@@ -471,11 +436,7 @@ impl ProfileFile {
 
     fn describe(&self) -> String {
         match (&self.path, &self.profiles) {
-            (None, _) => format!(
-                "{} (no path: neither {} nor HOME is set)",
-                self.kind.label(),
-                self.kind.path_var()
-            ),
+            (None, _) => format!("{} (no path: neither {} nor HOME is set)", self.kind.label(), self.kind.path_var()),
             (Some(path), None) => format!("{} `{}` (not found)", self.kind.label(), path.display()),
             (Some(path), Some(_)) => format!("{} `{}`", self.kind.label(), path.display()),
         }
@@ -505,21 +466,12 @@ impl ProfileFiles {
             return None;
         }
         let mut merged = from_config.cloned().unwrap_or_default();
-        merged.extend(
-            from_credentials
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| (k.clone(), v.clone())),
-        );
+        merged.extend(from_credentials.into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())));
         Some(merged)
     }
 
     fn describe(&self) -> String {
-        format!(
-            "{} or {}",
-            self.config.describe(),
-            self.credentials.describe()
-        )
+        format!("{} or {}", self.config.describe(), self.credentials.describe())
     }
 }
 
@@ -527,13 +479,7 @@ fn expand_home(path: &str, env: &Env) -> PathBuf {
     let rest = if path == "~" {
         Some("")
     } else {
-        path.strip_prefix("~/").or_else(|| {
-            if cfg!(windows) {
-                path.strip_prefix("~\\")
-            } else {
-                None
-            }
-        })
+        path.strip_prefix("~/").or_else(|| if cfg!(windows) { path.strip_prefix("~\\") } else { None })
     };
     match (rest, home_dir(env)) {
         (Some(rest), Some(home)) => home.join(rest),
@@ -704,10 +650,7 @@ impl ProvideCredentials for DefaultCredentialsChain {
 /// The profile is `AWS_PROFILE`, else `default`. Files that cannot be read are
 /// treated as absent. Reads the files with blocking I/O.
 pub fn default_region(env: &Env) -> Option<String> {
-    if let Some(region) = env
-        .get_non_empty("AWS_REGION")
-        .or_else(|| env.get_non_empty("AWS_DEFAULT_REGION"))
-    {
+    if let Some(region) = env.get_non_empty("AWS_REGION").or_else(|| env.get_non_empty("AWS_DEFAULT_REGION")) {
         return Some(region.to_owned());
     }
     let profile = selected_profile(env);
@@ -788,11 +731,7 @@ mod tests {
     }
 
     fn keys(credentials: &Credentials) -> (&str, &str, Option<&str>) {
-        (
-            credentials.access_key_id(),
-            credentials.secret_access_key(),
-            credentials.session_token(),
-        )
+        (credentials.access_key_id(), credentials.secret_access_key(), credentials.session_token())
     }
 
     #[test]
@@ -806,12 +745,7 @@ mod tests {
 
     #[test]
     fn debug_redacts_secret_and_token() {
-        let credentials = Credentials::new(
-            "AKIDVISIBLE",
-            "very-secret-key",
-            Some("session-tok".into()),
-            None,
-        );
+        let credentials = Credentials::new("AKIDVISIBLE", "very-secret-key", Some("session-tok".into()), None);
         let debug = format!("{credentials:?}");
         assert!(debug.contains("AKIDVISIBLE"), "{debug}");
         assert!(debug.contains(crate::error::REDACTED), "{debug}");
@@ -837,10 +771,7 @@ mod tests {
 
     #[test]
     fn env_provider_reads_keys() {
-        let env = Env::from_pairs([
-            ("AWS_ACCESS_KEY_ID", "AKID"),
-            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
-        ]);
+        let env = Env::from_pairs([("AWS_ACCESS_KEY_ID", "AKID"), ("AWS_SECRET_ACCESS_KEY", "SECRET")]);
         let credentials = provide(&EnvironmentVariableCredentialsProvider::with_env(env)).unwrap();
         assert_eq!(keys(&credentials), ("AKID", "SECRET", None));
         assert_eq!(credentials.expires_after(), None);
@@ -861,28 +792,14 @@ mod tests {
     fn env_provider_names_missing_variable() {
         let env = Env::from_pairs([("AWS_ACCESS_KEY_ID", "AKID")]);
         let error = provide(&EnvironmentVariableCredentialsProvider::with_env(env)).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "environment variable AWS_SECRET_ACCESS_KEY is not set"
-        );
+        assert_eq!(error.to_string(), "environment variable AWS_SECRET_ACCESS_KEY is not set");
 
         let env = Env::from_pairs([("AWS_SECRET_ACCESS_KEY", "SECRET")]);
         let error = provide(&EnvironmentVariableCredentialsProvider::with_env(env)).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "environment variable AWS_ACCESS_KEY_ID is not set"
-        );
+        assert_eq!(error.to_string(), "environment variable AWS_ACCESS_KEY_ID is not set");
 
-        let error = provide(&EnvironmentVariableCredentialsProvider::with_env(
-            Env::default(),
-        ))
-        .unwrap_err();
-        assert!(
-            error
-                .message()
-                .contains("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
-            "{error}"
-        );
+        let error = provide(&EnvironmentVariableCredentialsProvider::with_env(Env::default())).unwrap_err();
+        assert!(error.message().contains("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), "{error}");
     }
 
     #[test]
@@ -893,10 +810,7 @@ mod tests {
             ("AWS_SESSION_TOKEN", ""),
         ]);
         let error = provide(&EnvironmentVariableCredentialsProvider::with_env(env)).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "environment variable AWS_ACCESS_KEY_ID is not set"
-        );
+        assert_eq!(error.to_string(), "environment variable AWS_ACCESS_KEY_ID is not set");
 
         let env = Env::from_pairs([
             ("AWS_ACCESS_KEY_ID", "AKID"),
@@ -910,10 +824,7 @@ mod tests {
     #[test]
     fn profile_default_from_each_file() {
         let dir = TempDir::new();
-        dir.write_aws(
-            "config",
-            "[default]\naws_access_key_id = CONFIG_ID\naws_secret_access_key = CONFIG_SECRET\n",
-        );
+        dir.write_aws("config", "[default]\naws_access_key_id = CONFIG_ID\naws_secret_access_key = CONFIG_SECRET\n");
         let credentials = provide(&profile_provider(dir.home_env(&[]))).unwrap();
         assert_eq!(keys(&credentials), ("CONFIG_ID", "CONFIG_SECRET", None));
 
@@ -923,10 +834,7 @@ mod tests {
             "[default]\naws_access_key_id=CRED_ID\naws_secret_access_key=CRED_SECRET\naws_session_token=CRED_TOKEN\n",
         );
         let credentials = provide(&profile_provider(dir.home_env(&[]))).unwrap();
-        assert_eq!(
-            keys(&credentials),
-            ("CRED_ID", "CRED_SECRET", Some("CRED_TOKEN"))
-        );
+        assert_eq!(keys(&credentials), ("CRED_ID", "CRED_SECRET", Some("CRED_TOKEN")));
     }
 
     #[test]
@@ -936,15 +844,9 @@ mod tests {
             "config",
             "[default]\naws_access_key_id = CONFIG_ID\naws_secret_access_key = CONFIG_SECRET\naws_session_token = CONFIG_TOKEN\n",
         );
-        dir.write_aws(
-            "credentials",
-            "[default]\naws_access_key_id = CRED_ID\naws_secret_access_key = CRED_SECRET\n",
-        );
+        dir.write_aws("credentials", "[default]\naws_access_key_id = CRED_ID\naws_secret_access_key = CRED_SECRET\n");
         let credentials = provide(&profile_provider(dir.home_env(&[]))).unwrap();
-        assert_eq!(
-            keys(&credentials),
-            ("CRED_ID", "CRED_SECRET", Some("CONFIG_TOKEN"))
-        );
+        assert_eq!(keys(&credentials), ("CRED_ID", "CRED_SECRET", Some("CONFIG_TOKEN")));
     }
 
     #[test]
@@ -957,19 +859,11 @@ mod tests {
              [other]\naws_access_key_id = O\naws_secret_access_key = OS\n",
         );
         let env = dir.home_env(&[("AWS_PROFILE", "work")]);
-        assert_eq!(
-            provide(&profile_provider(env.clone()))
-                .unwrap()
-                .access_key_id(),
-            "W"
-        );
+        assert_eq!(provide(&profile_provider(env.clone())).unwrap().access_key_id(), "W");
         let named = profile_provider(env).profile_name("other");
         assert_eq!(provide(&named).unwrap().access_key_id(), "O");
         let empty = dir.home_env(&[("AWS_PROFILE", "")]);
-        assert_eq!(
-            provide(&profile_provider(empty)).unwrap().access_key_id(),
-            "D"
-        );
+        assert_eq!(provide(&profile_provider(empty)).unwrap().access_key_id(), "D");
     }
 
     #[test]
@@ -984,10 +878,7 @@ mod tests {
         );
         let provider = |name: &str| profile_provider(dir.home_env(&[])).profile_name(name);
         assert_eq!(provide(&provider("dev")).unwrap().access_key_id(), "DEV");
-        assert_eq!(
-            provide(&provider("default")).unwrap().access_key_id(),
-            "DEF"
-        );
+        assert_eq!(provide(&provider("default")).unwrap().access_key_id(), "DEF");
         // Config-file sections without `profile ` are not profiles.
         assert!(provide(&provider("dev2")).is_err());
         assert!(provide(&provider("sso-session corp")).is_err());
@@ -1024,51 +915,30 @@ mod tests {
         let parsed = parse_profiles(text, FileKind::Config);
         let default = &parsed["default"];
         assert_eq!(default.get("region").map(String::as_str), Some("us-west-2"));
-        assert_eq!(
-            default.get("aws_access_key_id").map(String::as_str),
-            Some("LATER")
-        );
+        assert_eq!(default.get("aws_access_key_id").map(String::as_str), Some("LATER"));
         assert_eq!(default.get("path").map(String::as_str), Some("a#b"));
         assert!(!default.contains_key("max_concurrent_requests"));
         assert!(!default.contains_key("s3"));
         assert!(!default.contains_key("empty"));
         assert!(!default.contains_key("orphan"));
         let indented = &parsed["indented"];
-        assert_eq!(
-            indented.get("aws_secret_access_key").map(String::as_str),
-            Some("IS")
-        );
+        assert_eq!(indented.get("aws_secret_access_key").map(String::as_str), Some("IS"));
 
-        let parsed = parse_profiles(
-            "[x]\naws_secret_access_key = ab ;cd #ef\n",
-            FileKind::Credentials,
-        );
+        let parsed = parse_profiles("[x]\naws_secret_access_key = ab ;cd #ef\n", FileKind::Credentials);
         assert_eq!(parsed["x"]["aws_secret_access_key"], "ab ;cd #ef");
     }
 
     #[test]
     fn missing_profile_error_names_profile_and_files() {
         let dir = TempDir::new();
-        let credentials_path = dir.write_aws(
-            "credentials",
-            "[default]\naws_access_key_id = A\naws_secret_access_key = S\n",
-        );
-        let error =
-            provide(&profile_provider(dir.home_env(&[("AWS_PROFILE", "nope")]))).unwrap_err();
+        let credentials_path =
+            dir.write_aws("credentials", "[default]\naws_access_key_id = A\naws_secret_access_key = S\n");
+        let error = provide(&profile_provider(dir.home_env(&[("AWS_PROFILE", "nope")]))).unwrap_err();
         let message = error.to_string();
         assert!(message.contains("profile `nope` not found"), "{message}");
-        assert!(
-            message.contains(&credentials_path.display().to_string()),
-            "{message}"
-        );
+        assert!(message.contains(&credentials_path.display().to_string()), "{message}");
         let config_path = dir.0.join(".aws").join("config");
-        assert!(
-            message.contains(&format!(
-                "config file `{}` (not found)",
-                config_path.display()
-            )),
-            "{message}"
-        );
+        assert!(message.contains(&format!("config file `{}` (not found)", config_path.display())), "{message}");
     }
 
     #[test]
@@ -1076,12 +946,7 @@ mod tests {
         let dir = TempDir::new();
         dir.write_aws("credentials", "[default]\naws_access_key_id = A\n");
         let error = provide(&profile_provider(dir.home_env(&[]))).unwrap_err();
-        assert!(
-            error
-                .message()
-                .contains("profile `default` has no aws_secret_access_key"),
-            "{error}"
-        );
+        assert!(error.message().contains("profile `default` has no aws_secret_access_key"), "{error}");
     }
 
     #[test]
@@ -1095,20 +960,11 @@ mod tests {
              [profile web]\nweb_identity_token_file = /tok\n",
         );
         // Static keys for the same profile must not be used in place of the role.
-        dir.write_aws(
-            "credentials",
-            "[role]\naws_access_key_id = WRONG\naws_secret_access_key = WRONG\n",
-        );
-        let error = |name: &str| {
-            provide(&profile_provider(dir.home_env(&[])).profile_name(name))
-                .unwrap_err()
-                .to_string()
-        };
+        dir.write_aws("credentials", "[role]\naws_access_key_id = WRONG\naws_secret_access_key = WRONG\n");
+        let error =
+            |name: &str| provide(&profile_provider(dir.home_env(&[])).profile_name(name)).unwrap_err().to_string();
         let role = error("role");
-        assert!(
-            role.contains("profile `role`") && role.contains("assuming a role"),
-            "{role}"
-        );
+        assert!(role.contains("profile `role`") && role.contains("assuming a role"), "{role}");
         assert!(role.contains("not supported"), "{role}");
         assert!(error("sso").contains("SSO"));
         assert!(error("process").contains("credential process"));
@@ -1118,37 +974,22 @@ mod tests {
     #[test]
     fn missing_files_and_home() {
         let dir = TempDir::new();
-        let error = provide(&profile_provider(dir.home_env(&[])))
-            .unwrap_err()
-            .to_string();
+        let error = provide(&profile_provider(dir.home_env(&[]))).unwrap_err().to_string();
         assert!(error.contains("profile `default` not found"), "{error}");
         assert!(error.contains("(not found)"), "{error}");
 
-        let error = provide(&profile_provider(Env::default()))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains("neither AWS_CONFIG_FILE nor HOME is set"),
-            "{error}"
-        );
+        let error = provide(&profile_provider(Env::default())).unwrap_err().to_string();
+        assert!(error.contains("neither AWS_CONFIG_FILE nor HOME is set"), "{error}");
     }
 
     #[test]
     fn file_locations_from_env() {
         let dir = TempDir::new();
         let config = dir.0.join("my-config");
-        std::fs::write(
-            &config,
-            "[profile p]\naws_access_key_id = C\naws_secret_access_key = CS\n",
-        )
-        .unwrap();
+        std::fs::write(&config, "[profile p]\naws_access_key_id = C\naws_secret_access_key = CS\n").unwrap();
         let credentials = dir.0.join("sub").join("my-creds");
         std::fs::create_dir_all(credentials.parent().unwrap()).unwrap();
-        std::fs::write(
-            &credentials,
-            "[q]\naws_access_key_id = Q\naws_secret_access_key = QS\n",
-        )
-        .unwrap();
+        std::fs::write(&credentials, "[q]\naws_access_key_id = Q\naws_secret_access_key = QS\n").unwrap();
         let env = Env::from_pairs([
             ("HOME", dir.0.to_str().unwrap()),
             ("AWS_CONFIG_FILE", config.to_str().unwrap()),
@@ -1165,23 +1006,15 @@ mod tests {
         let dir = TempDir::new();
         // A directory where the file should be: it exists but cannot be read as text.
         std::fs::create_dir_all(dir.0.join(".aws").join("config")).unwrap();
-        let error = provide(&profile_provider(dir.home_env(&[])))
-            .unwrap_err()
-            .to_string();
+        let error = provide(&profile_provider(dir.home_env(&[]))).unwrap_err().to_string();
         assert!(error.starts_with("could not read config file"), "{error}");
     }
 
     #[test]
     fn chain_prefers_environment() {
         let dir = TempDir::new();
-        dir.write_aws(
-            "credentials",
-            "[default]\naws_access_key_id = FILE\naws_secret_access_key = FS\n",
-        );
-        let with_env_keys = dir.home_env(&[
-            ("AWS_ACCESS_KEY_ID", "ENV"),
-            ("AWS_SECRET_ACCESS_KEY", "ES"),
-        ]);
+        dir.write_aws("credentials", "[default]\naws_access_key_id = FILE\naws_secret_access_key = FS\n");
+        let with_env_keys = dir.home_env(&[("AWS_ACCESS_KEY_ID", "ENV"), ("AWS_SECRET_ACCESS_KEY", "ES")]);
         let credentials = provide(&DefaultCredentialsChain::with_env(with_env_keys)).unwrap();
         assert_eq!(keys(&credentials), ("ENV", "ES", None));
 
@@ -1192,10 +1025,7 @@ mod tests {
     #[test]
     fn chain_profile_name() {
         let dir = TempDir::new();
-        dir.write_aws(
-            "credentials",
-            "[x]\naws_access_key_id = X\naws_secret_access_key = XS\n",
-        );
+        dir.write_aws("credentials", "[x]\naws_access_key_id = X\naws_secret_access_key = XS\n");
         let chain = DefaultCredentialsChain::with_env(dir.home_env(&[])).profile_name("x");
         assert_eq!(provide(&chain).unwrap().access_key_id(), "X");
     }
@@ -1204,38 +1034,21 @@ mod tests {
     fn chain_error_lists_every_source() {
         let dir = TempDir::new();
         let env = dir.home_env(&[("AWS_ACCESS_KEY_ID", "ONLY_ID")]);
-        let error = provide(&DefaultCredentialsChain::with_env(env))
-            .unwrap_err()
-            .to_string();
+        let error = provide(&DefaultCredentialsChain::with_env(env)).unwrap_err().to_string();
         assert!(error.starts_with("no credentials found"), "{error}");
-        assert!(
-            error.contains("AWS_SECRET_ACCESS_KEY is not set"),
-            "{error}"
-        );
+        assert!(error.contains("AWS_SECRET_ACCESS_KEY is not set"), "{error}");
         assert!(error.contains("profile `default` not found"), "{error}");
     }
 
     #[test]
     fn region_precedence() {
         let dir = TempDir::new();
-        dir.write_aws(
-            "config",
-            "[default]\nregion = config-default\n[profile p]\nregion = config-p\n",
-        );
-        dir.write_aws(
-            "credentials",
-            "[default]\nregion = creds-default\n[q]\nregion = creds-q\n",
-        );
+        dir.write_aws("config", "[default]\nregion = config-default\n[profile p]\nregion = config-p\n");
+        dir.write_aws("credentials", "[default]\nregion = creds-default\n[q]\nregion = creds-q\n");
         let region = |extra: &[(&str, &str)]| default_region(&dir.home_env(extra));
 
-        assert_eq!(
-            region(&[("AWS_REGION", "a"), ("AWS_DEFAULT_REGION", "b")]).as_deref(),
-            Some("a")
-        );
-        assert_eq!(
-            region(&[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "b")]).as_deref(),
-            Some("b")
-        );
+        assert_eq!(region(&[("AWS_REGION", "a"), ("AWS_DEFAULT_REGION", "b")]).as_deref(), Some("a"));
+        assert_eq!(region(&[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "b")]).as_deref(), Some("b"));
         assert_eq!(region(&[]).as_deref(), Some("config-default"));
         assert_eq!(region(&[("AWS_PROFILE", "p")]).as_deref(), Some("config-p"));
         assert_eq!(region(&[("AWS_PROFILE", "q")]).as_deref(), Some("creds-q"));

@@ -59,12 +59,9 @@ impl Value {
             Value::String(value) => Document::String(value.clone()),
             Value::Bool(value) => Document::Bool(*value),
             Value::Array(items) => Document::Array(items.iter().map(Value::to_document).collect()),
-            Value::Record(fields) => Document::Object(
-                fields
-                    .iter()
-                    .map(|(key, value)| (key.clone(), value.to_document()))
-                    .collect(),
-            ),
+            Value::Record(fields) => {
+                Document::Object(fields.iter().map(|(key, value)| (key.clone(), value.to_document())).collect())
+            }
         }
     }
 
@@ -133,9 +130,7 @@ impl Params {
 
     /// All set parameters, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.values
-            .iter()
-            .map(|(name, value)| (name.as_str(), value))
+        self.values.iter().map(|(name, value)| (name.as_str(), value))
     }
 }
 
@@ -160,9 +155,7 @@ pub struct EndpointError {
 impl EndpointError {
     /// An error with the given message.
     pub fn new(message: impl Into<String>) -> Self {
-        EndpointError {
-            message: message.into(),
-        }
+        EndpointError { message: message.into() }
     }
 
     /// The message; for an `error` rule exactly the rule's evaluated text.
@@ -197,8 +190,7 @@ pub enum ParameterType {
 impl ParameterType {
     fn accepts(self, value: &Value) -> bool {
         match (self, value) {
-            (ParameterType::String, Value::String(_))
-            | (ParameterType::Boolean, Value::Bool(_)) => true,
+            (ParameterType::String, Value::String(_)) | (ParameterType::Boolean, Value::Bool(_)) => true,
             (ParameterType::StringArray, Value::Array(items)) => {
                 items.iter().all(|item| matches!(item, Value::String(_)))
             }
@@ -359,14 +351,8 @@ fn malformed(message: impl fmt::Display) -> EndpointError {
     EndpointError::new(format!("malformed rule set: {message}"))
 }
 
-fn member<'a>(
-    object: &'a JsonValue,
-    key: &str,
-    context: &str,
-) -> Result<&'a JsonValue, EndpointError> {
-    object
-        .get(key)
-        .ok_or_else(|| malformed(format!("{context} has no `{key}`")))
+fn member<'a>(object: &'a JsonValue, key: &str, context: &str) -> Result<&'a JsonValue, EndpointError> {
+    object.get(key).ok_or_else(|| malformed(format!("{context} has no `{key}`")))
 }
 
 fn string_member(object: &JsonValue, key: &str, context: &str) -> Result<String, EndpointError> {
@@ -376,21 +362,14 @@ fn string_member(object: &JsonValue, key: &str, context: &str) -> Result<String,
     }
 }
 
-fn array_member<'a>(
-    object: &'a JsonValue,
-    key: &str,
-    context: &str,
-) -> Result<&'a [JsonValue], EndpointError> {
+fn array_member<'a>(object: &'a JsonValue, key: &str, context: &str) -> Result<&'a [JsonValue], EndpointError> {
     match member(object, key, context)? {
         JsonValue::Array(items) => Ok(items),
         _ => Err(malformed(format!("{context}'s `{key}` is not an array"))),
     }
 }
 
-fn object_members<'a>(
-    value: &'a JsonValue,
-    context: &str,
-) -> Result<&'a [(String, JsonValue)], EndpointError> {
+fn object_members<'a>(value: &'a JsonValue, context: &str) -> Result<&'a [(String, JsonValue)], EndpointError> {
     match value {
         JsonValue::Object(members) => Ok(members),
         _ => Err(malformed(format!("{context} is not an object"))),
@@ -400,8 +379,7 @@ fn object_members<'a>(
 impl RuleSet {
     /// Parses the JSON text of an `endpointRuleSet` trait value.
     pub fn from_json(text: &str) -> Result<Self, EndpointError> {
-        let value = crate::json::parse(text.as_bytes())
-            .map_err(|error| malformed(format!("invalid JSON: {error}")))?;
+        let value = crate::json::parse(text.as_bytes()).map_err(|error| malformed(format!("invalid JSON: {error}")))?;
         RuleSet::from_json_value(&value)
     }
 
@@ -422,11 +400,7 @@ impl RuleSet {
             .iter()
             .map(|rule| parse_rule(rule, 0))
             .collect::<Result<_, _>>()?;
-        Ok(RuleSet {
-            version,
-            parameters,
-            rules,
-        })
+        Ok(RuleSet { version, parameters, rules })
     }
 
     /// The rule set's `version`, such as `1.0`.
@@ -458,10 +432,7 @@ impl RuleSet {
                     )))
                 }
                 None if parameter.required => {
-                    return Err(EndpointError::new(format!(
-                        "a required parameter was not set: {}",
-                        parameter.name
-                    )))
+                    return Err(EndpointError::new(format!("a required parameter was not set: {}", parameter.name)))
                 }
                 _ => {}
             }
@@ -470,19 +441,14 @@ impl RuleSet {
         let mut evaluator = Evaluator { scope };
         match evaluator.rules(&self.rules)? {
             Some(endpoint) => Ok(endpoint),
-            None => Err(EndpointError::new(
-                "no rule matched the parameters (rules exhausted)",
-            )),
+            None => Err(EndpointError::new("no rule matched the parameters (rules exhausted)")),
         }
     }
 }
 
 fn parse_parameter(name: &str, declaration: &JsonValue) -> Result<Parameter, EndpointError> {
     let context = format!("parameter {name}");
-    let kind = match string_member(declaration, "type", &context)?
-        .to_ascii_lowercase()
-        .as_str()
-    {
+    let kind = match string_member(declaration, "type", &context)?.to_ascii_lowercase().as_str() {
         "string" => ParameterType::String,
         "boolean" => ParameterType::Boolean,
         "stringarray" => ParameterType::StringArray,
@@ -500,24 +466,14 @@ fn parse_parameter(name: &str, declaration: &JsonValue) -> Result<Parameter, End
     let required = match declaration.get("required") {
         None | Some(JsonValue::Null) => false,
         Some(JsonValue::Bool(required)) => *required,
-        Some(_) => {
-            return Err(malformed(format!(
-                "{context}'s `required` is not a boolean"
-            )))
-        }
+        Some(_) => return Err(malformed(format!("{context}'s `required` is not a boolean"))),
     };
     let built_in = match declaration.get("builtIn") {
         None | Some(JsonValue::Null) => None,
         Some(JsonValue::String(built_in)) => Some(built_in.clone()),
         Some(_) => return Err(malformed(format!("{context}'s `builtIn` is not a string"))),
     };
-    Ok(Parameter {
-        name: name.to_owned(),
-        kind,
-        default,
-        required,
-        built_in,
-    })
+    Ok(Parameter { name: name.to_owned(), kind, default, required, built_in })
 }
 
 /// A plain JSON string, boolean or array of those as a [`Value`].
@@ -525,11 +481,7 @@ fn literal_value(value: &JsonValue) -> Option<Value> {
     match value {
         JsonValue::String(text) => Some(Value::String(text.clone())),
         JsonValue::Bool(flag) => Some(Value::Bool(*flag)),
-        JsonValue::Array(items) => items
-            .iter()
-            .map(literal_value)
-            .collect::<Option<_>>()
-            .map(Value::Array),
+        JsonValue::Array(items) => items.iter().map(literal_value).collect::<Option<_>>().map(Value::Array),
         _ => None,
     }
 }
@@ -547,10 +499,7 @@ fn parse_rule(rule: &JsonValue, depth: usize) -> Result<Rule, EndpointError> {
             .collect::<Result<_, _>>()?,
     };
     let kind = match string_member(rule, "type", "a rule")?.as_str() {
-        "endpoint" => RuleKind::Endpoint(parse_endpoint(
-            member(rule, "endpoint", "an endpoint rule")?,
-            depth,
-        )?),
+        "endpoint" => RuleKind::Endpoint(parse_endpoint(member(rule, "endpoint", "an endpoint rule")?, depth)?),
         "error" => RuleKind::Error(parse_expr(member(rule, "error", "an error rule")?, depth)?),
         "tree" => RuleKind::Tree(
             array_member(rule, "rules", "a tree rule")?
@@ -573,10 +522,7 @@ fn parse_condition(condition: &JsonValue, depth: usize) -> Result<Condition, End
         Some(JsonValue::String(name)) => Some(name.clone()),
         Some(_) => return Err(malformed("a condition's `assign` is not a string")),
     };
-    Ok(Condition {
-        expr: parse_expr(condition, depth)?,
-        assign,
-    })
+    Ok(Condition { expr: parse_expr(condition, depth)?, assign })
 }
 
 fn parse_endpoint(endpoint: &JsonValue, depth: usize) -> Result<EndpointTemplate, EndpointError> {
@@ -588,10 +534,7 @@ fn parse_endpoint(endpoint: &JsonValue, depth: usize) -> Result<EndpointTemplate
             let JsonValue::Array(values) = values else {
                 return Err(malformed(format!("header {name} is not an array")));
             };
-            let values = values
-                .iter()
-                .map(|value| parse_expr(value, depth))
-                .collect::<Result<_, _>>()?;
+            let values = values.iter().map(|value| parse_expr(value, depth)).collect::<Result<_, _>>()?;
             headers.push((name.clone(), values));
         }
     }
@@ -601,11 +544,7 @@ fn parse_endpoint(endpoint: &JsonValue, depth: usize) -> Result<EndpointTemplate
             properties.push((name.clone(), parse_property(value, depth)?));
         }
     }
-    Ok(EndpointTemplate {
-        url,
-        headers,
-        properties,
-    })
+    Ok(EndpointTemplate { url, headers, properties })
 }
 
 fn parse_property(value: &JsonValue, depth: usize) -> Result<Property, EndpointError> {
@@ -620,12 +559,9 @@ fn parse_property(value: &JsonValue, depth: usize) -> Result<Property, EndpointE
             _ => return Err(malformed("an endpoint property has an invalid number")),
         },
         JsonValue::String(text) => Property::Template(parse_template(text)?),
-        JsonValue::Array(items) => Property::Array(
-            items
-                .iter()
-                .map(|item| parse_property(item, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
+        JsonValue::Array(items) => {
+            Property::Array(items.iter().map(|item| parse_property(item, depth + 1)).collect::<Result<_, _>>()?)
+        }
         JsonValue::Object(members) => Property::Object(
             members
                 .iter()
@@ -642,17 +578,11 @@ fn parse_expr(value: &JsonValue, depth: usize) -> Result<Expr, EndpointError> {
     Ok(match value {
         JsonValue::Null => return Err(malformed("an expression is null")),
         JsonValue::Bool(flag) => Expr::Bool(*flag),
-        JsonValue::Number(text) => Expr::Int(
-            text.parse()
-                .map_err(|_| malformed(format!("{text} is not an integer")))?,
-        ),
+        JsonValue::Number(text) => Expr::Int(text.parse().map_err(|_| malformed(format!("{text} is not an integer")))?),
         JsonValue::String(text) => Expr::Template(parse_template(text)?),
-        JsonValue::Array(items) => Expr::Array(
-            items
-                .iter()
-                .map(|item| parse_expr(item, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
+        JsonValue::Array(items) => {
+            Expr::Array(items.iter().map(|item| parse_expr(item, depth + 1)).collect::<Result<_, _>>()?)
+        }
         JsonValue::Object(members) => {
             if let Some(name) = value.get("ref") {
                 let JsonValue::String(name) = name else {
@@ -663,8 +593,8 @@ fn parse_expr(value: &JsonValue, depth: usize) -> Result<Expr, EndpointError> {
                 let JsonValue::String(name) = name else {
                     return Err(malformed("a function's `fn` is not a string"));
                 };
-                let function = Function::from_name(name)
-                    .ok_or_else(|| malformed(format!("unknown function {name:?}")))?;
+                let function =
+                    Function::from_name(name).ok_or_else(|| malformed(format!("unknown function {name:?}")))?;
                 let args: Vec<Expr> = array_member(value, "argv", "a function call")?
                     .iter()
                     .map(|arg| parse_expr(arg, depth + 1))
@@ -707,9 +637,7 @@ fn parse_template(text: &str) -> Result<Vec<TemplatePart>, EndpointError> {
                 loop {
                     match chars.next() {
                         Some('}') => break,
-                        Some('{') | None => {
-                            return Err(malformed(format!("unclosed `{{` in template {text:?}")))
-                        }
+                        Some('{') | None => return Err(malformed(format!("unclosed `{{` in template {text:?}"))),
                         Some(c) => inner.push(c),
                     }
                 }
@@ -723,10 +651,7 @@ fn parse_template(text: &str) -> Result<Vec<TemplatePart>, EndpointError> {
                 if name.is_empty() {
                     return Err(malformed(format!("empty reference in template {text:?}")));
                 }
-                parts.push(TemplatePart::Ref {
-                    name: name.to_owned(),
-                    path,
-                });
+                parts.push(TemplatePart::Ref { name: name.to_owned(), path });
             }
             '}' => return Err(malformed(format!("unmatched `}}` in template {text:?}"))),
             c => literal.push(c),
@@ -753,9 +678,7 @@ fn parse_path(path: &str) -> Result<Vec<PathPart>, EndpointError> {
                     .ok_or_else(|| malformed(format!("invalid index in path {path:?}")))?;
                 parts.push(PathPart::Index(index));
             }
-            None if segment.is_empty() => {
-                return Err(malformed(format!("empty key in path {path:?}")))
-            }
+            None if segment.is_empty() => return Err(malformed(format!("empty key in path {path:?}"))),
             None => parts.push(PathPart::Key(segment.to_owned())),
         }
     }
@@ -801,14 +724,10 @@ impl Evaluator {
         }
         match &rule.kind {
             RuleKind::Endpoint(template) => Ok(RuleOutcome::Endpoint(self.endpoint(template)?)),
-            RuleKind::Error(message) => Err(EndpointError::new(
-                self.string(message, "an error message")?,
-            )),
+            RuleKind::Error(message) => Err(EndpointError::new(self.string(message, "an error message")?)),
             RuleKind::Tree(children) => match self.rules(children)? {
                 Some(endpoint) => Ok(RuleOutcome::Endpoint(endpoint)),
-                None => Err(EndpointError::new(
-                    "no rule in a selected tree rule matched (rules exhausted)",
-                )),
+                None => Err(EndpointError::new("no rule in a selected tree rule matched (rules exhausted)")),
             },
         }
     }
@@ -826,11 +745,7 @@ impl Evaluator {
         for (name, property) in &template.properties {
             properties.insert(name.clone(), self.property(property)?);
         }
-        Ok(Endpoint {
-            url,
-            headers,
-            properties,
-        })
+        Ok(Endpoint { url, headers, properties })
     }
 
     fn property(&self, property: &Property) -> Result<Document, EndpointError> {
@@ -839,12 +754,9 @@ impl Evaluator {
             Property::Bool(flag) => Document::Bool(*flag),
             Property::Number(number) => Document::Number(*number),
             Property::Null => Document::Null,
-            Property::Array(items) => Document::Array(
-                items
-                    .iter()
-                    .map(|item| self.property(item))
-                    .collect::<Result<_, _>>()?,
-            ),
+            Property::Array(items) => {
+                Document::Array(items.iter().map(|item| self.property(item)).collect::<Result<_, _>>()?)
+            }
             Property::Object(members) => Document::Object(
                 members
                     .iter()
@@ -858,13 +770,8 @@ impl Evaluator {
     fn string(&self, expr: &Expr, what: &str) -> Result<String, EndpointError> {
         match self.eval(expr)? {
             Some(Value::String(text)) => Ok(text),
-            Some(other) => Err(EndpointError::new(format!(
-                "{what} evaluated to {}, not a string",
-                other.kind()
-            ))),
-            None => Err(EndpointError::new(format!(
-                "{what} evaluated to an unset value"
-            ))),
+            Some(other) => Err(EndpointError::new(format!("{what} evaluated to {}, not a string", other.kind()))),
+            None => Err(EndpointError::new(format!("{what} evaluated to an unset value"))),
         }
     }
 
@@ -892,11 +799,7 @@ impl Evaluator {
                                 other.kind()
                             )))
                         }
-                        None => {
-                            return Err(EndpointError::new(format!(
-                                "template reference {name} has no value"
-                            )))
-                        }
+                        None => return Err(EndpointError::new(format!("template reference {name} has no value"))),
                     }
                 }
             }
@@ -953,11 +856,7 @@ impl Evaluator {
                 let Some(condition) = condition else {
                     return Ok(None);
                 };
-                let branch = if expect_bool(&condition, "ite")? {
-                    1
-                } else {
-                    2
-                };
+                let branch = if expect_bool(&condition, "ite")? { 1 } else { 2 };
                 return self.arg(args, branch);
             }
             _ => {}
@@ -971,8 +870,7 @@ impl Evaluator {
             }
         }
         let name = function_name(function);
-        let string =
-            |index: usize| -> Result<&str, EndpointError> { expect_str(values.get(index), name) };
+        let string = |index: usize| -> Result<&str, EndpointError> { expect_str(values.get(index), name) };
         let boolean = |index: usize| -> Result<bool, EndpointError> {
             values
                 .get(index)
@@ -996,34 +894,25 @@ impl Evaluator {
                     Some(Value::String(path)) => parse_path(path)?,
                     Some(Value::Array(keys)) => keys
                         .iter()
-                        .map(|key| {
-                            expect_str(Some(key), name).map(|key| PathPart::Key(key.to_owned()))
-                        })
+                        .map(|key| expect_str(Some(key), name).map(|key| PathPart::Key(key.to_owned())))
                         .collect::<Result<_, _>>()?,
                     _ => return Err(EndpointError::new("getAttr expects a path string")),
                 };
-                values
-                    .first()
-                    .and_then(|value| get_attr(value, &path))
-                    .cloned()
+                values.first().and_then(|value| get_attr(value, &path)).cloned()
             }
-            Function::Substring => {
-                substring(string(0)?, integer(1)?, integer(2)?, boolean(3)?).map(Value::String)
-            }
+            Function::Substring => substring(string(0)?, integer(1)?, integer(2)?, boolean(3)?).map(Value::String),
             Function::UriEncode => Some(Value::String(crate::http::encode_label(string(0)?))),
             Function::ParseUrl => parse_url(string(0)?),
-            Function::IsValidHostLabel => {
-                Some(Value::Bool(is_valid_host_label(string(0)?, boolean(1)?)))
-            }
+            Function::IsValidHostLabel => Some(Value::Bool(is_valid_host_label(string(0)?, boolean(1)?))),
             Function::Split => {
                 let limit = integer(2)?;
                 split(string(0)?, string(1)?, limit).map(Value::Array)
             }
             Function::AwsPartition => Some(partition(string(0)?)),
             Function::AwsParseArn => parse_arn(string(0)?),
-            Function::AwsIsVirtualHostableS3Bucket => Some(Value::Bool(
-                is_virtual_hostable_s3_bucket(string(0)?, boolean(1)?),
-            )),
+            Function::AwsIsVirtualHostableS3Bucket => {
+                Some(Value::Bool(is_virtual_hostable_s3_bucket(string(0)?, boolean(1)?)))
+            }
             Function::IsSet | Function::Coalesce | Function::Ite => None,
         })
     }
@@ -1064,10 +953,7 @@ fn function_name(function: Function) -> &'static str {
 fn expect_str<'a>(value: Option<&'a Value>, name: &str) -> Result<&'a str, EndpointError> {
     match value {
         Some(Value::String(text)) => Ok(text),
-        Some(other) => Err(EndpointError::new(format!(
-            "{name} expects a string, not {}",
-            other.kind()
-        ))),
+        Some(other) => Err(EndpointError::new(format!("{name} expects a string, not {}", other.kind()))),
         None => Err(EndpointError::new(format!("{name} is missing an argument"))),
     }
 }
@@ -1075,29 +961,23 @@ fn expect_str<'a>(value: Option<&'a Value>, name: &str) -> Result<&'a str, Endpo
 fn expect_bool(value: &Value, name: &str) -> Result<bool, EndpointError> {
     match value {
         Value::Bool(flag) => Ok(*flag),
-        other => Err(EndpointError::new(format!(
-            "{name} expects a boolean, not {}",
-            other.kind()
-        ))),
+        other => Err(EndpointError::new(format!("{name} expects a boolean, not {}", other.kind()))),
     }
 }
 
 fn get_attr<'a>(value: &'a Value, path: &[PathPart]) -> Option<&'a Value> {
-    path.iter()
-        .try_fold(value, |current, part| match (part, current) {
-            (PathPart::Key(key), Value::Record(fields)) => fields.get(key),
-            (PathPart::Index(index), Value::Array(items)) => {
-                let position = if *index < 0 {
-                    items
-                        .len()
-                        .checked_sub(usize::try_from(index.unsigned_abs()).ok()?)?
-                } else {
-                    usize::try_from(*index).ok()?
-                };
-                items.get(position)
-            }
-            _ => None,
-        })
+    path.iter().try_fold(value, |current, part| match (part, current) {
+        (PathPart::Key(key), Value::Record(fields)) => fields.get(key),
+        (PathPart::Index(index), Value::Array(items)) => {
+            let position = if *index < 0 {
+                items.len().checked_sub(usize::try_from(index.unsigned_abs()).ok()?)?
+            } else {
+                usize::try_from(*index).ok()?
+            };
+            items.get(position)
+        }
+        _ => None,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -1116,11 +996,7 @@ fn substring(input: &str, start: i64, end: i64, reverse: bool) -> Option<String>
     if start >= end || end > len {
         return None;
     }
-    let (from, to) = if reverse {
-        (len - end, len - start)
-    } else {
-        (start, end)
-    };
+    let (from, to) = if reverse { (len - end, len - start) } else { (start, end) };
     input.get(from..to).map(str::to_owned)
 }
 
@@ -1132,10 +1008,7 @@ fn split(value: &str, delimiter: &str, limit: i64) -> Option<Vec<Value>> {
     let parts: Vec<Value> = if limit == 0 {
         value.split(delimiter).map(Value::from).collect()
     } else {
-        value
-            .splitn(usize::try_from(limit).unwrap_or(usize::MAX), delimiter)
-            .map(Value::from)
-            .collect()
+        value.splitn(usize::try_from(limit).unwrap_or(usize::MAX), delimiter).map(Value::from).collect()
     };
     Some(parts)
 }
@@ -1158,18 +1031,13 @@ fn parse_url(input: &str) -> Option<Value> {
         None => (rest, ""),
     };
     // Drop any user information.
-    let authority = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
     let (host, port) = split_host_port(authority)?;
     if host.is_empty() {
         return None;
     }
     if let Some(port) = port {
-        if port.is_empty()
-            || !port.bytes().all(|b| b.is_ascii_digit())
-            || port.parse::<u16>().is_err()
-        {
+        if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err() {
             return None;
         }
     }
@@ -1197,11 +1065,7 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
         let close = authority.find(']')?;
         let (host, rest) = authority.split_at(close + 1);
         let inner = host.get(1..host.len() - 1)?;
-        if inner.is_empty()
-            || !inner
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.' | '%'))
-        {
+        if inner.is_empty() || !inner.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.' | '%')) {
             return None;
         }
         match rest {
@@ -1242,10 +1106,7 @@ fn is_single_host_label(label: &str) -> bool {
     let bytes = label.as_bytes();
     match bytes.first() {
         Some(first) if first.is_ascii_alphanumeric() => {
-            bytes.len() <= 63
-                && bytes
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            bytes.len() <= 63 && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         }
         _ => false,
     }
@@ -1261,22 +1122,10 @@ fn partition(region: &str) -> Value {
     let mut fields = BTreeMap::new();
     fields.insert("name".to_owned(), Value::from(outputs.name));
     fields.insert("dnsSuffix".to_owned(), Value::from(outputs.dns_suffix));
-    fields.insert(
-        "dualStackDnsSuffix".to_owned(),
-        Value::from(outputs.dual_stack_dns_suffix),
-    );
-    fields.insert(
-        "supportsFIPS".to_owned(),
-        Value::Bool(outputs.supports_fips),
-    );
-    fields.insert(
-        "supportsDualStack".to_owned(),
-        Value::Bool(outputs.supports_dual_stack),
-    );
-    fields.insert(
-        "implicitGlobalRegion".to_owned(),
-        Value::from(outputs.implicit_global_region),
-    );
+    fields.insert("dualStackDnsSuffix".to_owned(), Value::from(outputs.dual_stack_dns_suffix));
+    fields.insert("supportsFIPS".to_owned(), Value::Bool(outputs.supports_fips));
+    fields.insert("supportsDualStack".to_owned(), Value::Bool(outputs.supports_dual_stack));
+    fields.insert("implicitGlobalRegion".to_owned(), Value::from(outputs.implicit_global_region));
     Value::Record(fields)
 }
 
@@ -1314,9 +1163,7 @@ fn is_virtual_hostable_s3_bucket(value: &str, allow_subdomains: bool) -> bool {
     (3..=63).contains(&bytes.len())
         && edge_ok(bytes.first())
         && edge_ok(bytes.last())
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.'))
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.'))
         && !value.contains("..")
         && !value.contains(".-")
         && !value.contains("-.")
@@ -1404,9 +1251,7 @@ mod tests {
     fn eval_bool(condition: &str, x: &str) -> bool {
         let rules = probe(
             r#""X": {"type": "string"}"#,
-            &format!(
-                r#"{condition}, {{"fn": "coalesce", "argv": ["yes", "yes"], "assign": "out"}}"#
-            ),
+            &format!(r#"{condition}, {{"fn": "coalesce", "argv": ["yes", "yes"], "assign": "out"}}"#),
         );
         let mut params = Params::new();
         params.set("X", x);
@@ -1428,49 +1273,25 @@ mod tests {
             ("disableDoubleEncoding".to_owned(), Document::Bool(true)),
             ("n".to_owned(), Document::Number(Number::PosInt(3))),
         ]));
-        assert_eq!(
-            endpoint.properties.get("authSchemes"),
-            Some(&Document::Array(vec![scheme]))
-        );
+        assert_eq!(endpoint.properties.get("authSchemes"), Some(&Document::Array(vec![scheme])));
 
         let fips = resolve(&[("Region", "cn-north-1".into()), ("UseFIPS", true.into())]).unwrap();
         assert_eq!(fips.url, "https://svc-fips.cn-north-1.amazonaws.com.cn");
 
-        let dual = resolve(&[
-            ("Region", "us-gov-east-1".into()),
-            ("UseDualStack", true.into()),
-        ])
-        .unwrap();
+        let dual = resolve(&[("Region", "us-gov-east-1".into()), ("UseDualStack", true.into())]).unwrap();
         assert_eq!(dual.url, "https://svc.us-gov-east-1.api.aws");
-        assert_eq!(
-            dual.headers.get("x-partition"),
-            Some(&vec!["aws-us-gov".to_owned(), "static".to_owned()])
-        );
+        assert_eq!(dual.headers.get("x-partition"), Some(&vec!["aws-us-gov".to_owned(), "static".to_owned()]));
         assert!(dual.properties.is_empty());
     }
 
     #[test]
     fn custom_endpoint_and_errors() {
-        let custom = resolve(&[
-            ("Region", "us-east-1".into()),
-            ("Endpoint", "https://example.com".into()),
-        ])
-        .unwrap();
+        let custom = resolve(&[("Region", "us-east-1".into()), ("Endpoint", "https://example.com".into())]).unwrap();
         assert_eq!(custom.url, "https://example.com");
-        let error = resolve(&[
-            ("Endpoint", "https://example.com".into()),
-            ("UseFIPS", true.into()),
-        ])
-        .unwrap_err();
-        assert_eq!(
-            error.message(),
-            "Invalid Configuration: FIPS and custom endpoint are not supported"
-        );
+        let error = resolve(&[("Endpoint", "https://example.com".into()), ("UseFIPS", true.into())]).unwrap_err();
+        assert_eq!(error.message(), "Invalid Configuration: FIPS and custom endpoint are not supported");
         assert_eq!(error.to_string(), error.message());
-        assert_eq!(
-            resolve(&[]).unwrap_err().message(),
-            "Invalid Configuration: Missing Region"
-        );
+        assert_eq!(resolve(&[]).unwrap_err().message(), "Invalid Configuration: Missing Region");
     }
 
     #[test]
@@ -1492,20 +1313,14 @@ mod tests {
     #[test]
     fn params_api() {
         let mut params = Params::new();
-        params
-            .set("A", "x")
-            .set("B", true)
-            .set("C", vec!["p".to_owned()]);
+        params.set("A", "x").set("B", true).set("C", vec!["p".to_owned()]);
         assert_eq!(params.get("A"), Some(&Value::String("x".into())));
         assert_eq!(params.get("B").and_then(Value::as_bool), Some(true));
         assert_eq!(params.get("A").and_then(Value::as_str), Some("x"));
         assert_eq!(params.iter().count(), 3);
         params.remove("A");
         assert_eq!(params.get("A"), None);
-        assert_eq!(
-            Value::Array(vec![Value::Bool(true)]).to_document(),
-            Document::Array(vec![Document::Bool(true)])
-        );
+        assert_eq!(Value::Array(vec![Value::Bool(true)]).to_document(), Document::Array(vec![Document::Bool(true)]));
     }
 
     #[test]
@@ -1524,10 +1339,7 @@ mod tests {
 
     #[test]
     fn templates() {
-        assert_eq!(
-            eval_string(r#""{{literal}} {X}-}}""#, "v").as_deref(),
-            Some("{literal} v-}")
-        );
+        assert_eq!(eval_string(r#""{{literal}} {X}-}}""#, "v").as_deref(), Some("{literal} v-}"));
         assert_eq!(
             eval_string(
                 r#"{"fn": "getAttr", "argv": [{"fn": "parseURL", "argv": [{"ref": "X"}]}, "authority"]}"#,
@@ -1554,10 +1366,7 @@ mod tests {
                 {"type": "endpoint", "conditions": [], "endpoint": {"url": "https://{outer}/{inner}"}}
             ]}
         ]}"#;
-        let error = RuleSet::from_json(text)
-            .unwrap()
-            .resolve(&Params::new())
-            .unwrap_err();
+        let error = RuleSet::from_json(text).unwrap().resolve(&Params::new()).unwrap_err();
         assert!(error.message().contains("inner"), "{error}");
     }
 
@@ -1569,13 +1378,9 @@ mod tests {
             ]},
             {"type": "endpoint", "conditions": [], "endpoint": {"url": "unreachable"}}
         ]}"#;
-        let error = RuleSet::from_json(text)
-            .unwrap()
-            .resolve(&Params::new())
-            .unwrap_err();
+        let error = RuleSet::from_json(text).unwrap().resolve(&Params::new()).unwrap_err();
         assert!(error.message().contains("exhausted"), "{error}");
-        let empty =
-            RuleSet::from_json(r#"{"version": "1.0", "parameters": {}, "rules": []}"#).unwrap();
+        let empty = RuleSet::from_json(r#"{"version": "1.0", "parameters": {}, "rules": []}"#).unwrap();
         assert!(empty.resolve(&Params::new()).is_err());
     }
 
@@ -1596,10 +1401,7 @@ mod tests {
             r#"{"version": "1.0", "rules": [{"type": "error", "conditions": [], "error": null}]}"#,
         ] {
             let error = RuleSet::from_json(text).unwrap_err();
-            assert!(
-                error.message().starts_with("malformed rule set"),
-                "{text}: {error}"
-            );
+            assert!(error.message().starts_with("malformed rule set"), "{text}: {error}");
         }
         let mut deep = String::new();
         for _ in 0..100 {
@@ -1607,25 +1409,18 @@ mod tests {
         }
         deep.push_str("true");
         deep.push_str(&"]}".repeat(100));
-        let text = format!(
-            r#"{{"version": "1.0", "rules": [{{"type": "error", "conditions": [{deep}], "error": "e"}}]}}"#
-        );
+        let text =
+            format!(r#"{{"version": "1.0", "rules": [{{"type": "error", "conditions": [{deep}], "error": "e"}}]}}"#);
         assert!(RuleSet::from_json(&text).is_err());
     }
 
     #[test]
     fn type_errors_are_errors_not_panics() {
-        let rules = probe(
-            r#""X": {"type": "string"}"#,
-            r#"{"fn": "not", "argv": [{"ref": "X"}]}"#,
-        );
+        let rules = probe(r#""X": {"type": "string"}"#, r#"{"fn": "not", "argv": [{"ref": "X"}]}"#);
         let mut params = Params::new();
         params.set("X", "s");
         assert!(rules.resolve(&params).is_err());
-        let rules = probe(
-            "",
-            r#"{"fn": "coalesce", "argv": [true, true], "assign": "out"}"#,
-        );
+        let rules = probe("", r#"{"fn": "coalesce", "argv": [true, true], "assign": "out"}"#);
         assert!(rules.resolve(&Params::new()).is_err());
         let rules = probe("", r#"{"fn": "isSet", "argv": [{"ref": "missing"}]}"#);
         assert!(rules.resolve(&Params::new()).is_err());
@@ -1634,40 +1429,19 @@ mod tests {
     #[test]
     fn boolean_functions() {
         assert!(eval_bool(r#"{"fn": "isSet", "argv": [{"ref": "X"}]}"#, ""));
-        assert!(eval_bool(
-            r#"{"fn": "stringEquals", "argv": [{"ref": "X"}, "a"]}"#,
-            "a"
-        ));
-        assert!(!eval_bool(
-            r#"{"fn": "stringEquals", "argv": [{"ref": "X"}, "a"]}"#,
-            "b"
-        ));
-        assert!(eval_bool(
-            r#"{"fn": "booleanEquals", "argv": [false, {"fn": "not", "argv": [true]}]}"#,
-            ""
-        ));
-        assert!(eval_bool(
-            r#"{"fn": "ite", "argv": [true, true, false]}"#,
-            ""
-        ));
-        assert!(!eval_bool(
-            r#"{"fn": "ite", "argv": [false, true, false]}"#,
-            ""
-        ));
+        assert!(eval_bool(r#"{"fn": "stringEquals", "argv": [{"ref": "X"}, "a"]}"#, "a"));
+        assert!(!eval_bool(r#"{"fn": "stringEquals", "argv": [{"ref": "X"}, "a"]}"#, "b"));
+        assert!(eval_bool(r#"{"fn": "booleanEquals", "argv": [false, {"fn": "not", "argv": [true]}]}"#, ""));
+        assert!(eval_bool(r#"{"fn": "ite", "argv": [true, true, false]}"#, ""));
+        assert!(!eval_bool(r#"{"fn": "ite", "argv": [false, true, false]}"#, ""));
         // `false` is a non-empty value for coalesce.
-        assert!(!eval_bool(
-            r#"{"fn": "coalesce", "argv": [false, true]}"#,
-            ""
-        ));
+        assert!(!eval_bool(r#"{"fn": "coalesce", "argv": [false, true]}"#, ""));
     }
 
     #[test]
     fn host_labels() {
         let check = |x: &str, sub: bool| {
-            eval_bool(
-                &format!(r#"{{"fn": "isValidHostLabel", "argv": [{{"ref": "X"}}, {sub}]}}"#),
-                x,
-            )
+            eval_bool(&format!(r#"{{"fn": "isValidHostLabel", "argv": [{{"ref": "X"}}, {sub}]}}"#), x)
         };
         assert!(check("abc-1", false));
         assert!(check("a", false));
@@ -1686,12 +1460,7 @@ mod tests {
     #[test]
     fn s3_bucket_names() {
         let check = |x: &str, sub: bool| {
-            eval_bool(
-                &format!(
-                    r#"{{"fn": "aws.isVirtualHostableS3Bucket", "argv": [{{"ref": "X"}}, {sub}]}}"#
-                ),
-                x,
-            )
+            eval_bool(&format!(r#"{{"fn": "aws.isVirtualHostableS3Bucket", "argv": [{{"ref": "X"}}, {sub}]}}"#), x)
         };
         assert!(check("my-bucket", false));
         assert!(check("my.bucket", true));
@@ -1708,12 +1477,7 @@ mod tests {
     #[test]
     fn substrings() {
         let sub = |x: &str, start: i64, end: i64, reverse: bool| {
-            eval_string(
-                &format!(
-                    r#"{{"fn": "substring", "argv": [{{"ref": "X"}}, {start}, {end}, {reverse}]}}"#
-                ),
-                x,
-            )
+            eval_string(&format!(r#"{{"fn": "substring", "argv": [{{"ref": "X"}}, {start}, {end}, {reverse}]}}"#), x)
         };
         assert_eq!(sub("abcdef", 0, 4, false).as_deref(), Some("abcd"));
         assert_eq!(sub("abcdef", 0, 4, true).as_deref(), Some("cdef"));
@@ -1726,8 +1490,7 @@ mod tests {
 
     #[test]
     fn uri_encoding() {
-        let encode =
-            |x: &str| eval_string(r#"{"fn": "uriEncode", "argv": [{"ref": "X"}]}"#, x).unwrap();
+        let encode = |x: &str| eval_string(r#"{"fn": "uriEncode", "argv": [{"ref": "X"}]}"#, x).unwrap();
         assert_eq!(encode("a-Z_0.~"), "a-Z_0.~");
         assert_eq!(encode("a b/c:d?e#f"), "a%20b%2Fc%3Ad%3Fe%23f");
         assert_eq!(encode("%{}"), "%25%7B%7D");
@@ -1738,22 +1501,10 @@ mod tests {
     fn splitting() {
         let split = |x: &str, limit: i64| {
             let expr = format!(r#"{{"fn": "split", "argv": [{{"ref": "X"}}, "--", {limit}]}}"#);
-            let first = eval_string(
-                &format!(r#"{{"fn": "getAttr", "argv": [{expr}, "[0]"]}}"#),
-                x,
-            );
-            let last = eval_string(
-                &format!(r#"{{"fn": "getAttr", "argv": [{expr}, "[-1]"]}}"#),
-                x,
-            );
+            let first = eval_string(&format!(r#"{{"fn": "getAttr", "argv": [{expr}, "[0]"]}}"#), x);
+            let last = eval_string(&format!(r#"{{"fn": "getAttr", "argv": [{expr}, "[-1]"]}}"#), x);
             let count = (0..8)
-                .take_while(|i| {
-                    eval_string(
-                        &format!(r#"{{"fn": "getAttr", "argv": [{expr}, "[{i}]"]}}"#),
-                        x,
-                    )
-                    .is_some()
-                })
+                .take_while(|i| eval_string(&format!(r#"{{"fn": "getAttr", "argv": [{expr}, "[{i}]"]}}"#), x).is_some())
                 .count();
             (first.unwrap_or_default(), last.unwrap_or_default(), count)
         };
@@ -1762,69 +1513,34 @@ mod tests {
         assert_eq!(split("a--b--c", 1), ("a--b--c".into(), "a--b--c".into(), 1));
         assert_eq!(split("", 0), (String::new(), String::new(), 1));
         assert_eq!(split("----", 0), (String::new(), String::new(), 3));
-        assert_eq!(
-            split("--x-s3--azid--suffix", 0),
-            (String::new(), "suffix".into(), 4)
-        );
+        assert_eq!(split("--x-s3--azid--suffix", 0), (String::new(), "suffix".into(), 4));
     }
 
     #[test]
     fn url_parsing() {
         let attr = |x: &str, name: &str| {
             eval_string(
-                &format!(
-                    r#"{{"fn": "getAttr", "argv": [{{"fn": "parseURL", "argv": [{{"ref": "X"}}]}}, "{name}"]}}"#
-                ),
+                &format!(r#"{{"fn": "getAttr", "argv": [{{"fn": "parseURL", "argv": [{{"ref": "X"}}]}}, "{name}"]}}"#),
                 x,
             )
         };
         let is_ip = |x: &str| {
-            eval_bool(
-                r#"{"fn": "getAttr", "argv": [{"fn": "parseURL", "argv": [{"ref": "X"}]}, "isIp"]}"#,
-                x,
-            )
+            eval_bool(r#"{"fn": "getAttr", "argv": [{"fn": "parseURL", "argv": [{"ref": "X"}]}, "isIp"]}"#, x)
         };
-        assert_eq!(
-            attr("https://example.com", "scheme").as_deref(),
-            Some("https")
-        );
-        assert_eq!(
-            attr("https://example.com", "authority").as_deref(),
-            Some("example.com")
-        );
+        assert_eq!(attr("https://example.com", "scheme").as_deref(), Some("https"));
+        assert_eq!(attr("https://example.com", "authority").as_deref(), Some("example.com"));
         assert_eq!(attr("https://example.com", "path").as_deref(), Some(""));
-        assert_eq!(
-            attr("https://example.com", "normalizedPath").as_deref(),
-            Some("/")
-        );
-        assert_eq!(
-            attr("http://example.com:80/foo/bar", "authority").as_deref(),
-            Some("example.com:80")
-        );
-        assert_eq!(
-            attr("http://example.com:80/foo/bar", "path").as_deref(),
-            Some("/foo/bar")
-        );
-        assert_eq!(
-            attr("http://example.com:80/foo/bar", "normalizedPath").as_deref(),
-            Some("/foo/bar/")
-        );
-        assert_eq!(
-            attr("http://example.com/foo/", "normalizedPath").as_deref(),
-            Some("/foo/")
-        );
-        assert_eq!(
-            attr("http://user@example.com", "authority").as_deref(),
-            Some("example.com")
-        );
+        assert_eq!(attr("https://example.com", "normalizedPath").as_deref(), Some("/"));
+        assert_eq!(attr("http://example.com:80/foo/bar", "authority").as_deref(), Some("example.com:80"));
+        assert_eq!(attr("http://example.com:80/foo/bar", "path").as_deref(), Some("/foo/bar"));
+        assert_eq!(attr("http://example.com:80/foo/bar", "normalizedPath").as_deref(), Some("/foo/bar/"));
+        assert_eq!(attr("http://example.com/foo/", "normalizedPath").as_deref(), Some("/foo/"));
+        assert_eq!(attr("http://user@example.com", "authority").as_deref(), Some("example.com"));
         assert!(!is_ip("https://example.com"));
         assert!(is_ip("https://127.0.0.1"));
         assert!(is_ip("https://[fe80::1]:443"));
         assert!(!is_ip("https://999.0.0.1"));
-        assert_eq!(
-            attr("https://[fe80::1]", "authority").as_deref(),
-            Some("[fe80::1]")
-        );
+        assert_eq!(attr("https://[fe80::1]", "authority").as_deref(), Some("[fe80::1]"));
         for bad in [
             "https://example.com:8443?foo=bar",
             "https://example.com/#frag",
@@ -1858,22 +1574,12 @@ mod tests {
         assert_eq!(attr(arn, "region").as_deref(), Some("us-east-1"));
         assert_eq!(attr(arn, "accountId").as_deref(), Some("012345678910"));
         assert_eq!(attr(arn, "resourceId[0]").as_deref(), Some("vpc"));
-        assert_eq!(
-            attr(arn, "resourceId[1]").as_deref(),
-            Some("vpc-0e9801d129EXAMPLE")
-        );
+        assert_eq!(attr(arn, "resourceId[1]").as_deref(), Some("vpc-0e9801d129EXAMPLE"));
         assert_eq!(attr(arn, "resourceId[2]"), None);
         let s3 = "arn:aws:s3:::bucket_name:a/b";
         assert_eq!(attr(s3, "region").as_deref(), Some(""));
         assert_eq!(attr(s3, "resourceId[-1]").as_deref(), Some("b"));
-        for bad in [
-            "11111111-2222",
-            "arn:aws:s3:::",
-            "arn::s3:::x",
-            "arn:aws::::x",
-            "arx:aws:s3:::x",
-            "arn:aws:s3",
-        ] {
+        for bad in ["11111111-2222", "arn:aws:s3:::", "arn::s3:::x", "arn:aws::::x", "arx:aws:s3:::x", "arn:aws:s3"] {
             assert_eq!(attr(bad, "partition"), None, "{bad}");
         }
     }
@@ -1884,16 +1590,7 @@ mod tests {
             let _ = RuleSet::from_json(&REGIONAL[..end]);
         }
         let rules = regional();
-        for region in [
-            "",
-            "-",
-            "\u{0}",
-            "us-east-1\n",
-            "ü-west-1",
-            "a]b",
-            "[",
-            "arn:::::",
-        ] {
+        for region in ["", "-", "\u{0}", "us-east-1\n", "ü-west-1", "a]b", "[", "arn:::::"] {
             let mut params = Params::new();
             params.set("Region", region).set("UseDualStack", true);
             let _ = rules.resolve(&params);
@@ -1924,14 +1621,8 @@ mod tests {
             )
         };
         assert_eq!(attr("us-east-1", "name").as_deref(), Some("aws"));
-        assert_eq!(
-            attr("us-iso-east-1", "dnsSuffix").as_deref(),
-            Some("c2s.ic.gov")
-        );
-        assert_eq!(
-            attr("cn-northwest-1", "implicitGlobalRegion").as_deref(),
-            Some("cn-northwest-1")
-        );
+        assert_eq!(attr("us-iso-east-1", "dnsSuffix").as_deref(), Some("c2s.ic.gov"));
+        assert_eq!(attr("cn-northwest-1", "implicitGlobalRegion").as_deref(), Some("cn-northwest-1"));
         assert_eq!(attr("nowhere", "name").as_deref(), Some("aws"));
         assert!(eval_bool(
             r#"{"fn": "getAttr", "argv": [{"fn": "aws.partition", "argv": [{"ref": "X"}]}, "supportsDualStack"]}"#,

@@ -22,33 +22,20 @@ pub struct BuildError {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum BuildErrorKind {
-    Missing {
-        field: &'static str,
-        details: &'static str,
-    },
-    Invalid {
-        field: &'static str,
-        details: String,
-    },
+    Missing { field: &'static str, details: &'static str },
+    Invalid { field: &'static str, details: String },
 }
 
 impl BuildError {
     /// A required field was not set. `details` explains the requirement, for
     /// example ``"`identifier` was not specified but it is required when building GetOtaTaskInput"``.
     pub fn missing_field(field: &'static str, details: &'static str) -> Self {
-        BuildError {
-            kind: BuildErrorKind::Missing { field, details },
-        }
+        BuildError { kind: BuildErrorKind::Missing { field, details } }
     }
 
     /// A field was set to a value that fails validation.
     pub fn invalid_field(field: &'static str, details: impl Into<String>) -> Self {
-        BuildError {
-            kind: BuildErrorKind::Invalid {
-                field,
-                details: details.into(),
-            },
-        }
+        BuildError { kind: BuildErrorKind::Invalid { field, details: details.into() } }
     }
 
     /// The name of the offending field.
@@ -135,11 +122,7 @@ impl fmt::Display for ErrorMetadata {
             .iter()
             .filter_map(|&(name, value)| value.map(|value| (name, value)))
             .chain(status.as_deref().map(|s| ("status", s)))
-            .chain(
-                self.extras
-                    .iter()
-                    .map(|(name, value)| (*name, value.as_str())),
-            );
+            .chain(self.extras.iter().map(|(name, value)| (*name, value.as_str())));
         f.write_str("Error {")?;
         let mut first = true;
         for (name, value) in present {
@@ -258,16 +241,9 @@ impl Error for MetadataOnly {}
 impl Unhandled {
     /// Creates an unhandled error from the service's error metadata and, when
     /// available, the underlying cause.
-    pub fn new(
-        meta: ErrorMetadata,
-        source: Option<Box<dyn Error + Send + Sync + 'static>>,
-    ) -> Self {
-        let source = source.unwrap_or_else(|| {
-            Box::new(MetadataOnly {
-                code: meta.code.clone(),
-                message: meta.message.clone(),
-            })
-        });
+    pub fn new(meta: ErrorMetadata, source: Option<Box<dyn Error + Send + Sync + 'static>>) -> Self {
+        let source =
+            source.unwrap_or_else(|| Box::new(MetadataOnly { code: meta.code.clone(), message: meta.message.clone() }));
         Unhandled { source, meta }
     }
 }
@@ -320,11 +296,7 @@ impl DeserializeError {
     /// Creates an error for a response with the given status code and body,
     /// with `message` explaining what could not be understood.
     pub fn new(status: u16, body: impl Into<Vec<u8>>, message: impl Into<String>) -> Self {
-        DeserializeError {
-            status,
-            body: body.into(),
-            message: message.into(),
-        }
+        DeserializeError { status, body: body.into(), message: message.into() }
     }
 
     /// The HTTP status code of the response.
@@ -346,11 +318,7 @@ impl DeserializeError {
 impl fmt::Display for DeserializeError {
     /// Writes `could not deserialize the response (HTTP 200): expected a string, found a number`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "could not deserialize the response (HTTP {}): {}",
-            self.status, self.message
-        )
+        write!(f, "could not deserialize the response (HTTP {}): {}", self.status, self.message)
     }
 }
 
@@ -383,10 +351,7 @@ mod tests {
         );
         assert_eq!(err.field(), "identifier");
         let err = BuildError::invalid_field("size", format!("{} is larger than {}", 11, 10));
-        assert_eq!(
-            err.to_string(),
-            "invalid field `size`: 11 is larger than 10"
-        );
+        assert_eq!(err.to_string(), "invalid field `size`: 11 is larger than 10");
         assert_eq!(err.field(), "size");
         let boxed: Box<dyn Error + Send + Sync> = Box::new(err.clone());
         assert!(boxed.source().is_none());
@@ -409,10 +374,7 @@ mod tests {
         assert_eq!(ErrorMetadata::builder().status(429).build().status(), Some(429));
         assert_eq!(meta.extra("host_id"), Some("h2"));
         assert_eq!(meta.extra("other"), None);
-        assert_eq!(
-            ProvideErrorMetadata::code(&meta),
-            Some("ThrottlingException")
-        );
+        assert_eq!(ProvideErrorMetadata::code(&meta), Some("ThrottlingException"));
         assert_eq!(ProvideErrorMetadata::message(&meta), Some("Rate exceeded"));
         assert_eq!(ProvideErrorMetadata::request_id(&meta), Some("req-1"));
         assert_eq!(meta.meta(), &meta);
@@ -430,11 +392,7 @@ mod tests {
 
     #[test]
     fn unhandled_from_metadata_only() {
-        let meta = ErrorMetadata::builder()
-            .code("SomeCode")
-            .message("some message")
-            .request_id("abc")
-            .build();
+        let meta = ErrorMetadata::builder().code("SomeCode").message("some message").request_id("abc").build();
         let err = Unhandled::new(meta.clone(), None);
         assert_eq!(err.to_string(), "unhandled error (SomeCode): some message");
         assert!(err.source().is_none());
@@ -457,10 +415,7 @@ mod tests {
         let meta = ErrorMetadata::builder().code("Weird").build();
         let err = Unhandled::new(meta, Some(Box::new(Cause)));
         assert_eq!(err.to_string(), "unhandled error (Weird)");
-        assert_eq!(
-            err.source().map(ToString::to_string),
-            Some("connection reset".to_string())
-        );
+        assert_eq!(err.source().map(ToString::to_string), Some("connection reset".to_string()));
         assert!(err.source().is_some_and(|s| s.is::<Cause>()));
 
         let bare = Unhandled::new(ErrorMetadata::default(), Some(Box::new(Cause)));
@@ -485,15 +440,9 @@ mod deserialize_error_tests {
         assert_eq!(err.status(), 200);
         assert_eq!(err.body(), b"{\"a\":");
         assert_eq!(err.message(), "unexpected end of input");
-        assert_eq!(
-            err.to_string(),
-            "could not deserialize the response (HTTP 200): unexpected end of input"
-        );
+        assert_eq!(err.to_string(), "could not deserialize the response (HTTP 200): unexpected end of input");
         let boxed: Box<dyn Error + Send + Sync> = Box::new(err.clone());
         assert!(boxed.source().is_none());
-        assert_eq!(
-            DeserializeError::new(500, vec![0xff], String::from("x")).body(),
-            [0xff]
-        );
+        assert_eq!(DeserializeError::new(500, vec![0xff], String::from("x")).body(), [0xff]);
     }
 }

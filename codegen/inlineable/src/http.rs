@@ -68,10 +68,7 @@ impl Headers {
 
     /// The first value of `name`, compared case-insensitively.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(existing, _)| existing.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        self.entries.iter().find(|(existing, _)| existing.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
     }
 
     /// Every value of `name` in insertion order, compared case-insensitively.
@@ -89,15 +86,12 @@ impl Headers {
 
     /// Removes every value of `name`.
     pub fn remove(&mut self, name: &str) {
-        self.entries
-            .retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
+        self.entries.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
     }
 
     /// Every `(name, value)` entry in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.entries
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
+        self.entries.iter().map(|(name, value)| (name.as_str(), value.as_str()))
     }
 
     /// The number of entries (a name with two values counts twice).
@@ -131,12 +125,7 @@ pub struct HttpRequest {
 impl HttpRequest {
     /// Creates a request with no headers and an empty body.
     pub fn new(method: impl Into<String>, uri: impl Into<String>) -> Self {
-        HttpRequest {
-            method: method.into(),
-            uri: uri.into(),
-            headers: Headers::new(),
-            body: Vec::new(),
-        }
+        HttpRequest { method: method.into(), uri: uri.into(), headers: Headers::new(), body: Vec::new() }
     }
 
     /// The path: the URI up to the `?`, still percent-encoded.
@@ -181,11 +170,7 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// Creates a response from its parts.
     pub fn new(status: u16, headers: Headers, body: impl Into<Vec<u8>>) -> Self {
-        HttpResponse {
-            status,
-            headers,
-            body: body.into(),
-        }
+        HttpResponse { status, headers, body: body.into() }
     }
 }
 
@@ -238,9 +223,7 @@ pub fn encode_query(value: &str) -> String {
 
 /// The value of a hex digit (either case).
 pub(crate) fn hex_value(byte: u8) -> Option<u8> {
-    char::from(byte)
-        .to_digit(16)
-        .and_then(|digit| u8::try_from(digit).ok())
+    char::from(byte).to_digit(16).and_then(|digit| u8::try_from(digit).ok())
 }
 
 /// Decodes `%XX` sequences (either case of hex digits).
@@ -397,9 +380,7 @@ pub fn split_http_date_list(value: &str) -> Vec<String> {
 pub fn new_idempotency_token() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
     // Every `RandomState` has fresh keys: random per thread, then incremented.
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u64(count);
@@ -444,33 +425,21 @@ mod tests {
         assert_eq!(headers.get("content-type"), Some("application/json"));
         assert_eq!(headers.get("CONTENT-TYPE"), Some("application/json"));
         assert_eq!(headers.get("x-amz-meta"), Some("a"));
-        assert_eq!(
-            headers.get_all("X-AMZ-META").collect::<Vec<_>>(),
-            ["a", "b"]
-        );
+        assert_eq!(headers.get_all("X-AMZ-META").collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(headers.get("missing"), None);
         assert_eq!(headers.get_all("missing").count(), 0);
         assert!(headers.contains("other"));
         assert!(!headers.contains("missing"));
         assert_eq!(
             headers.iter().collect::<Vec<_>>(),
-            [
-                ("Content-Type", "application/json"),
-                ("X-Amz-Meta", "a"),
-                ("x-amz-meta", "b"),
-                ("Other", "c")
-            ]
+            [("Content-Type", "application/json"), ("X-Amz-Meta", "a"), ("x-amz-meta", "b"), ("Other", "c")]
         );
 
         // Insert replaces every value in place of the first one.
         headers.insert("X-AMZ-META", "z");
         assert_eq!(
             headers.iter().collect::<Vec<_>>(),
-            [
-                ("Content-Type", "application/json"),
-                ("X-AMZ-META", "z"),
-                ("Other", "c")
-            ]
+            [("Content-Type", "application/json"), ("X-AMZ-META", "z"), ("Other", "c")]
         );
         headers.insert("New", "n");
         assert_eq!(headers.iter().last(), Some(("New", "n")));
@@ -488,33 +457,17 @@ mod tests {
 
     #[test]
     fn request_parts() {
-        let mut request = HttpRequest::new(
-            "GET",
-            "/ota-tasks/a%2Fb?x=1&y=a%20b+c&flag&&empty=&x=2&k%3D=v%3D%26",
-        );
+        let mut request = HttpRequest::new("GET", "/ota-tasks/a%2Fb?x=1&y=a%20b+c&flag&&empty=&x=2&k%3D=v%3D%26");
         request.headers.insert("Accept", "application/json");
         assert_eq!(request.method, "GET");
         assert_eq!(request.path(), "/ota-tasks/a%2Fb");
-        assert_eq!(
-            request.query(),
-            Some("x=1&y=a%20b+c&flag&&empty=&x=2&k%3D=v%3D%26")
-        );
+        assert_eq!(request.query(), Some("x=1&y=a%20b+c&flag&&empty=&x=2&k%3D=v%3D%26"));
         let pairs = |items: &[(&str, &str)]| -> Vec<(String, String)> {
-            items
-                .iter()
-                .map(|&(n, v)| (n.to_string(), v.to_string()))
-                .collect()
+            items.iter().map(|&(n, v)| (n.to_string(), v.to_string())).collect()
         };
         assert_eq!(
             request.query_params(),
-            pairs(&[
-                ("x", "1"),
-                ("y", "a b+c"),
-                ("flag", ""),
-                ("empty", ""),
-                ("x", "2"),
-                ("k=", "v=&")
-            ])
+            pairs(&[("x", "1"), ("y", "a b+c"), ("flag", ""), ("empty", ""), ("x", "2"), ("k=", "v=&")])
         );
         assert!(request.body.is_empty());
 
@@ -532,10 +485,7 @@ mod tests {
         assert_eq!(response.status, 200);
         assert_eq!(response.body, b"{}");
         assert!(response.headers.is_empty());
-        assert_eq!(
-            HttpResponse::new(404, Headers::new(), vec![1, 2]).body,
-            [1, 2]
-        );
+        assert_eq!(HttpResponse::new(404, Headers::new(), vec![1, 2]).body, [1, 2]);
     }
 
     #[test]
@@ -544,19 +494,10 @@ mod tests {
         assert_eq!(encode_label("a b/c"), "a%20b%2Fc");
         assert_eq!(encode_greedy_label("a b/c/d"), "a%20b/c/d");
         assert_eq!(encode_label("é😀"), "%C3%A9%F0%9F%98%80");
-        assert_eq!(
-            encode_query("1985-04-12T23:20:50.52Z"),
-            "1985-04-12T23%3A20%3A50.52Z"
-        );
-        assert_eq!(
-            encode_query("a+b c&d=e/f?g#h%"),
-            "a%2Bb%20c%26d%3De%2Ff%3Fg%23h%25"
-        );
+        assert_eq!(encode_query("1985-04-12T23:20:50.52Z"), "1985-04-12T23%3A20%3A50.52Z");
+        assert_eq!(encode_query("a+b c&d=e/f?g#h%"), "a%2Bb%20c%26d%3De%2Ff%3Fg%23h%25");
         assert_eq!(encode_label(""), "");
-        assert_eq!(
-            encode_label("!$'()*,;:@[]"),
-            "%21%24%27%28%29%2A%2C%3B%3A%40%5B%5D"
-        );
+        assert_eq!(encode_label("!$'()*,;:@[]"), "%21%24%27%28%29%2A%2C%3B%3A%40%5B%5D");
         // Every ASCII character except the unreserved ones is encoded.
         for byte in 0u8..0x80 {
             let text = char::from(byte).to_string();
@@ -590,21 +531,9 @@ mod tests {
 
     #[test]
     fn header_lists() {
-        let items = [
-            "a",
-            "b,c",
-            "\"quoted\"",
-            " a",
-            "b ",
-            "",
-            "back\\slash",
-            "x\"y\\z",
-        ];
+        let items = ["a", "b,c", "\"quoted\"", " a", "b ", "", "back\\slash", "x\"y\\z"];
         let joined = join_header_list(items);
-        assert_eq!(
-            joined,
-            r#"a, "b,c", "\"quoted\"", " a", "b ", "", back\slash, "x\"y\\z""#
-        );
+        assert_eq!(joined, r#"a, "b,c", "\"quoted\"", " a", "b ", "", back\slash, "x\"y\\z""#);
         assert_eq!(split_header_list(&joined), items);
         assert_eq!(join_header_list(["a", "b", "c"]), "a, b, c");
         assert_eq!(join_header_list(Vec::<&str>::new()), "");
@@ -621,10 +550,7 @@ mod tests {
         assert_eq!(split_header_list(r#""""#), [""]);
         assert_eq!(split_header_list(r#"  "x"  ,y"#), ["x", "y"]);
         assert_eq!(split_header_list(r#""x" junk, y"#), ["x", "y"]);
-        assert_eq!(
-            split_header_list(r#""unterminated, x"#),
-            ["unterminated, x"]
-        );
+        assert_eq!(split_header_list(r#""unterminated, x"#), ["unterminated, x"]);
         assert_eq!(split_header_list(r#""trailing\"#), ["trailing"]);
         assert_eq!(split_header_list("a b, c"), ["a b", "c"]);
         assert_eq!(split_header_list("é, 😀"), ["é", "😀"]);
@@ -632,9 +558,7 @@ mod tests {
 
     #[test]
     fn header_list_round_trips() {
-        let alphabet = [
-            "a", " ", "\t", ",", "\"", "\\", "é", "😀", "x", "", "=", ";",
-        ];
+        let alphabet = ["a", " ", "\t", ",", "\"", "\\", "é", "😀", "x", "", "=", ";"];
         let mut state: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = |bound: usize| {
             state ^= state << 13;
@@ -643,13 +567,8 @@ mod tests {
             (state % bound as u64) as usize
         };
         for _ in 0..5_000 {
-            let items: Vec<String> = (0..next(5))
-                .map(|_| {
-                    (0..next(6))
-                        .map(|_| alphabet[next(alphabet.len())])
-                        .collect()
-                })
-                .collect();
+            let items: Vec<String> =
+                (0..next(5)).map(|_| (0..next(6)).map(|_| alphabet[next(alphabet.len())]).collect()).collect();
             let joined = join_header_list(items.iter().map(String::as_str));
             assert_eq!(split_header_list(&joined), items, "{joined:?}");
             let _ = split_http_date_list(&joined);
@@ -661,29 +580,17 @@ mod tests {
     fn http_date_lists() {
         assert_eq!(
             split_http_date_list("Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 23:48:18 GMT"),
-            [
-                "Mon, 16 Dec 2019 23:48:18 GMT",
-                "Tue, 17 Dec 2019 23:48:18 GMT"
-            ]
+            ["Mon, 16 Dec 2019 23:48:18 GMT", "Tue, 17 Dec 2019 23:48:18 GMT"]
         );
-        assert_eq!(
-            split_http_date_list("Mon, 16 Dec 2019 23:48:18 GMT"),
-            ["Mon, 16 Dec 2019 23:48:18 GMT"]
-        );
+        assert_eq!(split_http_date_list("Mon, 16 Dec 2019 23:48:18 GMT"), ["Mon, 16 Dec 2019 23:48:18 GMT"]);
         assert_eq!(
             split_http_date_list("  Mon,16 Dec 2019 23:48:18 GMT ,Tue,  17 Dec 2019 23:48:18 GMT,"),
-            [
-                "Mon, 16 Dec 2019 23:48:18 GMT",
-                "Tue, 17 Dec 2019 23:48:18 GMT"
-            ]
+            ["Mon, 16 Dec 2019 23:48:18 GMT", "Tue, 17 Dec 2019 23:48:18 GMT"]
         );
         assert_eq!(split_http_date_list(""), Vec::<String>::new());
         assert_eq!(split_http_date_list("garbage"), ["garbage"]);
         assert_eq!(split_http_date_list("Mon"), ["Mon"]);
-        assert_eq!(
-            split_http_date_list("1576540098, 1576540099"),
-            ["1576540098", "1576540099"]
-        );
+        assert_eq!(split_http_date_list("1576540098, 1576540099"), ["1576540098", "1576540099"]);
     }
 
     fn assert_uuid_v4(token: &str) {
@@ -707,13 +614,7 @@ mod tests {
             assert!(seen.insert(token));
         }
         let threads: Vec<_> = (0..4)
-            .map(|_| {
-                std::thread::spawn(|| {
-                    (0..1_000)
-                        .map(|_| new_idempotency_token())
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|_| std::thread::spawn(|| (0..1_000).map(|_| new_idempotency_token()).collect::<Vec<_>>()))
             .collect();
         for thread in threads {
             for token in thread.join().unwrap() {

@@ -49,10 +49,7 @@ impl JsonWriter {
     /// Creates an empty writer whose buffer can hold `capacity` bytes before
     /// reallocating.
     pub fn with_capacity(capacity: usize) -> Self {
-        JsonWriter {
-            out: String::with_capacity(capacity),
-            needs_comma: false,
-        }
+        JsonWriter { out: String::with_capacity(capacity), needs_comma: false }
     }
 
     /// Writes the separator a new value needs and marks the value as written.
@@ -143,8 +140,7 @@ impl JsonWriter {
         if value.is_finite() {
             push_float(&mut self.out, value, value);
         } else {
-            self.out
-                .push_str(non_finite_text(value.is_nan(), value > 0.0));
+            self.out.push_str(non_finite_text(value.is_nan(), value > 0.0));
         }
     }
 
@@ -155,8 +151,7 @@ impl JsonWriter {
         if value.is_finite() {
             push_float(&mut self.out, value, f64::from(value));
         } else {
-            self.out
-                .push_str(non_finite_text(value.is_nan(), value > 0.0));
+            self.out.push_str(non_finite_text(value.is_nan(), value > 0.0));
         }
     }
 
@@ -327,11 +322,7 @@ impl JsonValue {
     /// The member `key` of an object (the last one if repeated), None for other values.
     pub fn get(&self, key: &str) -> Option<&JsonValue> {
         match self {
-            JsonValue::Object(members) => members
-                .iter()
-                .rev()
-                .find(|(name, _)| name == key)
-                .map(|(_, value)| value),
+            JsonValue::Object(members) => members.iter().rev().find(|(name, _)| name == key).map(|(_, value)| value),
             _ => None,
         }
     }
@@ -360,17 +351,11 @@ pub struct JsonError {
 impl JsonError {
     /// Creates an error with a human-readable explanation and no position.
     pub fn new(message: impl Into<String>) -> Self {
-        JsonError {
-            message: message.into(),
-            offset: None,
-        }
+        JsonError { message: message.into(), offset: None }
     }
 
     fn at(offset: usize, message: impl Into<String>) -> Self {
-        JsonError {
-            message: message.into(),
-            offset: Some(offset),
-        }
+        JsonError { message: message.into(), offset: Some(offset) }
     }
 
     /// The explanation, without the position.
@@ -409,19 +394,13 @@ impl Error for JsonError {}
 /// have leading zeros and trailing commas are rejected. Arrays and objects
 /// nested more than 512 levels deep are rejected rather than risking the stack.
 pub fn parse(input: &[u8]) -> Result<JsonValue, JsonError> {
-    let mut parser = Parser {
-        bytes: input,
-        pos: 0,
-    };
+    let mut parser = Parser { bytes: input, pos: 0 };
     parser.skip_whitespace();
     let value = parser.value(0)?;
     parser.skip_whitespace();
     match parser.peek() {
         None => Ok(value),
-        Some(byte) => Err(parser.error(format!(
-            "unexpected {} after the JSON value",
-            describe_byte(byte)
-        ))),
+        Some(byte) => Err(parser.error(format!("unexpected {} after the JSON value", describe_byte(byte)))),
     }
 }
 
@@ -444,10 +423,7 @@ impl<'a> Parser<'a> {
     fn unexpected(&self, expected: &str) -> JsonError {
         match self.peek() {
             None => self.error(format!("unexpected end of input, expected {expected}")),
-            Some(byte) => self.error(format!(
-                "expected {expected}, found {}",
-                describe_byte(byte)
-            )),
+            Some(byte) => self.error(format!("expected {expected}, found {}", describe_byte(byte))),
         }
     }
 
@@ -473,9 +449,7 @@ impl<'a> Parser<'a> {
 
     fn enter(&self, depth: usize) -> Result<(), JsonError> {
         if depth > MAX_DEPTH {
-            Err(self.error(format!(
-                "arrays and objects are nested more than {MAX_DEPTH} levels deep"
-            )))
+            Err(self.error(format!("arrays and objects are nested more than {MAX_DEPTH} levels deep")))
         } else {
             Ok(())
         }
@@ -545,10 +519,7 @@ impl<'a> Parser<'a> {
     }
 
     fn literal(&mut self, text: &'static str, value: JsonValue) -> Result<JsonValue, JsonError> {
-        let matches = self
-            .bytes
-            .get(self.pos..)
-            .is_some_and(|rest| rest.starts_with(text.as_bytes()));
+        let matches = self.bytes.get(self.pos..).is_some_and(|rest| rest.starts_with(text.as_bytes()));
         if matches {
             self.pos += text.len();
             Ok(value)
@@ -599,17 +570,14 @@ impl<'a> Parser<'a> {
         }
         let text = self.bytes.get(start..self.pos).unwrap_or_default();
         // Only ASCII was consumed, so this borrows and copies once.
-        Ok(JsonValue::Number(
-            String::from_utf8_lossy(text).into_owned(),
-        ))
+        Ok(JsonValue::Number(String::from_utf8_lossy(text).into_owned()))
     }
 
     /// The input between `start` and the cursor, checked to be UTF-8.
     fn utf8_run(&self, start: usize) -> Result<&'a str, JsonError> {
         let bytes: &'a [u8] = self.bytes;
         let run = bytes.get(start..self.pos).unwrap_or_default();
-        std::str::from_utf8(run)
-            .map_err(|e| JsonError::at(start + e.valid_up_to(), "invalid UTF-8 in a string"))
+        std::str::from_utf8(run).map_err(|e| JsonError::at(start + e.valid_up_to(), "invalid UTF-8 in a string"))
     }
 
     /// Parses the string starting at the `"` under the cursor.
@@ -638,9 +606,7 @@ impl<'a> Parser<'a> {
                     start = self.pos;
                 }
                 Some(byte @ 0x00..=0x1f) => {
-                    return Err(self.error(format!(
-                        "unescaped control character U+{byte:04X} in a string"
-                    )));
+                    return Err(self.error(format!("unescaped control character U+{byte:04X} in a string")));
                 }
                 Some(_) => self.pos += 1,
             }
@@ -676,10 +642,7 @@ impl<'a> Parser<'a> {
         let first = self.hex4()?;
         let code = match first {
             0xD800..=0xDBFF => {
-                let has_partner = self
-                    .bytes
-                    .get(self.pos..self.pos + 2)
-                    .is_some_and(|next| next == b"\\u");
+                let has_partner = self.bytes.get(self.pos..self.pos + 2).is_some_and(|next| next == b"\\u");
                 if !has_partner {
                     return Err(JsonError::at(
                         backslash,
@@ -697,10 +660,7 @@ impl<'a> Parser<'a> {
                 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
             }
             0xDC00..=0xDFFF => {
-                return Err(JsonError::at(
-                    backslash,
-                    "low surrogate escape without a preceding high surrogate",
-                ));
+                return Err(JsonError::at(backslash, "low surrogate escape without a preceding high surrogate"));
             }
             _ => first,
         };
@@ -749,10 +709,7 @@ fn shown(text: &str) -> String {
 
 /// Whether `text` follows the JSON number grammar.
 fn is_json_number(text: &str) -> bool {
-    let mut parser = Parser {
-        bytes: text.as_bytes(),
-        pos: 0,
-    };
+    let mut parser = Parser { bytes: text.as_bytes(), pos: 0 };
     parser.number().is_ok() && parser.pos == text.len()
 }
 
@@ -797,17 +754,9 @@ fn expect_integer<T: TryFrom<i64>>(value: &JsonValue, type_name: &str) -> Result
     };
     let digits = text.strip_prefix('-').unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(JsonError::new(format!(
-            "expected an integer, found the number {}",
-            shown(text)
-        )));
+        return Err(JsonError::new(format!("expected an integer, found the number {}", shown(text))));
     }
-    let out_of_range = || {
-        JsonError::new(format!(
-            "the number {} is out of range for {type_name}",
-            shown(text)
-        ))
-    };
+    let out_of_range = || JsonError::new(format!("the number {} is out of range for {type_name}", shown(text)));
     let wide: i64 = text.parse().map_err(|_| out_of_range())?;
     T::try_from(wide).map_err(|_| out_of_range())
 }
@@ -863,18 +812,10 @@ impl JsonFloat for f64 {
 
 /// Parses JSON number text as the nearest `T`, rejecting values beyond its range.
 fn parse_float<T: JsonFloat>(text: &str) -> Result<T, JsonError> {
-    let parsed = if is_json_number(text) {
-        text.parse::<T>().ok()
-    } else {
-        None
-    };
+    let parsed = if is_json_number(text) { text.parse::<T>().ok() } else { None };
     match parsed {
         Some(number) if number.finite() => Ok(number),
-        Some(_) => Err(JsonError::new(format!(
-            "the number {} is out of range for {}",
-            shown(text),
-            T::NAME
-        ))),
+        Some(_) => Err(JsonError::new(format!("the number {} is out of range for {}", shown(text), T::NAME))),
         None => Err(JsonError::new(format!("invalid number {}", shown(text)))),
     }
 }
@@ -888,10 +829,7 @@ fn expect_float<T: JsonFloat>(value: &JsonValue) -> Result<T, JsonError> {
             "NaN" => Ok(T::NAN),
             "Infinity" => Ok(T::INFINITY),
             "-Infinity" => Ok(T::NEG_INFINITY),
-            _ => Err(JsonError::new(format!(
-                "expected a number, found the string {:?}",
-                shown(text)
-            ))),
+            _ => Err(JsonError::new(format!("expected a number, found the string {:?}", shown(text)))),
         },
         other => Err(mismatch("a number", other)),
     }
@@ -918,9 +856,7 @@ pub fn expect_number_text(value: &JsonValue) -> Result<String, JsonError> {
 /// Binary data from a base64 string.
 pub fn expect_blob(value: &JsonValue) -> Result<Blob, JsonError> {
     match value {
-        JsonValue::String(text) => base64::decode(text)
-            .map(Blob::from)
-            .map_err(|e| JsonError::new(e.to_string())),
+        JsonValue::String(text) => base64::decode(text).map(Blob::from).map_err(|e| JsonError::new(e.to_string())),
         other => Err(mismatch("a base64 string", other)),
     }
 }
@@ -934,8 +870,9 @@ pub fn expect_blob(value: &JsonValue) -> Result<Blob, JsonError> {
 /// describes the declared format's failure.
 pub fn expect_timestamp(value: &JsonValue, format: Format) -> Result<DateTime, JsonError> {
     match value {
-        JsonValue::Number(text) => DateTime::from_str(text, Format::EpochSeconds)
-            .map_err(|e| JsonError::new(e.to_string())),
+        JsonValue::Number(text) => {
+            DateTime::from_str(text, Format::EpochSeconds).map_err(|e| JsonError::new(e.to_string()))
+        }
         JsonValue::String(text) => {
             let declared = DateTime::from_str(text, format);
             if declared.is_ok() {
@@ -966,12 +903,7 @@ pub fn expect_document(value: &JsonValue) -> Result<Document, JsonError> {
         JsonValue::Bool(value) => Document::Bool(*value),
         JsonValue::Number(text) => Document::Number(document_number(text)?),
         JsonValue::String(text) => Document::String(text.clone()),
-        JsonValue::Array(items) => Document::Array(
-            items
-                .iter()
-                .map(expect_document)
-                .collect::<Result<_, _>>()?,
-        ),
+        JsonValue::Array(items) => Document::Array(items.iter().map(expect_document).collect::<Result<_, _>>()?),
         JsonValue::Object(members) => Document::Object(
             members
                 .iter()
@@ -1230,34 +1162,16 @@ mod tests {
         assert_eq!(expect_f64(&string("-Infinity")).unwrap(), f64::NEG_INFINITY);
         assert_eq!(expect_f32(&num("1.1")).unwrap(), 1.1f32);
         // Rounded directly to f32, not through f64.
-        assert_eq!(
-            expect_f32(&num("1.00000005960464477539062500001")).unwrap(),
-            1.0000001f32
-        );
+        assert_eq!(expect_f32(&num("1.00000005960464477539062500001")).unwrap(), 1.0000001f32);
         assert!(expect_f32(&string("NaN")).unwrap().is_nan());
         assert_eq!(expect_f32(&string("-Infinity")).unwrap(), f32::NEG_INFINITY);
-        assert_eq!(
-            expect_f64(&num("1e400")).unwrap_err().to_string(),
-            "the number 1e400 is out of range for f64"
-        );
-        assert_eq!(
-            expect_f32(&num("3.5e38")).unwrap_err().to_string(),
-            "the number 3.5e38 is out of range for f32"
-        );
-        assert_eq!(
-            expect_f64(&string("nan")).unwrap_err().to_string(),
-            "expected a number, found the string \"nan\""
-        );
-        assert_eq!(
-            expect_f64(&JsonValue::Bool(true)).unwrap_err().to_string(),
-            "expected a number, found a boolean"
-        );
+        assert_eq!(expect_f64(&num("1e400")).unwrap_err().to_string(), "the number 1e400 is out of range for f64");
+        assert_eq!(expect_f32(&num("3.5e38")).unwrap_err().to_string(), "the number 3.5e38 is out of range for f32");
+        assert_eq!(expect_f64(&string("nan")).unwrap_err().to_string(), "expected a number, found the string \"nan\"");
+        assert_eq!(expect_f64(&JsonValue::Bool(true)).unwrap_err().to_string(), "expected a number, found a boolean");
         // Hand-built values with non-JSON number text are rejected, not guessed at.
         for text in ["inf", "NaN", "+1", "1.", ".5", "", "0x1", "1e"] {
-            assert_eq!(
-                expect_f64(&num(text)).unwrap_err().to_string(),
-                format!("invalid number {text}")
-            );
+            assert_eq!(expect_f64(&num(text)).unwrap_err().to_string(), format!("invalid number {text}"));
         }
     }
 
@@ -1272,19 +1186,14 @@ mod tests {
         assert_eq!(expect_i8(&num("127")), Ok(127));
         assert_eq!(expect_i8(&num("-128")), Ok(-128));
         assert_eq!(
-            expect_i64(&num("9223372036854775808"))
-                .unwrap_err()
-                .to_string(),
+            expect_i64(&num("9223372036854775808")).unwrap_err().to_string(),
             "the number 9223372036854775808 is out of range for i64"
         );
         assert!(expect_i64(&num("-9223372036854775809")).is_err());
         assert!(expect_i64(&num("100000000000000000000000000000")).is_err());
         assert!(expect_i32(&num("2147483648")).is_err());
         assert!(expect_i16(&num("32768")).is_err());
-        assert_eq!(
-            expect_i8(&num("128")).unwrap_err().to_string(),
-            "the number 128 is out of range for i8"
-        );
+        assert_eq!(expect_i8(&num("128")).unwrap_err().to_string(), "the number 128 is out of range for i8");
         assert!(expect_i8(&num("-129")).is_err());
         for text in ["1.5", "1.0", "1e2", "-1E0", "", "-", "+1", "1a", " 1"] {
             assert_eq!(
@@ -1292,20 +1201,11 @@ mod tests {
                 format!("expected an integer, found the number {text}"),
             );
         }
-        assert_eq!(
-            expect_i32(&string("1")).unwrap_err().to_string(),
-            "expected an integer, found a string"
-        );
-        assert_eq!(
-            expect_i64(&JsonValue::Null).unwrap_err().to_string(),
-            "expected an integer, found null"
-        );
+        assert_eq!(expect_i32(&string("1")).unwrap_err().to_string(), "expected an integer, found a string");
+        assert_eq!(expect_i64(&JsonValue::Null).unwrap_err().to_string(), "expected an integer, found null");
         let long = "1".repeat(100);
         let message = expect_i64(&num(&long)).unwrap_err().to_string();
-        assert_eq!(
-            message,
-            format!("the number {}... is out of range for i64", "1".repeat(64))
-        );
+        assert_eq!(message, format!("the number {}... is out of range for i64", "1".repeat(64)));
     }
 
     #[test]
@@ -1331,26 +1231,17 @@ mod tests {
         ];
         for (value, kind) in &kinds {
             if !matches!(value, JsonValue::String(_)) {
-                assert_eq!(
-                    expect_string(value).unwrap_err().to_string(),
-                    format!("expected a string, found {kind}")
-                );
+                assert_eq!(expect_string(value).unwrap_err().to_string(), format!("expected a string, found {kind}"));
                 assert_eq!(
                     expect_blob(value).unwrap_err().to_string(),
                     format!("expected a base64 string, found {kind}")
                 );
             }
             if !matches!(value, JsonValue::Object(_)) {
-                assert_eq!(
-                    expect_object(value).unwrap_err().to_string(),
-                    format!("expected an object, found {kind}")
-                );
+                assert_eq!(expect_object(value).unwrap_err().to_string(), format!("expected an object, found {kind}"));
             }
             if !matches!(value, JsonValue::Array(_)) {
-                assert_eq!(
-                    expect_array(value).unwrap_err().message(),
-                    format!("expected an array, found {kind}")
-                );
+                assert_eq!(expect_array(value).unwrap_err().message(), format!("expected an array, found {kind}"));
             }
             if !matches!(value, JsonValue::Bool(_)) {
                 assert!(expect_bool(value).is_err());
@@ -1384,10 +1275,7 @@ mod tests {
         let items = expect_array(&value).unwrap();
         assert_eq!(expect_blob(&items[0]), Ok(Blob::new("foobar")));
         assert_eq!(expect_blob(&items[1]), Ok(Blob::default()));
-        assert!(expect_blob(&string("Zm9v!"))
-            .unwrap_err()
-            .to_string()
-            .starts_with("invalid base64: "));
+        assert!(expect_blob(&string("Zm9v!")).unwrap_err().to_string().starts_with("invalid base64: "));
     }
 
     #[test]
@@ -1400,10 +1288,7 @@ mod tests {
         };
         assert_eq!(write(Format::EpochSeconds), "1515531081.123");
         assert_eq!(write(Format::DateTime), r#""2018-01-09T20:51:21.123Z""#);
-        assert_eq!(
-            write(Format::HttpDate),
-            r#""Tue, 09 Jan 2018 20:51:21.123 GMT""#
-        );
+        assert_eq!(write(Format::HttpDate), r#""Tue, 09 Jan 2018 20:51:21.123 GMT""#);
         let mut w = JsonWriter::new();
         w.timestamp(&DateTime::from_secs(1515531081), Format::EpochSeconds);
         assert_eq!(w.finish(), "1515531081");
@@ -1422,38 +1307,17 @@ mod tests {
                 assert_eq!(expect_timestamp(&value, declared), Ok(dt), "{value:?}");
             }
         }
-        assert_eq!(
-            expect_timestamp(&num("1.5e3"), Format::EpochSeconds),
-            Ok(DateTime::from_secs(1500))
-        );
-        assert_eq!(
-            expect_timestamp(&num("1515531081.123"), Format::DateTime),
-            Ok(dt)
-        );
-        assert_eq!(
-            expect_timestamp(&string("1515531081.123"), Format::EpochSeconds),
-            Ok(dt)
-        );
-        assert_eq!(
-            expect_timestamp(&num("-1.25"), Format::EpochSeconds),
-            Ok(DateTime::from_millis(-1250))
-        );
+        assert_eq!(expect_timestamp(&num("1.5e3"), Format::EpochSeconds), Ok(DateTime::from_secs(1500)));
+        assert_eq!(expect_timestamp(&num("1515531081.123"), Format::DateTime), Ok(dt));
+        assert_eq!(expect_timestamp(&string("1515531081.123"), Format::EpochSeconds), Ok(dt));
+        assert_eq!(expect_timestamp(&num("-1.25"), Format::EpochSeconds), Ok(DateTime::from_millis(-1250)));
         let err = expect_timestamp(&string("yesterday"), Format::DateTime).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("invalid date-time timestamp \"yesterday\""),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("invalid date-time timestamp \"yesterday\""), "{err}");
         let err = expect_timestamp(&string("yesterday"), Format::HttpDate).unwrap_err();
-        assert!(
-            err.to_string().starts_with("invalid http-date timestamp"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("invalid http-date timestamp"), "{err}");
         assert!(expect_timestamp(&num("1e30"), Format::EpochSeconds).is_err());
         assert_eq!(
-            expect_timestamp(&JsonValue::Bool(true), Format::DateTime)
-                .unwrap_err()
-                .to_string(),
+            expect_timestamp(&JsonValue::Bool(true), Format::DateTime).unwrap_err().to_string(),
             "expected a timestamp, found a boolean"
         );
     }
@@ -1504,15 +1368,9 @@ mod tests {
         assert_eq!(text, r#"["NaN",1.0]"#);
         // Floats survive a document round trip as floats.
         let back = expect_document(&parse_str(&text).unwrap()).unwrap();
-        assert_eq!(
-            back.as_array().unwrap()[1],
-            Document::Number(Number::Float(1.0))
-        );
+        assert_eq!(back.as_array().unwrap()[1], Document::Number(Number::Float(1.0)));
 
-        assert_eq!(
-            expect_document(&num("1e400")).unwrap_err().to_string(),
-            "the number 1e400 is out of range for f64"
-        );
+        assert_eq!(expect_document(&num("1e400")).unwrap_err().to_string(), "the number 1e400 is out of range for f64");
         assert!(expect_document(&num("bogus")).is_err());
         assert!(expect_document(&num("-bogus")).is_err());
     }
@@ -1535,10 +1393,7 @@ mod tests {
         }
         // Whitespace everywhere it is allowed.
         let spaced = " \t\r\n{ \"a\" : [ 1 , 2 ] , \"b\" : { } } \n";
-        assert_eq!(
-            to_text(&parse_str(spaced).unwrap()),
-            r#"{"a":[1,2],"b":{}}"#
-        );
+        assert_eq!(to_text(&parse_str(spaced).unwrap()), r#"{"a":[1,2],"b":{}}"#);
 
         // A structure written field by field reads back.
         let mut w = JsonWriter::new();
@@ -1562,22 +1417,13 @@ mod tests {
         w.end_array();
         w.end_object();
         let value = parse_str(&w.finish()).unwrap();
-        assert_eq!(
-            expect_string(value.get("name").unwrap()).unwrap(),
-            "tab\there \"quoted\" \u{1} 😀"
-        );
+        assert_eq!(expect_string(value.get("name").unwrap()).unwrap(), "tab\there \"quoted\" \u{1} 😀");
         assert_eq!(expect_i64(value.get("count").unwrap()), Ok(i64::MIN));
-        assert_eq!(
-            expect_number_text(value.get("max").unwrap()).unwrap(),
-            u64::MAX.to_string()
-        );
+        assert_eq!(expect_number_text(value.get("max").unwrap()).unwrap(), u64::MAX.to_string());
         assert_eq!(expect_f64(value.get("ratio").unwrap()), Ok(-0.1));
         assert_eq!(expect_f32(value.get("f").unwrap()), Ok(1.1));
         assert!(expect_f64(value.get("nan").unwrap()).unwrap().is_nan());
-        assert_eq!(
-            expect_array(value.get("items").unwrap()).unwrap(),
-            &[JsonValue::Bool(true), JsonValue::Null]
-        );
+        assert_eq!(expect_array(value.get("items").unwrap()).unwrap(), &[JsonValue::Bool(true), JsonValue::Null]);
     }
 
     #[test]
@@ -1587,18 +1433,9 @@ mod tests {
         assert_eq!(parse_str("0.5e-0").unwrap(), num("0.5e-0"));
         assert_eq!(parse_str("10E+10").unwrap(), num("10E+10"));
         assert_eq!(parse_str(" true ").unwrap(), JsonValue::Bool(true));
-        assert_eq!(
-            parse_str("[false]").unwrap(),
-            JsonValue::Array(vec![JsonValue::Bool(false)])
-        );
-        assert_eq!(
-            parse_str("{\"\":null}").unwrap(),
-            JsonValue::Object(vec![(String::new(), JsonValue::Null)])
-        );
-        assert_eq!(
-            parse_str("123456789012345678901234567890").unwrap(),
-            num("123456789012345678901234567890")
-        );
+        assert_eq!(parse_str("[false]").unwrap(), JsonValue::Array(vec![JsonValue::Bool(false)]));
+        assert_eq!(parse_str("{\"\":null}").unwrap(), JsonValue::Object(vec![(String::new(), JsonValue::Null)]));
+        assert_eq!(parse_str("123456789012345678901234567890").unwrap(), num("123456789012345678901234567890"));
         // Exactly the maximum depth is fine.
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse_str(&deep).is_ok());
@@ -1689,61 +1526,25 @@ mod tests {
             let err = parse(input).unwrap_err();
             assert!(err.offset().is_some(), "{input:?}: {err}");
             assert!(err.offset().unwrap() <= input.len(), "{input:?}: {err}");
-            assert!(
-                err.to_string().starts_with("invalid JSON at byte "),
-                "{err}"
-            );
+            assert!(err.to_string().starts_with("invalid JSON at byte "), "{err}");
         }
         // A few exact messages.
         let message = |input: &str| parse_str(input).unwrap_err().to_string();
-        assert_eq!(
-            message(""),
-            "invalid JSON at byte 0: unexpected end of input, expected a JSON value"
-        );
-        assert_eq!(
-            message("[1,]"),
-            "invalid JSON at byte 3: expected a JSON value, found `]`"
-        );
-        assert_eq!(
-            message("{\"a\":1,}"),
-            "invalid JSON at byte 7: expected a string key, found `}`"
-        );
-        assert_eq!(
-            message("[1 2]"),
-            "invalid JSON at byte 3: expected `,` or `]`, found `2`"
-        );
-        assert_eq!(
-            message("01"),
-            "invalid JSON at byte 1: numbers may not have leading zeros"
-        );
-        assert_eq!(
-            message("\"ab"),
-            "invalid JSON at byte 0: unterminated string"
-        );
-        assert_eq!(
-            message("\"a\\qb\""),
-            "invalid JSON at byte 2: invalid escape sequence"
-        );
+        assert_eq!(message(""), "invalid JSON at byte 0: unexpected end of input, expected a JSON value");
+        assert_eq!(message("[1,]"), "invalid JSON at byte 3: expected a JSON value, found `]`");
+        assert_eq!(message("{\"a\":1,}"), "invalid JSON at byte 7: expected a string key, found `}`");
+        assert_eq!(message("[1 2]"), "invalid JSON at byte 3: expected `,` or `]`, found `2`");
+        assert_eq!(message("01"), "invalid JSON at byte 1: numbers may not have leading zeros");
+        assert_eq!(message("\"ab"), "invalid JSON at byte 0: unterminated string");
+        assert_eq!(message("\"a\\qb\""), "invalid JSON at byte 2: invalid escape sequence");
         assert_eq!(
             message("\"\\uDC00\""),
             "invalid JSON at byte 1: low surrogate escape without a preceding high surrogate"
         );
-        assert_eq!(
-            message("\"a\u{1}\""),
-            "invalid JSON at byte 2: unescaped control character U+0001 in a string"
-        );
-        assert_eq!(
-            message("nul"),
-            "invalid JSON at byte 0: invalid literal, expected `null`"
-        );
-        assert_eq!(
-            message("1 x"),
-            "invalid JSON at byte 2: unexpected `x` after the JSON value"
-        );
-        assert_eq!(
-            parse(b"\"ab\xff\"").unwrap_err().to_string(),
-            "invalid JSON at byte 3: invalid UTF-8 in a string"
-        );
+        assert_eq!(message("\"a\u{1}\""), "invalid JSON at byte 2: unescaped control character U+0001 in a string");
+        assert_eq!(message("nul"), "invalid JSON at byte 0: invalid literal, expected `null`");
+        assert_eq!(message("1 x"), "invalid JSON at byte 2: unexpected `x` after the JSON value");
+        assert_eq!(parse(b"\"ab\xff\"").unwrap_err().to_string(), "invalid JSON at byte 3: invalid UTF-8 in a string");
         assert_eq!(
             parse(b"\"\\n\xe2\x82\"").unwrap_err().to_string(),
             "invalid JSON at byte 3: invalid UTF-8 in a string"
@@ -1776,10 +1577,7 @@ mod tests {
         assert_eq!(err.clone(), err);
         let err = parse_str("[").unwrap_err();
         assert_eq!(err.offset(), Some(1));
-        assert_eq!(
-            err.message(),
-            "unexpected end of input, expected a JSON value"
-        );
+        assert_eq!(err.message(), "unexpected end of input, expected a JSON value");
     }
 
     /// Applies every conversion to every node, which must never panic.
@@ -1819,7 +1617,8 @@ mod tests {
             br#"{"blob":"Zm9vYmFy","n":-9223372036854775808,"f":"NaN","g":1e400}"#,
             "[\"é中😀\",[[[[]]]],{\"\":\"\"}]".as_bytes(),
         ];
-        let alphabet = b"{}[]\",:\\/u0123456789abcdefABCDEF.eE+- \t\nntrufalsNI\x00\x1f\x7f\x80\xbf\xc3\xe2\xed\xf0\xff";
+        let alphabet =
+            b"{}[]\",:\\/u0123456789abcdefABCDEF.eE+- \t\nntrufalsNI\x00\x1f\x7f\x80\xbf\xc3\xe2\xed\xf0\xff";
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = |bound: usize| {
             state ^= state << 13;
@@ -1832,15 +1631,7 @@ mod tests {
             let bytes: Vec<u8> = if round % 4 == 0 {
                 // Pure noise, biased towards JSON punctuation.
                 let len = next(40);
-                (0..len)
-                    .map(|_| {
-                        if next(2) == 0 {
-                            alphabet[next(alphabet.len())]
-                        } else {
-                            next(256) as u8
-                        }
-                    })
-                    .collect()
+                (0..len).map(|_| if next(2) == 0 { alphabet[next(alphabet.len())] } else { next(256) as u8 }).collect()
             } else {
                 let mut bytes = seeds[next(seeds.len())].to_vec();
                 for _ in 0..=next(4) {

@@ -69,12 +69,7 @@ pub struct Target {
 impl Target {
     /// A target for `url` with no extra headers or signing overrides.
     pub fn new(url: impl Into<String>) -> Self {
-        Target {
-            url: url.into(),
-            headers: Vec::new(),
-            signing_name: None,
-            signing_region: None,
-        }
+        Target { url: url.into(), headers: Vec::new(), signing_name: None, signing_region: None }
     }
 
     /// Reads the signing overrides from an endpoint's `authSchemes` property, as the rules
@@ -270,7 +265,8 @@ pub async fn invoke<O: Operation>(handle: &Handle, input: O::Input) -> Result<O:
     }
 }
 
-const NO_SLEEP: &str = "no timer to enforce timeouts or back off with: enable the `client` feature or set `sleep_impl` on the config";
+const NO_SLEEP: &str =
+    "no timer to enforce timeouts or back off with: enable the `client` feature or set `sleep_impl` on the config";
 
 async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
     let config = &handle.config;
@@ -296,7 +292,8 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     let region = target.signing_region.as_deref().or(config.region.as_deref());
     let signing = match (handle.signing_name, &credentials) {
         (Some(service), Some(credentials)) => {
-            let region = region.ok_or_else(|| SdkError::construction("no Region to sign for: set one on the config"))?;
+            let region =
+                region.ok_or_else(|| SdkError::construction("no Region to sign for: set one on the config"))?;
             Some((target.signing_name.as_deref().unwrap_or(service), region, credentials))
         }
         _ => None,
@@ -334,11 +331,12 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
                     (kind, SdkError::ServiceError(ServiceError { err, raw: response }))
                 }
             },
-            Err(Attempt::TimedOut(after)) => (
-                Some(RetryKind::Transient),
-                SdkError::TimeoutError(TimeoutError { what: "attempt", after }),
-            ),
-            Err(Attempt::Failed(e)) if e.is_io() || e.is_timeout() => (Some(RetryKind::Transient), SdkError::DispatchFailure(e)),
+            Err(Attempt::TimedOut(after)) => {
+                (Some(RetryKind::Transient), SdkError::TimeoutError(TimeoutError { what: "attempt", after }))
+            }
+            Err(Attempt::Failed(e)) if e.is_io() || e.is_timeout() => {
+                (Some(RetryKind::Transient), SdkError::DispatchFailure(e))
+            }
             Err(Attempt::Failed(e)) => (None, SdkError::DispatchFailure(e)),
             Err(Attempt::NoSleep) => return Err(SdkError::construction(NO_SLEEP)),
         };
@@ -385,10 +383,8 @@ async fn send(
 
 /// Adds the endpoint's host, path prefix and headers to `request`; returns the absolute URL.
 fn prepare(request: &mut HttpRequest, target: &Target) -> Result<String, String> {
-    let (scheme, rest) = target
-        .url
-        .split_once("://")
-        .ok_or_else(|| format!("endpoint URL `{}` has no scheme", target.url))?;
+    let (scheme, rest) =
+        target.url.split_once("://").ok_or_else(|| format!("endpoint URL `{}` has no scheme", target.url))?;
     let (authority, base_path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     if authority.is_empty() {
         return Err(format!("endpoint URL `{}` has no host", target.url));
@@ -462,9 +458,7 @@ const TIMEOUT_RETRY_COST: u32 = 10;
 
 impl RetryQuota {
     fn new() -> Self {
-        RetryQuota {
-            tokens: Mutex::new(QUOTA_CAPACITY),
-        }
+        RetryQuota { tokens: Mutex::new(QUOTA_CAPACITY) }
     }
 
     fn acquire(&self, cost: u32) -> bool {
@@ -546,7 +540,9 @@ impl PageToken for String {
     }
 }
 
-impl<K: Clone + Eq + std::hash::Hash + Send, V: Clone + PartialEq + Send> PageToken for std::collections::HashMap<K, V> {
+impl<K: Clone + Eq + std::hash::Hash + Send, V: Clone + PartialEq + Send> PageToken
+    for std::collections::HashMap<K, V>
+{
     fn is_empty(&self) -> bool {
         std::collections::HashMap::is_empty(self)
     }
@@ -590,12 +586,7 @@ where
             Ok(input) => (Some(input), None),
             Err(e) => (None, Some(e)),
         };
-        PaginationStream {
-            handle,
-            input,
-            token: None,
-            failed,
-        }
+        PaginationStream { handle, input, token: None, failed }
     }
 
     /// The next page, or `None` after the last one (or after an error).
@@ -632,10 +623,7 @@ where
     where
         O: PaginatedItems,
     {
-        ItemStream {
-            pages: self,
-            buffered: VecDeque::new(),
-        }
+        ItemStream { pages: self, buffered: VecDeque::new() }
     }
 }
 
@@ -647,10 +635,7 @@ pub struct ItemStream<O: PaginatedItems> {
 
 impl<O: PaginatedItems> fmt::Debug for ItemStream<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ItemStream")
-            .field("pages", &self.pages)
-            .field("buffered", &self.buffered.len())
-            .finish()
+        f.debug_struct("ItemStream").field("pages", &self.pages).field("buffered", &self.buffered.len()).finish()
     }
 }
 

@@ -57,16 +57,10 @@ impl Overrides {
         PartitionOutputs {
             name: self.name.unwrap_or(outputs.name),
             dns_suffix: self.dns_suffix.unwrap_or(outputs.dns_suffix),
-            dual_stack_dns_suffix: self
-                .dual_stack_dns_suffix
-                .unwrap_or(outputs.dual_stack_dns_suffix),
+            dual_stack_dns_suffix: self.dual_stack_dns_suffix.unwrap_or(outputs.dual_stack_dns_suffix),
             supports_fips: self.supports_fips.unwrap_or(outputs.supports_fips),
-            supports_dual_stack: self
-                .supports_dual_stack
-                .unwrap_or(outputs.supports_dual_stack),
-            implicit_global_region: self
-                .implicit_global_region
-                .unwrap_or(outputs.implicit_global_region),
+            supports_dual_stack: self.supports_dual_stack.unwrap_or(outputs.supports_dual_stack),
+            implicit_global_region: self.implicit_global_region.unwrap_or(outputs.implicit_global_region),
         }
     }
 }
@@ -85,20 +79,12 @@ pub struct Region {
 impl Region {
     /// A region without description or overrides.
     pub const fn plain(name: &'static str) -> Self {
-        Region {
-            name,
-            description: None,
-            overrides: Overrides::NONE,
-        }
+        Region { name, description: None, overrides: Overrides::NONE }
     }
 
     /// A region with a description and no overrides.
     pub const fn described(name: &'static str, description: &'static str) -> Self {
-        Region {
-            name,
-            description: Some(description),
-            overrides: Overrides::NONE,
-        }
+        Region { name, description: Some(description), overrides: Overrides::NONE }
     }
 }
 
@@ -138,11 +124,7 @@ pub fn resolve_in(partitions: &[Partition], region: &str) -> Option<PartitionOut
     partitions
         .iter()
         .find(|partition| regex_matches(partition.region_regex, region))
-        .or_else(|| {
-            partitions
-                .iter()
-                .find(|partition| partition.id == DEFAULT_PARTITION)
-        })
+        .or_else(|| partitions.iter().find(|partition| partition.id == DEFAULT_PARTITION))
         .map(|partition| partition.outputs)
 }
 
@@ -177,10 +159,7 @@ pub fn regex_matches(pattern: &str, input: &str) -> bool {
 enum Node {
     Char(char),
     Any,
-    Class {
-        items: Vec<ClassItem>,
-        negated: bool,
-    },
+    Class { items: Vec<ClassItem>, negated: bool },
     Group(Vec<Vec<Piece>>),
     Start,
     End,
@@ -220,11 +199,7 @@ struct RegexParser {
 
 impl RegexParser {
     fn new(pattern: &str) -> Self {
-        RegexParser {
-            chars: pattern.chars().collect(),
-            pos: 0,
-            depth: 0,
-        }
+        RegexParser { chars: pattern.chars().collect(), pos: 0, depth: 0 }
     }
 
     fn peek(&self) -> Option<char> {
@@ -294,10 +269,7 @@ impl RegexParser {
             '[' => self.class()?,
             '\\' => match self.escape()? {
                 ClassItem::Range(low, _) => Node::Char(low),
-                item => Node::Class {
-                    items: vec![item],
-                    negated: false,
-                },
+                item => Node::Class { items: vec![item], negated: false },
             },
             '*' | '+' | '?' | '{' | ')' | ']' => return None,
             c => Node::Char(c),
@@ -334,11 +306,7 @@ impl RegexParser {
                 break;
             }
             first = false;
-            let item = if c == '\\' {
-                self.escape()?
-            } else {
-                ClassItem::Range(c, c)
-            };
+            let item = if c == '\\' { self.escape()? } else { ClassItem::Range(c, c) };
             // A range such as `a-z`; a `-` before `]` is a literal.
             if let ClassItem::Range(low, _) = item {
                 if self.peek() == Some('-') && self.chars.get(self.pos + 1) != Some(&']') {
@@ -410,35 +378,20 @@ impl RegexParser {
 
 /// Matches `node` at `pos`, calling `next` with each possible end position
 /// (longest first) until it accepts one.
-fn match_node(
-    node: &Node,
-    input: &[char],
-    pos: usize,
-    next: &mut dyn FnMut(usize) -> bool,
-) -> bool {
+fn match_node(node: &Node, input: &[char], pos: usize, next: &mut dyn FnMut(usize) -> bool) -> bool {
     match node {
         Node::Char(expected) => input.get(pos) == Some(expected) && next(pos + 1),
         Node::Any => input.get(pos).is_some_and(|c| *c != '\n') && next(pos + 1),
         Node::Class { items, negated } => {
-            input
-                .get(pos)
-                .is_some_and(|c| items.iter().any(|item| item.matches(*c)) != *negated)
-                && next(pos + 1)
+            input.get(pos).is_some_and(|c| items.iter().any(|item| item.matches(*c)) != *negated) && next(pos + 1)
         }
         Node::Start => pos == 0 && next(pos),
         Node::End => pos == input.len() && next(pos),
-        Node::Group(alternatives) => alternatives
-            .iter()
-            .any(|sequence| match_sequence(sequence, input, pos, next)),
+        Node::Group(alternatives) => alternatives.iter().any(|sequence| match_sequence(sequence, input, pos, next)),
     }
 }
 
-fn match_sequence(
-    pieces: &[Piece],
-    input: &[char],
-    pos: usize,
-    next: &mut dyn FnMut(usize) -> bool,
-) -> bool {
+fn match_sequence(pieces: &[Piece], input: &[char], pos: usize, next: &mut dyn FnMut(usize) -> bool) -> bool {
     match pieces.split_first() {
         None => next(pos),
         Some((piece, rest)) => match_repeat(piece, 0, rest, input, pos, next),
@@ -457,8 +410,7 @@ fn match_repeat(
     if piece.max.map_or(true, |max| count < max) {
         let more = match_node(&piece.node, input, pos, &mut |end| {
             // Repeating an empty match cannot make progress.
-            (end > pos || count < piece.min)
-                && match_repeat(piece, count + 1, rest, input, end, next)
+            (end > pos || count < piece.min) && match_repeat(piece, count + 1, rest, input, end, next)
         });
         if more {
             return true;
@@ -525,11 +477,7 @@ pub static PARTITIONS: &[Partition] = &[
     Partition {
         id: "aws-us-gov",
         region_regex: r"^us\-gov\-\w+\-\d+$",
-        regions: &[
-            Region::plain("us-gov-west-1"),
-            Region::plain("us-gov-east-1"),
-            Region::plain("aws-us-gov-global"),
-        ],
+        regions: &[Region::plain("us-gov-west-1"), Region::plain("us-gov-east-1"), Region::plain("aws-us-gov-global")],
         outputs: PartitionOutputs {
             name: "aws-us-gov",
             dns_suffix: "amazonaws.com",
@@ -542,11 +490,7 @@ pub static PARTITIONS: &[Partition] = &[
     Partition {
         id: "aws-cn",
         region_regex: r"^cn\-\w+\-\d+$",
-        regions: &[
-            Region::plain("cn-north-1"),
-            Region::plain("cn-northwest-1"),
-            Region::plain("aws-cn-global"),
-        ],
+        regions: &[Region::plain("cn-north-1"), Region::plain("cn-northwest-1"), Region::plain("aws-cn-global")],
         outputs: PartitionOutputs {
             name: "aws-cn",
             dns_suffix: "amazonaws.com.cn",
@@ -559,11 +503,7 @@ pub static PARTITIONS: &[Partition] = &[
     Partition {
         id: "aws-iso",
         region_regex: r"^us\-iso\-\w+\-\d+$",
-        regions: &[
-            Region::plain("us-iso-east-1"),
-            Region::plain("us-iso-west-1"),
-            Region::plain("aws-iso-global"),
-        ],
+        regions: &[Region::plain("us-iso-east-1"), Region::plain("us-iso-west-1"), Region::plain("aws-iso-global")],
         outputs: PartitionOutputs {
             name: "aws-iso",
             dns_suffix: "c2s.ic.gov",
@@ -576,10 +516,7 @@ pub static PARTITIONS: &[Partition] = &[
     Partition {
         id: "aws-iso-b",
         region_regex: r"^us\-isob\-\w+\-\d+$",
-        regions: &[
-            Region::plain("us-isob-east-1"),
-            Region::plain("aws-iso-b-global"),
-        ],
+        regions: &[Region::plain("us-isob-east-1"), Region::plain("aws-iso-b-global")],
         outputs: PartitionOutputs {
             name: "aws-iso-b",
             dns_suffix: "sc2s.sgov.gov",
@@ -669,11 +606,7 @@ mod tests {
             regions: &[Region {
                 name: "special",
                 description: None,
-                overrides: Overrides {
-                    dns_suffix: Some("example.net"),
-                    supports_fips: Some(false),
-                    ..Overrides::NONE
-                },
+                overrides: Overrides { dns_suffix: Some("example.net"), supports_fips: Some(false), ..Overrides::NONE },
             }],
             outputs: PartitionOutputs {
                 name: "p",
@@ -711,9 +644,7 @@ mod tests {
         assert!(regex_matches("^()*$", ""));
         assert!(regex_matches("^\\.\\d\\W$", ".5!"));
         // Malformed or unsupported patterns never match.
-        for pattern in [
-            "(", "a)", "[a", "*a", "a{2,1}", "\\q", "^*", "(?=a)", "[z-a]", "a{", "\\",
-        ] {
+        for pattern in ["(", "a)", "[a", "*a", "a{2,1}", "\\q", "^*", "(?=a)", "[z-a]", "a{", "\\"] {
             assert!(!regex_matches(pattern, "a"), "{pattern}");
         }
         let long = "a".repeat(MAX_REGEX_INPUT + 1);

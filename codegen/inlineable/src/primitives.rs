@@ -13,9 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 const NANOS_PER_SEC: u32 = 1_000_000_000;
 const SECS_PER_DAY: i64 = 86_400;
 const DAY_NAMES: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTH_NAMES: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTH_NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 // ---------------------------------------------------------------------------
 // DateTime
@@ -65,37 +63,22 @@ impl fmt::Display for Format {
 
 impl DateTime {
     /// The earliest representable instant.
-    pub const MIN: DateTime = DateTime {
-        seconds: i64::MIN,
-        subsec_nanos: 0,
-    };
+    pub const MIN: DateTime = DateTime { seconds: i64::MIN, subsec_nanos: 0 };
 
     /// The latest representable instant.
-    pub const MAX: DateTime = DateTime {
-        seconds: i64::MAX,
-        subsec_nanos: NANOS_PER_SEC - 1,
-    };
+    pub const MAX: DateTime = DateTime { seconds: i64::MAX, subsec_nanos: NANOS_PER_SEC - 1 };
 
     /// The Unix epoch, 1970-01-01T00:00:00Z.
-    pub const UNIX_EPOCH: DateTime = DateTime {
-        seconds: 0,
-        subsec_nanos: 0,
-    };
+    pub const UNIX_EPOCH: DateTime = DateTime { seconds: 0, subsec_nanos: 0 };
 
     /// Creates a `DateTime` from whole seconds since the Unix epoch.
     pub const fn from_secs(seconds: i64) -> Self {
-        DateTime {
-            seconds,
-            subsec_nanos: 0,
-        }
+        DateTime { seconds, subsec_nanos: 0 }
     }
 
     /// Creates a `DateTime` from milliseconds since the Unix epoch.
     pub const fn from_millis(millis: i64) -> Self {
-        DateTime {
-            seconds: millis.div_euclid(1000),
-            subsec_nanos: (millis.rem_euclid(1000) as u32) * 1_000_000,
-        }
+        DateTime { seconds: millis.div_euclid(1000), subsec_nanos: (millis.rem_euclid(1000) as u32) * 1_000_000 }
     }
 
     /// Creates a `DateTime` from whole seconds since the Unix epoch plus a
@@ -105,10 +88,7 @@ impl DateTime {
     /// result saturates at [`DateTime::MAX`] seconds instead of overflowing.
     pub const fn from_secs_and_nanos(seconds: i64, subsec_nanos: u32) -> Self {
         let carry = (subsec_nanos / NANOS_PER_SEC) as i64;
-        DateTime {
-            seconds: seconds.saturating_add(carry),
-            subsec_nanos: subsec_nanos % NANOS_PER_SEC,
-        }
+        DateTime { seconds: seconds.saturating_add(carry), subsec_nanos: subsec_nanos % NANOS_PER_SEC }
     }
 
     /// Creates a `DateTime` from fractional seconds since the Unix epoch, as
@@ -123,11 +103,7 @@ impl DateTime {
         if secs.is_nan() {
             return DateTime::UNIX_EPOCH;
         }
-        let saturated = if secs > 0.0 {
-            DateTime::MAX
-        } else {
-            DateTime::MIN
-        };
+        let saturated = if secs > 0.0 { DateTime::MAX } else { DateTime::MIN };
         if secs.is_infinite() {
             return saturated;
         }
@@ -188,16 +164,10 @@ impl DateTime {
                         ),
                     });
                 }
-                let (hour, minute, second) = (
-                    second_of_day / 3600,
-                    second_of_day / 60 % 60,
-                    second_of_day % 60,
-                );
+                let (hour, minute, second) = (second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60);
                 let mut out = String::with_capacity(40);
                 if format == Format::DateTime {
-                    out.push_str(&format!(
-                        "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}"
-                    ));
+                    out.push_str(&format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}"));
                     push_fraction(&mut out, self.subsec_nanos);
                     out.push('Z');
                 } else {
@@ -259,15 +229,11 @@ impl From<SystemTime> for DateTime {
             },
             Err(err) => {
                 let before = err.duration();
-                let whole = i64::try_from(before.as_secs())
-                    .ok()
-                    .and_then(i64::checked_neg);
+                let whole = i64::try_from(before.as_secs()).ok().and_then(i64::checked_neg);
                 match (whole, before.subsec_nanos()) {
                     (Some(seconds), 0) => DateTime::from_secs(seconds),
                     (Some(seconds), nanos) => match seconds.checked_sub(1) {
-                        Some(seconds) => {
-                            DateTime::from_secs_and_nanos(seconds, NANOS_PER_SEC - nanos)
-                        }
+                        Some(seconds) => DateTime::from_secs_and_nanos(seconds, NANOS_PER_SEC - nanos),
                         None => DateTime::MIN,
                     },
                     (None, _) => DateTime::MIN,
@@ -283,19 +249,14 @@ impl TryFrom<DateTime> for SystemTime {
     /// Converts to a `SystemTime`, failing if the platform cannot represent it.
     fn try_from(value: DateTime) -> Result<Self, Self::Error> {
         let converted = if value.seconds >= 0 {
-            UNIX_EPOCH.checked_add(Duration::new(
-                value.seconds.unsigned_abs(),
-                value.subsec_nanos,
-            ))
+            UNIX_EPOCH.checked_add(Duration::new(value.seconds.unsigned_abs(), value.subsec_nanos))
         } else {
             UNIX_EPOCH
                 .checked_sub(Duration::from_secs(value.seconds.unsigned_abs()))
                 .and_then(|t| t.checked_add(Duration::from_nanos(u64::from(value.subsec_nanos))))
         };
         converted.ok_or_else(|| {
-            ConversionError::new(format!(
-                "timestamp {value} cannot be represented as a SystemTime on this platform"
-            ))
+            ConversionError::new(format!("timestamp {value} cannot be represented as a SystemTime on this platform"))
         })
     }
 }
@@ -391,8 +352,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn literal(&mut self, byte: u8) -> Result<(), String> {
-        self.expect(&format!("`{}`", char::from(byte)), |b| b == byte)
-            .map(|_| ())
+        self.expect(&format!("`{}`", char::from(byte)), |b| b == byte).map(|_| ())
     }
 
     /// Reads between `min` and `max` ASCII digits as a number.
@@ -447,10 +407,7 @@ impl<'a> Cursor<'a> {
     /// match in `names`.
     fn name(&mut self, what: &str, names: &[&str]) -> Result<usize, String> {
         let start = self.pos;
-        let word = self
-            .bytes
-            .get(start..start + 3)
-            .ok_or_else(|| format!("expected {what} at offset {start}"))?;
+        let word = self.bytes.get(start..start + 3).ok_or_else(|| format!("expected {what} at offset {start}"))?;
         let index = names
             .iter()
             .position(|name| name.as_bytes().eq_ignore_ascii_case(word))
@@ -463,10 +420,7 @@ impl<'a> Cursor<'a> {
         if self.pos == self.bytes.len() {
             Ok(())
         } else {
-            Err(format!(
-                "unexpected trailing characters at offset {}",
-                self.pos
-            ))
+            Err(format!("unexpected trailing characters at offset {}", self.pos))
         }
     }
 }
@@ -481,9 +435,7 @@ fn civil_to_timestamp(
         return Err(format!("month {month} is out of range"));
     }
     if !(1..=days_in_month(year, month)).contains(&day) {
-        return Err(format!(
-            "day {day} is out of range for {year:04}-{month:02}"
-        ));
+        return Err(format!("day {day} is out of range for {year:04}-{month:02}"));
     }
     if hour > 23 {
         return Err(format!("hour {hour} is out of range"));
@@ -492,16 +444,10 @@ fn civil_to_timestamp(
         return Err(format!("minute {minute} is out of range"));
     }
     if second > 59 {
-        return Err(format!(
-            "second {second} is out of range (leap seconds are not supported)"
-        ));
+        return Err(format!("second {second} is out of range (leap seconds are not supported)"));
     }
-    let seconds =
-        days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second;
-    Ok(DateTime {
-        seconds,
-        subsec_nanos: nanos,
-    })
+    let seconds = days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second;
+    Ok(DateTime { seconds, subsec_nanos: nanos })
 }
 
 fn parse_date_time(input: &[u8]) -> Result<DateTime, String> {
@@ -518,18 +464,14 @@ fn parse_date_time(input: &[u8]) -> Result<DateTime, String> {
     c.literal(b':')?;
     let second = c.digits("second", 2, 2)?;
     let nanos = c.optional_fraction()?;
-    let offset = match c.expect("`Z` or a UTC offset", |b| {
-        matches!(b, b'Z' | b'z' | b'+' | b'-')
-    })? {
+    let offset = match c.expect("`Z` or a UTC offset", |b| matches!(b, b'Z' | b'z' | b'+' | b'-'))? {
         b'Z' | b'z' => 0,
         sign => {
             let offset_hours = c.digits("offset hour", 2, 2)?;
             c.literal(b':')?;
             let offset_minutes = c.digits("offset minute", 2, 2)?;
             if offset_hours > 23 || offset_minutes > 59 {
-                return Err(format!(
-                    "UTC offset {offset_hours:02}:{offset_minutes:02} is out of range"
-                ));
+                return Err(format!("UTC offset {offset_hours:02}:{offset_minutes:02} is out of range"));
             }
             let offset = offset_hours * 3600 + offset_minutes * 60;
             if sign == b'-' {
@@ -541,10 +483,7 @@ fn parse_date_time(input: &[u8]) -> Result<DateTime, String> {
     };
     c.end()?;
     let local = civil_to_timestamp((year, month, day), (hour, minute, second), nanos)?;
-    Ok(DateTime {
-        seconds: local.seconds - offset,
-        subsec_nanos: local.subsec_nanos,
-    })
+    Ok(DateTime { seconds: local.seconds - offset, subsec_nanos: local.subsec_nanos })
 }
 
 fn parse_http_date(input: &[u8]) -> Result<DateTime, String> {
@@ -566,10 +505,7 @@ fn parse_http_date(input: &[u8]) -> Result<DateTime, String> {
     let nanos = c.optional_fraction()?;
     c.literal(b' ')?;
     let start = c.pos;
-    if !input
-        .get(start..)
-        .is_some_and(|rest| rest.eq_ignore_ascii_case(b"GMT"))
-    {
+    if !input.get(start..).is_some_and(|rest| rest.eq_ignore_ascii_case(b"GMT")) {
         return Err(format!("expected `GMT` at offset {start}"));
     }
     civil_to_timestamp((year, month, day), (hour, minute, second), nanos)
@@ -606,10 +542,7 @@ fn parse_epoch_seconds(input: &str) -> Result<DateTime, String> {
         c.pos += 1;
         let range = take_digits(&mut c);
         if range.is_empty() {
-            return Err(format!(
-                "expected fractional digits at offset {}",
-                range.start
-            ));
+            return Err(format!("expected fractional digits at offset {}", range.start));
         }
         range
     } else {
@@ -631,10 +564,7 @@ fn parse_epoch_seconds(input: &str) -> Result<DateTime, String> {
         };
         let range = take_digits(&mut c);
         if range.is_empty() {
-            return Err(format!(
-                "expected exponent digits at offset {}",
-                range.start
-            ));
+            return Err(format!("expected exponent digits at offset {}", range.start));
         }
         for &b in &bytes[range] {
             // Clamp: anything this large overflows or underflows anyway.
@@ -647,24 +577,14 @@ fn parse_epoch_seconds(input: &str) -> Result<DateTime, String> {
     c.end()?;
 
     // All significant digits, with the decimal point after `point` of them.
-    let all: Vec<u8> = bytes[int_range.clone()]
-        .iter()
-        .chain(&bytes[frac_range])
-        .map(|b| b - b'0')
-        .collect();
+    let all: Vec<u8> = bytes[int_range.clone()].iter().chain(&bytes[frac_range]).map(|b| b - b'0').collect();
     let leading_zeros = all.iter().take_while(|&&d| d == 0).count();
     let digits = &all[leading_zeros..];
     if digits.is_empty() {
         return Ok(DateTime::UNIX_EPOCH);
     }
     let point = int_range.len() as i64 - leading_zeros as i64 + exponent;
-    let digit_at = |index: i64| -> u8 {
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| digits.get(i))
-            .copied()
-            .unwrap_or(0)
-    };
+    let digit_at = |index: i64| -> u8 { usize::try_from(index).ok().and_then(|i| digits.get(i)).copied().unwrap_or(0) };
 
     let out_of_range = || "value is out of range for a timestamp".to_string();
     if point > 19 {
@@ -686,10 +606,7 @@ fn parse_epoch_seconds(input: &str) -> Result<DateTime, String> {
         (whole, nanos)
     };
     let seconds = i64::try_from(seconds).map_err(|_| out_of_range())?;
-    Ok(DateTime {
-        seconds,
-        subsec_nanos: nanos,
-    })
+    Ok(DateTime { seconds, subsec_nanos: nanos })
 }
 
 // ---------------------------------------------------------------------------
@@ -707,9 +624,7 @@ impl DateTimeParseError {
         const MAX_SHOWN: usize = 64;
         let shown: String = input.chars().take(MAX_SHOWN).collect();
         let ellipsis = if shown.len() < input.len() { "..." } else { "" };
-        DateTimeParseError {
-            message: format!("invalid {format} timestamp {shown:?}{ellipsis}: {reason}"),
-        }
+        DateTimeParseError { message: format!("invalid {format} timestamp {shown:?}{ellipsis}: {reason}") }
     }
 }
 
@@ -747,9 +662,7 @@ pub struct ConversionError {
 impl ConversionError {
     /// Creates a conversion error with a human-readable explanation.
     pub fn new(message: impl Into<String>) -> Self {
-        ConversionError {
-            message: message.into(),
-        }
+        ConversionError { message: message.into() }
     }
 }
 
@@ -774,9 +687,7 @@ pub struct Blob {
 impl Blob {
     /// Creates a blob from anything convertible into bytes.
     pub fn new(inner: impl Into<Vec<u8>>) -> Self {
-        Blob {
-            inner: inner.into(),
-        }
+        Blob { inner: inner.into() }
     }
 
     /// Consumes the blob, returning its bytes.
@@ -799,25 +710,19 @@ impl From<Vec<u8>> for Blob {
 
 impl From<&[u8]> for Blob {
     fn from(bytes: &[u8]) -> Self {
-        Blob {
-            inner: bytes.to_vec(),
-        }
+        Blob { inner: bytes.to_vec() }
     }
 }
 
 impl From<&str> for Blob {
     fn from(text: &str) -> Self {
-        Blob {
-            inner: text.as_bytes().to_vec(),
-        }
+        Blob { inner: text.as_bytes().to_vec() }
     }
 }
 
 impl From<String> for Blob {
     fn from(text: String) -> Self {
-        Blob {
-            inner: text.into_bytes(),
-        }
+        Blob { inner: text.into_bytes() }
     }
 }
 
@@ -876,17 +781,11 @@ pub mod base64 {
     /// are rejected. Unused low bits in the final character are ignored.
     pub fn decode(input: impl AsRef<str>) -> Result<Vec<u8>, Base64DecodeError> {
         let bytes = input.as_ref().as_bytes();
-        let data_len = bytes
-            .iter()
-            .rposition(|&b| b != b'=')
-            .map_or(0, |last| last + 1);
+        let data_len = bytes.iter().rposition(|&b| b != b'=').map_or(0, |last| last + 1);
         let data = &bytes[..data_len];
         let padding = bytes.len() - data_len;
         if data.len() % 4 == 1 {
-            return Err(Base64DecodeError::new(format!(
-                "invalid length: {} significant characters",
-                data.len()
-            )));
+            return Err(Base64DecodeError::new(format!("invalid length: {} significant characters", data.len())));
         }
         if padding != 0 && padding != (4 - data.len() % 4) % 4 {
             return Err(Base64DecodeError::new(format!(
@@ -899,10 +798,7 @@ pub mod base64 {
         let mut bits: u32 = 0;
         for (offset, &c) in data.iter().enumerate() {
             let value = sextet_value(c).ok_or_else(|| {
-                Base64DecodeError::new(format!(
-                    "invalid character {:?} at offset {offset}",
-                    char::from(c)
-                ))
+                Base64DecodeError::new(format!("invalid character {:?} at offset {offset}", char::from(c)))
             })?;
             accumulator = (accumulator << 6) | value;
             bits += 6;
@@ -1072,9 +968,7 @@ impl Number {
             Number::PosInt(v) => Some(i128::from(v)),
             Number::NegInt(v) => Some(i128::from(v)),
             // Within ±2^64 an integral float converts to i128 exactly.
-            Number::Float(v) if v.fract() == 0.0 && (-TWO_POW_64..TWO_POW_64).contains(&v) => {
-                Some(v as i128)
-            }
+            Number::Float(v) if v.fract() == 0.0 && (-TWO_POW_64..TWO_POW_64).contains(&v) => Some(v as i128),
             Number::Float(_) => None,
         }
     }
@@ -1270,23 +1164,11 @@ mod tests {
     #[test]
     fn constructors() {
         assert_eq!(DateTime::from_secs(5).secs(), 5);
-        assert_eq!(
-            DateTime::from_millis(1500),
-            DateTime::from_secs_and_nanos(1, 500_000_000)
-        );
-        assert_eq!(
-            DateTime::from_millis(-1500),
-            DateTime::from_secs_and_nanos(-2, 500_000_000)
-        );
+        assert_eq!(DateTime::from_millis(1500), DateTime::from_secs_and_nanos(1, 500_000_000));
+        assert_eq!(DateTime::from_millis(-1500), DateTime::from_secs_and_nanos(-2, 500_000_000));
         assert_eq!(DateTime::from_millis(-1000), DateTime::from_secs(-1));
-        assert_eq!(
-            DateTime::from_secs_and_nanos(1, 2_500_000_000),
-            DateTime::from_secs_and_nanos(3, 500_000_000)
-        );
-        assert_eq!(
-            DateTime::from_secs_and_nanos(i64::MAX, 2_000_000_000).secs(),
-            i64::MAX
-        );
+        assert_eq!(DateTime::from_secs_and_nanos(1, 2_500_000_000), DateTime::from_secs_and_nanos(3, 500_000_000));
+        assert_eq!(DateTime::from_secs_and_nanos(i64::MAX, 2_000_000_000).secs(), i64::MAX);
         let dt = DateTime::from_secs_and_nanos(-2, 250_000_000);
         assert_eq!((dt.secs(), dt.subsec_nanos()), (-2, 250_000_000));
         assert_eq!(dt.as_secs_f64(), -1.75);
@@ -1294,14 +1176,8 @@ mod tests {
 
     #[test]
     fn from_secs_f64() {
-        assert_eq!(
-            DateTime::from_secs_f64(1576540098.52),
-            DateTime::from_secs_and_nanos(1576540098, 520_000_000)
-        );
-        assert_eq!(
-            DateTime::from_secs_f64(-1.5),
-            DateTime::from_secs_and_nanos(-2, 500_000_000)
-        );
+        assert_eq!(DateTime::from_secs_f64(1576540098.52), DateTime::from_secs_and_nanos(1576540098, 520_000_000));
+        assert_eq!(DateTime::from_secs_f64(-1.5), DateTime::from_secs_and_nanos(-2, 500_000_000));
         assert_eq!(DateTime::from_secs_f64(0.0), DateTime::UNIX_EPOCH);
         assert_eq!(DateTime::from_secs_f64(-0.0), DateTime::UNIX_EPOCH);
         assert_eq!(DateTime::from_secs_f64(1e-12), DateTime::UNIX_EPOCH);
@@ -1312,18 +1188,12 @@ mod tests {
         assert_eq!(DateTime::from_secs_f64(f64::NEG_INFINITY), DateTime::MIN);
         assert_eq!(DateTime::from_secs_f64(1e300), DateTime::MAX);
         assert_eq!(DateTime::from_secs_f64(-1e300), DateTime::MIN);
-        assert_eq!(
-            DateTime::from_secs_f64(f64::MIN_POSITIVE),
-            DateTime::UNIX_EPOCH
-        );
+        assert_eq!(DateTime::from_secs_f64(f64::MIN_POSITIVE), DateTime::UNIX_EPOCH);
     }
 
     #[test]
     fn millis() {
-        assert_eq!(
-            DateTime::from_secs_and_nanos(1, 999_999_999).to_millis(),
-            Ok(1999)
-        );
+        assert_eq!(DateTime::from_secs_and_nanos(1, 999_999_999).to_millis(), Ok(1999));
         assert_eq!(DateTime::from_secs_and_nanos(-1, 1).to_millis(), Ok(-1000));
         assert_eq!(DateTime::from_millis(-1).to_millis(), Ok(-1));
         assert_eq!(DateTime::from_millis(i64::MIN).to_millis(), Ok(i64::MIN));
@@ -1341,50 +1211,24 @@ mod tests {
         assert_eq!(fmt(dt, Format::DateTime), "2019-12-16T23:48:18.52Z");
         let dt = DateTime::from_secs_and_nanos(1576540098, 1);
         assert_eq!(fmt(dt, Format::DateTime), "2019-12-16T23:48:18.000000001Z");
-        assert_eq!(
-            fmt(DateTime::UNIX_EPOCH, Format::DateTime),
-            "1970-01-01T00:00:00Z"
-        );
-        assert_eq!(
-            fmt(DateTime::from_millis(-1), Format::DateTime),
-            "1969-12-31T23:59:59.999Z"
-        );
-        assert_eq!(
-            fmt(DateTime::from_secs(951782400), Format::DateTime),
-            "2000-02-29T00:00:00Z"
-        );
-        assert_eq!(
-            fmt(DateTime::from_secs(-62135596800), Format::DateTime),
-            "0001-01-01T00:00:00Z"
-        );
-        assert_eq!(
-            fmt(DateTime::from_secs(253402300799), Format::DateTime),
-            "9999-12-31T23:59:59Z"
-        );
-        assert_eq!(
-            fmt(DateTime::from_secs(-62167219200), Format::DateTime),
-            "0000-01-01T00:00:00Z"
-        );
+        assert_eq!(fmt(DateTime::UNIX_EPOCH, Format::DateTime), "1970-01-01T00:00:00Z");
+        assert_eq!(fmt(DateTime::from_millis(-1), Format::DateTime), "1969-12-31T23:59:59.999Z");
+        assert_eq!(fmt(DateTime::from_secs(951782400), Format::DateTime), "2000-02-29T00:00:00Z");
+        assert_eq!(fmt(DateTime::from_secs(-62135596800), Format::DateTime), "0001-01-01T00:00:00Z");
+        assert_eq!(fmt(DateTime::from_secs(253402300799), Format::DateTime), "9999-12-31T23:59:59Z");
+        assert_eq!(fmt(DateTime::from_secs(-62167219200), Format::DateTime), "0000-01-01T00:00:00Z");
         assert_eq!(dt.to_string(), "2019-12-16T23:48:18.000000001Z");
     }
 
     #[test]
     fn format_out_of_range() {
-        for dt in [
-            DateTime::from_secs(253402300800),
-            DateTime::from_secs(-62167219201),
-            DateTime::MAX,
-            DateTime::MIN,
-        ] {
+        for dt in [DateTime::from_secs(253402300800), DateTime::from_secs(-62167219201), DateTime::MAX, DateTime::MIN] {
             let err = dt.fmt(Format::DateTime).unwrap_err();
             assert!(err.to_string().contains("outside 0000-9999"), "{err}");
             assert!(dt.fmt(Format::HttpDate).is_err());
             assert!(dt.fmt(Format::EpochSeconds).is_ok());
         }
-        assert_eq!(
-            DateTime::from_secs(253402300800).to_string(),
-            "253402300800"
-        );
+        assert_eq!(DateTime::from_secs(253402300800).to_string(), "253402300800");
         assert_eq!(DateTime::MIN.to_string(), "-9223372036854775808");
         assert_eq!(DateTime::MAX.to_string(), "9223372036854775807.999999999");
     }
@@ -1394,45 +1238,24 @@ mod tests {
         let dt = DateTime::from_secs(1576540098);
         assert_eq!(fmt(dt, Format::HttpDate), "Mon, 16 Dec 2019 23:48:18 GMT");
         let dt = DateTime::from_secs_and_nanos(1576540098, 520_000_000);
-        assert_eq!(
-            fmt(dt, Format::HttpDate),
-            "Mon, 16 Dec 2019 23:48:18.52 GMT"
-        );
-        assert_eq!(
-            fmt(DateTime::UNIX_EPOCH, Format::HttpDate),
-            "Thu, 01 Jan 1970 00:00:00 GMT"
-        );
-        assert_eq!(
-            fmt(DateTime::from_secs(784111777), Format::HttpDate),
-            "Sun, 06 Nov 1994 08:49:37 GMT"
-        );
-        assert_eq!(
-            fmt(DateTime::from_secs(-1), Format::HttpDate),
-            "Wed, 31 Dec 1969 23:59:59 GMT"
-        );
-        assert_eq!(
-            fmt(DateTime::from_secs(-62135596800), Format::HttpDate),
-            "Mon, 01 Jan 0001 00:00:00 GMT"
-        );
+        assert_eq!(fmt(dt, Format::HttpDate), "Mon, 16 Dec 2019 23:48:18.52 GMT");
+        assert_eq!(fmt(DateTime::UNIX_EPOCH, Format::HttpDate), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(fmt(DateTime::from_secs(784111777), Format::HttpDate), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(fmt(DateTime::from_secs(-1), Format::HttpDate), "Wed, 31 Dec 1969 23:59:59 GMT");
+        assert_eq!(fmt(DateTime::from_secs(-62135596800), Format::HttpDate), "Mon, 01 Jan 0001 00:00:00 GMT");
     }
 
     #[test]
     fn format_epoch_seconds() {
         let f = |dt| fmt(dt, Format::EpochSeconds);
         assert_eq!(f(DateTime::from_secs(1576540098)), "1576540098");
-        assert_eq!(
-            f(DateTime::from_secs_and_nanos(1576540098, 520_000_000)),
-            "1576540098.52"
-        );
+        assert_eq!(f(DateTime::from_secs_and_nanos(1576540098, 520_000_000)), "1576540098.52");
         assert_eq!(f(DateTime::from_secs(-5)), "-5");
         assert_eq!(f(DateTime::from_millis(-1500)), "-1.5");
         assert_eq!(f(DateTime::from_millis(-500)), "-0.5");
         assert_eq!(f(DateTime::from_millis(500)), "0.5");
         assert_eq!(f(DateTime::from_secs_and_nanos(0, 1)), "0.000000001");
-        assert_eq!(
-            f(DateTime::from_secs_and_nanos(i64::MIN, 1)),
-            "-9223372036854775807.999999999"
-        );
+        assert_eq!(f(DateTime::from_secs_and_nanos(i64::MIN, 1)), "-9223372036854775807.999999999");
     }
 
     #[test]
@@ -1440,22 +1263,10 @@ mod tests {
         let expected = DateTime::from_secs(1576540098);
         assert_eq!(parse("2019-12-16T23:48:18Z", Format::DateTime), expected);
         assert_eq!(parse("2019-12-16t23:48:18z", Format::DateTime), expected);
-        assert_eq!(
-            parse("2019-12-17T00:48:18+01:00", Format::DateTime),
-            expected
-        );
-        assert_eq!(
-            parse("2019-12-16T18:18:18-05:30", Format::DateTime),
-            expected
-        );
-        assert_eq!(
-            parse("2019-12-16T23:48:18+00:00", Format::DateTime),
-            expected
-        );
-        assert_eq!(
-            parse("2019-12-16T23:48:18-00:00", Format::DateTime),
-            expected
-        );
+        assert_eq!(parse("2019-12-17T00:48:18+01:00", Format::DateTime), expected);
+        assert_eq!(parse("2019-12-16T18:18:18-05:30", Format::DateTime), expected);
+        assert_eq!(parse("2019-12-16T23:48:18+00:00", Format::DateTime), expected);
+        assert_eq!(parse("2019-12-16T23:48:18-00:00", Format::DateTime), expected);
         assert_eq!(
             parse("2019-12-16T23:48:18.52Z", Format::DateTime),
             DateTime::from_secs_and_nanos(1576540098, 520_000_000)
@@ -1468,46 +1279,22 @@ mod tests {
             parse("2019-12-16T23:48:18.0000000019Z", Format::DateTime),
             DateTime::from_secs_and_nanos(1576540098, 1)
         );
-        assert_eq!(
-            parse("2019-12-16T23:48:18.000Z", Format::DateTime),
-            expected
-        );
-        assert_eq!(
-            parse("1969-12-31T23:59:59.5Z", Format::DateTime),
-            DateTime::from_millis(-500)
-        );
-        assert_eq!(
-            parse("0001-01-01T00:00:00Z", Format::DateTime),
-            DateTime::from_secs(-62135596800)
-        );
-        assert_eq!(
-            parse("0001-01-01T00:00:00+01:00", Format::DateTime),
-            DateTime::from_secs(-62135600400)
-        );
+        assert_eq!(parse("2019-12-16T23:48:18.000Z", Format::DateTime), expected);
+        assert_eq!(parse("1969-12-31T23:59:59.5Z", Format::DateTime), DateTime::from_millis(-500));
+        assert_eq!(parse("0001-01-01T00:00:00Z", Format::DateTime), DateTime::from_secs(-62135596800));
+        assert_eq!(parse("0001-01-01T00:00:00+01:00", Format::DateTime), DateTime::from_secs(-62135600400));
     }
 
     #[test]
     fn leap_years() {
-        assert_eq!(
-            parse("2000-02-29T00:00:00Z", Format::DateTime),
-            DateTime::from_secs(951782400)
-        );
-        assert_eq!(
-            parse("2024-02-29T12:00:00Z", Format::DateTime),
-            DateTime::from_secs(1709208000)
-        );
-        assert_eq!(
-            parse("2024-03-01T00:00:00Z", Format::DateTime),
-            DateTime::from_secs(1709251200)
-        );
+        assert_eq!(parse("2000-02-29T00:00:00Z", Format::DateTime), DateTime::from_secs(951782400));
+        assert_eq!(parse("2024-02-29T12:00:00Z", Format::DateTime), DateTime::from_secs(1709208000));
+        assert_eq!(parse("2024-03-01T00:00:00Z", Format::DateTime), DateTime::from_secs(1709251200));
         assert!(DateTime::from_str("2023-02-29T00:00:00Z", Format::DateTime).is_err());
         assert!(DateTime::from_str("1900-02-29T00:00:00Z", Format::DateTime).is_err());
         assert!(DateTime::from_str("2100-02-29T00:00:00Z", Format::DateTime).is_err());
         assert!(DateTime::from_str("Mon, 29 Feb 2100 00:00:00 GMT", Format::HttpDate).is_err());
-        assert_eq!(
-            fmt(DateTime::from_secs(1709208000), Format::HttpDate),
-            "Thu, 29 Feb 2024 12:00:00 GMT"
-        );
+        assert_eq!(fmt(DateTime::from_secs(1709208000), Format::HttpDate), "Thu, 29 Feb 2024 12:00:00 GMT");
     }
 
     #[test]
@@ -1540,16 +1327,10 @@ mod tests {
             "1576540098",
         ] {
             let err = DateTime::from_str(input, Format::DateTime).unwrap_err();
-            assert!(
-                err.to_string().starts_with("invalid date-time timestamp"),
-                "{input:?}: {err}"
-            );
+            assert!(err.to_string().starts_with("invalid date-time timestamp"), "{input:?}: {err}");
         }
         let err = DateTime::from_str("2019-13-16T23:48:18Z", Format::DateTime).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid date-time timestamp \"2019-13-16T23:48:18Z\": month 13 is out of range"
-        );
+        assert_eq!(err.to_string(), "invalid date-time timestamp \"2019-13-16T23:48:18Z\": month 13 is out of range");
         let long = "x".repeat(1000);
         let err = DateTime::from_str(&long, Format::DateTime).unwrap_err();
         assert!(err.to_string().len() < 200, "{err}");
@@ -1558,26 +1339,14 @@ mod tests {
     #[test]
     fn parse_http_date() {
         let expected = DateTime::from_secs(1576540098);
-        assert_eq!(
-            parse("Mon, 16 Dec 2019 23:48:18 GMT", Format::HttpDate),
-            expected
-        );
-        assert_eq!(
-            parse("mon, 16 DEC 2019 23:48:18 gmt", Format::HttpDate),
-            expected
-        );
+        assert_eq!(parse("Mon, 16 Dec 2019 23:48:18 GMT", Format::HttpDate), expected);
+        assert_eq!(parse("mon, 16 DEC 2019 23:48:18 gmt", Format::HttpDate), expected);
         assert_eq!(
             parse("Mon, 16 Dec 2019 23:48:18.52 GMT", Format::HttpDate),
             DateTime::from_secs_and_nanos(1576540098, 520_000_000)
         );
-        assert_eq!(
-            parse("Sun, 6 Nov 1994 08:49:37 GMT", Format::HttpDate),
-            DateTime::from_secs(784111777)
-        );
-        assert_eq!(
-            parse("Sun, 06 Nov 1994 08:49:37 GMT", Format::HttpDate),
-            DateTime::from_secs(784111777)
-        );
+        assert_eq!(parse("Sun, 6 Nov 1994 08:49:37 GMT", Format::HttpDate), DateTime::from_secs(784111777));
+        assert_eq!(parse("Sun, 06 Nov 1994 08:49:37 GMT", Format::HttpDate), DateTime::from_secs(784111777));
         for input in [
             "",
             "Mon, 16 Dec 2019 23:48:18",
@@ -1598,10 +1367,7 @@ mod tests {
             "Mon, 16 Dé 2019 23:48:18 GMT",
         ] {
             let err = DateTime::from_str(input, Format::HttpDate).unwrap_err();
-            assert!(
-                err.to_string().starts_with("invalid http-date timestamp"),
-                "{input:?}: {err}"
-            );
+            assert!(err.to_string().starts_with("invalid http-date timestamp"), "{input:?}: {err}");
         }
     }
 
@@ -1610,34 +1376,16 @@ mod tests {
         let p = |s| parse(s, Format::EpochSeconds);
         assert_eq!(p("1576540098"), DateTime::from_secs(1576540098));
         assert_eq!(p("+1576540098"), DateTime::from_secs(1576540098));
-        assert_eq!(
-            p("1576540098.52"),
-            DateTime::from_secs_and_nanos(1576540098, 520_000_000)
-        );
+        assert_eq!(p("1576540098.52"), DateTime::from_secs_and_nanos(1576540098, 520_000_000));
         assert_eq!(p("1576540098.000"), DateTime::from_secs(1576540098));
         assert_eq!(p("-1"), DateTime::from_secs(-1));
         assert_eq!(p("-1.5"), DateTime::from_secs_and_nanos(-2, 500_000_000));
-        assert_eq!(
-            p("-0.000000001"),
-            DateTime::from_secs_and_nanos(-1, 999_999_999)
-        );
+        assert_eq!(p("-0.000000001"), DateTime::from_secs_and_nanos(-1, 999_999_999));
         assert_eq!(p("-0"), DateTime::UNIX_EPOCH);
-        assert_eq!(
-            p("0.1234567899"),
-            DateTime::from_secs_and_nanos(0, 123_456_789)
-        );
-        assert_eq!(
-            p("1.57654009852E9"),
-            DateTime::from_secs_and_nanos(1576540098, 520_000_000)
-        );
-        assert_eq!(
-            p("1.57654009852e+9"),
-            DateTime::from_secs_and_nanos(1576540098, 520_000_000)
-        );
-        assert_eq!(
-            p("15765400985200e-4"),
-            DateTime::from_secs_and_nanos(1576540098, 520_000_000)
-        );
+        assert_eq!(p("0.1234567899"), DateTime::from_secs_and_nanos(0, 123_456_789));
+        assert_eq!(p("1.57654009852E9"), DateTime::from_secs_and_nanos(1576540098, 520_000_000));
+        assert_eq!(p("1.57654009852e+9"), DateTime::from_secs_and_nanos(1576540098, 520_000_000));
+        assert_eq!(p("15765400985200e-4"), DateTime::from_secs_and_nanos(1576540098, 520_000_000));
         assert_eq!(p("1e0"), DateTime::from_secs(1));
         assert_eq!(p("5e-1"), DateTime::from_millis(500));
         assert_eq!(p("-5e-10"), DateTime::UNIX_EPOCH);
@@ -1669,11 +1417,7 @@ mod tests {
             "2019-12-16T23:48:18Z",
         ] {
             let err = DateTime::from_str(input, Format::EpochSeconds).unwrap_err();
-            assert!(
-                err.to_string()
-                    .starts_with("invalid epoch-seconds timestamp"),
-                "{input:?}: {err}"
-            );
+            assert!(err.to_string().starts_with("invalid epoch-seconds timestamp"), "{input:?}: {err}");
         }
     }
 
@@ -1694,16 +1438,8 @@ mod tests {
             }
             seconds += step;
         }
-        for dt in [
-            DateTime::MIN,
-            DateTime::MAX,
-            DateTime::from_secs(last),
-            DateTime::from_secs(first),
-        ] {
-            assert_eq!(
-                parse(&fmt(dt, Format::EpochSeconds), Format::EpochSeconds),
-                dt
-            );
+        for dt in [DateTime::MIN, DateTime::MAX, DateTime::from_secs(last), DateTime::from_secs(first)] {
+            assert_eq!(parse(&fmt(dt, Format::EpochSeconds), Format::EpochSeconds), dt);
         }
     }
 
@@ -1731,12 +1467,8 @@ mod tests {
     #[test]
     fn parsers_never_panic_on_mutated_input() {
         // Deterministic pseudo-random mutations of valid inputs.
-        let seeds = [
-            "2019-12-16T23:48:18.52+01:00",
-            "Mon, 16 Dec 2019 23:48:18.52 GMT",
-            "-1.57654009852e+9",
-            "Zm9vYmE=",
-        ];
+        let seeds =
+            ["2019-12-16T23:48:18.52+01:00", "Mon, 16 Dec 2019 23:48:18.52 GMT", "-1.57654009852e+9", "Zm9vYmE="];
         let alphabet = "0123456789+-.:eEzZtT ,=/é\u{0}GMTMonDec9".as_bytes();
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = |bound: usize| {
@@ -1803,10 +1535,7 @@ mod tests {
         let st = UNIX_EPOCH + Duration::new(1, 5);
         assert_eq!(DateTime::from(st), DateTime::from_secs_and_nanos(1, 5));
         let st = UNIX_EPOCH - Duration::new(1, 5);
-        assert_eq!(
-            DateTime::from(st),
-            DateTime::from_secs_and_nanos(-2, 999_999_995)
-        );
+        assert_eq!(DateTime::from(st), DateTime::from_secs_and_nanos(-2, 999_999_995));
         // Whatever the platform's range, converting extreme values must not panic.
         let _ = SystemTime::try_from(DateTime::MAX);
         let _ = SystemTime::try_from(DateTime::MIN);
@@ -1854,10 +1583,7 @@ mod tests {
         for (plain, encoded) in vectors {
             assert_eq!(base64::encode(plain), encoded);
             assert_eq!(base64::decode(encoded).unwrap(), plain.as_bytes());
-            assert_eq!(
-                base64::decode(encoded.trim_end_matches('=')).unwrap(),
-                plain.as_bytes()
-            );
+            assert_eq!(base64::decode(encoded.trim_end_matches('=')).unwrap(), plain.as_bytes());
         }
         assert_eq!(base64::encode([0xfb, 0xff, 0xbf]), "+/+/");
         assert_eq!(base64::decode("+/+/").unwrap(), vec![0xfb, 0xff, 0xbf]);
@@ -1872,24 +1598,18 @@ mod tests {
             let encoded = base64::encode(slice);
             assert_eq!(encoded.len() % 4, 0);
             assert_eq!(base64::decode(&encoded).unwrap(), slice);
-            assert_eq!(
-                base64::decode(encoded.trim_end_matches('=')).unwrap(),
-                slice
-            );
+            assert_eq!(base64::decode(encoded.trim_end_matches('=')).unwrap(), slice);
         }
     }
 
     #[test]
     fn base64_invalid() {
         for input in [
-            "Z", "Zg=", "Zg===", "Zm9v=", "Zm9vY", "====", "=", "Zg==Zg==", "Zm 9v", "Zm9v\n",
-            "Zm-_", "Zm9v!", "Zm9vé", "Z===", "Zm=v",
+            "Z", "Zg=", "Zg===", "Zm9v=", "Zm9vY", "====", "=", "Zg==Zg==", "Zm 9v", "Zm9v\n", "Zm-_", "Zm9v!",
+            "Zm9vé", "Z===", "Zm=v",
         ] {
             let err = base64::decode(input).unwrap_err();
-            assert!(
-                err.to_string().starts_with("invalid base64: "),
-                "{input:?}: {err}"
-            );
+            assert!(err.to_string().starts_with("invalid base64: "), "{input:?}: {err}");
         }
         assert_eq!(
             base64::decode("Zm9v!A==").unwrap_err().to_string(),
@@ -1901,29 +1621,17 @@ mod tests {
     fn document_from_impls() {
         assert_eq!(Document::from(true), Document::Bool(true));
         assert_eq!(Document::from("a"), Document::String("a".into()));
-        assert_eq!(
-            Document::from(String::from("a")),
-            Document::String("a".into())
-        );
+        assert_eq!(Document::from(String::from("a")), Document::String("a".into()));
         assert_eq!(Document::from(5_i64), Document::Number(Number::PosInt(5)));
         assert_eq!(Document::from(-5_i64), Document::Number(Number::NegInt(-5)));
         assert_eq!(Document::from(5_u64), Document::Number(Number::PosInt(5)));
         assert_eq!(Document::from(7), Document::Number(Number::PosInt(7)));
         assert_eq!(Document::from(-7), Document::Number(Number::NegInt(-7)));
         assert_eq!(Document::from(7_u32), Document::Number(Number::PosInt(7)));
-        assert_eq!(
-            Document::from(i64::MIN),
-            Document::Number(Number::NegInt(i64::MIN))
-        );
-        assert_eq!(
-            Document::from(u64::MAX),
-            Document::Number(Number::PosInt(u64::MAX))
-        );
+        assert_eq!(Document::from(i64::MIN), Document::Number(Number::NegInt(i64::MIN)));
+        assert_eq!(Document::from(u64::MAX), Document::Number(Number::PosInt(u64::MAX)));
         assert_eq!(Document::from(1.5), Document::Number(Number::Float(1.5)));
-        assert_eq!(
-            Document::from(Number::Float(2.0)),
-            Document::Number(Number::Float(2.0))
-        );
+        assert_eq!(Document::from(Number::Float(2.0)), Document::Number(Number::Float(2.0)));
         let array = Document::from(vec![Document::Null, Document::from(1)]);
         assert_eq!(array.as_array().map(<[Document]>::len), Some(2));
         let mut map = BTreeMap::new();
@@ -1955,10 +1663,7 @@ mod tests {
         assert!(u64::try_from(Number::Float(f64::NAN)).is_err());
         assert!(u64::try_from(Number::Float(f64::INFINITY)).is_err());
         assert!(u64::try_from(Number::Float(1e20)).is_err());
-        assert_eq!(
-            u64::try_from(Number::Float(1e19)),
-            Ok(10_000_000_000_000_000_000)
-        );
+        assert_eq!(u64::try_from(Number::Float(1e19)), Ok(10_000_000_000_000_000_000));
         assert_eq!(i64::try_from(Number::Float(i64::MIN as f64)), Ok(i64::MIN));
         assert_eq!(u8::try_from(Number::PosInt(255)), Ok(255));
         assert!(u8::try_from(Number::PosInt(256)).is_err());
@@ -1968,10 +1673,7 @@ mod tests {
         assert_eq!(u16::try_from(Number::PosInt(65535)), Ok(65535));
         assert_eq!(u32::try_from(Number::PosInt(1)), Ok(1));
         let err = u8::try_from(Number::PosInt(256)).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "PosInt(256) cannot be converted to u8 without loss"
-        );
+        assert_eq!(err.to_string(), "PosInt(256) cannot be converted to u8 without loss");
         assert_eq!(Number::from(-1_i32), Number::NegInt(-1));
         assert_eq!(Number::from(0_i64), Number::PosInt(0));
         assert_eq!(Number::from(2.5), Number::Float(2.5));
@@ -1979,7 +1681,9 @@ mod tests {
 
     #[test]
     fn big_numbers_compare_as_numbers() {
-        for (a, b) in [("1.23E-15", "1.23e-15"), ("1.50", "1.5"), ("100", "1e2"), ("-0", "0.000"), ("007", "7"), ("0.5", ".5e0")] {
+        for (a, b) in
+            [("1.23E-15", "1.23e-15"), ("1.50", "1.5"), ("100", "1e2"), ("-0", "0.000"), ("007", "7"), ("0.5", ".5e0")]
+        {
             assert_eq!(BigDecimal::new(a), BigDecimal::new(b), "{a} == {b}");
         }
         for (a, b) in [("1.5", "-1.5"), ("1", "10"), ("1e2", "1e3"), ("x", "y"), ("1.2.3", "1.2")] {

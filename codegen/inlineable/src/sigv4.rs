@@ -30,14 +30,8 @@ const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// the signature itself, and the others may be added, changed or dropped on
 /// the way (by proxies, tracing or the transport), which would break the
 /// signature. This is the union of the sets the AWS SDKs leave out.
-pub const UNSIGNED_HEADERS: [&str; 6] = [
-    "authorization",
-    "user-agent",
-    "x-amzn-trace-id",
-    "expect",
-    "transfer-encoding",
-    "connection",
-];
+pub const UNSIGNED_HEADERS: [&str; 6] =
+    ["authorization", "user-agent", "x-amzn-trace-id", "expect", "transfer-encoding", "connection"];
 
 /// What a request is signed with: credentials, scope and time.
 #[derive(Clone, Copy)]
@@ -62,10 +56,7 @@ impl fmt::Debug for SigningParams<'_> {
         f.debug_struct("SigningParams")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"** redacted **")
-            .field(
-                "session_token",
-                &self.session_token.map(|_| "** redacted **"),
-            )
+            .field("session_token", &self.session_token.map(|_| "** redacted **"))
             .field("region", &self.region)
             .field("service", &self.service)
             .field("time", &self.time)
@@ -165,11 +156,7 @@ impl SigningKeyCache {
             Some(cached) if cached.secret == secret && cached.scope == scope => cached.key,
             _ => {
                 let key = derive();
-                *last = Some(CachedKey {
-                    secret: secret.to_owned(),
-                    scope: scope.to_owned(),
-                    key,
-                });
+                *last = Some(CachedKey { secret: secret.to_owned(), scope: scope.to_owned(), key });
                 key
             }
         }
@@ -178,10 +165,7 @@ impl SigningKeyCache {
 
 /// Like [`sign`], and returns the canonical request, string to sign and
 /// signature it computed.
-pub fn sign_with_details(
-    request: &mut HttpRequest,
-    params: &SigningParams<'_>,
-) -> Result<Signed, SigningError> {
+pub fn sign_with_details(request: &mut HttpRequest, params: &SigningParams<'_>) -> Result<Signed, SigningError> {
     sign_inner(request, params, None)
 }
 
@@ -192,16 +176,12 @@ fn sign_inner(
 ) -> Result<Signed, SigningError> {
     let has_host = matches!(request.headers.get("host"), Some(host) if !host.trim().is_empty());
     if !has_host {
-        return Err(SigningError {
-            kind: SigningErrorKind::MissingHost,
-        });
+        return Err(SigningError { kind: SigningErrorKind::MissingHost });
     }
     let seconds = params
         .time
         .duration_since(UNIX_EPOCH)
-        .map_err(|_| SigningError {
-            kind: SigningErrorKind::TimeBeforeEpoch,
-        })?
+        .map_err(|_| SigningError { kind: SigningErrorKind::TimeBeforeEpoch })?
         .as_secs();
     let amz_date = format_amz_date(seconds);
     // The first 8 characters are the `YYYYMMDD` date of the credential scope.
@@ -224,16 +204,11 @@ fn sign_inner(
     );
 
     let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
-        hex(&Sha256::digest(canonical_request.as_bytes()))
-    );
+    let string_to_sign =
+        format!("{ALGORITHM}\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical_request.as_bytes())));
 
     let derive = || {
-        let mut key = hmac_sha256(
-            format!("AWS4{}", params.secret_access_key).as_bytes(),
-            date.as_bytes(),
-        );
+        let mut key = hmac_sha256(format!("AWS4{}", params.secret_access_key).as_bytes(), date.as_bytes());
         for part in [params.region, params.service, "aws4_request"] {
             key = hmac_sha256(&key, part.as_bytes());
         }
@@ -252,11 +227,7 @@ fn sign_inner(
             params.access_key_id
         ),
     );
-    Ok(Signed {
-        canonical_request,
-        string_to_sign,
-        signature,
-    })
+    Ok(Signed { canonical_request, string_to_sign, signature })
 }
 
 /// `YYYYMMDD'T'HHMMSS'Z'` for `seconds` since the Unix epoch, in UTC.
@@ -283,17 +254,12 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let day_of_era = shifted % 146_097;
     // The year within the era: drop the leap days before this day (one every
     // 4 years, except every 100, but again every 400).
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     // Months from March: 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28/29.
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
     // January and February belong to the next calendar year.
     let year = era * 400 + year_of_era + u64::from(month <= 2);
     (year, month, day)
@@ -522,10 +488,7 @@ mod tests {
     fn signs_get_vanilla_like_the_suite() {
         let mut request = request("GET", "/", "example.amazonaws.com");
         let signed = sign_with_details(&mut request, &params(at(SUITE_TIME))).unwrap();
-        assert_eq!(
-            signed.signature,
-            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
-        );
+        assert_eq!(signed.signature, "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
         assert_eq!(request.headers.get("x-amz-date"), Some("20150830T123600Z"));
         assert_eq!(
             request.headers.get("authorization"),
@@ -584,29 +547,18 @@ mod tests {
     #[test]
     fn session_token_is_added_and_signed() {
         let mut request = request("GET", "/", "example.amazonaws.com");
-        let params = SigningParams {
-            session_token: Some("TOKEN"),
-            ..params(at(SUITE_TIME))
-        };
+        let params = SigningParams { session_token: Some("TOKEN"), ..params(at(SUITE_TIME)) };
         let signed = sign_with_details(&mut request, &params).unwrap();
         assert_eq!(request.headers.get("x-amz-security-token"), Some("TOKEN"));
-        let expected_tail = format!(
-            "x-amz-security-token:TOKEN\n\nhost;x-amz-date;x-amz-security-token\n{EMPTY_SHA256}"
-        );
-        assert!(
-            signed.canonical_request.ends_with(&expected_tail),
-            "{}",
-            signed.canonical_request
-        );
+        let expected_tail =
+            format!("x-amz-security-token:TOKEN\n\nhost;x-amz-date;x-amz-security-token\n{EMPTY_SHA256}");
+        assert!(signed.canonical_request.ends_with(&expected_tail), "{}", signed.canonical_request);
     }
 
     #[test]
     fn signing_again_replaces_the_signing_headers() {
         let mut request = request("GET", "/", "example.amazonaws.com");
-        let with_token = SigningParams {
-            session_token: Some("TOKEN"),
-            ..params(at(SUITE_TIME))
-        };
+        let with_token = SigningParams { session_token: Some("TOKEN"), ..params(at(SUITE_TIME)) };
         sign(&mut request, &with_token).unwrap();
         let later = params(at(SUITE_TIME + 60));
         let signed = sign_with_details(&mut request, &later).unwrap();
@@ -630,15 +582,7 @@ mod tests {
         request.headers.append("x-custom", "c");
         let signed = sign_with_details(&mut request, &params(at(SUITE_TIME))).unwrap();
         let lines: Vec<&str> = signed.canonical_request.lines().collect();
-        assert_eq!(
-            lines[3..7],
-            [
-                "host:example.com",
-                "x-amz-date:20150830T123600Z",
-                "x-custom:a b,c",
-                ""
-            ]
-        );
+        assert_eq!(lines[3..7], ["host:example.com", "x-amz-date:20150830T123600Z", "x-custom:a b,c", ""]);
         assert_eq!(lines[7], "host;x-amz-date;x-custom");
     }
 
@@ -682,10 +626,7 @@ mod tests {
 
     #[test]
     fn debug_hides_secrets() {
-        let params = SigningParams {
-            session_token: Some("the-token"),
-            ..params(at(0))
-        };
+        let params = SigningParams { session_token: Some("the-token"), ..params(at(0)) };
         let debug = format!("{params:?}");
         assert!(debug.contains("AKIDEXAMPLE"));
         assert!(!debug.contains("wJalrXUtnFEMI"));

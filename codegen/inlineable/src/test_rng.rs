@@ -14,7 +14,8 @@ impl Rng {
     /// The stream for `seed` (a test's name): FNV-1a of it, so every test gets its own
     /// reproducible stream.
     pub fn new(seed: &str) -> Self {
-        let hash = seed.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        let hash =
+            seed.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
         Rng(hash | 1)
     }
 
@@ -79,14 +80,17 @@ impl Rng {
             3 => Document::Number(Number::Float(self.float() + 0.5)),
             4 => Document::String(self.string()),
             5 => Document::Array((0..self.below(3)).map(|_| self.document(depth + 1, true)).collect()),
-            _ => Document::Object((0..self.below(3)).map(|_| (self.string(), self.document(depth + 1, true))).collect()),
+            _ => {
+                Document::Object((0..self.below(3)).map(|_| (self.string(), self.document(depth + 1, true))).collect())
+            }
         }
     }
 
     /// A response of any status, maybe naming one of the error `codes`, with a body of random
     /// bytes or of JSON damaged at a random place.
     pub fn response(&mut self, codes: &[&str]) -> HttpResponse {
-        const JSON: &str = r#"{"Message": "m", "code": "X", "a": [1, -2.5e3, {"b": null}, "\u00e9"], "c": {"d": true}}"#;
+        const JSON: &str =
+            r#"{"Message": "m", "code": "X", "a": [1, -2.5e3, {"b": null}, "\u00e9"], "c": {"d": true}}"#;
         let status = self.pick(&[200_u16, 201, 204, 400, 403, 404, 429, 500, 503]);
         let mut headers = Headers::new();
         if !codes.is_empty() && self.bool() {

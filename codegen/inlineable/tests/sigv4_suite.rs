@@ -75,10 +75,7 @@ fn official_sigv4_suite() {
         checked += 1;
     }
     println!("{checked} checked ({partial} of them canonical request only), {skipped} skipped");
-    assert!(
-        checked >= MIN_CHECKED,
-        "only {checked} cases checked, expected at least {MIN_CHECKED}"
-    );
+    assert!(checked >= MIN_CHECKED, "only {checked} cases checked, expected at least {MIN_CHECKED}");
 }
 
 /// A full case: context, request, and every `header-*` expectation.
@@ -86,20 +83,10 @@ fn check_case(case: &Path) {
     let name = file_name(case);
     let context = read(&case.join("context.json"));
     // A case in scope must not need a mode the signer lacks (see SKIPPED).
-    assert_eq!(
-        json_bool(&context, "normalize"),
-        Some(true),
-        "{name}: {NOT_NORMALIZED}"
-    );
-    assert_ne!(
-        json_bool(&context, "omit_session_token"),
-        Some(true),
-        "{name}: {TOKEN_OMITTED}"
-    );
+    assert_eq!(json_bool(&context, "normalize"), Some(true), "{name}: {NOT_NORMALIZED}");
+    assert_ne!(json_bool(&context, "omit_session_token"), Some(true), "{name}: {TOKEN_OMITTED}");
 
-    let field = |key: &str| {
-        json_string(&context, key).unwrap_or_else(|| panic!("{name}: context.json has no {key}"))
-    };
+    let field = |key: &str| json_string(&context, key).unwrap_or_else(|| panic!("{name}: context.json has no {key}"));
     let (access_key_id, secret_access_key) = (field("access_key_id"), field("secret_access_key"));
     let (region, service, timestamp) = (field("region"), field("service"), field("timestamp"));
     let token = json_string(&context, "token");
@@ -120,25 +107,12 @@ fn check_case(case: &Path) {
         let hex: String = hash.iter().map(|byte| format!("{byte:02x}")).collect();
         request.headers.insert("x-amz-content-sha256", hex);
     }
-    let signed = sign_with_details(&mut request, &params)
-        .unwrap_or_else(|err| panic!("{name}: signing failed: {err}"));
+    let signed = sign_with_details(&mut request, &params).unwrap_or_else(|err| panic!("{name}: signing failed: {err}"));
 
     let expected = |file: &str| read_expected(&case.join(file));
-    assert_eq!(
-        signed.canonical_request,
-        expected("header-canonical-request.txt"),
-        "{name}: canonical request"
-    );
-    assert_eq!(
-        signed.string_to_sign,
-        expected("header-string-to-sign.txt"),
-        "{name}: string to sign"
-    );
-    assert_eq!(
-        signed.signature,
-        expected("header-signature.txt"),
-        "{name}: signature"
-    );
+    assert_eq!(signed.canonical_request, expected("header-canonical-request.txt"), "{name}: canonical request");
+    assert_eq!(signed.string_to_sign, expected("header-string-to-sign.txt"), "{name}: string to sign");
+    assert_eq!(signed.signature, expected("header-signature.txt"), "{name}: signature");
 
     // The headers the signer sets must be those of the signed request.
     let signed_request = parse_request(&expected("header-signed-request.txt"));
@@ -162,13 +136,7 @@ fn check_canonical_only(case: &Path) {
     let sts_path = case.join("header-string-to-sign.txt");
     let string_to_sign = sts_path.exists().then(|| read_expected(&sts_path));
     let scope: Vec<String> = match &string_to_sign {
-        Some(text) => text
-            .lines()
-            .nth(2)
-            .unwrap_or_default()
-            .split('/')
-            .map(str::to_owned)
-            .collect(),
+        Some(text) => text.lines().nth(2).unwrap_or_default().split('/').map(str::to_owned).collect(),
         None => Vec::new(),
     };
     let params = SigningParams {
@@ -180,12 +148,8 @@ fn check_canonical_only(case: &Path) {
         time: parse_amz_date(amz_date),
     };
     let mut request = parse_request(&read(&case.join("request.txt")));
-    let signed = sign_with_details(&mut request, &params)
-        .unwrap_or_else(|err| panic!("{name}: signing failed: {err}"));
-    assert_eq!(
-        signed.canonical_request, canonical,
-        "{name}: canonical request"
-    );
+    let signed = sign_with_details(&mut request, &params).unwrap_or_else(|err| panic!("{name}: signing failed: {err}"));
+    assert_eq!(signed.canonical_request, canonical, "{name}: canonical request");
     if let Some(expected) = string_to_sign {
         assert_eq!(signed.string_to_sign, expected, "{name}: string to sign");
     }
@@ -200,18 +164,13 @@ fn check_canonical_only(case: &Path) {
 fn suite_dir() -> PathBuf {
     // Cargo sets both when it runs the test; the build-time values are the fallback.
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
-    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR")
-        .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_owned());
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_owned());
     let output = Command::new(&cargo)
         .args(["metadata", "--format-version", "1"])
         .current_dir(&manifest_dir)
         .output()
         .unwrap_or_else(|err| panic!("cannot run `{cargo} metadata` in {manifest_dir}: {err}"));
-    assert!(
-        output.status.success(),
-        "`cargo metadata` failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "`cargo metadata` failed: {}", String::from_utf8_lossy(&output.stderr));
     let metadata = String::from_utf8(output.stdout).expect("cargo metadata prints UTF-8");
 
     // Every package has a `manifest_path`; the one we want belongs to a
@@ -228,19 +187,14 @@ fn suite_dir() -> PathBuf {
             continue;
         };
         let suite = dir.join("aws-signing-test-suite").join("v4");
-        let is_sigv4 = fs::read_to_string(&manifest).is_ok_and(|text| {
-            text.lines()
-                .any(|line| line.replace(' ', "") == "name=\"aws-sigv4\"")
-        });
+        let is_sigv4 = fs::read_to_string(&manifest)
+            .is_ok_and(|text| text.lines().any(|line| line.replace(' ', "") == "name=\"aws-sigv4\""));
         if is_sigv4 && suite.is_dir() {
             return suite;
         }
         seen.push(manifest);
     }
-    panic!(
-        "no aws-sigv4 package with aws-signing-test-suite/v4 among the {} packages of `cargo metadata`",
-        seen.len()
-    );
+    panic!("no aws-sigv4 package with aws-signing-test-suite/v4 among the {} packages of `cargo metadata`", seen.len());
 }
 
 // ---------------------------------------------------------------------------
@@ -259,9 +213,7 @@ fn read_expected(path: &Path) -> String {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Parses a raw HTTP/1.1 request: request line, headers (folded lines are
@@ -321,10 +273,7 @@ fn json_string(json: &str, key: &str) -> Option<String> {
 fn json_bool(json: &str, key: &str) -> Option<bool> {
     let quoted = format!("\"{key}\"");
     let at = json.find(&quoted)?;
-    let rest = json[at + quoted.len()..]
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start();
+    let rest = json[at + quoted.len()..].trim_start().strip_prefix(':')?.trim_start();
     if rest.starts_with("true") {
         Some(true)
     } else if rest.starts_with("false") {
@@ -336,11 +285,7 @@ fn json_bool(json: &str, key: &str) -> Option<bool> {
 
 /// The string after `: ` at the start of `rest`, with JSON escapes resolved.
 fn json_string_value(rest: &str) -> Option<String> {
-    let rest = rest
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start()
-        .strip_prefix('"')?;
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
     let mut out = String::new();
     let mut chars = rest.chars();
     loop {
@@ -375,18 +320,14 @@ fn parse_rfc3339(text: &str) -> SystemTime {
 /// `20150830T123600Z`.
 fn parse_amz_date(text: &str) -> SystemTime {
     let number = |range: std::ops::Range<usize>| -> i64 {
-        text.get(range)
-            .and_then(|digits| digits.parse().ok())
-            .unwrap_or_else(|| panic!("bad date {text:?}"))
+        text.get(range).and_then(|digits| digits.parse().ok()).unwrap_or_else(|| panic!("bad date {text:?}"))
     };
     let (year, month, day) = (number(0..4), number(4..6), number(6..8));
     let (hour, minute, second) = (number(9..11), number(11..13), number(13..15));
     // Days before each month in a common year; one more from March in leap years.
     const BEFORE: [i64; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
     let leap = |y: i64| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let mut days = (1970..year)
-        .map(|y| if leap(y) { 366 } else { 365 })
-        .sum::<i64>();
+    let mut days = (1970..year).map(|y| if leap(y) { 366 } else { 365 }).sum::<i64>();
     let month_index = usize::try_from(month - 1).expect("a month from 1");
     days += BEFORE[month_index] + i64::from(month > 2 && leap(year)) + day - 1;
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second;

@@ -35,7 +35,11 @@ pub enum ParamValue {
     IntEnum(i32),
     Structure(StructureValue),
     /// A union's variant (index) and its value (`None` for a unit variant).
-    Union { union: UnionId, variant: usize, value: Option<Box<ParamValue>> },
+    Union {
+        union: UnionId,
+        variant: usize,
+        value: Option<Box<ParamValue>>,
+    },
     /// A list's items; `None` is a sparse list's null.
     List(Vec<Option<ParamValue>>),
     Map(Vec<(ParamValue, Option<ParamValue>)>),
@@ -86,7 +90,9 @@ impl Params<'_> {
     fn value(&self, ty: &RustType, value: &Value) -> Result<ParamValue> {
         let mismatch = || self.bad(format!("{value} does not fit a member of type {}", describe(ty)));
         let int = |min: i64, max: i64| match value {
-            Value::Number(n) => n.as_i64().filter(|i| (min..=max).contains(i)).map(ParamValue::Int).ok_or_else(mismatch),
+            Value::Number(n) => {
+                n.as_i64().filter(|i| (min..=max).contains(i)).map(ParamValue::Int).ok_or_else(mismatch)
+            }
             _ => Err(mismatch()),
         };
         Ok(match (ty, value) {
@@ -96,7 +102,9 @@ impl Params<'_> {
             (RustType::I16, _) => int(i16::MIN.into(), i16::MAX.into())?,
             (RustType::I32, _) => int(i32::MIN.into(), i32::MAX.into())?,
             (RustType::I64, _) => int(i64::MIN, i64::MAX)?,
-            (RustType::F32 | RustType::F64, Value::Number(n)) => ParamValue::Float(Float::Finite(n.as_f64().ok_or_else(mismatch)?)),
+            (RustType::F32 | RustType::F64, Value::Number(n)) => {
+                ParamValue::Float(Float::Finite(n.as_f64().ok_or_else(mismatch)?))
+            }
             (RustType::F32 | RustType::F64, Value::String(s)) => ParamValue::Float(match s.as_str() {
                 "NaN" => Float::NaN,
                 "Infinity" => Float::Infinity,
@@ -124,12 +132,14 @@ impl Params<'_> {
                 };
                 ParamValue::Union { union: *id, variant, value }
             }
-            (RustType::List { item, sparse }, Value::Array(items)) => ParamValue::List(
-                items.iter().map(|v| self.element(item, *sparse, v)).collect::<Result<_>>()?,
-            ),
+            (RustType::List { item, sparse }, Value::Array(items)) => {
+                ParamValue::List(items.iter().map(|v| self.element(item, *sparse, v)).collect::<Result<_>>()?)
+            }
             (RustType::Map { key, value: value_ty, sparse }, Value::Object(map)) => ParamValue::Map(
                 map.iter()
-                    .map(|(k, v)| Ok((self.value(key, &Value::String(k.clone()))?, self.element(value_ty, *sparse, v)?)))
+                    .map(|(k, v)| {
+                        Ok((self.value(key, &Value::String(k.clone()))?, self.element(value_ty, *sparse, v)?))
+                    })
                     .collect::<Result<_>>()?,
             ),
             _ => return Err(mismatch()),

@@ -389,7 +389,9 @@ fn add_v1_primitive_default(raw: &BTreeMap<ShapeId, RawShape>, member: &RawMembe
     };
     traits.default = match simple {
         Simple::Boolean => Some(false.into()),
-        Simple::Byte | Simple::Short | Simple::Integer | Simple::Long | Simple::Float | Simple::Double => Some(0.into()),
+        Simple::Byte | Simple::Short | Simple::Integer | Simple::Long | Simple::Float | Simple::Double => {
+            Some(0.into())
+        }
         _ => None,
     };
 }
@@ -515,10 +517,9 @@ fn raw_member(id: &ShapeId, name: &str, def: &Value) -> Result<RawMember> {
 }
 
 fn shape_ref(id: &ShapeId, what: &str, value: &Value) -> Result<ShapeId> {
-    let target = value
-        .get("target")
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::shape(id, format!("`{what}` must be a shape reference like {{\"target\": \"ns#Name\"}}")))?;
+    let target = value.get("target").and_then(Value::as_str).ok_or_else(|| {
+        Error::shape(id, format!("`{what}` must be a shape reference like {{\"target\": \"ns#Name\"}}"))
+    })?;
     ShapeId::parse(target).map_err(|p| Error::shape(id, format!("`{what}`: {p}")))
 }
 
@@ -587,15 +588,15 @@ fn merge_values(existing: &mut Node, value: Node) -> Result<(), String> {
 
 /// Every reference must resolve to a shape of the right type.
 fn check_references(model: &Model) -> Result<()> {
-    let expect = |from: &ShapeId, what: &str, target: &ShapeId, ok: fn(&ShapeKind) -> bool, wanted: &str| {
-        match model.shapes.get(target) {
-            None => Err(Error::shape(from, format!("{what} `{target}` does not exist"))),
-            Some(shape) if !ok(&shape.kind) => Err(Error::shape(
-                from,
-                format!("{what} `{target}` is a {}, expected {wanted}", shape.kind.type_name()),
-            )),
-            Some(_) => Ok(()),
+    let expect = |from: &ShapeId, what: &str, target: &ShapeId, ok: fn(&ShapeKind) -> bool, wanted: &str| match model
+        .shapes
+        .get(target)
+    {
+        None => Err(Error::shape(from, format!("{what} `{target}` does not exist"))),
+        Some(shape) if !ok(&shape.kind) => {
+            Err(Error::shape(from, format!("{what} `{target}` is a {}, expected {wanted}", shape.kind.type_name())))
         }
+        Some(_) => Ok(()),
     };
     let any = |_: &ShapeKind| true;
     let structure = |k: &ShapeKind| matches!(k, ShapeKind::Structure(_));

@@ -22,7 +22,8 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|e| Error::file(path, format!("cannot read the directory: {e}")))?;
+            let entries =
+                std::fs::read_dir(path).map_err(|e| Error::file(path, format!("cannot read the directory: {e}")))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "smithy"))
@@ -89,7 +90,10 @@ pub enum ShapeKind {
     IntEnum(Vec<Member>),
     /// `list`, and IDL 1.0 `set` (a list with `@uniqueItems`).
     List(Box<Member>),
-    Map { key: Box<Member>, value: Box<Member> },
+    Map {
+        key: Box<Member>,
+        value: Box<Member>,
+    },
     Structure(Vec<Member>),
     Union(Vec<Member>),
     Service(Service),

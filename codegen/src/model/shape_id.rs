@@ -13,9 +13,8 @@ pub struct ShapeId {
 impl ShapeId {
     /// Parses an absolute shape id; returns a description of what is wrong otherwise.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let (namespace, rest) = text
-            .split_once('#')
-            .ok_or_else(|| format!("`{text}` is not an absolute shape id (no `#`)"))?;
+        let (namespace, rest) =
+            text.split_once('#').ok_or_else(|| format!("`{text}` is not an absolute shape id (no `#`)"))?;
         let (name, member) = match rest.split_once('$') {
             Some((name, member)) => (name, Some(member)),
             None => (rest, None),
@@ -24,11 +23,7 @@ impl ShapeId {
         if !namespace_ok || !is_identifier(name) || !member.is_none_or(is_identifier) {
             return Err(format!("`{text}` is not a valid shape id"));
         }
-        Ok(Self {
-            namespace: namespace.to_owned(),
-            name: name.to_owned(),
-            member: member.map(str::to_owned),
-        })
+        Ok(Self { namespace: namespace.to_owned(), name: name.to_owned(), member: member.map(str::to_owned) })
     }
 
     /// A prelude (`smithy.api`) shape id.
@@ -81,9 +76,7 @@ impl fmt::Display for ShapeId {
 fn is_identifier(text: &str) -> bool {
     let mut chars = text.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    first_ok
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && text.chars().any(|c| c != '_')
+    first_ok && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && text.chars().any(|c| c != '_')
 }
 
 #[cfg(test)]

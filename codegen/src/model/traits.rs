@@ -413,15 +413,15 @@ impl Traits {
                     "smithy.rules#endpointRuleSet" => {
                         endpoint_rule_set(&value).map(|v| traits.endpoint_rule_set = Some(v)).map(|()| true)
                     }
-                    "smithy.rules#endpointTests" => typed::<EndpointTests>(&value)
-                        .map(|v| traits.endpoint_tests = v.test_cases)
+                    "smithy.rules#endpointTests" => {
+                        typed::<EndpointTests>(&value).map(|v| traits.endpoint_tests = v.test_cases).map(|()| true)
+                    }
+                    "smithy.test#httpRequestTests" => test_cases(&value, |c: &mut HttpRequestTest| &mut c.message)
+                        .map(|v| traits.http_request_tests = v)
                         .map(|()| true),
-                    "smithy.test#httpRequestTests" => {
-                        test_cases(&value, |c: &mut HttpRequestTest| &mut c.message).map(|v| traits.http_request_tests = v).map(|()| true)
-                    }
-                    "smithy.test#httpResponseTests" => {
-                        test_cases(&value, |c: &mut HttpResponseTest| &mut c.message).map(|v| traits.http_response_tests = v).map(|()| true)
-                    }
+                    "smithy.test#httpResponseTests" => test_cases(&value, |c: &mut HttpResponseTest| &mut c.message)
+                        .map(|v| traits.http_response_tests = v)
+                        .map(|()| true),
                     _ => Ok(false),
                 }
             };
@@ -485,7 +485,10 @@ impl Traits {
 /// Protocol test cases. Their `params` and `vendorParams` are taken out before the typed
 /// read and put back as they are: serde's `flatten` (which the case types use) would push their
 /// numbers through 64-bit types and fail on, or round, big ones (`18446744073709551616`).
-fn test_cases<T: for<'de> Deserialize<'de>>(value: &Node, message: impl Fn(&mut T) -> &mut HttpMessageTest) -> Result<Vec<T>, String> {
+fn test_cases<T: for<'de> Deserialize<'de>>(
+    value: &Node,
+    message: impl Fn(&mut T) -> &mut HttpMessageTest,
+) -> Result<Vec<T>, String> {
     let cases = value.as_array().ok_or_else(|| format!("expected a list of test cases, found {value}"))?;
     cases
         .iter()
@@ -515,10 +518,9 @@ fn string(value: &Node) -> Result<String, String> {
 fn enum_value(value: &Node) -> Result<EnumValue, String> {
     match value {
         Value::String(s) => Ok(EnumValue::String(s.clone())),
-        Value::Number(n) => n
-            .as_i64()
-            .map(EnumValue::Int)
-            .ok_or_else(|| format!("expected a string or an integer, found {value}")),
+        Value::Number(n) => {
+            n.as_i64().map(EnumValue::Int).ok_or_else(|| format!("expected a string or an integer, found {value}"))
+        }
         _ => Err(format!("expected a string or an integer, found {value}")),
     }
 }

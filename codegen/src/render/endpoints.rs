@@ -26,7 +26,9 @@ pub fn module(e: &Endpoints) -> TokenStream {
         let ident = id(&p.ident);
         let doc = format!(" Sets the `{}` parameter.", p.name);
         let (param, value) = match p.kind {
-            EndpointParameterKind::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into())),
+            EndpointParameterKind::String => {
+                (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
+            }
             EndpointParameterKind::Boolean => (quote!(bool), quote!(value)),
             EndpointParameterKind::StringArray => (quote!(::std::vec::Vec<::std::string::String>), quote!(value)),
         };

@@ -62,7 +62,9 @@ pub fn union(k: &Crate, u: &Union) -> TokenStream {
             let label = &v.ident;
             match (&v.ty, u.sensitive || v.sensitive) {
                 (None, _) => quote!(#name::#ident => f.write_str(#label),),
-                (Some(_), true) => quote!(#name::#ident(_) => f.debug_tuple(#label).field(&crate::error::REDACTED).finish(),),
+                (Some(_), true) => {
+                    quote!(#name::#ident(_) => f.debug_tuple(#label).field(&crate::error::REDACTED).finish(),)
+                }
                 (Some(_), false) => quote!(#name::#ident(val) => f.debug_tuple(#label).field(val).finish(),),
             }
         });

@@ -208,8 +208,13 @@ pub fn verify_sigv4(request: &Recorded, session_token: Option<&str>) {
     assert_eq!(session_token.is_some(), signed.contains(&"x-amz-security-token"));
     assert_eq!(request.header("x-amz-security-token"), session_token);
 
-    let credentials =
-        aws_credential_types::Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, session_token.map(str::to_owned), None, "test");
+    let credentials = aws_credential_types::Credentials::new(
+        ACCESS_KEY_ID,
+        SECRET_ACCESS_KEY,
+        session_token.map(str::to_owned),
+        None,
+        "test",
+    );
     let identity: aws_smithy_runtime_api::client::identity::Identity = credentials.into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)

@@ -88,7 +88,10 @@ impl<'a> Lowering<'a> {
                 if existing != id {
                     return Err((
                         *pos,
-                        format!("`use {id}` conflicts with `use {existing}` at {}: both import the name `{name}`", self.at(use_pos[&name])),
+                        format!(
+                            "`use {id}` conflicts with `use {existing}` at {}: both import the name `{name}`",
+                            self.at(use_pos[&name])
+                        ),
                     ));
                 }
             }
@@ -122,7 +125,10 @@ impl<'a> Lowering<'a> {
             if let Some(imported) = self.uses.get(&shape.name) {
                 return Err((
                     shape.pos,
-                    format!("shape name `{}` conflicts with the shape `{imported}` imported by a use statement", shape.name),
+                    format!(
+                        "shape name `{}` conflicts with the shape `{imported}` imported by a use statement",
+                        shape.name
+                    ),
                 ));
             }
             self.local.insert(shape.name.clone(), index);
@@ -188,9 +194,7 @@ impl<'a> Lowering<'a> {
             Node::String(s) => Value::String(s.clone()),
             Node::ShapeId(id, _) => Value::String(self.resolve(id)),
             Node::Array(items) => Value::Array(items.iter().map(|n| self.node(n)).collect()),
-            Node::Object(entries) => {
-                Value::Object(entries.iter().map(|(k, _, v)| (k.clone(), self.node(v))).collect())
-            }
+            Node::Object(entries) => Value::Object(entries.iter().map(|(k, _, v)| (k.clone(), self.node(v))).collect()),
         }
     }
 
@@ -233,7 +237,8 @@ impl<'a> Lowering<'a> {
 
     fn traits(&self, traits: &[Trait], docs: Option<&String>, into: &mut Map<String, Value>) -> LResult<()> {
         if let Some(docs) = docs {
-            merge_trait(into, "smithy.api#documentation", json!(docs)).map_err(|m| (traits.first().map_or(0, |t| t.pos), m))?;
+            merge_trait(into, "smithy.api#documentation", json!(docs))
+                .map_err(|m| (traits.first().map_or(0, |t| t.pos), m))?;
         }
         for t in traits {
             let id = self.resolve(&t.id);
@@ -297,7 +302,10 @@ impl<'a> Lowering<'a> {
                             let shape = &self.file.shapes[index];
                             return Err((
                                 apply.pos,
-                                format!("`apply {}`: {} `{}` has no member `{member}`", apply.target, shape.kind, shape.name),
+                                format!(
+                                    "`apply {}`: {} `{}` has no member `{member}`",
+                                    apply.target, shape.kind, shape.name
+                                ),
                             ));
                         }
                         _ => {}
@@ -385,7 +393,10 @@ impl<'a> Lowering<'a> {
                     if is_mixin && shape.kind == "resource" {
                         return Err((
                             *pos,
-                            format!("resource mixin `{}` cannot define `{key}`: resource mixins may not define properties", shape.name),
+                            format!(
+                                "resource mixin `{}` cannot define `{key}`: resource mixins may not define properties",
+                                shape.name
+                            ),
                         ));
                     }
                     json.insert(key.clone(), value);
@@ -398,7 +409,8 @@ impl<'a> Lowering<'a> {
 
     fn entity_property(&self, shape: &Shape, key: &str, pos: Pos, node: &Node) -> LResult<Value> {
         let what = format!("`{key}` of {} `{}`", shape.kind, shape.name);
-        let reference = |node: &Node| -> LResult<Value> { Ok(json!({ "target": self.node_shape_id(node, pos, &what)? })) };
+        let reference =
+            |node: &Node| -> LResult<Value> { Ok(json!({ "target": self.node_shape_id(node, pos, &what)? })) };
         let list = |node: &Node| -> LResult<Value> {
             match node {
                 Node::Array(items) => Ok(Value::Array(items.iter().map(reference).collect::<LResult<_>>()?)),
@@ -413,7 +425,8 @@ impl<'a> Lowering<'a> {
                 _ => Err((pos, format!("{what} must be an object of names to shape ids, like {{ id: String }}"))),
             }
         };
-        let unknown = |known: &str| Err((pos, format!("unknown {} property `{key}`; expected one of {known}", shape.kind)));
+        let unknown =
+            |known: &str| Err((pos, format!("unknown {} property `{key}`; expected one of {known}", shape.kind)));
         if shape.kind == "service" {
             match key {
                 "version" => match node {
@@ -426,7 +439,10 @@ impl<'a> Lowering<'a> {
                         let mut renames = Map::new();
                         for (from, from_pos, to) in entries {
                             let Node::String(to) = to else {
-                                return Err((*from_pos, format!("the new name of `{from}` in {what} must be a string")));
+                                return Err((
+                                    *from_pos,
+                                    format!("the new name of `{from}` in {what} must be a string"),
+                                ));
                             };
                             if !valid_shape_id(from) {
                                 return Err((*from_pos, format!("`{from}` in {what} is not a shape id")));
@@ -553,7 +569,10 @@ impl<'a> Lowering<'a> {
                 Some(kind) if kind != shape.kind => {
                     return Err((
                         *pos,
-                        format!("mixin `{mixin}` is a {kind}, but `{}` is a {}: mixins must have the shape's type", shape.name, shape.kind),
+                        format!(
+                            "mixin `{mixin}` is a {kind}, but `{}` is a {}: mixins must have the shape's type",
+                            shape.name, shape.kind
+                        ),
                     ));
                 }
                 Some(_) if !self.has_mixin_trait(&mixin) => {
@@ -588,7 +607,10 @@ impl<'a> Lowering<'a> {
                 match self.shape_type(&id) {
                     Some("resource") | None => Some((id, *pos)),
                     Some(other) => {
-                        return Err((*pos, format!("`for {id}`: the shape after `for` must be a resource, but it is a {other}")));
+                        return Err((
+                            *pos,
+                            format!("`for {id}`: the shape after `for` must be a resource, but it is a {other}"),
+                        ));
                     }
                 }
             }
@@ -618,7 +640,13 @@ impl<'a> Lowering<'a> {
                 }
                 target
             } else {
-                self.elided_target(shape, member, resource.as_ref(), inherited_target.map(|(_, t, f)| (t.as_str(), f.as_str())), any_unknown)?
+                self.elided_target(
+                    shape,
+                    member,
+                    resource.as_ref(),
+                    inherited_target.map(|(_, t, f)| (t.as_str(), f.as_str())),
+                    any_unknown,
+                )?
             };
             let mut traits = Map::new();
             self.traits(&member.traits, member.docs.as_ref(), &mut traits)?;
@@ -637,9 +665,7 @@ impl<'a> Lowering<'a> {
 
     fn has_mixin_trait(&self, id: &str) -> bool {
         if let Some(index) = self.local_index(id) {
-            return self.built.get(index).is_some_and(|b| {
-                b.json.get("traits").and_then(|t| t.get(MIXIN)).is_some()
-            });
+            return self.built.get(index).is_some_and(|b| b.json.get("traits").and_then(|t| t.get(MIXIN)).is_some());
         }
         self.known.get(id).is_some_and(|s| s.get("traits").and_then(|t| t.get(MIXIN)).is_some())
     }
@@ -699,13 +725,19 @@ impl<'a> Lowering<'a> {
             None => self.known.get(resource).and_then(|v| v.as_object()),
         };
         let json = json?;
-        ["identifiers", "properties"].iter().find_map(|key| {
-            json.get(*key)?.get(name)?.get("target")?.as_str().map(str::to_owned)
-        })
+        ["identifiers", "properties"]
+            .iter()
+            .find_map(|key| json.get(*key)?.get(name)?.get("target")?.as_str().map(str::to_owned))
     }
 
     /// `= value`: the default of a member, the value of an enum member.
-    fn member_value(&self, shape: &Shape, member: &Member, inherited: bool, traits: &mut Map<String, Value>) -> LResult<()> {
+    fn member_value(
+        &self,
+        shape: &Shape,
+        member: &Member,
+        inherited: bool,
+        traits: &mut Map<String, Value>,
+    ) -> LResult<()> {
         let merge = |traits: &mut Map<String, Value>, id: &str, value: Value, pos: Pos| {
             merge_trait(traits, id, value).map_err(|m| (pos, format!("member `{}`: {m}", member.name)))
         };
@@ -714,7 +746,11 @@ impl<'a> Lowering<'a> {
                 Some((Node::String(s), pos)) => merge(traits, "smithy.api#enumValue", json!(s), *pos),
                 Some((other, pos)) => Err((
                     *pos,
-                    format!("enum member `{}` can only be assigned a string, found {}", member.name, describe_node(other)),
+                    format!(
+                        "enum member `{}` can only be assigned a string, found {}",
+                        member.name,
+                        describe_node(other)
+                    ),
                 )),
                 None if !inherited && !traits.contains_key("smithy.api#enumValue") => {
                     merge(traits, "smithy.api#enumValue", json!(member.name), member.pos)
@@ -726,13 +762,20 @@ impl<'a> Lowering<'a> {
                     Some(v) if i32::try_from(v).is_ok() => merge(traits, "smithy.api#enumValue", json!(v), *pos),
                     Some(_) | None if n.is_f64() => Err((
                         *pos,
-                        format!("intEnum member `{}` must be an integer, found the floating point number {n}", member.name),
+                        format!(
+                            "intEnum member `{}` must be an integer, found the floating point number {n}",
+                            member.name
+                        ),
                     )),
                     _ => Err((*pos, format!("intEnum member `{}`: {n} does not fit in a 32-bit integer", member.name))),
                 },
                 Some((other, pos)) => Err((
                     *pos,
-                    format!("intEnum member `{}` must be assigned an integer, found {}", member.name, describe_node(other)),
+                    format!(
+                        "intEnum member `{}` must be assigned an integer, found {}",
+                        member.name,
+                        describe_node(other)
+                    ),
                 )),
                 None if !inherited && !traits.contains_key("smithy.api#enumValue") => Err((
                     member.pos,
@@ -760,7 +803,11 @@ impl<'a> Lowering<'a> {
             "list" | "set" => &["member"],
             "map" => &["key", "value"],
             _ => {
-                if matches!(shape.kind, "enum" | "intEnum") && members.is_empty() && inherited.is_empty() && !mixins_unknown {
+                if matches!(shape.kind, "enum" | "intEnum")
+                    && members.is_empty()
+                    && inherited.is_empty()
+                    && !mixins_unknown
+                {
                     return Err((shape.pos, format!("{} `{}` must have at least one member", shape.kind, shape.name)));
                 }
                 let map: Map<String, Value> = members.iter().map(|(n, _, v)| (n.clone(), v.clone())).collect();
@@ -773,7 +820,12 @@ impl<'a> Lowering<'a> {
             if !required.contains(&name.as_str()) {
                 return Err((
                     *pos,
-                    format!("{} `{}` cannot have a member named `{name}`; its members are {}", shape.kind, shape.name, required.join(" and ")),
+                    format!(
+                        "{} `{}` cannot have a member named `{name}`; its members are {}",
+                        shape.kind,
+                        shape.name,
+                        required.join(" and ")
+                    ),
                 ));
             }
         }

@@ -100,8 +100,19 @@ pub(super) struct File {
 const MAX_DEPTH: usize = 200;
 
 const SIMPLE_TYPES: &[&str] = &[
-    "blob", "boolean", "document", "string", "byte", "short", "integer", "long", "float", "double", "bigInteger",
-    "bigDecimal", "timestamp",
+    "blob",
+    "boolean",
+    "document",
+    "string",
+    "byte",
+    "short",
+    "integer",
+    "long",
+    "float",
+    "double",
+    "bigInteger",
+    "bigDecimal",
+    "timestamp",
 ];
 const AGGREGATE_TYPES: &[&str] = &["list", "set", "map", "union", "structure"];
 
@@ -334,7 +345,8 @@ impl<'a> Parser<'a> {
                 }
                 if !self.peek().is_some_and(|b| b.is_ascii_alphanumeric()) {
                     let found = self.describe(self.pos);
-                    return self.fail(self.pos, format!("expected a letter or digit after `_` in {what}, found {found}"));
+                    return self
+                        .fail(self.pos, format!("expected a letter or digit after `_` in {what}, found {found}"));
                 }
             }
             _ => return self.expected(what),
@@ -485,7 +497,10 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let Some(end) = self.string_end(start + 1, false) else {
             let (line, column) = self.line_col(start);
-            return self.fail(self.bytes.len(), format!("unclosed string opened at {line}:{column}: expected `\"`, found end of file"));
+            return self.fail(
+                self.bytes.len(),
+                format!("unclosed string opened at {line}:{column}: expected `\"`, found end of file"),
+            );
         };
         let raw = text::normalize_newlines(&self.src[start + 1..end]);
         self.pos = end + 1;
@@ -496,7 +511,8 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let mut i = start + 3;
         if self.bytes[i..].starts_with(b"\"\"\"") {
-            return self.fail(start, "a text block cannot be empty: its opening `\"\"\"` must be followed by a line break");
+            return self
+                .fail(start, "a text block cannot be empty: its opening `\"\"\"` must be followed by a line break");
         }
         while matches!(self.bytes.get(i), Some(b' ' | b'\t')) {
             i += 1;
@@ -535,13 +551,19 @@ impl<'a> Parser<'a> {
             return self.fail(start, "invalid number: `-` must be followed by a digit");
         }
         if self.bytes[int_start] == b'0' && self.pos - int_start > 1 {
-            return self.fail(start, format!("invalid number `{}`: leading zeros are not allowed", &self.src[start..self.pos]));
+            return self.fail(
+                start,
+                format!("invalid number `{}`: leading zeros are not allowed", &self.src[start..self.pos]),
+            );
         }
         if self.peek() == Some(b'.') {
             self.pos += 1;
             float = true;
             if !digits(self) {
-                return self.fail(start, format!("invalid number `{}`: `.` must be followed by a digit", &self.src[start..self.pos]));
+                return self.fail(
+                    start,
+                    format!("invalid number `{}`: `.` must be followed by a digit", &self.src[start..self.pos]),
+                );
             }
         }
         if matches!(self.peek(), Some(b'e' | b'E')) {
@@ -569,7 +591,9 @@ impl<'a> Parser<'a> {
         // (`0.100000000000000000000001`), keep their text (serde_json's `arbitrary_precision`),
         // as the reference implementation keeps them: `bigInteger`/`bigDecimal` values must not
         // pass through `f64`. Other floats are normalized (`1e3` is `1000.0`).
-        let exact = || serde_json::from_str::<serde_json::Number>(text).map_err(|_| (start, format!("invalid number `{text}`")));
+        let exact = || {
+            serde_json::from_str::<serde_json::Number>(text).map_err(|_| (start, format!("invalid number `{text}`")))
+        };
         let number = match number {
             Some(n) => n,
             None if !float => exact()?,
@@ -789,7 +813,8 @@ impl<'a> Parser<'a> {
             self.identifier("a namespace part after `.`")?;
         }
         if self.peek() != Some(b'#') {
-            return self.expected("`#` and a shape name: use statements take an absolute shape id like `com.example#Name`");
+            return self
+                .expected("`#` and a shape name: use statements take an absolute shape id like `com.example#Name`");
         }
         self.pos = pos;
         let (id, _) = self.shape_id("an absolute shape id to use")?;
@@ -834,7 +859,8 @@ impl<'a> Parser<'a> {
                 self.ws();
                 let traits = self.traits()?;
                 if self.peek() != Some(b'}') {
-                    return self.expected(&format!("a trait or `}}` to close the apply block opened at {}", self.at(open)));
+                    return self
+                        .expected(&format!("a trait or `}}` to close the apply block opened at {}", self.at(open)));
                 }
                 self.pos += 1;
                 traits
@@ -1001,7 +1027,12 @@ impl<'a> Parser<'a> {
             if let Some(other) = members.iter().find(|m| m.name.eq_ignore_ascii_case(&member.name)) {
                 return self.fail(
                     member.pos,
-                    format!("member `{}` of {what} conflicts with member `{}` at {}", member.name, other.name, self.at(other.pos)),
+                    format!(
+                        "member `{}` of {what} conflicts with member `{}` at {}",
+                        member.name,
+                        other.name,
+                        self.at(other.pos)
+                    ),
                 );
             }
             members.push(member);
@@ -1097,7 +1128,8 @@ impl<'a> Parser<'a> {
                         match self.peek() {
                             Some(b']') => break,
                             None => {
-                                return self.expected(&format!("`]` to close the error list opened at {}", self.at(list_open)))
+                                return self
+                                    .expected(&format!("`]` to close the error list opened at {}", self.at(list_open)))
                             }
                             _ => errors.push(self.shape_id("an error shape id")?),
                         }

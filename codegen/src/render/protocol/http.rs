@@ -49,7 +49,11 @@ fn scalar_text(field: &Field, ty: &RustType, value: &TokenStream, place: Place) 
         RustType::Blob => quote!(crate::primitives::base64::encode(#value)),
         RustType::Enum(_) => quote!(#value.as_str().to_owned()),
         RustType::IntEnum(_) => quote!(#value.as_i32().to_string()),
-        RustType::Document | RustType::Structure(_) | RustType::Union(_) | RustType::List { .. } | RustType::Map { .. } => {
+        RustType::Document
+        | RustType::Structure(_)
+        | RustType::Union(_)
+        | RustType::List { .. }
+        | RustType::Map { .. } => {
             quote!(::std::string::String::new())
         }
     }
@@ -71,8 +75,12 @@ fn parse_scalar(k: &Crate, field: &Field, ty: &RustType, text: &TokenStream) -> 
         RustType::I64 => quote!(#text.trim().parse::<i64>()#err),
         RustType::F32 => quote!(crate::rest_json::parse_float(#text).map(|f| f as f32)),
         RustType::F64 => quote!(crate::rest_json::parse_float(#text)),
-        RustType::BigInteger => quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::primitives::BigInteger::new(#text.trim()))),
-        RustType::BigDecimal => quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::primitives::BigDecimal::new(#text.trim()))),
+        RustType::BigInteger => {
+            quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::primitives::BigInteger::new(#text.trim())))
+        }
+        RustType::BigDecimal => {
+            quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::primitives::BigDecimal::new(#text.trim())))
+        }
         RustType::DateTime(format) => {
             let format = format_tokens(*format, Place::Header.default_timestamp_format());
             quote!(crate::primitives::DateTime::from_str(#text.trim(), #format)#err)
@@ -255,7 +263,8 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
             }
         }
     });
-    let mut_headers = if header_code.is_empty() && body_code.is_none() { quote!(let headers) } else { quote!(let mut headers) };
+    let mut_headers =
+        if header_code.is_empty() && body_code.is_none() { quote!(let headers) } else { quote!(let mut headers) };
     let body_code = body_code.unwrap_or_else(|| quote!(let body = ::std::vec::Vec::new();));
     let input_param = if input.fields.is_empty() { quote!(_input) } else { quote!(input) };
     quote! {
@@ -291,9 +300,11 @@ fn field_value(field: &Field, container: &TokenStream) -> TokenStream {
 
 /// Statements binding `body` (and setting Content-Type), or None when the request has no body.
 fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
-    let content_type = |ct: &str| quote! {
-        if !headers.contains("Content-Type") {
-            headers.insert("Content-Type", #ct);
+    let content_type = |ct: &str| {
+        quote! {
+            if !headers.contains("Content-Type") {
+                headers.insert("Content-Type", #ct);
+            }
         }
     };
     if let Some(field) = input.fields.iter().find(|f| f.location == Location::Payload) {

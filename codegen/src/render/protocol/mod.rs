@@ -132,12 +132,20 @@ impl Registry {
 
     /// `#[cfg(test)]` for a serializer only the tests use.
     pub fn ser_cfg(&self, named: Named) -> TokenStream {
-        if self.runtime_serialized.contains(&named) { quote!() } else { quote!(#[cfg(test)]) }
+        if self.runtime_serialized.contains(&named) {
+            quote!()
+        } else {
+            quote!(#[cfg(test)])
+        }
     }
 
     /// `#[cfg(test)]` for a deserializer only the tests use.
     pub fn de_cfg(&self, named: Named) -> TokenStream {
-        if self.runtime_deserialized.contains(&named) { quote!() } else { quote!(#[cfg(test)]) }
+        if self.runtime_deserialized.contains(&named) {
+            quote!()
+        } else {
+            quote!(#[cfg(test)])
+        }
     }
 }
 

@@ -27,7 +27,9 @@ fn arb_value(k: &Crate, ty: &RustType) -> TokenStream {
         RustType::F64 => quote!(rng.float()),
         RustType::BigInteger => quote!(crate::primitives::BigInteger::new((rng.next() as i64).to_string())),
         RustType::BigDecimal => quote!(crate::primitives::BigDecimal::new(::std::format!("{}.25", rng.next() as i32))),
-        RustType::DateTime(_) => quote!(crate::primitives::DateTime::from_millis((rng.next() % 4_000_000_000_000) as i64)),
+        RustType::DateTime(_) => {
+            quote!(crate::primitives::DateTime::from_millis((rng.next() % 4_000_000_000_000) as i64))
+        }
         RustType::Blob => quote!(crate::primitives::Blob::new(rng.bytes())),
         // A null document member reads back as unset in restJson1, so members get non-null ones.
         RustType::Document => quote!(rng.document(depth, false)),

@@ -3,7 +3,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 
-use crate::ir::{Crate, Float, Named, Operation, OperationError, ParamValue, RequestTest, ResponseTest, RustType, StructureValue};
+use crate::ir::{
+    Crate, Float, Named, Operation, OperationError, ParamValue, RequestTest, ResponseTest, RustType, StructureValue,
+};
 use crate::model::HttpMessageTest;
 use crate::render::id;
 use crate::render::types::{named_tokens, type_tokens};
@@ -27,7 +29,8 @@ pub fn tests_module(krate: &Crate) -> TokenStream {
     }
     for (error_id, error) in krate.shared_structures() {
         // An error's cases run through the first operation that can return it.
-        let returning = krate.operations.iter().find_map(|op| op.errors.iter().find(|e| e.error == error_id).map(|e| (op, e)));
+        let returning =
+            krate.operations.iter().find_map(|op| op.errors.iter().find(|e| e.error == error_id).map(|e| (op, e)));
         let Some((op, variant)) = returning else { continue };
         for case in &error.response_tests {
             tests.push(error_test(krate, op, variant, case));
@@ -253,7 +256,9 @@ fn value_expr(k: &Crate, ty: &RustType, value: &ParamValue) -> TokenStream {
             });
             quote!(::std::collections::HashMap::from([#(#entries),*]))
         }
-        (_, ParamValue::List(_) | ParamValue::Map(_)) => unreachable!("collections are typed for collections in the IR"),
+        (_, ParamValue::List(_) | ParamValue::Map(_)) => {
+            unreachable!("collections are typed for collections in the IR")
+        }
     }
 }
 
