@@ -10,6 +10,7 @@ pub mod error;
 pub mod ir;
 pub mod model;
 pub mod naming;
+pub mod partitions;
 pub mod render;
 pub mod transform;
 pub mod workspace;

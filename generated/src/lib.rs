@@ -28,6 +28,7 @@ pub mod rest_json;
 mod protocol;
 pub mod endpoint;
 pub mod endpoint_rules;
+pub mod partition_data;
 pub mod partitions;
 #[cfg(feature = "runtime")]
 mod client;

@@ -86,7 +86,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let shared = cli.shared;
     let result = match cli.task {
-        Task::Codegen(args) => codegen_cmd(args),
+        Task::Codegen(args) => codegen_cmd(args, &shared),
         Task::Naming => naming_cmd(&shared),
         Task::CheckModels => check_models_cmd(&shared),
         Task::IdlConformance => idl_conformance::run(&shared),
@@ -152,7 +152,7 @@ fn write_scratch_workspace(dir: &Path, members: &[String]) -> Result<(), String>
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| format!("cannot write {}: {e}", dir.display()))
 }
 
-fn codegen_cmd(args: CodegenArgs) -> Result<(), String> {
+fn codegen_cmd(args: CodegenArgs, shared: &Path) -> Result<(), String> {
     let root = root();
     let CodegenArgs { check, mut models, out, service, operations, package, protocol, types_only } = args;
     let default_job = models.is_empty()
@@ -192,12 +192,48 @@ fn codegen_cmd(args: CodegenArgs) -> Result<(), String> {
             println!("wrote {} files to {shown} (generated in {elapsed:.1?})", files.len());
         }
     }
+    if default_job {
+        partition_data(&root, shared, check, &mut stale)?;
+    }
     if !stale.is_empty() {
         return Err(format!(
             "generated code is stale ({} files differ):\n{}\nrun `cargo xtask codegen` and commit",
             stale.len(),
             stale.join("\n")
         ));
+    }
+    Ok(())
+}
+
+/// The runtime's partition table, from `<shared>/smithy/rules/partitions.json`: checked with
+/// `--check` (which then needs `../shared`), else rewritten when it is there.
+fn partition_data(root: &Path, shared: &Path, check: bool, stale: &mut Vec<String>) -> Result<(), String> {
+    let source = shared.join(codegen::partitions::SOURCE);
+    let target = root.join(codegen::partitions::DATA_FILE);
+    if !source.is_file() {
+        let missing =
+            format!("{} is missing (../shared must sit beside the project, or pass --shared DIR)", source.display());
+        if check {
+            return Err(format!("cannot check {}: {missing}", codegen::partitions::DATA_FILE));
+        }
+        eprintln!("warning: {} not refreshed: {missing}", codegen::partitions::DATA_FILE);
+        return Ok(());
+    }
+    let text = codegen::partitions::data_module(&source).map_err(|e| e.to_string())?;
+    let current = std::fs::read_to_string(&target).unwrap_or_default();
+    let shown = codegen::partitions::DATA_FILE;
+    if check {
+        let state = if current == text { "up to date" } else { "STALE" };
+        println!("{shown}: {state}");
+        if current != text {
+            stale.push(format!("  {shown}"));
+        }
+    } else if current != text {
+        let temporary = target.with_extension("rs.new");
+        std::fs::write(&temporary, &text).map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
+        std::fs::rename(&temporary, &target).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        // The crates copy the runtime this binary was built with.
+        println!("wrote {shown}: run `cargo xtask codegen` again so the crates copy it");
     }
     Ok(())
 }

@@ -17,6 +17,9 @@ pub mod endpoint;
 pub mod error;
 pub mod http;
 pub mod json;
+// Generated (prettyplease's layout) by `cargo xtask codegen`, which `--check` pins.
+#[rustfmt::skip]
+pub mod partition_data;
 pub mod partitions;
 pub mod primitives;
 pub mod protocol_test_util;

@@ -39,6 +39,7 @@ pub(crate) const REST_JSON: (&str, &str) = ("src/rest_json.rs", include_str!("..
 const ENDPOINTS: &[(&str, &str)] = &[
     ("src/endpoint.rs", include_str!("../../inlineable/src/endpoint.rs")),
     ("src/partitions.rs", include_str!("../../inlineable/src/partitions.rs")),
+    ("src/partition_data.rs", include_str!("../../inlineable/src/partition_data.rs")),
 ];
 /// the client runtime behind the `runtime` feature, and the default transport behind `client`
 /// (restJson1 crates),
@@ -317,6 +318,7 @@ fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
         quote! {
             pub mod endpoint;
             pub mod endpoint_rules;
+            pub mod partition_data;
             pub mod partitions;
         }
     });
