@@ -2,6 +2,7 @@
 
 mod bench;
 mod conformance;
+mod docs_check;
 mod idl_conformance;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -347,6 +348,17 @@ fn check_models_cmd(shared: &Path) -> Result<(), String> {
     }
 
     check_api_parity(&root, shared)?;
+    let model_paths: Vec<&Path> = cases.iter().flat_map(|c| c.models.iter().map(PathBuf::as_path)).collect();
+    let docs = docs_check::check(&model_paths)?;
+    println!(
+        "docs: {} of {} documentation values keep their text in our Markdown",
+        docs.total - docs.differing.len(),
+        docs.total
+    );
+    if !docs.differing.is_empty() {
+        let first: Vec<&str> = docs.differing.iter().take(10).map(String::as_str).collect();
+        return Err(format!("rendered docs lose or change the model's text (first 10):\n{}", first.join("\n")));
+    }
 
     // One scratch workspace holding every crate, so they share one build of nothing but themselves.
     let work = root.join("target/check-models");
