@@ -163,6 +163,10 @@ fn codegen_cmd(args: CodegenArgs, shared: &Path) -> Result<(), String> {
         && package.is_none()
         && protocol.is_none()
         && !types_only;
+    let mut stale = Vec::new();
+    if default_job && partition_data(&root, shared, check, &mut stale)? {
+        return copy_new_partition_data(&root, shared);
+    }
     let mut options = Options { service, operations, package, protocol, types_only, ..Options::default() };
     let jobs = if default_job {
         codegen::workspace::jobs(&root).map_err(|e| e.to_string())?
@@ -173,7 +177,7 @@ fn codegen_cmd(args: CodegenArgs, shared: &Path) -> Result<(), String> {
         options.models = codegen::model::files(&models).map_err(|e| e.to_string())?;
         vec![codegen::workspace::Job { options, out: out.unwrap_or_else(|| root.join("generated")) }]
     };
-    let mut stale = Vec::new();
+
     for job in &jobs {
         let started = Instant::now();
         let generated = codegen::generate_crate(&job.options).map_err(|e| e.to_string())?;
@@ -193,9 +197,6 @@ fn codegen_cmd(args: CodegenArgs, shared: &Path) -> Result<(), String> {
             println!("wrote {} files to {shown} (generated in {elapsed:.1?})", files.len());
         }
     }
-    if default_job {
-        partition_data(&root, shared, check, &mut stale)?;
-    }
     if !stale.is_empty() {
         return Err(format!(
             "generated code is stale ({} files differ):\n{}\nrun `cargo xtask codegen` and commit",
@@ -207,8 +208,9 @@ fn codegen_cmd(args: CodegenArgs, shared: &Path) -> Result<(), String> {
 }
 
 /// The runtime's partition table, from `<shared>/smithy/rules/partitions.json`: checked with
-/// `--check` (which then needs `../shared`), else rewritten when it is there.
-fn partition_data(root: &Path, shared: &Path, check: bool, stale: &mut Vec<String>) -> Result<(), String> {
+/// `--check` (which then needs `../shared`), else rewritten when it is there. Whether it was
+/// rewritten.
+fn partition_data(root: &Path, shared: &Path, check: bool, stale: &mut Vec<String>) -> Result<bool, String> {
     let source = shared.join(codegen::partitions::SOURCE);
     let target = root.join(codegen::partitions::DATA_FILE);
     if !source.is_file() {
@@ -218,7 +220,7 @@ fn partition_data(root: &Path, shared: &Path, check: bool, stale: &mut Vec<Strin
             return Err(format!("cannot check {}: {missing}", codegen::partitions::DATA_FILE));
         }
         eprintln!("warning: {} not refreshed: {missing}", codegen::partitions::DATA_FILE);
-        return Ok(());
+        return Ok(false);
     }
     let text = codegen::partitions::data_module(&source).map_err(|e| e.to_string())?;
     let current = std::fs::read_to_string(&target).unwrap_or_default();
@@ -233,10 +235,34 @@ fn partition_data(root: &Path, shared: &Path, check: bool, stale: &mut Vec<Strin
         let temporary = target.with_extension("rs.new");
         std::fs::write(&temporary, &text).map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
         std::fs::rename(&temporary, &target).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-        // The crates copy the runtime this binary was built with.
-        println!("wrote {shown}: run `cargo xtask codegen` again so the crates copy it");
+        println!("wrote {shown}");
+        return Ok(true);
     }
-    Ok(())
+    Ok(false)
+}
+
+/// Set while `cargo xtask codegen` reruns itself after rewriting the partition table.
+const PARTITIONS_REWRITTEN: &str = "XTASK_PARTITION_TABLE_REWRITTEN";
+
+/// The crates copy the runtime this binary was built with, so after a new partition table the
+/// command runs again through cargo, which rebuilds the generator with it.
+fn copy_new_partition_data(root: &Path, shared: &Path) -> Result<(), String> {
+    if std::env::var_os(PARTITIONS_REWRITTEN).is_some() {
+        return Err("generator bug: the partition table changed again after the rebuild".into());
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["run", "--quiet", "--package", "xtask", "--", "codegen", "--shared"])
+        .arg(shared)
+        .env(PARTITIONS_REWRITTEN, "1")
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("the rerun with the new partition table failed".into())
+    }
 }
 
 fn naming_cmd(shared: &Path) -> Result<(), String> {
