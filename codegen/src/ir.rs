@@ -105,7 +105,7 @@ impl Crate {
                 let module = match s.module {
                     Module::Types => TypeModule::Types,
                     Module::Errors => TypeModule::Errors,
-                    Module::Operation => TypeModule::Operation(&self.operations[s.operation.unwrap_or(0)].module),
+                    Module::Operation => TypeModule::Operation(&self.operations[s.operation.unwrap_or(0)].names.module),
                 };
                 TypePath { module, name: &s.name }
             }
@@ -428,20 +428,11 @@ pub struct UnionVariant {
 #[derive(Clone, Debug)]
 pub struct Operation {
     pub shape: ShapeId,
-    /// The operation's marker type, as the model spells the name (`ListWebACLs`).
-    pub name: String,
-    /// Its module under `crate::operation`.
-    pub module: String,
-    /// Its method on the `Client`.
-    pub client_method: String,
-    pub fluent_builder: String,
-    pub paginator: String,
+    pub names: OperationNames,
     pub docs: Vec<String>,
     pub deprecated: Option<Deprecated>,
     pub input: StructId,
     pub output: StructId,
-    /// `{Op}Error`.
-    pub error: String,
     pub errors: Vec<OperationError>,
     pub http: Option<HttpBinding>,
     /// How the operation pages its results (`@paginated`, merged with the service's).
@@ -451,6 +442,21 @@ pub struct Operation {
     pub response_tests: Vec<ResponseTest>,
     /// The property test feeding random responses to its deserializer.
     pub random_responses_test: String,
+}
+
+/// The names an operation brings to the crate, decided in `ir/names.rs`.
+#[derive(Clone, Debug)]
+pub struct OperationNames {
+    /// The operation's marker type, as the model spells the name (`ListWebACLs`).
+    pub name: String,
+    /// Its module under `crate::operation`.
+    pub module: String,
+    /// Its method on the `Client`.
+    pub client_method: String,
+    pub fluent_builder: String,
+    pub paginator: String,
+    /// `{Op}Error`.
+    pub error: String,
 }
 
 /// `@http`, with its URI parsed and its labels matched to input fields.
@@ -1001,12 +1007,7 @@ impl Cx<'_> {
         let http = shape.traits.http.as_ref().map(|h| http_binding(&shape.id, h, input)).transpose()?;
         Ok(Operation {
             shape: shape.id.clone(),
-            name: planned.name.clone(),
-            module: planned.module.clone(),
-            client_method: planned.client_method.clone(),
-            fluent_builder: planned.fluent_builder.clone(),
-            paginator: planned.paginator.clone(),
-            error: planned.error.clone(),
+            names: planned.names.clone(),
             docs: docs_of(shape.traits.documentation.as_deref()),
             deprecated: deprecated_of(&shape.traits),
             input: planned.input,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{CodecNames, EnumId, Module, StructId, UnionId};
+use super::{CodecNames, EnumId, Module, OperationNames, StructId, UnionId};
 use crate::model::{AppliesTo, Model, ShapeId, ShapeKind};
 use crate::naming::{self, Scope};
 use crate::transform::Selection;
@@ -60,12 +60,7 @@ pub struct PlannedType {
 #[derive(Clone, Debug)]
 pub struct PlannedOperation {
     pub shape: ShapeId,
-    pub name: String,
-    pub module: String,
-    pub client_method: String,
-    pub fluent_builder: String,
-    pub paginator: String,
-    pub error: String,
+    pub names: OperationNames,
     pub input: StructId,
     pub output: StructId,
     pub request_tests: Vec<String>,
@@ -204,12 +199,14 @@ impl Table {
             }
             operations.push(PlannedOperation {
                 shape: (*id).clone(),
-                module: modules.claim(&snake),
-                client_method: client_methods.claim(&snake),
-                fluent_builder: builders.claim(&format!("{name}FluentBuilder")),
-                paginator: builders.claim(&format!("{name}Paginator")),
-                error: items.claim(&format!("{name}Error")),
-                name,
+                names: OperationNames {
+                    module: modules.claim(&snake),
+                    client_method: client_methods.claim(&snake),
+                    fluent_builder: builders.claim(&format!("{name}FluentBuilder")),
+                    paginator: builders.claim(&format!("{name}Paginator")),
+                    error: items.claim(&format!("{name}Error")),
+                    name,
+                },
                 input: StructId(0),
                 output: StructId(0),
                 request_tests: Vec::new(),
@@ -285,7 +282,7 @@ impl Table {
                 .map(|c| test(&c.id, "response"))
                 .collect();
             op.random_responses_test =
-                roundtrip.claim(&format!("random_responses_never_panic_{}", naming::unraw(&op.module)));
+                roundtrip.claim(&format!("random_responses_never_panic_{}", naming::unraw(&op.names.module)));
         }
         for s in self.structures.iter_mut().filter(|s| s.module == Module::Errors) {
             s.response_tests = model.shapes[&s.shape]

@@ -23,8 +23,9 @@ pub fn client_module(krate: &Crate) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let methods = krate.operations.iter().map(|op| {
-        let (module, fluent, method) = (id(&op.module), id(&op.fluent_builder), id(&op.client_method));
-        let docs = doc_attrs(&op.docs, &format!("The `{}` operation.", op.name));
+        let (module, fluent, method) =
+            (id(&op.names.module), id(&op.names.fluent_builder), id(&op.names.client_method));
+        let docs = doc_attrs(&op.docs, &format!("The `{}` operation.", op.names.name));
         let deprecated = deprecated_attr(op.deprecated.as_ref());
         quote! {
             #docs
@@ -117,10 +118,10 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
 
 /// The operation's items for the orchestrator, added to `operation/<op>.rs`.
 pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
-    let (name, error) = (id(&op.name), id(&op.error));
+    let (name, error) = (id(&op.names.name), id(&op.names.error));
     let input = id(&k.structure(op.input).name);
     let output = id(&k.structure(op.output).name);
-    let name_text = &op.name;
+    let name_text = &op.names.name;
     let retry_arms = op.errors.iter().filter_map(|e| {
         let Role::Error(info) = &k.structure(e.error).role else { return None };
         let retryable = info.retryable?;
@@ -271,9 +272,9 @@ fn path_expr(k: &Crate, path: &MemberPath, root: TokenStream, by_ref: bool) -> R
 
 /// The fluent builder (and paginator) for `operation/<op>/builders.rs`.
 pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
-    let (name, module, error) = (id(&op.name), id(&op.module), id(&op.error));
+    let (name, module, error) = (id(&op.names.name), id(&op.names.module), id(&op.names.error));
     let input = k.structure(op.input);
-    let (fluent, input_builder) = (id(&op.fluent_builder), id(&input.builder));
+    let (fluent, input_builder) = (id(&op.names.fluent_builder), id(&input.builder));
     let output = id(&k.structure(op.output).name);
     let doc = format!(
         " Fluent builder for the `{name}` operation: set the input's members, then call \
@@ -281,7 +282,7 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
     );
     let setters = input.fields.iter().map(|f| delegating_setters(k, f));
     let paginator = op.pagination.as_ref().map(|p| {
-        let pag = id(&op.paginator);
+        let pag = id(&op.names.paginator);
         let page_size = p.page_size.as_ref().map(|(field, ty)| {
             let field = id(&input.fields[*field].ident);
             let ty = type_tokens(k, ty);
@@ -301,7 +302,10 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
                 }
             }
         });
-        let pag_doc = format!(" Pages of the `{}` operation: see [`{}::into_paginator`].", op.name, op.fluent_builder);
+        let pag_doc = format!(
+            " Pages of the `{}` operation: see [`{}::into_paginator`].",
+            op.names.name, op.names.fluent_builder
+        );
         quote! {
             #[doc = #pag_doc]
             #[cfg(feature = "runtime")]
@@ -323,7 +327,7 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
         }
     });
     let into_paginator = op.pagination.as_ref().map(|_| {
-        let pag = id(&op.paginator);
+        let pag = id(&op.names.paginator);
         quote! {
             /// Pages through the results instead of fetching one page.
             pub fn into_paginator(self) -> #pag {

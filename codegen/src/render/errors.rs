@@ -66,8 +66,8 @@ pub fn error_impls(s: &Structure) -> TokenStream {
 
 /// `{Operation}Error`: a variant per modeled error and `Unhandled` for anything else.
 pub fn operation_error(k: &Crate, op: &Operation) -> TokenStream {
-    let name = id(&op.error);
-    let doc = format!(" Every error the `{}` operation can return.", op.name);
+    let name = id(&op.names.error);
+    let doc = format!(" Every error the `{}` operation can return.", op.names.name);
     let variants: Vec<_> = op.errors.iter().map(|e| id(&e.variant)).collect();
     let decls = op.errors.iter().map(|e| {
         let variant = id(&e.variant);

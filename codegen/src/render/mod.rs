@@ -488,14 +488,14 @@ fn operation_modules<'a>(krate: &'a Crate, wire: Option<&'static dyn ProtocolGen
         return;
     }
     for op in &krate.operations {
-        let dir = crate::naming::unraw(&op.module);
+        let dir = crate::naming::unraw(&op.names.module);
         let io = move || -> [&'a Structure; 2] { [krate.structure(op.input), krate.structure(op.output)] };
         for s in io() {
             debug_assert_eq!(s.module, Module::Operation);
             jobs.rust(format!("src/operation/{dir}/{}.rs", s.file), move || structure::structure(krate, s));
         }
         jobs.rust(format!("src/operation/{dir}.rs"), move || {
-            let module = id(&op.module);
+            let module = id(&op.names.module);
             let decls = io().map(|s| {
                 let (m, name) = (id(&s.file), id(&s.name));
                 quote!(mod #m; pub use crate::operation::#module::#m::#name;)
@@ -513,7 +513,7 @@ fn operation_modules<'a>(krate: &'a Crate, wire: Option<&'static dyn ProtocolGen
             }
         });
         jobs.rust(format!("src/operation/{dir}/builders.rs"), move || {
-            let module = id(&op.module);
+            let module = id(&op.names.module);
             let builders = io().map(|s| {
                 let (m, builder) = (id(&s.file), id(&s.builder));
                 quote!(pub use crate::operation::#module::#m::#builder;)
@@ -524,8 +524,8 @@ fn operation_modules<'a>(krate: &'a Crate, wire: Option<&'static dyn ProtocolGen
     }
     jobs.rust("src/operation.rs", move || {
         let mods = krate.operations.iter().map(|op| {
-            let module = id(&op.module);
-            let docs = types::doc_attrs(&op.docs, &format!("The `{}` operation.", op.name));
+            let module = id(&op.names.module);
+            let docs = types::doc_attrs(&op.docs, &format!("The `{}` operation.", op.names.name));
             quote!(#docs pub mod #module;)
         });
         quote! {

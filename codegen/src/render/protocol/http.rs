@@ -481,7 +481,7 @@ fn correct_and_build(k: &Crate, s: &Structure, ty: &TokenStream) -> TokenStream 
 pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
     let output = k.structure(op.output);
     let output_ty = id(&output.name);
-    let error_ty = id(&op.error);
+    let error_ty = id(&op.names.error);
     let http_fields = read_http_fields(k, output);
     let body = read_body(k, output);
     let correction = error_correction(k, output);

@@ -58,10 +58,10 @@ impl ProtocolGenerator for RestJson1 {
     }
 
     fn operation_items(&self, krate: &Crate, op: &Operation) -> TokenStream {
-        let name = id(&op.name);
+        let name = id(&op.names.name);
         let doc = format!(
             " The `{}` operation over restJson1, without I/O: [`{0}::serialize_request`] turns an input into an HTTP request and [`{0}::deserialize_response`] turns any HTTP response into the output or the error.",
-            op.name
+            op.names.name
         );
         let request = http::serialize_request(krate, op);
         let response = http::deserialize_response(krate, op);

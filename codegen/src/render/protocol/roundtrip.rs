@@ -161,7 +161,7 @@ pub fn roundtrip_module(krate: &Crate) -> TokenStream {
         .collect();
     let malformed = krate.operations.iter().map(|op| {
         let test = id(&op.random_responses_test);
-        let (module, name) = (id(&op.module), id(&op.name));
+        let (module, name) = (id(&op.names.module), id(&op.names.name));
         quote! {
             #[test]
             fn #test() {

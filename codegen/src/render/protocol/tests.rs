@@ -53,8 +53,8 @@ fn request_test(k: &Crate, op: &Operation, test: &RequestTest) -> TokenStream {
     let case = &test.case;
     let name = id(&test.name);
     let doc = doc_of(&case.message, &case.id);
-    let op_name = id(&op.name);
-    let module = id(&op.module);
+    let op_name = id(&op.names.name);
+    let module = id(&op.names.module);
     let input = build_structure(k, &test.input);
     let (method, uri) = (&case.method, &case.uri);
     let (path, _) = uri.split_once('?').unwrap_or((uri, ""));
@@ -87,8 +87,8 @@ fn response_test(k: &Crate, op: &Operation, test: &ResponseTest) -> TokenStream 
     let case = &test.case;
     let name = id(&test.name);
     let doc = doc_of(&case.message, &case.id);
-    let op_name = id(&op.name);
-    let module = id(&op.module);
+    let op_name = id(&op.names.name);
+    let module = id(&op.names.module);
     let expected = build_structure(k, &test.expected);
     let response = response_expr(case);
     quote! {
@@ -108,7 +108,7 @@ fn error_test(k: &Crate, op: &Operation, returned: &OperationError, test: &Respo
     let error_id = returned.error;
     let name = id(&test.name);
     let doc = doc_of(&case.message, &case.id);
-    let (op_name, module, error_enum) = (id(&op.name), id(&op.module), id(&op.error));
+    let (op_name, module, error_enum) = (id(&op.names.name), id(&op.names.module), id(&op.names.error));
     let variant = id(&returned.variant);
     let expected = build_fields(k, &test.expected);
     let ty = named_tokens(k, Named::Structure(error_id));
