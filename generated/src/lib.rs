@@ -18,29 +18,47 @@
     clippy::result_large_err,
     clippy::too_many_arguments
 )]
+#[rustfmt::skip]
 pub mod error;
+#[rustfmt::skip]
 pub mod operation;
+#[rustfmt::skip]
 pub mod primitives;
+#[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
 pub mod http;
+#[rustfmt::skip]
 pub mod json;
+#[rustfmt::skip]
 pub mod rest_json;
+#[rustfmt::skip]
 mod protocol;
+#[rustfmt::skip]
 pub mod endpoint;
+#[rustfmt::skip]
 pub mod endpoint_rules;
+#[rustfmt::skip]
 pub mod partition_data;
+#[rustfmt::skip]
 pub mod partitions;
 #[cfg(feature = "runtime")]
+#[rustfmt::skip]
 mod client;
 #[cfg(feature = "runtime")]
+#[rustfmt::skip]
 pub mod config;
 #[cfg(feature = "runtime")]
+#[rustfmt::skip]
 pub mod credentials;
 #[cfg(feature = "runtime")]
+#[rustfmt::skip]
 pub mod orchestrator;
 #[cfg(feature = "runtime")]
+#[rustfmt::skip]
 pub mod sigv4;
 #[cfg(feature = "client")]
+#[rustfmt::skip]
 pub mod transport;
 #[cfg(feature = "runtime")]
 pub use crate::client::Client;
@@ -50,12 +68,17 @@ pub use crate::config::Config;
 pub use crate::orchestrator::SdkError;
 #[cfg(test)]
 #[allow(dead_code)]
+#[rustfmt::skip]
 mod protocol_test_util;
 #[cfg(test)]
+#[rustfmt::skip]
 mod protocol_tests;
 #[cfg(test)]
+#[rustfmt::skip]
 mod roundtrip_tests;
 #[cfg(test)]
+#[rustfmt::skip]
 mod test_rng;
 #[cfg(test)]
+#[rustfmt::skip]
 mod endpoint_tests;

@@ -223,10 +223,18 @@ impl<'a> Jobs<'a> {
     }
 }
 
-/// Formats a file's tokens with prettyplease, under the header line.
+/// Formats a file's tokens with prettyplease, under the header line. Every module it declares
+/// is `#[rustfmt::skip]`: the layout is prettyplease's and `--check` pins it, so a `cargo fmt`
+/// in the workspace the crate is vendored into must leave it alone (the crate root itself is
+/// already as rustfmt writes it).
 fn format_file(path: &str, tokens: TokenStream) -> Result<String> {
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| Error::other(format!("generator bug: {path} is not valid Rust: {e}")))?;
+    for item in &mut file.items {
+        if let syn::Item::Mod(module) = item {
+            module.attrs.push(syn::parse_quote!(#[rustfmt::skip]));
+        }
+    }
     Ok(format!("// {HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
