@@ -89,7 +89,7 @@ impl Crate {
 
     /// Shared structures and errors: what `crate::types` holds besides enums and unions.
     pub fn shared_structures(&self) -> impl Iterator<Item = (StructId, &Structure)> {
-        self.structures.iter().enumerate().filter(|(_, s)| s.module != Module::Operation).map(|(i, s)| (StructId(i), s))
+        self.structures.iter().enumerate().filter(|(_, s)| !s.module.is_operation()).map(|(i, s)| (StructId(i), s))
     }
 
     /// Every union with its id.
@@ -105,7 +105,7 @@ impl Crate {
                 let module = match s.module {
                     Module::Types => TypeModule::Types,
                     Module::Errors => TypeModule::Errors,
-                    Module::Operation => TypeModule::Operation(&self.operations[s.operation.unwrap_or(0)].names.module),
+                    Module::Operation(op) => TypeModule::Operation(&self.operations[op].names.module),
                 };
                 TypePath { module, name: &s.name }
             }
@@ -187,8 +187,15 @@ pub struct ServiceInfo {
 pub enum Module {
     Types,
     Errors,
-    /// Its operation's module ([`Structure::operation`]).
-    Operation,
+    /// The module of the operation (index into [`Crate::operations`]) whose input or output
+    /// it is.
+    Operation(usize),
+}
+
+impl Module {
+    pub fn is_operation(self) -> bool {
+        matches!(self, Module::Operation(_))
+    }
 }
 
 /// A named type, by id.
@@ -264,8 +271,6 @@ pub struct Structure {
     pub shape: ShapeId,
     pub name: String,
     pub module: Module,
-    /// The operation whose input or output this is (index into [`Crate::operations`]).
-    pub operation: Option<usize>,
     /// The private module of its file (`_get_ota_task_input`).
     pub file: String,
     pub builder: String,
@@ -552,8 +557,7 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
     let names = names::Table::new(model, selection);
     let cx = Cx { model, selection, names: &names };
 
-    let title = t.title.clone().unwrap_or_else(|| service.id.name().to_owned());
-    let manifest = manifest_settings(&service.id, settings.manifest, &title)?;
+    let manifest = manifest_settings(&service.id, settings.manifest, &info.title)?;
     let mut krate = Crate {
         package,
         manifest,
@@ -576,27 +580,24 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
     for planned in &names.unions {
         krate.unions.push(cx.union(planned)?);
     }
+    let mut warnings = Vec::new();
     for planned in &names.operations {
-        let op = cx.operation(planned, &krate)?;
+        let op = cx.operation(planned, &krate, &mut warnings)?;
         krate.operations.push(op);
     }
+    krate.warnings = warnings;
     // Errors' cases, now that every structure they can mention is in the table.
-    let mut expected = Vec::new();
-    for (i, s) in krate.structures.iter().enumerate() {
-        for (n, test) in s.response_tests.iter().enumerate() {
-            expected.push((i, n, params(&krate, &test.case.id).structure(StructId(i), &test.case.message.params)?));
+    let mut error_tests = Vec::new();
+    for (i, planned) in names.structures.iter().enumerate() {
+        let cases = client_cases(&model.shapes[&planned.shape].traits.http_response_tests, |c| c.applies_to);
+        for (name, case) in planned.response_tests.iter().zip(cases) {
+            let expected = params(&krate, &case.id).structure(StructId(i), &case.message.params)?;
+            error_tests.push((i, ResponseTest { name: name.clone(), case, expected }));
         }
     }
-    for (i, n, value) in expected {
-        krate.structures[i].response_tests[n].expected = value;
+    for (i, test) in error_tests {
+        krate.structures[i].response_tests.push(test);
     }
-    let mut warnings = Vec::new();
-    for op in &mut krate.operations {
-        let shape = &model.shapes[&op.shape];
-        op.pagination =
-            pagination::build(model, selection, shape, &krate.structures, op.input, op.output, &mut warnings);
-    }
-    krate.warnings = warnings;
     Ok(krate)
 }
 
@@ -839,8 +840,8 @@ impl Cx<'_> {
                 })
             }
             Module::Types => Role::Data,
-            Module::Operation if planned.is_input => Role::Input,
-            Module::Operation => Role::Output,
+            Module::Operation(_) if planned.is_input => Role::Input,
+            Module::Operation(_) => Role::Output,
         };
         let mut fields = Vec::with_capacity(members.len());
         for (member, names) in members.iter().zip(&planned.fields) {
@@ -883,24 +884,12 @@ impl Cx<'_> {
             shape: shape.id.clone(),
             name: planned.name.clone(),
             module: planned.module,
-            operation: planned.operation,
             file: planned.file.clone(),
             builder: planned.builder.clone(),
             docs: docs_of(shape.traits.documentation.as_deref()),
             deprecated: deprecated_of(&shape.traits),
-            response_tests: match role {
-                Role::Error(_) => planned
-                    .response_tests
-                    .iter()
-                    .zip(client_cases(&shape.traits.http_response_tests, |c| c.applies_to))
-                    .map(|(name, case)| ResponseTest {
-                        name: name.clone(),
-                        case,
-                        expected: StructureValue { structure: StructId(0), fields: Vec::new() },
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            },
+            // An error's cases can mention any structure: they are typed once the table is whole.
+            response_tests: Vec::new(),
             role,
             fields,
             message,
@@ -974,7 +963,14 @@ impl Cx<'_> {
         })
     }
 
-    fn operation(&self, planned: &names::PlannedOperation, krate: &Crate) -> Result<Operation> {
+    /// An operation, once every structure is in the table; what of its `@paginated` it cannot
+    /// follow goes to `warnings`.
+    fn operation(
+        &self,
+        planned: &names::PlannedOperation,
+        krate: &Crate,
+        warnings: &mut Vec<Error>,
+    ) -> Result<Operation> {
         let shape = &self.model.shapes[&planned.shape];
         let ShapeKind::Operation(op) = &shape.kind else { unreachable!("selected operations are operations") };
         let ShapeKind::Service(svc) = &self.model.shapes[&self.selection.service].kind else { unreachable!() };
@@ -1014,7 +1010,15 @@ impl Cx<'_> {
             output: planned.output,
             errors,
             http,
-            pagination: None,
+            pagination: pagination::build(
+                self.model,
+                self.selection,
+                shape,
+                &krate.structures,
+                planned.input,
+                planned.output,
+                warnings,
+            ),
             request_tests: planned
                 .request_tests
                 .iter()

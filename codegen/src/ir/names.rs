@@ -39,7 +39,6 @@ pub struct PlannedStructure {
     pub shape: ShapeId,
     pub name: String,
     pub module: Module,
-    pub operation: Option<usize>,
     pub is_input: bool,
     pub file: String,
     pub builder: String,
@@ -137,7 +136,6 @@ impl Table {
                         builder: builders.claim(&format!("{name}Builder")),
                         name,
                         module: if is_error { Module::Errors } else { Module::Types },
-                        operation: None,
                         is_input: false,
                         file,
                         fields: field_names(
@@ -186,8 +184,7 @@ impl Table {
                     file: items.claim(&naming::ident(&format!("_{}", naming::snake_case(&io_name)))),
                     builder: builders.claim(&format!("{io_name}Builder")),
                     name: io_name,
-                    module: Module::Operation,
-                    operation: Some(index),
+                    module: Module::Operation(index),
                     is_input,
                     fields: field_names(
                         if is_input { reserved::INPUT_METHODS } else { reserved::STRUCTURE_METHODS },
@@ -227,7 +224,7 @@ impl Table {
         let struct_ids = structures
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.module != Module::Operation)
+            .filter(|(_, s)| !s.module.is_operation())
             .map(|(i, s)| (s.shape.clone(), StructId(i)))
             .collect();
         let enum_ids = enums.iter().enumerate().map(|(i, e)| (e.shape.clone(), EnumId(i))).collect();
@@ -256,7 +253,7 @@ impl Table {
                 roundtrip_test: roundtrip.claim(&naming::ident(&format!("roundtrip_{snake}"))),
             }
         };
-        for s in self.structures.iter_mut().filter(|s| s.module != Module::Operation) {
+        for s in self.structures.iter_mut().filter(|s| !s.module.is_operation()) {
             s.fns = codec(&s.name, s.module == Module::Errors);
         }
         for u in &mut self.unions {

@@ -18,7 +18,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Crate, Module, Structure};
+use crate::ir::{Crate, Structure};
 use protocol::ProtocolGenerator;
 
 /// The first line of every generated file.
@@ -499,7 +499,7 @@ fn operation_modules<'a>(krate: &'a Crate, wire: Option<&'static dyn ProtocolGen
         let dir = crate::naming::unraw(&op.names.module);
         let io = move || -> [&'a Structure; 2] { [krate.structure(op.input), krate.structure(op.output)] };
         for s in io() {
-            debug_assert_eq!(s.module, Module::Operation);
+            debug_assert!(s.module.is_operation());
             jobs.rust(format!("src/operation/{dir}/{}.rs", s.file), move || structure::structure(krate, s));
         }
         jobs.rust(format!("src/operation/{dir}.rs"), move || {
