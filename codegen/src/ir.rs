@@ -19,8 +19,8 @@ use serde_json::Value;
 use crate::docs;
 use crate::error::{Error, Result};
 use crate::model::{
-    self, AppliesTo, EnumValue, ErrorFault, HttpRequestTest, HttpResponseTest, Member, Model, Protocol, Shape, ShapeId,
-    ShapeKind, Simple, TimestampFormat,
+    self, EnumValue, ErrorFault, HttpRequestTest, HttpResponseTest, Member, Model, Protocol, Shape, ShapeId, ShapeKind,
+    Simple, TimestampFormat,
 };
 use crate::naming::{self, Scope};
 use crate::transform::Selection;
@@ -589,10 +589,9 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
     // Errors' cases, now that every structure they can mention is in the table.
     let mut error_tests = Vec::new();
     for (i, planned) in names.structures.iter().enumerate() {
-        let cases = client_cases(&model.shapes[&planned.shape].traits.http_response_tests, |c| c.applies_to);
-        for (name, case) in planned.response_tests.iter().zip(cases) {
+        for (name, case) in &planned.response_tests {
             let expected = params(&krate, &case.id).structure(StructId(i), &case.message.params)?;
-            error_tests.push((i, ResponseTest { name: name.clone(), case, expected }));
+            error_tests.push((i, ResponseTest { name: name.clone(), case: case.clone(), expected }));
         }
     }
     for (i, test) in error_tests {
@@ -736,10 +735,6 @@ fn deprecated_of(traits: &model::Traits) -> Option<Deprecated> {
 /// Types a case's params against the crate's tables.
 fn params<'a>(krate: &'a Crate, case: &'a str) -> cases::Params<'a> {
     cases::Params { structures: &krate.structures, unions: &krate.unions, case }
-}
-
-fn client_cases<T: Clone>(cases: &[T], applies_to: impl Fn(&T) -> Option<AppliesTo>) -> Vec<T> {
-    cases.iter().filter(|c| AppliesTo::includes_clients(applies_to(c))).cloned().collect()
 }
 
 struct Cx<'a> {
@@ -1022,7 +1017,7 @@ impl Cx<'_> {
             request_tests: planned
                 .request_tests
                 .iter()
-                .zip(client_cases(&shape.traits.http_request_tests, |c| c.applies_to))
+                .cloned()
                 .map(|(name, case)| {
                     let input = params(krate, &case.id).structure(planned.input, &case.message.params)?;
                     Ok(RequestTest { name: name.clone(), case, input })
@@ -1031,7 +1026,7 @@ impl Cx<'_> {
             response_tests: planned
                 .response_tests
                 .iter()
-                .zip(client_cases(&shape.traits.http_response_tests, |c| c.applies_to))
+                .cloned()
                 .map(|(name, case)| {
                     let expected = params(krate, &case.id).structure(planned.output, &case.message.params)?;
                     Ok(ResponseTest { name: name.clone(), case, expected })

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{CodecNames, EnumId, Module, OperationNames, StructId, UnionId};
-use crate::model::{AppliesTo, Model, ShapeId, ShapeKind};
+use crate::model::{AppliesTo, HttpRequestTest, HttpResponseTest, Model, ShapeId, ShapeKind};
 use crate::naming::{self, Scope};
 use crate::transform::Selection;
 
@@ -18,8 +18,6 @@ mod reserved {
     pub const ERROR_METHODS: &[&str] = &["builder", "build", "meta", "set_meta"];
     /// An operation input's too: its fluent builder's own methods.
     pub const INPUT_METHODS: &[&str] = &["builder", "build", "send", "customize", "as_input", "into_paginator", "new"];
-    /// `crate::protocol`'s helpers.
-    pub const PROTOCOL_FNS: &[&str] = &[];
     /// The property tests' own items.
     pub const ROUNDTRIP_ITEMS: &[&str] = &["Rng", "CASES", "RESPONSES"];
     /// `Client`'s own methods.
@@ -45,7 +43,8 @@ pub struct PlannedStructure {
     pub fields: Vec<FieldNames>,
     pub fns: CodecNames,
     /// Names of the tests of the error's response cases.
-    pub response_tests: Vec<String>,
+    /// The error's client response cases, each with its test's name.
+    pub response_tests: Vec<(String, HttpResponseTest)>,
 }
 
 #[derive(Clone, Debug)]
@@ -62,8 +61,9 @@ pub struct PlannedOperation {
     pub names: OperationNames,
     pub input: StructId,
     pub output: StructId,
-    pub request_tests: Vec<String>,
-    pub response_tests: Vec<String>,
+    /// The operation's client cases, each with its test's name.
+    pub request_tests: Vec<(String, HttpRequestTest)>,
+    pub response_tests: Vec<(String, HttpResponseTest)>,
     pub random_responses_test: String,
 }
 
@@ -98,12 +98,8 @@ impl Table {
 
         // `crate::types` and `crate::types::error` each hold one namespace of types and one of
         // file modules; builders go to their `builders` modules.
-        let mut types = Scope::new(&[]);
-        let mut errors = Scope::new(&[]);
-        let mut type_files = Scope::new(&["builders", "error"]);
-        let mut error_files = Scope::new(&["builders"]);
-        let mut type_builders = Scope::new(&[]);
-        let mut error_builders = Scope::new(&[]);
+        let mut types = ModuleScopes::new(&["builders", "error"]);
+        let mut errors = ModuleScopes::new(&["builders"]);
         let mut structures = Vec::new();
         let mut enums = Vec::new();
         let mut unions = Vec::new();
@@ -125,15 +121,14 @@ impl Table {
         for (name, id) in shared {
             let shape = &model.shapes[id];
             let is_error = shape.traits.error.is_some();
-            let name = if is_error { errors.claim(&name) } else { types.claim(&name) };
-            let files = if is_error { &mut error_files } else { &mut type_files };
-            let file = files.claim(&naming::ident(&format!("_{}", naming::snake_case(&name))));
+            let module = if is_error { &mut errors } else { &mut types };
+            let name = module.types.claim(&name);
+            let file = module.files.claim(&naming::ident(&format!("_{}", naming::snake_case(&name))));
             match &shape.kind {
                 ShapeKind::Structure(members) => {
-                    let builders = if is_error { &mut error_builders } else { &mut type_builders };
                     structures.push(PlannedStructure {
                         shape: id.clone(),
-                        builder: builders.claim(&format!("{name}Builder")),
+                        builder: module.builders.claim(&format!("{name}Builder")),
                         name,
                         module: if is_error { Module::Errors } else { Module::Types },
                         is_input: false,
@@ -236,7 +231,7 @@ impl Table {
 
     /// Functions of `crate::protocol`, of the property tests and the case tests.
     fn claim_module_names(&mut self, model: &Model) {
-        let mut protocol = Scope::new(reserved::PROTOCOL_FNS);
+        let mut protocol = Scope::new(&[]);
         let mut roundtrip = Scope::new(reserved::ROUNDTRIP_ITEMS);
         let mut case_tests = Scope::new(&[]);
         let mut codec = |name: &str, is_error: bool| {
@@ -266,28 +261,18 @@ impl Table {
         };
         for op in &mut self.operations {
             let traits = &model.shapes[&op.shape].traits;
-            op.request_tests = traits
-                .http_request_tests
-                .iter()
-                .filter(|c| AppliesTo::includes_clients(c.applies_to))
-                .map(|c| test(&c.id, "request"))
+            op.request_tests = client_cases(&traits.http_request_tests, |c| c.applies_to)
+                .map(|c| (test(&c.id, "request"), c.clone()))
                 .collect();
-            op.response_tests = traits
-                .http_response_tests
-                .iter()
-                .filter(|c| AppliesTo::includes_clients(c.applies_to))
-                .map(|c| test(&c.id, "response"))
+            op.response_tests = client_cases(&traits.http_response_tests, |c| c.applies_to)
+                .map(|c| (test(&c.id, "response"), c.clone()))
                 .collect();
             op.random_responses_test =
                 roundtrip.claim(&format!("random_responses_never_panic_{}", naming::unraw(&op.names.module)));
         }
         for s in self.structures.iter_mut().filter(|s| s.module == Module::Errors) {
-            s.response_tests = model.shapes[&s.shape]
-                .traits
-                .http_response_tests
-                .iter()
-                .filter(|c| AppliesTo::includes_clients(c.applies_to))
-                .map(|c| test(&c.id, "response"))
+            s.response_tests = client_cases(&model.shapes[&s.shape].traits.http_response_tests, |c| c.applies_to)
+                .map(|c| (test(&c.id, "response"), c.clone()))
                 .collect();
         }
     }
@@ -303,6 +288,25 @@ impl Table {
 
     pub fn union_id(&self, shape: &ShapeId) -> Option<UnionId> {
         self.union_ids.get(shape).copied()
+    }
+}
+
+/// The cases meant for clients (`appliesTo` absent or `client`).
+fn client_cases<T>(cases: &[T], applies_to: impl Fn(&T) -> Option<AppliesTo>) -> impl Iterator<Item = &T> {
+    cases.iter().filter(move |c| AppliesTo::includes_clients(applies_to(c)))
+}
+
+/// The namespaces of `crate::types` or `crate::types::error`: its types, its file modules and
+/// its `builders` module.
+struct ModuleScopes {
+    types: Scope,
+    files: Scope,
+    builders: Scope,
+}
+
+impl ModuleScopes {
+    fn new(modules: &[&str]) -> Self {
+        ModuleScopes { types: Scope::new(&[]), files: Scope::new(modules), builders: Scope::new(&[]) }
     }
 }
 
