@@ -35,7 +35,7 @@ const INLINEABLE: &[(&str, &str)] = &[
 pub(crate) const HTTP: (&str, &str) = ("src/http.rs", include_str!("../../inlineable/src/http.rs"));
 pub(crate) const JSON: (&str, &str) = ("src/json.rs", include_str!("../../inlineable/src/json.rs"));
 pub(crate) const REST_JSON: (&str, &str) = ("src/rest_json.rs", include_str!("../../inlineable/src/rest_json.rs"));
-/// into crates with endpoint rules (whose rule sets are JSON, and `uriEncode` the HTTP module's),
+/// into crates with endpoint rules (with `JSON` and `HTTP`: see `Parts::wire_modules`),
 const ENDPOINTS: &[(&str, &str)] = &[
     ("src/endpoint.rs", include_str!("../../inlineable/src/endpoint.rs")),
     ("src/partitions.rs", include_str!("../../inlineable/src/partitions.rs")),
@@ -99,6 +99,20 @@ impl Parts {
 
     fn test_util(self) -> bool {
         self.case_tests || self.roundtrip_tests
+    }
+
+    /// The runtime modules the wire code and the endpoint rules share (`http`, `json`, ...),
+    /// each once, in path order: copied into the crate and declared public by `lib.rs`.
+    fn wire_modules(self) -> Vec<&'static (&'static str, &'static str)> {
+        let mut modules: Vec<&'static (&'static str, &'static str)> =
+            self.protocol.map_or(&[][..], |g| g.runtime_modules()).iter().collect();
+        if self.endpoints {
+            // Rule sets are JSON, and `uriEncode` is the HTTP module's encoder.
+            modules.extend([&JSON, &HTTP]);
+        }
+        modules.sort_by_key(|(path, _)| *path);
+        modules.dedup_by_key(|(path, _)| *path);
+        modules
     }
 }
 
@@ -167,12 +181,9 @@ fn add_jobs<'a>(krate: &'a Crate, parts: Parts, registry: Option<&'a protocol::R
 fn verbatim_files(krate: &Crate, parts: Parts, files: &mut Files) {
     files.insert("Cargo.toml".into(), cargo_toml(krate, parts));
     let mut inlineable: Vec<&(&str, &str)> = INLINEABLE.iter().collect();
-    if let Some(generator) = parts.protocol {
-        inlineable.extend(generator.runtime_modules());
-    }
+    inlineable.extend(parts.wire_modules());
     if parts.endpoints {
         inlineable.extend(ENDPOINTS);
-        inlineable.extend([&JSON, &HTTP]);
     }
     if parts.client() {
         inlineable.extend(RUNTIME);
@@ -308,15 +319,11 @@ fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
     });
     // The runtime modules document themselves (`//!`); outer docs here would merge with
     // theirs and break their intra-doc links.
-    let mut runtime_modules: Vec<Ident> = parts
-        .protocol
+    let runtime_modules: Vec<Ident> = parts
+        .wire_modules()
         .into_iter()
-        .flat_map(|g| g.runtime_modules())
-        .chain(parts.endpoints.then_some([&JSON, &HTTP]).into_iter().flatten())
         .map(|(path, _)| id(path.trim_start_matches("src/").trim_end_matches(".rs")))
         .collect();
-    runtime_modules.sort_by_key(ToString::to_string);
-    runtime_modules.dedup();
     let protocol = parts.protocol.is_some().then(|| {
         quote!(
             mod protocol;
