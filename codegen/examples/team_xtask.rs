@@ -26,17 +26,13 @@ fn run(build_file: &std::path::Path, check: bool) -> Result<(), String> {
     let projections = codegen::build_file::load(build_file).map_err(|e| e.to_string())?;
     let mut stale = Vec::new();
     for projection in projections {
-        let generated = codegen::generate_crate(&projection.options).map_err(|e| e.to_string())?;
-        for warning in &generated.warnings {
+        let synced = codegen::sync(&projection.options, &projection.out, check).map_err(|e| e.to_string())?;
+        for warning in &synced.warnings {
             eprintln!("warning: {warning}");
         }
-        if check {
-            let changed = codegen::stale_files(&projection.out, &generated.files);
-            stale.extend(changed.iter().map(|p| format!("{}/{}", projection.out.display(), p.display())));
-        } else {
-            // Written beside the old crate and swapped in: never half written.
-            codegen::write_atomically(&projection.out, &generated.files).map_err(|e| e.to_string())?;
-            println!("{}: wrote {} files to {}", projection.name, generated.files.len(), projection.out.display());
+        stale.extend(synced.stale.iter().map(|p| format!("{}/{}", projection.out.display(), p.display())));
+        if !check {
+            println!("{}: wrote {} files to {}", projection.name, synced.files, projection.out.display());
         }
     }
     if stale.is_empty() {

@@ -83,6 +83,28 @@ pub fn speaks_protocol(options: &Options) -> Result<bool> {
     Ok(chosen.is_some_and(|p| ir::SUPPORTED_PROTOCOLS.contains(&p)))
 }
 
+/// What [`sync`] did to one crate.
+#[derive(Clone, Debug)]
+pub struct Synced {
+    /// How many files the crate has.
+    pub files: usize,
+    /// With `check`: the files (relative to the crate) that differ from what would be written.
+    pub stale: Vec<PathBuf>,
+    pub warnings: Vec<Error>,
+}
+
+/// Generates the crate `options` describe into `out` (written beside it and swapped in, never
+/// half written), or with `check` only lists the files in `out` that differ: the loop of an
+/// xtask's `codegen` and `codegen --check`.
+pub fn sync(options: &Options, out: &std::path::Path, check: bool) -> Result<Synced> {
+    let generated = generate_crate(options)?;
+    let stale = if check { stale_files(out, &generated.files) } else { Vec::new() };
+    if !check {
+        write_atomically(out, &generated.files)?;
+    }
+    Ok(Synced { files: generated.files.len(), stale, warnings: generated.warnings })
+}
+
 /// Loads the model and renders the crate's files in memory, on every available core.
 pub fn generate(options: &Options) -> Result<Files> {
     generate_crate(options).map(|generated| generated.files)

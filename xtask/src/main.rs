@@ -180,21 +180,18 @@ fn codegen_cmd(args: CodegenArgs, shared: &Path) -> Result<(), String> {
 
     for job in &jobs {
         let started = Instant::now();
-        let generated = codegen::generate_crate(&job.options).map_err(|e| e.to_string())?;
+        let synced = codegen::sync(&job.options, &job.out, check).map_err(|e| e.to_string())?;
         let elapsed = started.elapsed();
-        for warning in &generated.warnings {
+        for warning in &synced.warnings {
             eprintln!("warning: {warning}");
         }
-        let files = generated.files;
         let shown = job.out.strip_prefix(&root).unwrap_or(&job.out).display().to_string();
+        stale.extend(synced.stale.iter().map(|p| format!("  {shown}/{}", p.display())));
         if check {
-            let changed = codegen::stale_files(&job.out, &files);
-            stale.extend(changed.iter().map(|p| format!("  {shown}/{}", p.display())));
-            let state = if changed.is_empty() { "up to date" } else { "STALE" };
-            println!("{shown}: {state} ({} files)", files.len());
+            let state = if synced.stale.is_empty() { "up to date" } else { "STALE" };
+            println!("{shown}: {state} ({} files)", synced.files);
         } else {
-            codegen::write_atomically(&job.out, &files).map_err(|e| e.to_string())?;
-            println!("wrote {} files to {shown} (generated in {elapsed:.1?})", files.len());
+            println!("wrote {} files to {shown} (in {elapsed:.1?})", synced.files);
         }
     }
     if !stale.is_empty() {
