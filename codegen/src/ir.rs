@@ -613,7 +613,7 @@ fn choose_protocol(service: &Shape, settings: Settings) -> Result<Option<Protoco
                 format!("the service does not declare the {} protocol (it declares: {})", p.name(), list.join(", ")),
             ));
         }
-        None => Protocol::PREFERENCE.into_iter().find(|p| declared.contains(p)),
+        None => Protocol::preferred(declared),
     };
     if settings.types_only {
         return Ok(None);

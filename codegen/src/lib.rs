@@ -78,7 +78,7 @@ pub fn speaks_protocol(options: &Options) -> Result<bool> {
     let declared = &model.shapes[&selection.service].traits.protocols;
     let chosen = match &options.protocol {
         Some(name) => model::Protocol::from_name(name),
-        None => model::Protocol::PREFERENCE.into_iter().find(|p| declared.contains(p)),
+        None => model::Protocol::preferred(declared),
     };
     Ok(chosen.is_some_and(|p| ir::SUPPORTED_PROTOCOLS.contains(&p)))
 }

@@ -197,6 +197,11 @@ impl Protocol {
         Protocol::Ec2Query,
     ];
 
+    /// The one of `declared` AWS SDKs pick.
+    pub fn preferred(declared: &[Protocol]) -> Option<Protocol> {
+        Protocol::PREFERENCE.into_iter().find(|p| declared.contains(p))
+    }
+
     /// The protocol a trait id declares.
     pub fn from_trait(id: &str) -> Option<Protocol> {
         Protocol::PREFERENCE.into_iter().find(|p| p.trait_id() == id)
