@@ -49,7 +49,7 @@ pub mod ours {
             .retry_config(RetryConfig::disabled())
             .http_client(InMemory(response(canned)))
             .build();
-        iotmanagedintegrations::Client::new(config)
+        iotmanagedintegrations::Client::from_conf(config)
     }
 }
 

@@ -127,6 +127,8 @@ pub fn load(path: &Path) -> Result<Vec<Projection>> {
                     license: settings.license,
                     rust_version: settings.minimum_supported_rust_version,
                 },
+                // A copy beside the crate, which the crates of one `output` folder share.
+                runtime: crate::Runtime::Vendored,
             },
             name,
             out,

@@ -517,6 +517,8 @@ pub struct ManifestSettings {
     pub description: String,
     pub license: Option<String>,
     pub rust_version: String,
+    /// The `path` of the `smithy-runtime` dependency.
+    pub runtime_path: String,
 }
 
 /// The oldest Rust the generated code (and its runtime) builds with.
@@ -527,6 +529,7 @@ pub const MINIMUM_RUST_VERSION: &str = "1.80";
 pub struct Settings<'a> {
     pub package: Option<&'a str>,
     pub manifest: &'a crate::Manifest,
+    pub runtime: &'a crate::Runtime,
     /// The protocol to speak when the service declares several; the preferred one otherwise.
     pub protocol: Option<Protocol>,
     /// Types only: no wire code and no client, for services whose protocol is not spoken yet.
@@ -557,7 +560,7 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
     let names = names::Table::new(model, selection);
     let cx = Cx { model, selection, names: &names };
 
-    let manifest = manifest_settings(&service.id, settings.manifest, &info.title)?;
+    let manifest = manifest_settings(&service.id, settings, &info.title)?;
     let mut krate = Crate {
         package,
         manifest,
@@ -692,7 +695,8 @@ fn endpoints(rules: &model::EndpointRuleSet, cases: &[model::EndpointTestCase]) 
 
 /// The manifest settings with their defaults; a `rust-version` older than the generated code
 /// needs is an error.
-fn manifest_settings(service: &ShapeId, manifest: &crate::Manifest, title: &str) -> Result<ManifestSettings> {
+fn manifest_settings(service: &ShapeId, settings: Settings, title: &str) -> Result<ManifestSettings> {
+    let manifest = settings.manifest;
     let rust_version = manifest.rust_version.clone().unwrap_or_else(|| MINIMUM_RUST_VERSION.to_owned());
     let parse = |v: &str| -> Option<(u32, u32)> {
         let mut parts = v.split('.');
@@ -715,6 +719,7 @@ fn manifest_settings(service: &ShapeId, manifest: &crate::Manifest, title: &str)
             .unwrap_or_else(|| format!("Client types for {title}, generated from its Smithy model.")),
         license: manifest.license.clone(),
         rust_version,
+        runtime_path: settings.runtime.manifest_path()?,
     })
 }
 
@@ -1081,7 +1086,7 @@ fn default_value(member: &ShapeId, ty: &RustType, value: &Value) -> Result<Optio
         (RustType::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::EmptyMap,
         (RustType::DateTime(_), Value::Number(n)) => DefaultValue::Timestamp(n.as_f64().ok_or_else(bad)?),
         (RustType::Blob, Value::String(s)) => {
-            DefaultValue::Blob(inlineable::primitives::base64::decode(s).map_err(|_| bad())?)
+            DefaultValue::Blob(smithy_runtime::primitives::base64::decode(s).map_err(|_| bad())?)
         }
         (RustType::Document, v) => DefaultValue::Document(v.clone()),
         _ => return Err(bad()),

@@ -12,14 +12,16 @@ pub mod model;
 pub mod naming;
 pub mod partitions;
 pub mod render;
+pub mod runtime;
 pub mod transform;
 pub mod workspace;
 mod write;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use error::{Error, Result};
 pub use render::Files;
+pub use runtime::Runtime;
 pub use write::{stale_files, write_atomically};
 
 /// What to generate.
@@ -44,6 +46,8 @@ pub struct Options {
     pub roundtrip_tests: bool,
     /// The generated crate's `Cargo.toml` settings.
     pub manifest: Manifest,
+    /// Where the crate finds the runtime: a copy beside it (the default) or a given path.
+    pub runtime: Runtime,
 }
 
 /// Settings of the generated crate's `Cargo.toml` (smithy-build.json's `moduleVersion`,
@@ -95,14 +99,50 @@ pub struct Synced {
 
 /// Generates the crate `options` describe into `out` (written beside it and swapped in, never
 /// half written), or with `check` only lists the files in `out` that differ: the loop of an
-/// xtask's `codegen` and `codegen --check`.
-pub fn sync(options: &Options, out: &std::path::Path, check: bool) -> Result<Synced> {
+/// xtask's `codegen` and `codegen --check`. A crate with [`Runtime::Vendored`] also needs
+/// [`sync_runtime`] on its folder ([`runtime_folders`] lists them).
+pub fn sync(options: &Options, out: &Path, check: bool) -> Result<Synced> {
     let generated = generate_crate(options)?;
-    let stale = if check { stale_files(out, &generated.files) } else { Vec::new() };
-    if !check {
-        write_atomically(out, &generated.files)?;
+    sync_files(&generated.files, out, check, generated.warnings)
+}
+
+/// Writes (or with `check` compares) the copy of the runtime crates in `folder`
+/// (`folder/smithy-runtime`, `folder/smithy-config`), which the crates generated into it share.
+pub fn sync_runtime(folder: &Path, check: bool) -> Result<Synced> {
+    let mut synced = Synced { files: 0, stale: Vec::new(), warnings: Vec::new() };
+    let mut crates: std::collections::BTreeMap<PathBuf, Files> = std::collections::BTreeMap::new();
+    for (path, text) in runtime::files()? {
+        let mut parts = path.components();
+        let krate = PathBuf::from(parts.next().map(|c| c.as_os_str()).unwrap_or_default());
+        crates.entry(krate).or_default().insert(parts.as_path().to_owned(), text);
     }
-    Ok(Synced { files: generated.files.len(), stale, warnings: generated.warnings })
+    for (krate, files) in crates {
+        let one = sync_files(&files, &folder.join(&krate), check, Vec::new())?;
+        synced.files += one.files;
+        synced.stale.extend(one.stale.into_iter().map(|p| krate.join(p)));
+    }
+    Ok(synced)
+}
+
+/// The folders that need a runtime copy: the parents of the `Runtime::Vendored` crates among
+/// `crates` (each crate's options and output directory), each once.
+pub fn runtime_folders<'a>(crates: impl IntoIterator<Item = (&'a Options, &'a Path)>) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = crates
+        .into_iter()
+        .filter(|(options, _)| options.runtime == Runtime::Vendored)
+        .map(|(_, out)| out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_owned())
+        .collect();
+    folders.sort();
+    folders.dedup();
+    folders
+}
+
+fn sync_files(files: &Files, out: &Path, check: bool, warnings: Vec<Error>) -> Result<Synced> {
+    let stale = if check { stale_files(out, files) } else { Vec::new() };
+    if !check {
+        write_atomically(out, files)?;
+    }
+    Ok(Synced { files: files.len(), stale, warnings })
 }
 
 /// Loads the model and renders the crate's files in memory, on every available core.
@@ -126,6 +166,7 @@ pub fn generate_crate(options: &Options) -> Result<Generated> {
         protocol,
         types_only: options.types_only,
         manifest: &options.manifest,
+        runtime: &options.runtime,
     };
     let krate = ir::build(&model, &selection, settings)?;
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);

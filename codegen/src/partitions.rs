@@ -1,9 +1,9 @@
-//! The runtime's partition table (`codegen/inlineable/src/partition_data.rs`), generated from
+//! The runtime's partition table (`runtime/smithy-runtime/src/partition_data.rs`), generated from
 //! Smithy's `partitions.json`. Region patterns become data ([`RegionPattern`]'s prefixes), so
 //! the runtime needs no regular-expression engine: a `regionRegex` of another shape than
 //! `^<prefixes>\-\w+\-\d+$` is an error naming the partition.
 //!
-//! [`RegionPattern`]: inlineable::partitions::RegionPattern
+//! [`RegionPattern`]: smithy_runtime::partitions::RegionPattern
 
 use std::path::Path;
 
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 
 /// Where the table lives in the repository, and where `partitions.json` lives in `../shared`.
-pub const DATA_FILE: &str = "codegen/inlineable/src/partition_data.rs";
+pub const DATA_FILE: &str = "runtime/smithy-runtime/src/partition_data.rs";
 pub const SOURCE: &str = "smithy/rules/partitions.json";
 
 #[derive(Deserialize)]

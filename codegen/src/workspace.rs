@@ -37,6 +37,8 @@ pub fn jobs(root: &Path) -> crate::Result<Vec<Job>> {
                 models: vec![model],
                 package: Some(format!("fixture-{name}")),
                 roundtrip_tests: true,
+                // The workspace's own runtime, not a copy per fixture.
+                runtime: crate::Runtime::At("../../../runtime/smithy-runtime".into()),
                 ..Options::default()
             },
             out,

@@ -1,4 +1,5 @@
-//! A crate declares exactly the modules it has files for, whatever the model mixes.
+//! A crate declares exactly the modules it has files for, and re-exports exactly the runtime
+//! modules whose features it turns on, whatever the model mixes.
 
 use std::path::Path;
 
@@ -21,12 +22,20 @@ fn test_cases_without_a_spoken_protocol_generate_no_test_module() {
     std::fs::remove_dir_all(&dir).unwrap();
 
     let lib = &files[Path::new("src/lib.rs")];
-    for module in ["protocol_tests", "roundtrip_tests", "protocol_test_util", "protocol", "json", "http"] {
+    for module in ["protocol_tests", "roundtrip_tests", "protocol"] {
         let declared = lib.contains(&format!("mod {module};"));
         let has_file = files.contains_key(Path::new(&format!("src/{module}.rs")));
         assert_eq!(declared, has_file, "`{module}`: declared {declared}, file {has_file}");
         assert!(!has_file, "types only, so no `{module}`");
     }
+    // Types only: the runtime's primitives and errors, none of its wire or test modules.
+    assert!(lib.contains("pub use ::smithy_runtime::{error, primitives};"), "{lib}");
+    for module in ["protocol_test_util", "test_rng"] {
+        assert!(!lib.contains(module), "types only, so no `{module}`:\n{lib}");
+    }
+    let manifest = &files[Path::new("Cargo.toml")];
+    assert!(manifest.contains("smithy-runtime = { path = \"../smithy-runtime\" }"), "no runtime features:\n{manifest}");
+    assert!(!manifest.contains("[dev-dependencies]") && !manifest.contains("[features]"), "{manifest}");
 }
 
 /// A types-only crate with endpoint rules (an awsJson1_0 service, say) still gets the modules
@@ -46,9 +55,12 @@ fn endpoint_rules_bring_their_json_module_without_a_protocol() {
     let files = codegen::generate(&options).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     let lib = &files[Path::new("src/lib.rs")];
-    for module in ["json", "http", "endpoint", "endpoint_rules", "partitions"] {
-        assert!(lib.contains(&format!("pub mod {module};")), "`{module}` declared:\n{lib}");
-        assert!(files.contains_key(Path::new(&format!("src/{module}.rs"))), "`{module}` written");
-    }
+    assert!(lib.contains("pub use ::smithy_runtime::{endpoint, error, http, json, primitives};"), "{lib}");
+    assert!(lib.contains("pub mod endpoint_rules;") && files.contains_key(Path::new("src/endpoint_rules.rs")));
+    let manifest = &files[Path::new("Cargo.toml")];
+    assert!(
+        manifest.contains(r#"features = ["json", "endpoint"]"#),
+        "the runtime's JSON and rules engine:\n{manifest}"
+    );
     assert!(!files.contains_key(Path::new("src/protocol.rs")), "no wire code");
 }

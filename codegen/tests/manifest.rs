@@ -1,25 +1,80 @@
-//! Generated crates copy the runtime modules of `codegen/inlineable`, so their manifest must
-//! give those modules the same features and dependencies as the runtime's own manifest.
+//! Generated crates depend on `smithy-runtime`, so what their manifests ask of it must exist in
+//! the runtime's own manifest; and the runtime copies `cargo xtask codegen` writes are the
+//! runtime crates of `runtime/`, whole, without their tests.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
 
 fn table(text: &str, what: &str) -> toml::Table {
     text.parse().unwrap_or_else(|e| panic!("{what} is not TOML: {e}"))
 }
 
+fn source_manifest(krate: &str) -> toml::Table {
+    let path = root().join("runtime").join(krate).join("Cargo.toml");
+    table(&std::fs::read_to_string(&path).unwrap(), &path.display().to_string())
+}
+
+fn features(dependency: &toml::Value) -> Vec<String> {
+    dependency
+        .get("features")
+        .and_then(|f| f.as_array())
+        .map_or_else(Vec::new, |f| f.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+}
+
 #[test]
-fn generated_manifests_ask_for_the_runtimes_dependencies_and_features() {
-    let runtime = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("inlineable/Cargo.toml")).unwrap();
-    let runtime = table(&runtime, "codegen/inlineable/Cargo.toml");
-    let generated = table(codegen::render::CLIENT_MANIFEST, "the generated client manifest");
-    assert_eq!(generated["dependencies"], runtime["dependencies"], "[dependencies]");
-    // The runtime turns everything on by default so all of it is compiled and tested;
-    // generated crates default to the sans-IO core.
-    let features = |t: &toml::Table| -> toml::Table {
-        let mut f = t["features"].as_table().unwrap().clone();
-        f.remove("default");
-        f
-    };
-    assert_eq!(features(&generated), features(&runtime), "[features] besides `default`");
-    assert_eq!(generated["features"]["default"].as_array().map(Vec::len), Some(0));
+fn generated_manifests_ask_only_for_what_the_runtime_has() {
+    let runtime = source_manifest("smithy-runtime");
+    let runtime_features = runtime["features"].as_table().unwrap();
+    let options =
+        codegen::Options { models: vec![root().join("model/iotmanagedintegrations.json")], ..Default::default() };
+    let files = codegen::generate(&options).unwrap();
+    let generated = table(&files[Path::new("Cargo.toml")], "the generated manifest");
+
+    let dependency = &generated["dependencies"]["smithy-runtime"];
+    let dev = &generated["dev-dependencies"]["smithy-runtime"];
+    for dep in [dependency, dev] {
+        assert_eq!(dep["path"].as_str(), Some("../smithy-runtime"));
+        for feature in features(dep) {
+            assert!(runtime_features.contains_key(&feature), "the runtime has no feature `{feature}`");
+        }
+    }
+    assert_eq!(features(dependency), ["json", "rest-json", "endpoint"]);
+    assert_eq!(features(dev), ["test-util"]);
+    // The crate's own features only forward to the runtime's; it has no dependency of its own.
+    let own = generated["features"].as_table().unwrap();
+    assert_eq!(own["default"].as_array().map(Vec::len), Some(0));
+    assert_eq!(own["client"].as_array().unwrap(), &[toml::Value::from("smithy-runtime/client")]);
+    assert!(runtime_features.contains_key("client"));
+    assert_eq!(generated["dependencies"].as_table().unwrap().len(), 1, "only the runtime");
+}
+
+#[test]
+fn runtime_copies_are_the_runtime_crates_without_their_tests() {
+    let files = codegen::runtime::files().unwrap();
+    for (krate, embedded) in codegen::runtime::embedded() {
+        let source = source_manifest(krate);
+        let copy = table(&files[&Path::new(krate).join("Cargo.toml")], &format!("{krate}'s copied manifest"));
+        assert_eq!(copy["package"]["version"].as_str(), Some(codegen::runtime::VERSION));
+        assert_eq!(copy["package"]["name"], source["package"]["name"]);
+        assert_eq!(copy.get("features"), source.get("features"), "{krate}: [features]");
+        assert_eq!(copy["dependencies"], source["dependencies"], "{krate}: [dependencies]");
+        assert!(copy.get("dev-dependencies").is_none(), "{krate}: the tests stay in runtime/");
+
+        // Every source file is embedded (a new module cannot be left out of the copies).
+        let dir = root().join("runtime").join(krate).join("src");
+        let mut on_disk: Vec<String> =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        on_disk.sort();
+        assert_eq!(embedded, on_disk, "{krate}: the files codegen/src/runtime.rs embeds");
+        for file in &on_disk {
+            let copied = &files[&Path::new(krate).join("src").join(file)];
+            let original = std::fs::read_to_string(dir.join(file)).unwrap();
+            let body = copied.split_once('\n').unwrap().1;
+            assert!(original.starts_with(body), "{krate}/src/{file}: the copy is the source up to its tests");
+            assert!(!body.contains("#[cfg(test)]\nmod "), "{krate}/src/{file}: no unit tests in the copy");
+        }
+    }
 }

@@ -15,10 +15,6 @@ fn crate_text(models: Vec<PathBuf>) -> String {
     let files = codegen::generate(&Options { models, ..Options::default() }).unwrap();
     let mut text = String::new();
     for (path, contents) in files {
-        // The runtime modules are copied verbatim and tested in `codegen/inlineable`.
-        if codegen::render::is_runtime_file(&path) {
-            continue;
-        }
         text.push_str(&format!("=== {}\n{contents}\n", path.display()));
     }
     text

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use iotmanagedintegrations::json::JsonWriter;
 use iotmanagedintegrations::operation::get_ota_task::{GetOtaTaskError, GetOtaTaskOutput};
 use iotmanagedintegrations::primitives::Format;
-use iotmanagedintegrations::{Client, Config, SdkError};
+use iotmanagedintegrations::{Client, SdkError};
 
 const USAGE: &str = "usage: get_ota_task --id <TASK_ID> [--region <REGION>] [--endpoint-url <URL>]";
 
@@ -48,14 +48,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut config = Config::from_env();
+    let mut config = smithy_config::from_env();
     if let Some(region) = args.region {
         config = config.region(region);
     }
     if let Some(url) = args.endpoint_url {
         config = config.endpoint_url(url);
     }
-    let client = Client::new(config.build());
+    let client = Client::new(&config.build());
     match client.get_ota_task().identifier(args.id).send().await {
         Ok(task) => {
             println!("{}", to_json(&task));

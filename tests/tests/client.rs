@@ -9,7 +9,7 @@ use iotmanagedintegrations::config::{RetryConfig, TimeoutConfig};
 use iotmanagedintegrations::credentials::{Credentials, Env, ProfileFileCredentialsProvider};
 use iotmanagedintegrations::operation::get_ota_task::GetOtaTaskError;
 use iotmanagedintegrations::types::{OtaMechanism, OtaProtocol, OtaStatus, OtaType};
-use iotmanagedintegrations::{Client, Config, SdkError};
+use iotmanagedintegrations::{Client, SdkError};
 use support::{verify_sigv4, FakeServer, Recorded, Reply, ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY};
 
 /// A GetOtaTask response with every output member set.
@@ -51,7 +51,7 @@ const FULL_TASK: &str = r#"{
 }"#;
 
 fn config(server: &FakeServer) -> iotmanagedintegrations::config::Builder {
-    Config::builder()
+    smithy_config::builder()
         .region(REGION)
         .endpoint_url(server.url())
         .credentials_provider(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
@@ -67,7 +67,7 @@ fn assert_get(request: &Recorded) {
 #[tokio::test]
 async fn get_ota_task_reads_every_member_of_a_signed_call() {
     let server = FakeServer::start(|_, _| Reply::json(200, FULL_TASK));
-    let client = Client::new(config(&server).build());
+    let client = Client::from_conf(config(&server).build());
     let task = client.get_ota_task().identifier("abc").send().await.expect("the task");
 
     assert_eq!(task.task_id(), Some("abc"));
@@ -98,7 +98,7 @@ async fn get_ota_task_reads_every_member_of_a_signed_call() {
 #[should_panic(expected = "signature of GET /ota-tasks/other")]
 async fn the_signature_check_catches_a_changed_request() {
     let server = FakeServer::start(|_, _| Reply::json(200, FULL_TASK));
-    let client = Client::new(config(&server).build());
+    let client = Client::from_conf(config(&server).build());
     client.get_ota_task().identifier("abc").send().await.expect("the task");
     let mut request = server.requests().remove(0);
     request.target = "/ota-tasks/other".into();
@@ -109,7 +109,7 @@ async fn the_signature_check_catches_a_changed_request() {
 async fn session_tokens_are_sent_and_signed() {
     let server = FakeServer::start(|_, _| Reply::json(200, FULL_TASK));
     let credentials = Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, Some("session-token".into()), None);
-    let client = Client::new(config(&server).credentials_provider(credentials).build());
+    let client = Client::from_conf(config(&server).credentials_provider(credentials).build());
     client.get_ota_task().identifier("abc").send().await.expect("the task");
     verify_sigv4(&server.requests()[0], Some("session-token"));
 }
@@ -131,7 +131,7 @@ async fn credentials_come_from_a_shared_credentials_file_profile() {
     ]);
     let server = FakeServer::start(|_, _| Reply::json(200, FULL_TASK));
     let provider = ProfileFileCredentialsProvider::new().with_env(env);
-    let client = Client::new(config(&server).credentials_provider(provider).build());
+    let client = Client::from_conf(config(&server).credentials_provider(provider).build());
     client.get_ota_task().identifier("abc").send().await.expect("the task");
     std::fs::remove_dir_all(&dir).unwrap();
     assert_get(&server.requests()[0]);
@@ -149,7 +149,7 @@ async fn each_modeled_error_is_typed_and_client_errors_are_not_retried() {
     ];
     for (status, code, is_variant) in cases {
         let server = FakeServer::start(move |_, _| Reply::error(status, code, "no luck"));
-        let client = Client::new(config(&server).build());
+        let client = Client::from_conf(config(&server).build());
         let error = client.get_ota_task().identifier("abc").send().await.expect_err(code);
         assert_eq!(error.raw_response().map(|r| r.status), Some(status), "{code}");
         let error = error.into_service_error();
@@ -171,7 +171,7 @@ async fn throttling_then_success_is_retried_with_backoff() {
         0 | 1 => Reply::error(429, "ThrottlingException", "slow down"),
         _ => Reply::json(200, FULL_TASK),
     });
-    let client = Client::new(config(&server).build());
+    let client = Client::from_conf(config(&server).build());
     let task = client.get_ota_task().identifier("abc").send().await.expect("success on the third attempt");
     assert_eq!(task.task_id(), Some("abc"));
     let requests = server.requests();
@@ -186,13 +186,13 @@ async fn throttling_then_success_is_retried_with_backoff() {
 async fn max_attempts_is_configurable() {
     let server = FakeServer::start(|_, _| Reply::error(503, "ServiceUnavailable", "busy"));
     let retry = RetryConfig::standard().with_max_attempts(5).with_initial_backoff(Duration::from_millis(1));
-    let client = Client::new(config(&server).retry_config(retry).build());
+    let client = Client::from_conf(config(&server).retry_config(retry).build());
     let error = client.get_ota_task().identifier("abc").send().await.expect_err("always busy");
     assert!(error.into_service_error().meta().code() == Some("ServiceUnavailable"));
     assert_eq!(server.requests().len(), 5);
 
     let server = FakeServer::start(|_, _| Reply::error(503, "ServiceUnavailable", "busy"));
-    let client = Client::new(config(&server).retry_config(RetryConfig::disabled()).build());
+    let client = Client::from_conf(config(&server).retry_config(RetryConfig::disabled()).build());
     client.get_ota_task().identifier("abc").send().await.expect_err("always busy");
     assert_eq!(server.requests().len(), 1);
 }
@@ -201,7 +201,7 @@ async fn max_attempts_is_configurable() {
 async fn a_slow_response_times_out_per_attempt_and_per_operation() {
     let server = FakeServer::start(|_, _| Reply::json(200, FULL_TASK).after(Duration::from_secs(3)));
     let timeouts = TimeoutConfig::new().with_attempt_timeout(Duration::from_millis(200));
-    let client = Client::new(config(&server).timeout_config(timeouts).build());
+    let client = Client::from_conf(config(&server).timeout_config(timeouts).build());
     let started = Instant::now();
     let error = client.get_ota_task().identifier("abc").send().await.expect_err("too slow");
     assert!(matches!(error, SdkError::TimeoutError(_)), "{error:?}");
@@ -209,7 +209,7 @@ async fn a_slow_response_times_out_per_attempt_and_per_operation() {
     assert_eq!(server.requests().len(), 3, "timed-out attempts are retried");
 
     let timeouts = TimeoutConfig::new().with_operation_timeout(Duration::from_millis(300));
-    let client = Client::new(config(&server).timeout_config(timeouts).build());
+    let client = Client::from_conf(config(&server).timeout_config(timeouts).build());
     let started = Instant::now();
     let error = client.get_ota_task().identifier("abc").send().await.expect_err("too slow");
     assert!(error.to_string().contains("operation timed out"), "{error}");
@@ -218,8 +218,8 @@ async fn a_slow_response_times_out_per_attempt_and_per_operation() {
 
 #[tokio::test]
 async fn a_refused_connection_is_a_retried_dispatch_failure() {
-    let client = Client::new(
-        Config::builder()
+    let client = Client::from_conf(
+        smithy_config::builder()
             .region(REGION)
             .endpoint_url(support::closed_port_url())
             .credentials_provider(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
@@ -234,15 +234,15 @@ async fn a_refused_connection_is_a_retried_dispatch_failure() {
 #[tokio::test]
 async fn construction_failures_send_nothing() {
     let server = FakeServer::start(|_, _| Reply::json(200, FULL_TASK));
-    let client = Client::new(config(&server).build());
+    let client = Client::from_conf(config(&server).build());
     let error = client.get_ota_task().send().await.expect_err("identifier is required");
     assert!(matches!(error, SdkError::ConstructionFailure(_)), "{error:?}");
 
-    let no_region = Config::builder()
+    let no_region = smithy_config::builder()
         .endpoint_url(server.url())
         .credentials_provider(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
         .build();
-    let error = Client::new(no_region).get_ota_task().identifier("abc").send().await.expect_err("no Region");
+    let error = Client::from_conf(no_region).get_ota_task().identifier("abc").send().await.expect_err("no Region");
     let cause = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default();
     assert!(cause.contains("Region"), "{error:?}");
     assert!(server.requests().is_empty());
@@ -255,8 +255,8 @@ async fn construction_failures_send_nothing() {
 use fixture_pagination::credentials::Credentials as FixtureCredentials;
 
 fn fixture_client(server: &FakeServer) -> fixture_pagination::Client {
-    fixture_pagination::Client::new(
-        fixture_pagination::Config::builder()
+    fixture_pagination::Client::from_conf(
+        workspace_config::builder()
             .region(REGION)
             .endpoint_url(server.url())
             .credentials_provider(FixtureCredentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))

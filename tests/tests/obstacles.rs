@@ -79,7 +79,7 @@ fn enum_values_that_spell_one_variant_get_numbered_variants() {
 #[test]
 fn operations_named_like_keywords_are_client_methods() {
     let config = fixture_obstacles::Config::builder().region("us-east-1").build();
-    let client = fixture_obstacles::Client::new(config);
+    let client = fixture_obstacles::Client::new(&config);
     let _ = client.r#match().default_value("d").r#type("t");
     let _ = client.r#enum();
     let _ = client.r#type();

@@ -61,16 +61,18 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         .map_err(|e| format!("codegen_stats output: {e}"))?;
 
     println!("== clean builds");
-    let full_crate = work.join("iot-full");
-    let files =
-        codegen::generate(&Options { models: vec![full_model], ..Options::default() }).map_err(|e| e.to_string())?;
-    codegen::write_atomically(&full_crate, &files).map_err(|e| e.to_string())?;
+    // The full crate and its runtime copy, as `cargo xtask codegen` lays them out.
+    let full_crate = work.join("iot-full/iotmanagedintegrations");
+    let options = Options { models: vec![full_model], ..Options::default() };
+    codegen::sync(&options, &full_crate, false).map_err(|e| e.to_string())?;
+    codegen::sync_runtime(&work.join("iot-full"), false).map_err(|e| e.to_string())?;
+    let generated = root.join("generated/iotmanagedintegrations");
     let lock = bench.join("Cargo.lock");
     let projects = [
-        Project::ours("ours-sans-io", &root.join("generated"), None, SANS_IO_MAIN),
-        Project::ours("ours-client", &root.join("generated"), Some("client"), CLIENT_MAIN),
-        Project::ours("ours-full-sans-io", &full_crate, None, SANS_IO_MAIN),
-        Project::ours("ours-full-client", &full_crate, Some("client"), CLIENT_MAIN),
+        Project::ours("ours-sans-io", &generated, false),
+        Project::ours("ours-client", &generated, true),
+        Project::ours("ours-full-sans-io", &full_crate, false),
+        Project::ours("ours-full-client", &full_crate, true),
         Project::sdk(),
     ];
     let mut builds = Vec::new();
@@ -185,8 +187,8 @@ fn main() {
 // builds, which measures the binary, not the client crate.
 const CLIENT_MAIN: &str = r#"fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let config = iotmanagedintegrations::Config::from_env().region("us-east-1").build();
-    let client = iotmanagedintegrations::Client::new(config);
+    let config = smithy_config::from_env().region("us-east-1").build();
+    let client = iotmanagedintegrations::Client::new(&config);
     let id = std::env::args().nth(1).unwrap_or_default();
     let task = runtime.block_on(client.get_ota_task().identifier(id).send());
     println!("{task:?}");
@@ -209,13 +211,17 @@ fn main() {
 "#;
 
 impl Project {
-    fn ours(name: &'static str, krate: &Path, feature: Option<&str>, main: &'static str) -> Self {
-        let features = feature.map(|f| format!(", features = [\"{f}\"]")).unwrap_or_default();
+    /// Our crate at `krate`; with `client`, its `client` feature and, as a program that sends
+    /// requests has them, the transport crate beside it and tokio.
+    fn ours(name: &'static str, krate: &Path, client: bool) -> Self {
+        let features = if client { ", features = [\"client\"]" } else { "" };
         let mut dependency = format!("iotmanagedintegrations = {{ path = \"{}\"{features} }}\n", krate.display());
-        if feature.is_some() {
+        if client {
+            let transport = krate.with_file_name(codegen::runtime::CONFIG_CRATE);
+            dependency.push_str(&format!("smithy-config = {{ path = \"{}\" }}\n", transport.display()));
             dependency.push_str("tokio = { version = \"1\", features = [\"rt\"] }\n");
         }
-        Project { name, dependency, main }
+        Project { name, dependency, main: if client { CLIENT_MAIN } else { SANS_IO_MAIN } }
     }
 
     fn sdk() -> Self {

@@ -28,8 +28,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Generate the crate for model/ into generated/, and the fixture crates under
-    /// tests/fixtures/ (given any option but --check: just the one crate asked for).
+    /// Generate what smithy-build.json asks for (model/'s crate and the runtime crates it
+    /// depends on, into generated/) and the fixture crates under tests/fixtures/ (given any
+    /// option but --check: just the one crate asked for, and the runtime beside it).
     Codegen(CodegenArgs),
     /// Score snake_case naming against aws-sdk-rust's names (<shared>/naming/).
     Naming,
@@ -62,7 +63,8 @@ struct CodegenArgs {
     /// Model file or directory (repeatable; default: model/).
     #[arg(long = "model", value_name = "PATH")]
     models: Vec<PathBuf>,
-    /// Output directory (default: generated/).
+    /// The crate's directory; the runtime crates are written beside it (needed with the other
+    /// options).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Service shape id or name (default: the model's only service).
@@ -145,10 +147,12 @@ fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>,
     Ok(files)
 }
 
-/// Makes `dir` a Cargo workspace of the generated crates `members` (its own, so the crates build
-/// apart from this one).
+/// Makes `dir` a Cargo workspace of the generated crates `members` and the one copy of the
+/// runtime crates they share (its own workspace, so the crates build apart from this one).
 fn write_scratch_workspace(dir: &Path, members: &[String]) -> Result<(), String> {
-    let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+    codegen::sync_runtime(dir, false).map_err(|e| e.to_string())?;
+    let runtime = [codegen::runtime::RUNTIME_CRATE, codegen::runtime::CONFIG_CRATE];
+    let list: Vec<String> = members.iter().map(String::as_str).chain(runtime).map(|m| format!("\"{m}\"")).collect();
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", list.join(", "));
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| format!("cannot write {}: {e}", dir.display()))
 }
@@ -175,7 +179,9 @@ fn codegen_cmd(args: CodegenArgs, shared: &Path) -> Result<(), String> {
             models.push(root.join("model"));
         }
         options.models = codegen::model::files(&models).map_err(|e| e.to_string())?;
-        vec![codegen::workspace::Job { options, out: out.unwrap_or_else(|| root.join("generated")) }]
+        let out =
+            out.ok_or("--out DIR is needed for a one-off run: the crate's directory (the runtime goes beside it)")?;
+        vec![codegen::workspace::Job { options, out }]
     };
 
     for job in &jobs {
@@ -192,6 +198,17 @@ fn codegen_cmd(args: CodegenArgs, shared: &Path) -> Result<(), String> {
             println!("{shown}: {state} ({} files)", synced.files);
         } else {
             println!("wrote {} files to {shown} (in {elapsed:.1?})", synced.files);
+        }
+    }
+    for folder in codegen::runtime_folders(jobs.iter().map(|j| (&j.options, j.out.as_path()))) {
+        let synced = codegen::sync_runtime(&folder, check).map_err(|e| e.to_string())?;
+        let shown = folder.strip_prefix(&root).unwrap_or(&folder).display().to_string();
+        stale.extend(synced.stale.iter().map(|p| format!("  {shown}/{}", p.display())));
+        if check {
+            let state = if synced.stale.is_empty() { "up to date" } else { "STALE" };
+            println!("{shown}: runtime crates {state} ({} files)", synced.files);
+        } else {
+            println!("wrote the runtime crates ({} files) to {shown}", synced.files);
         }
     }
     if !stale.is_empty() {

@@ -21,7 +21,7 @@ mod reserved {
     /// The property tests' own items.
     pub const ROUNDTRIP_ITEMS: &[&str] = &["Rng", "CASES", "RESPONSES"];
     /// `Client`'s own methods.
-    pub const CLIENT_METHODS: &[&str] = &["new", "config", "clone", "handle"];
+    pub const CLIENT_METHODS: &[&str] = &["new", "from_conf", "config", "clone", "handle"];
 }
 
 /// The names of one structure's field: field and getter, setter, builder getter.

@@ -1,4 +1,4 @@
-//! The client layer over the sans-IO operations (features `runtime`/`client`): the `Client`,
+//! The client layer over the sans-IO operations (feature `client`): the `Client`,
 //! each operation's fluent builder and its description to the runtime's orchestrator
 //! (`crate::orchestrator::Operation`), and paginators for `@paginated` operations.
 
@@ -46,8 +46,13 @@ pub fn client_module(krate: &Crate) -> TokenStream {
             handle: ::std::sync::Arc<crate::orchestrator::Handle>,
         }
         impl Client {
-            /// A client with `config`.
-            pub fn new(config: crate::config::Config) -> Self {
+            /// A client with `config`, which the clients of other services can share: they
+            /// use the same credentials provider and HTTP client (its clones are cheap).
+            pub fn new(config: &crate::config::Config) -> Self {
+                Self::from_conf(config.clone())
+            }
+            /// A client that owns `config`.
+            pub fn from_conf(config: crate::config::Config) -> Self {
                 Client {
                     handle: ::std::sync::Arc::new(crate::orchestrator::Handle::new(config, #signing_name)),
                 }
@@ -147,7 +152,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             };
             let all = path_owned(k, path, quote!(output));
             quote! {
-                #[cfg(feature = "runtime")]
+                #[cfg(feature = "client")]
                 impl crate::orchestrator::PaginatedItems for #name {
                     type Item = #item;
                     fn into_items(output: #output) -> ::std::vec::Vec<#item> {
@@ -157,7 +162,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             }
         });
         quote! {
-            #[cfg(feature = "runtime")]
+            #[cfg(feature = "client")]
             impl crate::orchestrator::Paginated for #name {
                 type Token = #token_ty;
                 fn set_token(input: &mut #input, token: ::std::option::Option<#token_ty>) {
@@ -171,7 +176,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
         }
     });
     quote! {
-        #[cfg(feature = "runtime")]
+        #[cfg(feature = "client")]
         impl crate::orchestrator::Operation for #name {
             type Input = #input;
             type Output = #output;
@@ -199,7 +204,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
                 }
             }
         }
-        #[cfg(feature = "runtime")]
+        #[cfg(feature = "client")]
         impl crate::orchestrator::CreateUnhandledError for #error {
             fn create_unhandled_error(unhandled: crate::error::Unhandled) -> Self {
                 Self::Unhandled(unhandled)
@@ -308,13 +313,13 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
         );
         quote! {
             #[doc = #pag_doc]
-            #[cfg(feature = "runtime")]
+            #[cfg(feature = "client")]
             #[derive(Clone, Debug)]
             pub struct #pag {
                 handle: ::std::sync::Arc<crate::orchestrator::Handle>,
                 inner: #input_builder,
             }
-            #[cfg(feature = "runtime")]
+            #[cfg(feature = "client")]
             impl #pag {
                 #page_size
                 /// The pages, fetched one at a time as they are consumed. Paging stops when the
@@ -337,13 +342,13 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
     });
     quote! {
         #[doc = #doc]
-        #[cfg(feature = "runtime")]
+        #[cfg(feature = "client")]
         #[derive(Clone, Debug)]
         pub struct #fluent {
             handle: ::std::sync::Arc<crate::orchestrator::Handle>,
             inner: #input_builder,
         }
-        #[cfg(feature = "runtime")]
+        #[cfg(feature = "client")]
         impl #fluent {
             pub(crate) fn new(handle: ::std::sync::Arc<crate::orchestrator::Handle>) -> Self {
                 #fluent { handle, inner: ::std::default::Default::default() }

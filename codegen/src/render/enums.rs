@@ -76,7 +76,7 @@ fn string_impls(e: &Enum) -> TokenStream {
             fn from(s: &str) -> Self {
                 match s {
                     #(#values => #name::#idents,)*
-                    other => #name::Unknown(crate::primitives::UnknownVariantValue(other.to_owned())),
+                    other => #name::Unknown(crate::primitives::UnknownVariantValue::from_unlisted(other.to_owned())),
                 }
             }
         }
@@ -130,7 +130,7 @@ fn int_impls(e: &Enum) -> TokenStream {
             fn from(value: i32) -> Self {
                 match value {
                     #(#values => #name::#idents,)*
-                    other => #name::Unknown(crate::primitives::UnknownIntVariantValue(other)),
+                    other => #name::Unknown(crate::primitives::UnknownIntVariantValue::from_unlisted(other)),
                 }
             }
         }

@@ -600,7 +600,7 @@ impl<'a> Parser<'a> {
             None => {
                 let value: f64 = text.parse().map_err(|_| (start, format!("invalid number `{text}`")))?;
                 let as_float = serde_json::Number::from_f64(value).filter(|n| {
-                    use inlineable::primitives::BigDecimal;
+                    use smithy_runtime::primitives::BigDecimal;
                     BigDecimal::new(n.to_string()) == BigDecimal::new(text)
                 });
                 match as_float {

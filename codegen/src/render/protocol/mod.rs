@@ -14,14 +14,14 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::id;
+use super::{id, RuntimeModule};
 use crate::ir::{Crate, Location, Named, Operation, RustType};
 use crate::model::Protocol;
 
 /// What a protocol adds to a crate.
 pub trait ProtocolGenerator: Sync {
-    /// The runtime modules (from `codegen/inlineable`) its code uses.
-    fn runtime_modules(&self) -> &'static [(&'static str, &'static str)];
+    /// The modules of the runtime crate its code uses.
+    fn runtime_modules(&self) -> &'static [RuntimeModule];
     /// `src/protocol.rs`: the (de)serializers of shared shapes and the error readers.
     fn protocol_module(&self, krate: &Crate, registry: &Registry) -> TokenStream;
     /// The operation's marker type with `serialize_request` and `deserialize_response`.
@@ -40,8 +40,8 @@ pub fn generator(protocol: Protocol) -> &'static dyn ProtocolGenerator {
 struct RestJson1;
 
 impl ProtocolGenerator for RestJson1 {
-    fn runtime_modules(&self) -> &'static [(&'static str, &'static str)] {
-        &[super::HTTP, super::JSON, super::REST_JSON]
+    fn runtime_modules(&self) -> &'static [RuntimeModule] {
+        &[RuntimeModule::Http, RuntimeModule::Json, RuntimeModule::RestJson]
     }
 
     fn protocol_module(&self, krate: &Crate, registry: &Registry) -> TokenStream {

@@ -1,0 +1,127 @@
+//! The runtime crates generated crates depend on: `smithy-runtime` (every crate) and
+//! `smithy-config` (the default HTTPS transport, for the programs that send requests), as this
+//! repository's `runtime/` holds them. They are embedded in the generator so that it can write
+//! one copy of both beside the crates it generates (the output folder stays self-contained and
+//! vendorable): sources without their unit tests, manifests without their dev-dependencies and
+//! with the generator's version.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::render::{Files, HEADER};
+
+/// The runtime crate's package name, and the name of its directory beside generated crates.
+pub const RUNTIME_CRATE: &str = "smithy-runtime";
+/// The transport crate's package name, and the name of its directory.
+pub const CONFIG_CRATE: &str = "smithy-config";
+
+/// The version the copies carry: the generator's, whose runtime they are.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A runtime crate's sources: its manifest and its `src/` files.
+struct Source {
+    name: &'static str,
+    manifest: &'static str,
+    files: &'static [(&'static str, &'static str)],
+}
+
+macro_rules! sources {
+    ($dir:literal: $($file:literal),* $(,)?) => {
+        &[$(($file, include_str!(concat!("../../runtime/", $dir, "/src/", $file)))),*]
+    };
+}
+
+const SOURCES: [Source; 2] = [
+    Source {
+        name: RUNTIME_CRATE,
+        manifest: include_str!("../../runtime/smithy-runtime/Cargo.toml"),
+        files: sources!("smithy-runtime": "config.rs", "credentials.rs", "endpoint.rs", "error.rs", "http.rs",
+            "json.rs", "lib.rs", "orchestrator.rs", "partition_data.rs", "partitions.rs", "primitives.rs",
+            "protocol_test_util.rs", "rest_json.rs", "sigv4.rs", "test_rng.rs"),
+    },
+    Source {
+        name: CONFIG_CRATE,
+        manifest: include_str!("../../runtime/smithy-config/Cargo.toml"),
+        files: sources!("smithy-config": "lib.rs", "transport.rs"),
+    },
+];
+
+/// This repository's rustfmt settings, which the runtime's sources are formatted with.
+const RUSTFMT: &str = include_str!("../../rustfmt.toml");
+
+/// Where a generated crate finds `smithy-runtime`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Runtime {
+    /// In a copy written beside the crate (`../smithy-runtime`, with `../smithy-config`), which
+    /// every crate generated into the same folder shares.
+    #[default]
+    Vendored,
+    /// In the runtime crate at this path, relative to the generated crate's directory (this
+    /// workspace's fixtures use its own `runtime/smithy-runtime`); nothing is copied.
+    At(PathBuf),
+}
+
+impl Runtime {
+    /// The `path` the generated `Cargo.toml` gives `smithy-runtime`.
+    pub fn manifest_path(&self) -> Result<String> {
+        match self {
+            Runtime::Vendored => Ok(format!("../{RUNTIME_CRATE}")),
+            Runtime::At(path) => path
+                .to_str()
+                .map(|p| p.replace('\\', "/"))
+                .ok_or_else(|| Error::other(format!("the runtime path {} is not UTF-8", path.display()))),
+        }
+    }
+}
+
+/// The files of both runtime crates, by path relative to the folder they are written into
+/// (`smithy-runtime/Cargo.toml`, `smithy-config/src/lib.rs`, ...).
+pub fn files() -> Result<Files> {
+    let mut files = Files::new();
+    for source in &SOURCES {
+        let dir = Path::new(source.name);
+        files.insert(dir.join("Cargo.toml"), manifest(source)?);
+        // The runtime's own formatting settings, so a `cargo fmt` where the copy is vendored
+        // leaves it as written (and `--check` keeps passing).
+        files.insert(dir.join("rustfmt.toml"), format!("# {HEADER}\n{RUSTFMT}"));
+        for (path, text) in source.files {
+            files.insert(dir.join("src").join(path), format!("// {HEADER}\n{}", without_tests(text)));
+        }
+    }
+    Ok(files)
+}
+
+/// The names of the runtime crates' `src/` files the generator embeds, by crate: for the test
+/// that none is left out.
+pub fn embedded() -> Vec<(&'static str, Vec<&'static str>)> {
+    SOURCES.iter().map(|s| (s.name, s.files.iter().map(|(path, _)| *path).collect())).collect()
+}
+
+/// A runtime manifest as its copy has it: the generator's version, no dev-dependencies (the
+/// unit tests stay here).
+fn manifest(source: &Source) -> Result<String> {
+    let bad = |what: &str| Error::other(format!("generator bug: runtime/{}/Cargo.toml {what}", source.name));
+    let mut doc: toml_edit::DocumentMut = source.manifest.parse().map_err(|_| bad("is not TOML"))?;
+    doc.remove("dev-dependencies");
+    let package = doc.get_mut("package").and_then(|p| p.as_table_mut()).ok_or_else(|| bad("has no [package]"))?;
+    // The source's comment on its own version is about the source.
+    package.insert("version", toml_edit::value(VERSION));
+    if let Some(mut key) = package.key_mut("version") {
+        key.leaf_decor_mut().clear();
+    }
+    if source.manifest.contains("workspace = true") || source.manifest.contains(".workspace") {
+        return Err(bad("inherits from the workspace, which its copy cannot"));
+    }
+    Ok(format!("# {HEADER}\n{doc}"))
+}
+
+/// A runtime module without its unit tests, which run once in `runtime/` rather than in every
+/// copy. By convention the test modules end each file, after an optional banner comment.
+fn without_tests(source: &str) -> String {
+    let Some(end) = source.find("\n#[cfg(test)]\nmod ") else { return source.to_owned() };
+    let mut lines: Vec<&str> = source[..end].lines().collect();
+    while lines.last().is_some_and(|l| l.trim().is_empty() || (l.starts_with("//") && !l.starts_with("//!"))) {
+        lines.pop();
+    }
+    lines.join("\n") + "\n"
+}

@@ -1,0 +1,416 @@
+//! Client configuration: Region, credentials, endpoint, retries, timeouts, and the two
+//! pluggable pieces of I/O, the HTTP client ([`HttpClient`]) and the timer ([`AsyncSleep`]).
+//!
+//! One [`Config`] serves every service's client: load it once (with `smithy-config`, which adds
+//! the default HTTPS transport and timer through [`DefaultIo`]) and hand it to each
+//! `Client::new`; clones share the credentials provider and the HTTP client's connections.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::credentials::{DefaultCredentialsChain, Env, ProvideCredentials};
+use crate::http::{HttpRequest, HttpResponse};
+
+/// The future an [`HttpClient`] returns.
+pub type HttpFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, ConnectorError>> + Send + 'a>>;
+
+/// Sends HTTP requests: implement it to carry requests over your own HTTP stack.
+pub trait HttpClient: Send + Sync + fmt::Debug {
+    /// Sends `request` to `url`, the absolute URL (endpoint, path and query) of the request,
+    /// whose `uri` holds the same path and query. The response body is read completely.
+    fn call<'a>(&'a self, url: &'a str, request: &'a HttpRequest) -> HttpFuture<'a>;
+}
+
+/// The future an [`AsyncSleep`] returns.
+pub type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A timer, for backoff between attempts and for timeouts.
+pub trait AsyncSleep: Send + Sync + fmt::Debug {
+    /// A future that completes after `duration`.
+    fn sleep(&self, duration: Duration) -> Sleep;
+}
+
+/// Why the HTTP client could not produce a response.
+#[derive(Debug)]
+pub struct ConnectorError {
+    kind: ConnectorErrorKind,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ConnectorErrorKind {
+    Timeout,
+    Io,
+    Other,
+}
+
+impl ConnectorError {
+    /// The connection or the response timed out; worth retrying.
+    pub fn timeout(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::new(ConnectorErrorKind::Timeout, source)
+    }
+
+    /// A transient I/O failure (refused or reset connection, broken pipe); worth retrying.
+    pub fn io(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::new(ConnectorErrorKind::Io, source)
+    }
+
+    /// Any other failure, such as an invalid URL or a TLS error; not retried.
+    pub fn other(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::new(ConnectorErrorKind::Other, source)
+    }
+
+    fn new(kind: ConnectorErrorKind, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        ConnectorError { kind, source: source.into() }
+    }
+
+    /// Whether this is a timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == ConnectorErrorKind::Timeout
+    }
+
+    /// Whether this is a transient I/O failure.
+    pub fn is_io(&self) -> bool {
+        self.kind == ConnectorErrorKind::Io
+    }
+}
+
+impl fmt::Display for ConnectorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The details are in `source()`.
+        f.write_str(match self.kind {
+            ConnectorErrorKind::Timeout => "timed out",
+            ConnectorErrorKind::Io => "I/O error",
+            ConnectorErrorKind::Other => "HTTP client error",
+        })
+    }
+}
+
+impl std::error::Error for ConnectorError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// How failed attempts are retried: AWS's standard mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryConfig {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl RetryConfig {
+    /// Standard mode: 3 attempts in all, backoff with full jitter from 1 s doubling up to 20 s.
+    pub fn standard() -> Self {
+        RetryConfig { max_attempts: 3, initial_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(20) }
+    }
+
+    /// One attempt, no retries.
+    pub fn disabled() -> Self {
+        Self::standard().with_max_attempts(1)
+    }
+
+    /// The number of attempts in all, the first included (at least 1).
+    pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
+        self.max_attempts = max_attempts.max(1);
+        self
+    }
+
+    /// The base of the exponential backoff.
+    pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
+        self.initial_backoff = initial_backoff;
+        self
+    }
+
+    /// The longest wait between two attempts.
+    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
+    /// The number of attempts in all.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The base of the exponential backoff.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The longest wait between two attempts.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+/// Timeouts; unset ones do not apply.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeoutConfig {
+    connect: Option<Duration>,
+    operation: Option<Duration>,
+    attempt: Option<Duration>,
+}
+
+impl TimeoutConfig {
+    /// No timeouts.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How long the default HTTP client may take to open a connection.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect = Some(timeout);
+        self
+    }
+
+    /// How long a whole call may take, all attempts and backoff included.
+    pub fn with_operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation = Some(timeout);
+        self
+    }
+
+    /// How long one attempt may take; a timed-out attempt is retried.
+    pub fn with_attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt = Some(timeout);
+        self
+    }
+
+    /// How long the default HTTP client may take to open a connection.
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.connect
+    }
+
+    /// How long a whole call may take.
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.operation
+    }
+
+    /// How long one attempt may take.
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt
+    }
+}
+
+/// The HTTP client and timer a [`Builder`] fills in when none is set: how a transport crate
+/// (`smithy-config`: hyper, rustls and tokio) supplies its defaults without this crate, or any
+/// service crate, depending on it. They are made when the config is built, so the HTTP client
+/// honours the connect timeout set on the builder.
+pub trait DefaultIo: Send + Sync + fmt::Debug {
+    /// The HTTP client, connecting within `timeouts`' connect timeout.
+    fn http_client(&self, timeouts: &TimeoutConfig) -> Arc<dyn HttpClient>;
+    /// The timer.
+    fn sleep(&self) -> Arc<dyn AsyncSleep>;
+}
+
+/// Where the clock comes from; signing needs the current time.
+pub type TimeSource = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// The configuration of clients: one can serve the clients of every service (clones share the
+/// credentials provider and the HTTP client). Build one with [`Config::builder`] or start from
+/// the environment with [`Config::from_env`]; `smithy_config::from_env()` does the latter with
+/// the default HTTPS transport.
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) region: Option<String>,
+    pub(crate) credentials: Option<Arc<dyn ProvideCredentials>>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
+    pub(crate) retry: RetryConfig,
+    pub(crate) timeouts: TimeoutConfig,
+    pub(crate) http_client: Option<Arc<dyn HttpClient>>,
+    pub(crate) sleep: Option<Arc<dyn AsyncSleep>>,
+    pub(crate) time_source: Option<TimeSource>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("http_client", &self.http_client)
+            .field("sleep", &self.sleep)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// An empty builder: no Region, no credentials, standard retries, no timeouts.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// A builder preset from the environment as AWS SDKs read it: the Region from
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION` or the selected profile, and credentials from the
+    /// default chain (environment variables, then the shared `~/.aws` files).
+    pub fn from_env() -> Builder {
+        let env = Env::process();
+        let mut builder = Builder::default().credentials_provider(DefaultCredentialsChain::with_env(env.clone()));
+        builder.config.region = crate::credentials::default_region(&env);
+        builder
+    }
+
+    /// The Region requests are signed for and sent to.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The endpoint URL that replaces the one the endpoint rules choose.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    /// Whether FIPS endpoints are used.
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    /// Whether dual-stack (IPv4 and IPv6) endpoints are used.
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
+    }
+
+    /// How failed attempts are retried.
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    /// The timeouts.
+    pub fn timeout_config(&self) -> &TimeoutConfig {
+        &self.timeouts
+    }
+
+    /// A builder holding this configuration, to change some of it.
+    pub fn to_builder(&self) -> Builder {
+        Builder { config: self.clone(), default_io: None }
+    }
+}
+
+/// Builds a [`Config`].
+#[derive(Clone, Debug)]
+pub struct Builder {
+    config: Config,
+    default_io: Option<Arc<dyn DefaultIo>>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            config: Config {
+                region: None,
+                credentials: None,
+                endpoint_url: None,
+                use_fips: false,
+                use_dual_stack: false,
+                retry: RetryConfig::standard(),
+                timeouts: TimeoutConfig::new(),
+                http_client: None,
+                sleep: None,
+                time_source: None,
+            },
+            default_io: None,
+        }
+    }
+}
+
+impl Builder {
+    /// The Region to sign for and send to, e.g. `us-east-1`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.config.region = Some(region.into());
+        self
+    }
+
+    /// Where credentials come from: [`crate::credentials::Credentials`] for static keys, or
+    /// any [`ProvideCredentials`].
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.config.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Sends every request to this URL (e.g. `http://localhost:4566`) instead of the endpoint
+    /// the service's rules choose. Requests are still signed for the Region.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.config.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Uses FIPS 140-validated endpoints.
+    pub fn use_fips(mut self, use_fips: bool) -> Self {
+        self.config.use_fips = use_fips;
+        self
+    }
+
+    /// Uses dual-stack (IPv4 and IPv6) endpoints.
+    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.config.use_dual_stack = use_dual_stack;
+        self
+    }
+
+    /// How failed attempts are retried.
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.config.retry = retry;
+        self
+    }
+
+    /// The timeouts.
+    pub fn timeout_config(mut self, timeouts: TimeoutConfig) -> Self {
+        self.config.timeouts = timeouts;
+        self
+    }
+
+    /// The HTTP client that sends requests.
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.config.http_client = Some(Arc::new(client));
+        self
+    }
+
+    /// The timer for backoff and timeouts.
+    pub fn sleep_impl(mut self, sleep: impl AsyncSleep + 'static) -> Self {
+        self.config.sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// The clock used for signing; the system clock unless set (tests fix it).
+    pub fn time_source(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.config.time_source = Some(Arc::new(now));
+        self
+    }
+
+    /// The HTTP client and timer to use where [`http_client`](Self::http_client) or
+    /// [`sleep_impl`](Self::sleep_impl) is not set.
+    pub fn default_io(mut self, io: impl DefaultIo + 'static) -> Self {
+        self.default_io = Some(Arc::new(io));
+        self
+    }
+
+    /// The configuration, with the [`DefaultIo`]'s HTTP client and timer where none is set.
+    /// Without either, calls fail with an error that says what is missing.
+    pub fn build(self) -> Config {
+        let Builder { mut config, default_io } = self;
+        if let Some(io) = default_io {
+            if config.http_client.is_none() {
+                config.http_client = Some(io.http_client(&config.timeouts));
+            }
+            if config.sleep.is_none() {
+                config.sleep = Some(io.sleep());
+            }
+        }
+        config
+    }
+}

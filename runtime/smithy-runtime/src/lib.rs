@@ -1,0 +1,43 @@
+//! The runtime every generated Smithy client crate shares: one crate, compiled once, however
+//! many services a program uses. A generated crate re-exports the modules it uses
+//! (`primitives`, `error`, `http`, and with its `client` feature `config`, `credentials`,
+//! `orchestrator`), so its users reach them through the service crate as aws-sdk-rust's do.
+//!
+//! The modules only use the standard library, except the client's SHA-256 and HMAC. Each part
+//! is a feature: `json`, `rest-json`, `endpoint` (the rules engine), `client` (config,
+//! credentials, SigV4, retries, timeouts, paginators) and `test-util` (what generated tests
+//! use). The default HTTPS transport is the `smithy-config` crate, so that no service crate's
+//! build waits for hyper, rustls and tokio.
+#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod http;
+pub mod primitives;
+
+#[cfg(feature = "endpoint")]
+pub mod endpoint;
+#[cfg(feature = "json")]
+pub mod json;
+// Generated (prettyplease's layout) by `cargo xtask codegen`, which `--check` pins.
+#[cfg(feature = "endpoint")]
+#[rustfmt::skip]
+pub mod partition_data;
+#[cfg(feature = "endpoint")]
+pub mod partitions;
+#[cfg(feature = "rest-json")]
+pub mod rest_json;
+
+#[cfg(feature = "client")]
+pub mod config;
+#[cfg(feature = "client")]
+pub mod credentials;
+#[cfg(feature = "client")]
+pub mod orchestrator;
+#[cfg(feature = "client")]
+pub mod sigv4;
+
+#[cfg(feature = "test-util")]
+pub mod protocol_test_util;
+#[cfg(feature = "test-util")]
+pub mod test_rng;

@@ -1,0 +1,745 @@
+//! Runs an operation against the service: serialize once, then for each attempt sign, send,
+//! and parse, retrying as AWS's standard mode does, within the configured timeouts.
+//! Also the [`SdkError`] every call returns and the paginators of `@paginated` operations.
+
+use std::collections::VecDeque;
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
+
+use crate::config::{Config, ConnectorError};
+use crate::error::{BuildError, ProvideErrorMetadata, Unhandled};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::primitives::Document;
+
+type BoxError = Box<dyn StdError + Send + Sync>;
+
+/// One operation of the service, as the generated code describes it to the runtime.
+pub trait Operation {
+    /// The operation's input.
+    type Input: Send;
+    /// The operation's output.
+    type Output: Send;
+    /// The operation's error enum.
+    type Error: StdError + ProvideErrorMetadata + Send + Sync + 'static;
+
+    /// The operation's name, e.g. `GetOtaTask`.
+    const NAME: &'static str;
+
+    /// Builds the HTTP request (path, query, headers, body) for `input`.
+    fn serialize(input: &Self::Input) -> Result<HttpRequest, BuildError>;
+
+    /// Reads the output from a 2xx response, or the error from any other.
+    fn deserialize(response: &HttpResponse) -> Result<Self::Output, Self::Error>;
+
+    /// Where to send the request, as the service's endpoint rules decide for `config` (no
+    /// operation feeds input members into them yet), so a client resolves it once.
+    fn endpoint(config: &Config) -> Result<Target, BoxError>;
+
+    /// How the model classifies `error` (its `@retryable` trait), if it does.
+    fn retry_kind(error: &Self::Error) -> Option<RetryKind>;
+}
+
+/// Why an error is worth retrying.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryKind {
+    /// The service is throttling the caller.
+    Throttling,
+    /// A transient failure: a timeout, a dropped connection, a 5xx.
+    Transient,
+}
+
+/// The resolved endpoint of one call: its URL, extra headers, and how to sign for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    /// The endpoint URL, e.g. `https://api.example.us-east-1.amazonaws.com`.
+    pub url: String,
+    /// Headers the endpoint requires.
+    pub headers: Vec<(String, String)>,
+    /// The SigV4 signing name, when the endpoint overrides the service's.
+    pub signing_name: Option<String>,
+    /// The SigV4 signing Region, when the endpoint overrides the configured one.
+    pub signing_region: Option<String>,
+}
+
+impl Target {
+    /// A target for `url` with no extra headers or signing overrides.
+    pub fn new(url: impl Into<String>) -> Self {
+        Target { url: url.into(), headers: Vec::new(), signing_name: None, signing_region: None }
+    }
+
+    /// Reads the signing overrides from an endpoint's `authSchemes` property, as the rules
+    /// engine returns it: the first `sigv4` scheme's `signingName` and `signingRegion`.
+    pub fn with_properties<'a>(mut self, properties: impl IntoIterator<Item = (&'a String, &'a Document)>) -> Self {
+        let schemes = properties
+            .into_iter()
+            .find(|(name, _)| name.as_str() == "authSchemes")
+            .and_then(|(_, value)| value.as_array());
+        let sigv4 = schemes
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Document::as_object)
+            .find(|scheme| scheme.get("name").and_then(Document::as_str) == Some("sigv4"));
+        if let Some(scheme) = sigv4 {
+            let text = |key: &str| scheme.get(key).and_then(Document::as_str).map(str::to_owned);
+            self.signing_name = text("signingName");
+            self.signing_region = text("signingRegion");
+        }
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+/// An operation's error: its service error `E`, or a failure before a response came.
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum SdkError<E> {
+    /// The request could not be built: invalid input, no credentials, no endpoint.
+    ConstructionFailure(ConstructionFailure),
+    /// The operation (or its last attempt) ran out of time.
+    TimeoutError(TimeoutError),
+    /// The request could not be sent or the response could not be read.
+    DispatchFailure(ConnectorError),
+    /// The service answered with an error.
+    ServiceError(ServiceError<E>),
+}
+
+/// The request could not be built.
+#[derive(Debug)]
+pub struct ConstructionFailure {
+    source: BoxError,
+}
+
+/// A timeout elapsed.
+#[derive(Debug)]
+pub struct TimeoutError {
+    what: &'static str,
+    after: Duration,
+}
+
+/// An error response of the service, parsed, with the raw response.
+#[derive(Debug)]
+pub struct ServiceError<E> {
+    err: E,
+    raw: HttpResponse,
+}
+
+impl<E> ServiceError<E> {
+    /// The parsed error.
+    pub fn err(&self) -> &E {
+        &self.err
+    }
+
+    /// The parsed error, by value.
+    pub fn into_err(self) -> E {
+        self.err
+    }
+
+    /// The raw response.
+    pub fn raw(&self) -> &HttpResponse {
+        &self.raw
+    }
+}
+
+/// Builds an operation's error from an error the model does not describe.
+pub trait CreateUnhandledError {
+    /// The `Unhandled` variant holding `unhandled`.
+    fn create_unhandled_error(unhandled: Unhandled) -> Self;
+}
+
+impl<E> SdkError<E> {
+    /// The request could not be built (an invalid input, an endpoint the rules refused).
+    pub fn construction(source: impl Into<BoxError>) -> Self {
+        SdkError::ConstructionFailure(ConstructionFailure { source: source.into() })
+    }
+
+    /// The service's error, if the service answered with one.
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            SdkError::ServiceError(e) => Some(&e.err),
+            _ => None,
+        }
+    }
+
+    /// The raw response, if the service answered with an error.
+    pub fn raw_response(&self) -> Option<&HttpResponse> {
+        match self {
+            SdkError::ServiceError(e) => Some(&e.raw),
+            _ => None,
+        }
+    }
+
+    /// The operation's error enum: the service's error as is, anything else as its
+    /// `Unhandled` variant (so one `match` handles every failure).
+    pub fn into_service_error(self) -> E
+    where
+        E: CreateUnhandledError + StdError + Send + Sync + 'static,
+    {
+        match self {
+            SdkError::ServiceError(e) => e.err,
+            other => E::create_unhandled_error(Unhandled::new(
+                crate::error::ErrorMetadata::builder().build(),
+                Some(Box::new(other)),
+            )),
+        }
+    }
+}
+
+// Display names the failure; the details are in `source()`, per the error-chain convention.
+impl<E> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::ConstructionFailure(_) => f.write_str("failed to construct request"),
+            SdkError::TimeoutError(e) => write!(f, "{} timed out after {:?}", e.what, e.after),
+            SdkError::DispatchFailure(_) => f.write_str("dispatch failure"),
+            SdkError::ServiceError(e) => write!(f, "service error (HTTP {})", e.raw.status),
+        }
+    }
+}
+
+impl<E: StdError + 'static> StdError for SdkError<E> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            SdkError::ConstructionFailure(e) => Some(&*e.source),
+            SdkError::TimeoutError(_) => None,
+            SdkError::DispatchFailure(e) => Some(e),
+            SdkError::ServiceError(e) => Some(&e.err),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The client handle and the call loop
+// ---------------------------------------------------------------------------
+
+/// What every call of one client shares: configuration, the service's signing name, and the
+/// retry quota.
+#[derive(Debug)]
+pub struct Handle {
+    config: Config,
+    signing_name: Option<&'static str>,
+    quota: RetryQuota,
+    signing_keys: crate::sigv4::SigningKeyCache,
+    // Endpoints depend on the configuration alone (no operation uses context parameters), so
+    // the rules run once per client.
+    endpoint: std::sync::OnceLock<Target>,
+}
+
+impl Handle {
+    /// A handle for `config`; requests are signed with SigV4 for `signing_name`, or sent
+    /// unsigned when the service has none.
+    pub fn new(config: Config, signing_name: Option<&'static str>) -> Self {
+        Handle {
+            config,
+            signing_name,
+            quota: RetryQuota::new(),
+            signing_keys: crate::sigv4::SigningKeyCache::new(),
+            endpoint: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+/// Calls operation `O` with `input`: the whole life of a request.
+pub async fn invoke<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
+    let config = &handle.config;
+    let sleep = config.sleep.clone();
+    let call = attempts::<O>(handle, input);
+    match (config.timeouts.operation_timeout(), sleep) {
+        (Some(limit), Some(sleep)) => match with_timeout(call, sleep.sleep(limit)).await {
+            Some(result) => result,
+            None => Err(SdkError::TimeoutError(TimeoutError { what: "operation", after: limit })),
+        },
+        (Some(_), None) => Err(SdkError::construction(NO_SLEEP)),
+        (None, _) => call.await,
+    }
+}
+
+const NO_SLEEP: &str =
+    "no timer to enforce timeouts or back off with: build the config with `smithy_config` (the tokio timer) or set `sleep_impl`";
+
+async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
+    let config = &handle.config;
+    let http = config.http_client.clone().ok_or_else(|| {
+        SdkError::construction(
+            "no HTTP client: build the config with `smithy_config` (hyper and rustls) or set `http_client`",
+        )
+    })?;
+    // Serialized once, so an idempotency token filled in here is the same in every attempt.
+    let mut request = O::serialize(&input).map_err(SdkError::construction)?;
+    let target = match handle.endpoint.get() {
+        Some(target) => target.clone(),
+        None => {
+            let target = O::endpoint(config).map_err(SdkError::construction)?;
+            handle.endpoint.get_or_init(|| target.clone());
+            target
+        }
+    };
+    let url = prepare(&mut request, &target).map_err(SdkError::construction)?;
+    let credentials = match (handle.signing_name, &config.credentials) {
+        (None, _) => None,
+        (Some(_), None) => return Err(SdkError::construction("no credentials provider on the config")),
+        (Some(_), Some(provider)) => Some(provider.provide_credentials().await.map_err(SdkError::construction)?),
+    };
+    let region = target.signing_region.as_deref().or(config.region.as_deref());
+    let signing = match (handle.signing_name, &credentials) {
+        (Some(service), Some(credentials)) => {
+            let region =
+                region.ok_or_else(|| SdkError::construction("no Region to sign for: set one on the config"))?;
+            Some((target.signing_name.as_deref().unwrap_or(service), region, credentials))
+        }
+        _ => None,
+    };
+
+    let retry = config.retry;
+    let mut attempt = 1;
+    loop {
+        let mut request = request.clone();
+        request.headers.insert("amz-sdk-request", format!("attempt={attempt}; max={}", retry.max_attempts()));
+        if let Some((service, region, credentials)) = signing {
+            let params = crate::sigv4::SigningParams {
+                access_key_id: credentials.access_key_id(),
+                secret_access_key: credentials.secret_access_key(),
+                session_token: credentials.session_token(),
+                region,
+                service,
+                time: config.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),
+            };
+            crate::sigv4::sign_cached(&mut request, &params, &handle.signing_keys).map_err(SdkError::construction)?;
+        }
+        let sent = send(http.as_ref(), config, &url, &request).await;
+        let (kind, outcome) = match sent {
+            Ok(response) if (200..300).contains(&response.status) => match O::deserialize(&response) {
+                Ok(output) => {
+                    handle.quota.succeeded(attempt);
+                    return Ok(output);
+                }
+                Err(err) => (None, SdkError::ServiceError(ServiceError { err, raw: response })),
+            },
+            Ok(response) => match O::deserialize(&response) {
+                Ok(output) => return Ok(output),
+                Err(err) => {
+                    let kind = O::retry_kind(&err).or_else(|| classify(err.code(), response.status));
+                    (kind, SdkError::ServiceError(ServiceError { err, raw: response }))
+                }
+            },
+            Err(Attempt::TimedOut(after)) => {
+                (Some(RetryKind::Transient), SdkError::TimeoutError(TimeoutError { what: "attempt", after }))
+            }
+            Err(Attempt::Failed(e)) if e.is_io() || e.is_timeout() => {
+                (Some(RetryKind::Transient), SdkError::DispatchFailure(e))
+            }
+            Err(Attempt::Failed(e)) => (None, SdkError::DispatchFailure(e)),
+            Err(Attempt::NoSleep) => return Err(SdkError::construction(NO_SLEEP)),
+        };
+        if kind.is_none() {
+            return Err(outcome);
+        }
+        // A retry after a timeout or a lost connection costs the quota more than one after an
+        // error response, since the service may still be working on the first attempt.
+        let lost = matches!(outcome, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_));
+        let cost = if lost { TIMEOUT_RETRY_COST } else { RETRY_COST };
+        if attempt >= retry.max_attempts() || !handle.quota.acquire(cost) {
+            return Err(outcome);
+        }
+        let Some(sleep) = &config.sleep else { return Err(SdkError::construction(NO_SLEEP)) };
+        sleep.sleep(backoff(&retry, attempt)).await;
+        attempt += 1;
+    }
+}
+
+enum Attempt {
+    TimedOut(Duration),
+    Failed(ConnectorError),
+    NoSleep,
+}
+
+async fn send(
+    http: &dyn crate::config::HttpClient,
+    config: &Config,
+    url: &str,
+    request: &HttpRequest,
+) -> Result<HttpResponse, Attempt> {
+    let call = http.call(url, request);
+    match config.timeouts.attempt_timeout() {
+        None => call.await.map_err(Attempt::Failed),
+        Some(limit) => {
+            let Some(sleep) = &config.sleep else { return Err(Attempt::NoSleep) };
+            match with_timeout(call, sleep.sleep(limit)).await {
+                Some(result) => result.map_err(Attempt::Failed),
+                None => Err(Attempt::TimedOut(limit)),
+            }
+        }
+    }
+}
+
+/// Adds the endpoint's host, path prefix and headers to `request`; returns the absolute URL.
+fn prepare(request: &mut HttpRequest, target: &Target) -> Result<String, String> {
+    let (scheme, rest) =
+        target.url.split_once("://").ok_or_else(|| format!("endpoint URL `{}` has no scheme", target.url))?;
+    let (authority, base_path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if authority.is_empty() {
+        return Err(format!("endpoint URL `{}` has no host", target.url));
+    }
+    let host = match (scheme, authority.rsplit_once(':')) {
+        ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host,
+        _ => authority,
+    };
+    let base_path = base_path.trim_end_matches('/');
+    if !base_path.is_empty() {
+        request.uri = format!("{base_path}{}", request.uri);
+    }
+    request.headers.insert("host", host);
+    for (name, value) in &target.headers {
+        request.headers.append(name.as_str(), value.as_str());
+    }
+    request.headers.insert("user-agent", concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
+    Ok(format!("{scheme}://{authority}{}", request.uri))
+}
+
+// ---------------------------------------------------------------------------
+// Retries: classification, quota, backoff
+// ---------------------------------------------------------------------------
+
+/// Error codes AWS services use for throttling.
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// Error codes of transient failures.
+const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException"];
+
+/// Statuses of transient server failures.
+const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
+
+/// The standard mode's classification of an error the model does not mark `@retryable`.
+fn classify(code: Option<&str>, status: u16) -> Option<RetryKind> {
+    match code {
+        Some(code) if THROTTLING_CODES.contains(&code) => Some(RetryKind::Throttling),
+        Some(code) if TRANSIENT_CODES.contains(&code) => Some(RetryKind::Transient),
+        _ if TRANSIENT_STATUSES.contains(&status) => Some(RetryKind::Transient),
+        _ => None,
+    }
+}
+
+/// The standard mode's retry quota: a bucket of 500 tokens shared by a client's calls.
+/// A retry takes 5 (10 after a timeout or lost connection); a success after retries gives 5
+/// back, a first-attempt success 1, so a failing service is not hammered by every caller's
+/// retries at once.
+#[derive(Debug)]
+struct RetryQuota {
+    tokens: Mutex<u32>,
+}
+
+const QUOTA_CAPACITY: u32 = 500;
+const RETRY_COST: u32 = 5;
+const TIMEOUT_RETRY_COST: u32 = 10;
+
+impl RetryQuota {
+    fn new() -> Self {
+        RetryQuota { tokens: Mutex::new(QUOTA_CAPACITY) }
+    }
+
+    fn acquire(&self, cost: u32) -> bool {
+        let mut tokens = self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if *tokens < cost {
+            return false;
+        }
+        *tokens -= cost;
+        true
+    }
+
+    fn succeeded(&self, attempt: u32) {
+        let refund = if attempt == 1 { 1 } else { RETRY_COST };
+        let mut tokens = self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *tokens = (*tokens + refund).min(QUOTA_CAPACITY);
+    }
+}
+
+/// Exponential backoff with full jitter: a random wait in `[0, initial * 2^(attempt-1))`,
+/// capped at the maximum.
+fn backoff(retry: &crate::config::RetryConfig, attempt: u32) -> Duration {
+    let exponential = retry.initial_backoff().as_secs_f64() * 2f64.powi(attempt.saturating_sub(1).min(30) as i32);
+    Duration::from_secs_f64((random_unit() * exponential).min(retry.max_backoff().as_secs_f64()))
+}
+
+/// A random number in `[0, 1)`; jitter needs spread, not cryptographic strength.
+fn random_unit() -> f64 {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+// ---------------------------------------------------------------------------
+// Timeouts
+// ---------------------------------------------------------------------------
+
+/// Runs `future` until it completes (`Some`) or `timer` does (`None`).
+async fn with_timeout<F: Future>(future: F, timer: crate::config::Sleep) -> Option<F::Output> {
+    let mut future = Box::pin(future);
+    let mut timer = timer;
+    std::future::poll_fn(move |cx: &mut Context<'_>| {
+        if let Poll::Ready(output) = future.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// Pagination
+// ---------------------------------------------------------------------------
+
+/// An operation whose results come in pages (`@paginated`).
+pub trait Paginated: Operation {
+    /// What the service pages with: a string, or a map (DynamoDB's `LastEvaluatedKey`).
+    type Token: PageToken;
+    /// Sets the input's pagination token.
+    fn set_token(input: &mut Self::Input, token: Option<Self::Token>);
+    /// The output's token for the next page, if any.
+    fn next_token(output: &Self::Output) -> Option<&Self::Token>;
+}
+
+/// A pagination token. An empty one, like an absent one, means there are no more pages.
+pub trait PageToken: Clone + PartialEq + Send {
+    /// Whether the token is empty.
+    fn is_empty(&self) -> bool;
+}
+
+impl PageToken for String {
+    fn is_empty(&self) -> bool {
+        String::is_empty(self)
+    }
+}
+
+impl<K: Clone + Eq + std::hash::Hash + Send, V: Clone + PartialEq + Send> PageToken
+    for std::collections::HashMap<K, V>
+{
+    fn is_empty(&self) -> bool {
+        std::collections::HashMap::is_empty(self)
+    }
+}
+
+/// A paginated operation whose pages hold a list of items.
+pub trait PaginatedItems: Paginated {
+    /// One item of a page.
+    type Item: Send;
+    /// The page's items.
+    fn into_items(output: Self::Output) -> Vec<Self::Item>;
+}
+
+/// The pages of a paginated call, fetched one at a time as [`PaginationStream::next`] is awaited.
+/// It ends when the service returns no token, an empty one, or the token it was sent.
+pub struct PaginationStream<O: Paginated> {
+    handle: Arc<Handle>,
+    input: Option<O::Input>,
+    token: Option<O::Token>,
+    // An input that failed to build, reported as the first page.
+    failed: Option<BuildError>,
+}
+
+impl<O: Paginated> fmt::Debug for PaginationStream<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaginationStream")
+            .field("operation", &O::NAME)
+            .field("done", &self.input.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<O: Paginated> PaginationStream<O>
+where
+    O::Input: Clone,
+{
+    /// Pages of `input`, the first with its token as given, each later one with the token
+    /// of the page before. An input that failed to build is the first (and last) page's error.
+    pub fn new(handle: Arc<Handle>, input: Result<O::Input, BuildError>) -> Self {
+        let (input, failed) = match input {
+            Ok(input) => (Some(input), None),
+            Err(e) => (None, Some(e)),
+        };
+        PaginationStream { handle, input, token: None, failed }
+    }
+
+    /// The next page, or `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Option<Result<O::Output, SdkError<O::Error>>> {
+        if let Some(e) = self.failed.take() {
+            return Some(Err(SdkError::construction(e)));
+        }
+        let mut input = self.input.take()?;
+        if self.token.is_some() {
+            O::set_token(&mut input, self.token.clone());
+        }
+        let result = invoke::<O>(&self.handle, input.clone()).await;
+        if let Ok(output) = &result {
+            let next = O::next_token(output).filter(|t| !t.is_empty()).cloned();
+            if next.is_some() && next != self.token {
+                self.token = next;
+                self.input = Some(input);
+            }
+        }
+        Some(result)
+    }
+
+    /// Every page, or the first error.
+    pub async fn try_collect(mut self) -> Result<Vec<O::Output>, SdkError<O::Error>> {
+        let mut pages = Vec::new();
+        while let Some(page) = self.next().await {
+            pages.push(page?);
+        }
+        Ok(pages)
+    }
+
+    /// The items of every page, one at a time.
+    pub fn items(self) -> ItemStream<O>
+    where
+        O: PaginatedItems,
+    {
+        ItemStream { pages: self, buffered: VecDeque::new() }
+    }
+}
+
+/// The items of a paginated call, across pages.
+pub struct ItemStream<O: PaginatedItems> {
+    pages: PaginationStream<O>,
+    buffered: VecDeque<O::Item>,
+}
+
+impl<O: PaginatedItems> fmt::Debug for ItemStream<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemStream").field("pages", &self.pages).field("buffered", &self.buffered.len()).finish()
+    }
+}
+
+impl<O: PaginatedItems> ItemStream<O>
+where
+    O::Input: Clone,
+{
+    /// The next item, or `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Option<Result<O::Item, SdkError<O::Error>>> {
+        loop {
+            if let Some(item) = self.buffered.pop_front() {
+                return Some(Ok(item));
+            }
+            match self.pages.next().await? {
+                Ok(page) => self.buffered.extend(O::into_items(page)),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    /// Every item, or the first error.
+    pub async fn try_collect(mut self) -> Result<Vec<O::Item>, SdkError<O::Error>> {
+        let mut items = Vec::new();
+        while let Some(item) = self.next().await {
+            items.push(item?);
+        }
+        Ok(items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_throttling_transient_and_client_errors() {
+        assert_eq!(classify(Some("ThrottlingException"), 400), Some(RetryKind::Throttling));
+        assert_eq!(classify(Some("RequestTimeout"), 400), Some(RetryKind::Transient));
+        assert_eq!(classify(Some("InternalServerException"), 500), Some(RetryKind::Transient));
+        assert_eq!(classify(None, 503), Some(RetryKind::Transient));
+        assert_eq!(classify(Some("ValidationException"), 400), None);
+        assert_eq!(classify(Some("AccessDeniedException"), 403), None);
+        assert_eq!(classify(None, 404), None);
+    }
+
+    #[test]
+    fn backoff_is_jittered_and_capped() {
+        let retry = crate::config::RetryConfig::standard();
+        for attempt in 1..=10 {
+            let cap = (2f64.powi(attempt as i32 - 1)).min(20.0);
+            let wait = backoff(&retry, attempt).as_secs_f64();
+            assert!((0.0..=cap).contains(&wait), "attempt {attempt}: {wait} > {cap}");
+        }
+        let waits: std::collections::BTreeSet<_> = (0..20).map(|_| backoff(&retry, 3)).collect();
+        assert!(waits.len() > 10, "jitter should spread waits: {waits:?}");
+    }
+
+    #[test]
+    fn quota_runs_out_and_refills() {
+        let quota = RetryQuota::new();
+        let granted = (0..200).filter(|_| quota.acquire(RETRY_COST)).count();
+        assert_eq!(granted, (QUOTA_CAPACITY / RETRY_COST) as usize);
+        assert!(!quota.acquire(TIMEOUT_RETRY_COST));
+        quota.succeeded(2);
+        assert!(quota.acquire(RETRY_COST));
+        assert!(!quota.acquire(RETRY_COST));
+    }
+
+    #[test]
+    fn prepare_joins_endpoint_path_and_sets_host() {
+        let mut request = HttpRequest::new("GET", "/ota-tasks/abc?x=1");
+        let mut target = Target::new("https://example.com:443/base/");
+        target.headers.push(("x-extra".into(), "1".into()));
+        let url = prepare(&mut request, &target).unwrap();
+        assert_eq!(url, "https://example.com:443/base/ota-tasks/abc?x=1");
+        assert_eq!(request.uri, "/base/ota-tasks/abc?x=1");
+        assert_eq!(request.headers.get("host"), Some("example.com"));
+        assert_eq!(request.headers.get("x-extra"), Some("1"));
+
+        let mut request = HttpRequest::new("GET", "/a");
+        let url = prepare(&mut request, &Target::new("http://127.0.0.1:8080")).unwrap();
+        assert_eq!(url, "http://127.0.0.1:8080/a");
+        assert_eq!(request.headers.get("host"), Some("127.0.0.1:8080"));
+        assert!(prepare(&mut request, &Target::new("no-scheme")).is_err());
+    }
+
+    #[test]
+    fn reads_sigv4_overrides_from_auth_schemes() {
+        let scheme = Document::Object(
+            [
+                ("name".to_owned(), Document::String("sigv4".into())),
+                ("signingName".to_owned(), Document::String("custom".into())),
+                ("signingRegion".to_owned(), Document::String("eu-west-1".into())),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let properties: std::collections::BTreeMap<String, Document> =
+            [("authSchemes".to_owned(), Document::Array(vec![scheme]))].into_iter().collect();
+        let target = Target::new("https://x").with_properties(&properties);
+        assert_eq!(target.signing_name.as_deref(), Some("custom"));
+        assert_eq!(target.signing_region.as_deref(), Some("eu-west-1"));
+    }
+}
