@@ -98,3 +98,38 @@ fn mistakes_are_errors_naming_the_file_and_the_projection() {
     assert!(error.contains("needs Rust 1.80"), "{error}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn crates_of_one_output_folder_share_one_runtime_copy() {
+    let dir = project(
+        "shared",
+        r#"{"version": "1.0", "sources": ["models"], "projections": {
+            "a": {"plugins": {"rust-client-codegen": {"module": "svc-a", "output": "crates/svc-a"}}},
+            "b": {"plugins": {"rust-client-codegen": {"module": "svc-b", "output": "crates/svc-b"}}}
+        }}"#,
+    );
+    let projections = codegen::build_file::load(&dir.join("smithy-build.json")).unwrap();
+    let folders = codegen::runtime_folders(projections.iter().map(|p| (&p.options, p.out.as_path())));
+    assert_eq!(folders, [dir.join("crates")], "one runtime copy for both");
+    for check in [false, true] {
+        for projection in &projections {
+            let synced = codegen::sync(&projection.options, &projection.out, check).unwrap();
+            assert!(synced.stale.is_empty(), "{:?}", synced.stale);
+        }
+        let synced = codegen::sync_runtime(&folders[0], check).unwrap();
+        assert!(synced.stale.is_empty(), "{:?}", synced.stale);
+    }
+    for krate in ["svc-a", "svc-b"] {
+        let manifest: toml::Table =
+            std::fs::read_to_string(dir.join("crates").join(krate).join("Cargo.toml")).unwrap().parse().unwrap();
+        assert_eq!(manifest["dependencies"]["smithy-runtime"]["path"].as_str(), Some("../smithy-runtime"));
+    }
+    for runtime in ["smithy-runtime/Cargo.toml", "smithy-runtime/src/config.rs", "smithy-config/src/transport.rs"] {
+        assert!(dir.join("crates").join(runtime).is_file(), "{runtime} written beside the crates");
+    }
+    // An edited runtime file is stale.
+    std::fs::write(dir.join("crates/smithy-runtime/src/config.rs"), "edited").unwrap();
+    let stale = codegen::sync_runtime(&folders[0], true).unwrap().stale;
+    assert_eq!(stale, [Path::new("smithy-runtime/src/config.rs")]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -191,6 +191,11 @@ pub fn closed_port_url() -> String {
 /// Checks `request`'s `Authorization` header by signing the same request again with the
 /// `aws-sigv4` crate, with the same credentials, Region, service and `x-amz-date`.
 pub fn verify_sigv4(request: &Recorded, session_token: Option<&str>) {
+    verify_sigv4_for(request, session_token, SIGNING_NAME);
+}
+
+/// [`verify_sigv4`] for the service whose SigV4 signing name is `signing_name`.
+pub fn verify_sigv4_for(request: &Recorded, session_token: Option<&str>, signing_name: &str) {
     let authorization = request.header("authorization").expect("an Authorization header");
     let rest = authorization.strip_prefix("AWS4-HMAC-SHA256 ").expect("the SigV4 algorithm");
     let field = |name: &str| {
@@ -200,7 +205,7 @@ pub fn verify_sigv4(request: &Recorded, session_token: Option<&str>) {
     };
     let (credential, signed, signature) = (field("Credential="), field("SignedHeaders="), field("Signature="));
     let date = request.header("x-amz-date").expect("an x-amz-date header");
-    assert_eq!(credential, format!("{ACCESS_KEY_ID}/{}/{REGION}/{SIGNING_NAME}/aws4_request", &date[..8]));
+    assert_eq!(credential, format!("{ACCESS_KEY_ID}/{}/{REGION}/{signing_name}/aws4_request", &date[..8]));
     let signed: Vec<&str> = signed.split(';').collect();
     for required in ["host", "x-amz-date"] {
         assert!(signed.contains(&required), "{required} must be signed: {signed:?}");
@@ -219,7 +224,7 @@ pub fn verify_sigv4(request: &Recorded, session_token: Option<&str>) {
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
         .region(REGION)
-        .name(SIGNING_NAME)
+        .name(signing_name)
         .time(parse_amz_date(date))
         .settings(aws_sigv4::http_request::SigningSettings::default())
         .build()
