@@ -180,6 +180,9 @@ pub struct ServiceInfo {
     pub version: Option<String>,
     pub sdk_id: Option<String>,
     pub signing_name: Option<String>,
+    /// `@awsQueryCompatible`: requests say so (`x-amzn-query-mode`), and errors' metadata
+    /// carries the query error code of `x-amzn-query-error`.
+    pub query_compatible: bool,
 }
 
 /// Where a structure lives.
@@ -508,6 +511,29 @@ pub struct ResponseTest {
     pub name: String,
     pub case: HttpResponseTest,
     pub expected: StructureValue,
+    /// The error metadata the case expects, from its `vendorParams`.
+    pub expected_meta: Option<ExpectedMeta>,
+}
+
+/// A case's `aws.protocoltests.config#ErrorCodeParams` vendor params: the error code (the query
+/// error code of an `awsQueryCompatible` service) and its fault (`Sender`, `Receiver`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectedMeta {
+    pub code: String,
+    pub fault: Option<String>,
+}
+
+impl ExpectedMeta {
+    fn of(case: &HttpResponseTest) -> Option<Self> {
+        let m = &case.message;
+        if !m.vendor_params_shape.as_deref().is_some_and(|s| s.ends_with("#ErrorCodeParams")) {
+            return None;
+        }
+        let params = m.vendor_params.as_ref()?;
+        let code = params.get("code")?.as_str()?.to_owned();
+        let fault = params.get("type").and_then(|t| t.as_str()).map(str::to_owned);
+        Some(ExpectedMeta { code, fault })
+    }
 }
 
 /// The generated crate's `Cargo.toml` settings.
@@ -537,7 +563,7 @@ pub struct Settings<'a> {
 }
 
 /// The protocols the generator speaks.
-pub const SUPPORTED_PROTOCOLS: &[Protocol] = &[Protocol::RestJson1];
+pub const SUPPORTED_PROTOCOLS: &[Protocol] = &[Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1];
 
 /// Builds the intermediate form for a selection of a model.
 pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result<Crate> {
@@ -556,9 +582,11 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
         version: svc.version.clone(),
         sdk_id,
         signing_name: t.sigv4.as_ref().map(|s| s.name.clone()),
+        query_compatible: t.aws_query_compatible,
     };
     let names = names::Table::new(model, selection);
-    let cx = Cx { model, selection, names: &names };
+    let http_bindings = protocol.is_none_or(|p| !matches!(p, Protocol::AwsJson1_0 | Protocol::AwsJson1_1));
+    let cx = Cx { model, selection, names: &names, http_bindings };
 
     let manifest = manifest_settings(&service.id, settings, &info.title)?;
     let mut krate = Crate {
@@ -594,7 +622,8 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
     for (i, planned) in names.structures.iter().enumerate() {
         for (name, case) in &planned.response_tests {
             let expected = params(&krate, &case.id).structure(StructId(i), &case.message.params)?;
-            error_tests.push((i, ResponseTest { name: name.clone(), case: case.clone(), expected }));
+            let expected_meta = ExpectedMeta::of(case);
+            error_tests.push((i, ResponseTest { name: name.clone(), case: case.clone(), expected, expected_meta }));
         }
     }
     for (i, test) in error_tests {
@@ -746,6 +775,10 @@ struct Cx<'a> {
     model: &'a Model,
     selection: &'a Selection,
     names: &'a names::Table,
+    /// Whether the protocol binds members to HTTP (labels, query, headers, payload, `@http`)
+    /// and names JSON members with `@jsonName`: restJson1 does; the JSON RPC protocols put
+    /// every member in the body under its own name.
+    http_bindings: bool,
 }
 
 impl Cx<'_> {
@@ -849,7 +882,11 @@ impl Cx<'_> {
             let member_id = shape.id.with_member(&member.name);
             let ty = self.member_type(&shape.id, member)?;
             let optional = role == Role::Input || self.model.is_optional(shape, member);
-            let location = location(&traits, &member.name, &role);
+            let location = if self.http_bindings {
+                location(&traits, &member.name, &role)
+            } else {
+                Location::Body(member.name.clone())
+            };
             let default = match (&member.traits.default, optional) {
                 (Some(value), false) => default_value(&member_id, &ty, value)?,
                 _ => None,
@@ -942,7 +979,10 @@ impl Cx<'_> {
                     as_: if unit { String::new() } else { methods.claim(&naming::ident(&format!("as_{snake}"))) },
                     ident,
                     member: m.name.clone(),
-                    json_name: traits.json_name.clone().unwrap_or_else(|| m.name.clone()),
+                    json_name: match &traits.json_name {
+                        Some(name) if self.http_bindings => name.clone(),
+                        _ => m.name.clone(),
+                    },
                     ty: if unit { None } else { Some(self.member_type(&shape.id, m)?) },
                     boxed: self.selection.boxed.contains(&shape.id.with_member(&m.name)),
                     docs: docs_of(traits.documentation.as_deref()),
@@ -1000,7 +1040,10 @@ impl Cx<'_> {
             })
             .collect();
         let input = krate.structure(planned.input);
-        let http = shape.traits.http.as_ref().map(|h| http_binding(&shape.id, h, input)).transpose()?;
+        let http = match &shape.traits.http {
+            Some(h) if self.http_bindings => Some(http_binding(&shape.id, h, input)?),
+            _ => None,
+        };
         Ok(Operation {
             shape: shape.id.clone(),
             names: planned.names.clone(),
@@ -1034,7 +1077,7 @@ impl Cx<'_> {
                 .cloned()
                 .map(|(name, case)| {
                     let expected = params(krate, &case.id).structure(planned.output, &case.message.params)?;
-                    Ok(ResponseTest { name: name.clone(), case, expected })
+                    Ok(ResponseTest { name: name.clone(), expected_meta: ExpectedMeta::of(&case), case, expected })
                 })
                 .collect::<Result<_>>()?,
             random_responses_test: planned.random_responses_test.clone(),

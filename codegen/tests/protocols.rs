@@ -86,3 +86,33 @@ fn test_case_params_are_checked_when_the_ir_is_built() {
     let error = generate(path, None, false).unwrap_err().to_string();
     assert!(error.contains("test case `BadParams`") && error.contains("integer"), "{error}");
 }
+
+#[test]
+fn aws_json_sends_every_member_in_the_body_under_its_own_name() {
+    // HTTP binding traits and `@jsonName` do not apply to the JSON RPC protocols.
+    let text = r#"{"smithy": "2.0", "shapes": {
+        "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}], "traits": {"aws.protocols#awsJson1_1": {}}},
+        "ex#Op": {"type": "operation", "input": {"target": "ex#OpInput"}, "traits": {"smithy.api#http": {"method": "GET", "uri": "/op/{id}"}}},
+        "ex#OpInput": {"type": "structure", "members": {
+            "id": {"target": "smithy.api#String", "traits": {"smithy.api#httpLabel": {}, "smithy.api#required": {}}},
+            "name": {"target": "smithy.api#String", "traits": {"smithy.api#httpHeader": "X-Name", "smithy.api#jsonName": "Renamed"}}}}
+    }}"#;
+    let dir = std::env::temp_dir().join(format!("codegen-protocols-{}-aws-json", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("model.json");
+    std::fs::write(&path, text).unwrap();
+    let files = generate(path, None, false).unwrap();
+    let op = &files[Path::new("src/operation/op.rs")];
+    for expected in [
+        r#"headers.insert("Content-Type", "application/x-amz-json-1.1");"#,
+        r#"headers.insert("X-Amz-Target", "Svc.Op");"#,
+        r#"w.key("id");"#,
+        r#"w.key("name");"#,
+        r#"uri: ::std::string::String::from("/")"#,
+    ] {
+        assert!(op.contains(expected), "`{expected}` in:\n{op}");
+    }
+    for absent in ["Renamed", "X-Name", "/op/"] {
+        assert!(!op.contains(absent), "`{absent}` in:\n{op}");
+    }
+}

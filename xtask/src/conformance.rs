@@ -1,14 +1,16 @@
-//! `cargo xtask conformance`: the official AWS restJson1 protocol compliance suite, run against
-//! our generated clients. Every restJson1 service of the suite gets a crate with its client test
-//! cases turned into Rust tests; the cases are run and reported by the file that defines them.
-//! Cases we knowingly do not support are listed, with reasons, in `conformance-unsupported.txt`
-//! beside this crate; a listed case that passes fails the run, so the list only shrinks.
+//! `cargo xtask conformance`: the official AWS protocol compliance suites of the protocols we
+//! speak (restJson1, awsJson1_0, awsJson1_1), run against our generated clients. Every service
+//! of a suite gets a crate with its client test cases turned into Rust tests; the cases are run
+//! (all suites' crates in one cargo invocation) and reported by protocol and by the file that
+//! defines them. Cases we knowingly do not support are listed, with reasons, in
+//! `conformance-unsupported/<protocol>.txt` beside this crate; a listed case that passes fails
+//! the run, so the lists only shrink.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use codegen::model::{AppliesTo, ShapeId, ShapeKind};
+use codegen::model::{AppliesTo, Protocol, ShapeId, ShapeKind};
 use codegen::Options;
 
 /// A case as the suite names it and as its generated test is named.
@@ -18,50 +20,54 @@ struct Case {
     file: String,
 }
 
+/// The suites run, by the protocol they test and the folder under `protocol-tests/aws/` that
+/// holds them.
+const SUITES: [(Protocol, &str); 3] =
+    [(Protocol::RestJson1, "restJson1"), (Protocol::AwsJson1_0, "awsJson1_0"), (Protocol::AwsJson1_1, "awsJson1_1")];
+
+/// One protocol's suite: its models, its services' crates and its client cases.
+struct Suite {
+    protocol: Protocol,
+    dir: PathBuf,
+    model: codegen::model::Model,
+    services: Vec<ShapeId>,
+    /// The generated crates' library names (`conformance_rest_json1_foo`).
+    crates: Vec<String>,
+}
+
 pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
-    let suite = shared.join("smithy/protocol-tests/aws/restJson1");
-    if !suite.is_dir() {
-        return Err(format!(
-            "{} is missing: the protocol compliance tests live in ../shared beside the project (pass --shared DIR)",
-            suite.display()
-        ));
-    }
-    let mut models = smithy_files(&suite)?;
-    // `validation/` is a server-side validation service: it has no client cases and needs
-    // `smithy.framework` shapes that ../shared does not carry.
-    let validation = suite.join("validation");
-    models.retain(|m| !m.starts_with(&validation));
     let aws = shared.join("smithy/protocol-tests/aws");
-    models.extend([aws.join("shared-types.smithy"), aws.join("aws-config.smithy")]);
-    models.extend(smithy_files(&shared.join("smithy/traits"))?);
-
-    let model = codegen::model::load_files(&models).map_err(|e| e.to_string())?;
-    let services: Vec<ShapeId> = model
-        .shapes
-        .values()
-        .filter(|s| {
-            matches!(s.kind, ShapeKind::Service(_)) && s.traits.protocols.contains(&codegen::model::Protocol::RestJson1)
-        })
-        .map(|s| s.id.clone())
-        .collect();
-
-    // Generate one crate per service into a scratch workspace.
     let work = root.join("target/conformance");
+    let mut suites = Vec::new();
     let mut members = Vec::new();
-    for service in &services {
-        let package = format!("conformance-{}", codegen::naming::snake_case(service.name()).replace('_', "-"));
-        let options = Options {
-            models: models.clone(),
-            service: Some(service.to_string()),
-            package: Some(package.clone()),
-            ..Options::default()
-        };
-        let files = codegen::generate(&options).map_err(|e| format!("{service}: {e}"))?;
-        codegen::write_atomically(&work.join(&package), &files).map_err(|e| e.to_string())?;
-        members.push(package);
+    for (protocol, folder) in SUITES {
+        let suite = load_suite(protocol, &aws.join(folder), shared)?;
+        for service in &suite.services {
+            let package = format!(
+                "conformance-{}-{}",
+                codegen::naming::snake_case(protocol.name()).replace('_', "-"),
+                codegen::naming::snake_case(service.name()).replace('_', "-")
+            );
+            let options = Options {
+                models: suite_models(&suite.dir, shared)?,
+                service: Some(service.to_string()),
+                package: Some(package.clone()),
+                protocol: Some(protocol.name().to_owned()),
+                ..Options::default()
+            };
+            let files = codegen::generate(&options).map_err(|e| format!("{service}: {e}"))?;
+            codegen::write_atomically(&work.join(&package), &files).map_err(|e| e.to_string())?;
+            members.push(package);
+        }
+        suites.push(suite);
+    }
+    for suite in &mut suites {
+        let prefix = format!("conformance_{}_", codegen::naming::snake_case(suite.protocol.name()));
+        suite.crates = members.iter().map(|m| m.replace('-', "_")).filter(|m| m.starts_with(&prefix)).collect();
     }
     crate::write_scratch_workspace(&work, &members)?;
 
+    // One build and test run for every suite's crates.
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(&cargo)
         .args(["test", "--workspace", "--no-fail-fast", "--lib", "--", "protocol_tests::"])
@@ -70,37 +76,122 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
     if !stdout.contains("test result") {
-        return Err(format!("the conformance crates did not build:\n{}", String::from_utf8_lossy(&output.stderr)));
+        return Err(format!("the conformance crates did not build:\n{stderr}"));
     }
-    // `test protocol_tests::name ... ok|FAILED`, one line per case.
-    let results: BTreeMap<String, bool> = stdout
-        .lines()
-        .filter_map(|line| {
-            let rest = line.strip_prefix("test protocol_tests::")?;
-            let (name, outcome) = rest.split_once(" ... ")?;
-            Some((name.to_owned(), outcome.trim() == "ok"))
-        })
-        .collect();
+    let results = results_by_crate(&stdout, &stderr);
 
+    let mut summary = Vec::new();
+    let mut problems = Vec::new();
+    for suite in &suites {
+        let mut mine = BTreeMap::new();
+        for krate in &suite.crates {
+            mine.extend(results.get(krate).cloned().unwrap_or_default());
+        }
+        let (line, suite_problems) = report(root, suite, &mine)?;
+        summary.push(line);
+        problems.extend(suite_problems.into_iter().map(|p| format!("{}: {p}", suite.protocol.name())));
+    }
+    println!();
+    for line in &summary {
+        println!("{line}");
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} conformance problems:\n  {}", problems.len(), problems.join("\n  ")))
+    }
+}
+
+/// A suite's model files: its own, the suites' shared shapes and the trait definitions.
+fn suite_models(dir: &Path, shared: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut models = smithy_files(dir)?;
+    // restJson1's `validation/` is a server-side validation service: it has no client cases and
+    // needs `smithy.framework` shapes that ../shared does not carry.
+    let validation = dir.join("validation");
+    models.retain(|m| !m.starts_with(&validation));
+    let aws = shared.join("smithy/protocol-tests/aws");
+    models.extend([aws.join("shared-types.smithy"), aws.join("aws-config.smithy")]);
+    models.extend(smithy_files(&shared.join("smithy/traits"))?);
+    Ok(models)
+}
+
+fn load_suite(protocol: Protocol, dir: &Path, shared: &Path) -> Result<Suite, String> {
+    if !dir.is_dir() {
+        return Err(format!(
+            "{} is missing: the protocol compliance tests live in ../shared beside the project (pass --shared DIR)",
+            dir.display()
+        ));
+    }
+    let model = codegen::model::load_files(&suite_models(dir, shared)?).map_err(|e| e.to_string())?;
+    let services = model
+        .shapes
+        .values()
+        .filter(|s| matches!(s.kind, ShapeKind::Service(_)) && s.traits.protocols.contains(&protocol))
+        .map(|s| s.id.clone())
+        .collect();
+    Ok(Suite { protocol, dir: dir.to_owned(), model, services, crates: Vec::new() })
+}
+
+/// `test protocol_tests::name ... ok|FAILED` lines, by the crate whose tests they are (cargo
+/// names it on stderr, `Running unittests src/lib.rs (target/debug/deps/<crate>-<hash>)`, in
+/// the order it runs them).
+fn results_by_crate(stdout: &str, stderr: &str) -> BTreeMap<String, BTreeMap<String, bool>> {
+    let order: Vec<String> = stderr
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Running unittests src/lib.rs ("))
+        .filter_map(|rest| rest.rsplit('/').next())
+        .filter_map(|file| file.rsplit_once('-').map(|(name, _)| name.to_owned()))
+        .collect();
+    let mut results: BTreeMap<String, BTreeMap<String, bool>> = BTreeMap::new();
+    let mut current = order.iter();
+    let mut krate: Option<&String> = None;
+    for line in stdout.lines() {
+        if line.starts_with("running ") {
+            krate = current.next();
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("test protocol_tests::") else { continue };
+        let Some((name, outcome)) = rest.split_once(" ... ") else { continue };
+        if let Some(krate) = krate {
+            results.entry(krate.clone()).or_default().insert(name.to_owned(), outcome.trim() == "ok");
+        }
+    }
+    results
+}
+
+/// Prints a suite's table; its summary line and what is wrong.
+fn report(root: &Path, suite: &Suite, results: &BTreeMap<String, bool>) -> Result<(String, Vec<String>), String> {
+    let name = suite.protocol.name();
     // Every client case the suite defines must have run: none may vanish unreported.
     let client = |a: &Option<AppliesTo>| AppliesTo::includes_clients(*a);
     let mut defined = Vec::new();
-    for shape in model.shapes.values() {
+    for shape in suite.model.shapes.values() {
         let t = &shape.traits;
-        defined
-            .extend(t.http_request_tests.iter().filter(|c| client(&c.applies_to)).map(|c| (c.id.clone(), "request")));
-        defined
-            .extend(t.http_response_tests.iter().filter(|c| client(&c.applies_to)).map(|c| (c.id.clone(), "response")));
+        let ours = |p: &str| codegen::model::Protocol::from_trait(p) == Some(suite.protocol);
+        defined.extend(
+            t.http_request_tests
+                .iter()
+                .filter(|c| client(&c.applies_to) && ours(&c.protocol))
+                .map(|c| (c.id.clone(), "request")),
+        );
+        defined.extend(
+            t.http_response_tests
+                .iter()
+                .filter(|c| client(&c.applies_to) && ours(&c.protocol))
+                .map(|c| (c.id.clone(), "response")),
+        );
     }
-    let cases = cases_by_test_name(&suite)?;
-    let unsupported = unsupported_list(root)?;
+    let cases = cases_by_test_name(&suite.dir)?;
+    let list = format!("conformance-unsupported/{name}.txt");
+    let unsupported = unsupported_list(&root.join("xtask").join(&list))?;
     let mut by_file: BTreeMap<String, [usize; 4]> = BTreeMap::new(); // total, passed, failed, unsupported
     let mut problems = Vec::new();
     let mut unsupported_seen = Vec::new();
-    for (name, passed) in &results {
-        let Some(case) = cases.get(name) else {
-            problems.push(format!("test `{name}` matches no case id in the suite"));
+    for (test, passed) in results {
+        let Some(case) = cases.get(test) else {
+            problems.push(format!("test `{test}` matches no case id in the suite"));
             continue;
         };
         let key = format!("{} {}", case.id, case.direction);
@@ -118,7 +209,7 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
             }
             (true, Some(_)) => {
                 row[1] += 1;
-                problems.push(format!("{key} passes now: remove it from conformance-unsupported.txt"));
+                problems.push(format!("{key} passes now: remove it from {list}"));
             }
         }
     }
@@ -135,11 +226,11 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         }
     }
 
-    println!("client cases defined in the suite: {}", defined.len());
     println!(
-        "restJson1 compliance ({} services: {})",
-        services.len(),
-        services.iter().map(ShapeId::name).collect::<Vec<_>>().join(", ")
+        "{name} compliance ({} services: {}; {} client cases defined)",
+        suite.services.len(),
+        suite.services.iter().map(ShapeId::name).collect::<Vec<_>>().join(", "),
+        defined.len()
     );
     println!("  {:<40} {:>6} {:>7} {:>7} {:>8}", "file", "total", "passed", "failed", "skipped");
     let mut sum = [0; 4];
@@ -150,11 +241,8 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         }
     }
     println!("  {:<40} {:>6} {:>7} {:>7} {:>8}", "all", sum[0], sum[1], sum[2], sum[3]);
-    if sum[0] > 0 {
-        println!("  passing: {} of {} client cases ({:.1}%)", sum[1], sum[0], 100.0 * sum[1] as f64 / sum[0] as f64);
-    }
     if !unsupported_seen.is_empty() {
-        println!("  skipped (conformance-unsupported.txt):");
+        println!("  skipped ({list}):");
         for key in &unsupported_seen {
             println!("    {key}: {}", unsupported[key]);
         }
@@ -162,11 +250,8 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
     if sum[0] == 0 {
         problems.push("no client case ran".into());
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{} conformance problems:\n  {}", problems.len(), problems.join("\n  ")))
-    }
+    let percent = if sum[0] > 0 { 100.0 * sum[1] as f64 / sum[0] as f64 } else { 0.0 };
+    Ok((format!("{name}: {} of {} client cases pass ({percent:.1}%)", sum[1], sum[0]), problems))
 }
 
 fn smithy_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
@@ -192,10 +277,10 @@ fn cases_by_test_name(suite: &Path) -> Result<BTreeMap<String, Case>, String> {
     Ok(cases)
 }
 
-/// `conformance-unsupported.txt`: `CaseId direction: reason` lines; `#` starts a comment.
-fn unsupported_list(root: &Path) -> Result<BTreeMap<String, String>, String> {
-    let path = root.join("xtask/conformance-unsupported.txt");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// `conformance-unsupported/<protocol>.txt`: `CaseId direction: reason` lines; `#` starts a
+/// comment.
+fn unsupported_list(path: &Path) -> Result<BTreeMap<String, String>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut list = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();

@@ -74,6 +74,9 @@ pub struct Traits {
     // AWS.
     pub aws_service: Option<AwsService>,
     pub sigv4: Option<Sigv4>,
+    /// `aws.protocols#awsQueryCompatible`: a JSON service that was an awsQuery one, whose
+    /// errors carry their query error code in `x-amzn-query-error`.
+    pub aws_query_compatible: bool,
 
     /// Every trait not interpreted above, by trait shape id.
     pub other: BTreeMap<ShapeId, Node>,
@@ -415,6 +418,10 @@ impl Traits {
                     }
                     "aws.api#service" => typed(&value).map(|v| traits.aws_service = Some(v)).map(|()| true),
                     "aws.auth#sigv4" => typed(&value).map(|v| traits.sigv4 = Some(v)).map(|()| true),
+                    "aws.protocols#awsQueryCompatible" => {
+                        traits.aws_query_compatible = true;
+                        Ok(true)
+                    }
                     "smithy.rules#endpointRuleSet" => {
                         endpoint_rule_set(&value).map(|v| traits.endpoint_rule_set = Some(v)).map(|()| true)
                     }

@@ -507,11 +507,18 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
         },)
     });
     let error_arms: Vec<TokenStream> = error_arms.collect();
+    // An `awsQueryCompatible` service's metadata carries the query error code, so the error's
+    // shape is identified from the JSON code instead.
+    let (metadata, code) = if k.service.query_compatible {
+        (quote!(query_compatible_metadata), quote!(crate::rest_json::error_code(response, body.as_ref()).as_deref()))
+    } else {
+        (quote!(error_metadata), quote!(meta.code()))
+    };
     let dispatch = if error_arms.is_empty() {
         quote!(#error_ty::unhandled(meta, ::std::option::Option::None))
     } else {
         quote! {
-            match meta.code() {
+            match #code {
                 #(#error_arms)*
                 _ => #error_ty::unhandled(meta, ::std::option::Option::None),
             }
@@ -546,7 +553,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
         /// the body's `code`, else its `__type`; unknown codes become `Unhandled`.
         fn deserialize_error(response: &crate::http::HttpResponse) -> #error_ty {
             let body = crate::json::parse(&response.body).ok();
-            let meta = crate::rest_json::error_metadata(response, body.as_ref());
+            let meta = crate::rest_json::#metadata(response, body.as_ref());
             #dispatch
         }
     }

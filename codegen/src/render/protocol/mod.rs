@@ -1,9 +1,11 @@
 //! The protocol layer: each wire protocol is a [`ProtocolGenerator`] that writes the
 //! operations' sans-IO request serializers and response and error deserializers, and the
-//! (de)serializers of the shapes that cross the wire. restJson1 is the one spoken today; the
-//! HTTP-binding logic (`http.rs`) is what every HTTP-binding protocol shares, and the JSON
-//! value code (`json.rs`) what every JSON protocol shares.
+//! (de)serializers of the shapes that cross the wire. restJson1, awsJson1_0 and awsJson1_1 are
+//! spoken today; the HTTP-binding logic (`http.rs`) is what every HTTP-binding protocol shares,
+//! the JSON value code (`json.rs`) what every JSON protocol shares, and `aws_json.rs` the JSON
+//! RPC protocols' requests.
 
+mod aws_json;
 mod http;
 mod json;
 pub mod roundtrip;
@@ -31,15 +33,23 @@ pub trait ProtocolGenerator: Sync {
 /// The generator of a protocol the IR accepted (the IR only keeps spoken protocols).
 pub fn generator(protocol: Protocol) -> &'static dyn ProtocolGenerator {
     match protocol {
-        Protocol::RestJson1 => &RestJson1,
+        Protocol::RestJson1 => &Json { protocol: "restJson1", rpc_content_type: None },
+        Protocol::AwsJson1_0 => &Json { protocol: "awsJson1_0", rpc_content_type: Some("application/x-amz-json-1.0") },
+        Protocol::AwsJson1_1 => &Json { protocol: "awsJson1_1", rpc_content_type: Some("application/x-amz-json-1.1") },
         other => unreachable!("the IR accepts only spoken protocols, not {}", other.name()),
     }
 }
 
-/// restJson1: HTTP bindings with JSON bodies.
-struct RestJson1;
+/// The JSON protocols: restJson1 (HTTP bindings with JSON bodies) and the JSON RPC protocols
+/// awsJson1_0 and awsJson1_1 (`POST /` with every member in the body), which differ from each
+/// other only in their `Content-Type`. Shapes, responses and errors are the same JSON for all.
+struct Json {
+    protocol: &'static str,
+    /// The JSON RPC protocols' `Content-Type`; `None` for restJson1.
+    rpc_content_type: Option<&'static str>,
+}
 
-impl ProtocolGenerator for RestJson1 {
+impl ProtocolGenerator for Json {
     fn runtime_modules(&self) -> &'static [RuntimeModule] {
         &[RuntimeModule::Http, RuntimeModule::Json, RuntimeModule::RestJson]
     }
@@ -49,8 +59,9 @@ impl ProtocolGenerator for RestJson1 {
         let unions = krate.union_ids().map(|(id, u)| json::union_fns(krate, id, u, registry));
         // Readers for the errors an operation can return (an error shape can also be a plain member).
         let errors = registry.returned_errors.iter().map(|e| http::error_fn(krate, *e));
+        let doc = format!(" {} serializers and deserializers of the service's shapes.", self.protocol);
         quote! {
-            //! restJson1 serializers and deserializers of the service's shapes.
+            #![doc = #doc]
             #(#structures)*
             #(#unions)*
             #(#errors)*
@@ -60,10 +71,13 @@ impl ProtocolGenerator for RestJson1 {
     fn operation_items(&self, krate: &Crate, op: &Operation) -> TokenStream {
         let name = id(&op.names.name);
         let doc = format!(
-            " The `{}` operation over restJson1, without I/O: [`{0}::serialize_request`] turns an input into an HTTP request and [`{0}::deserialize_response`] turns any HTTP response into the output or the error.",
-            op.names.name
+            " The `{}` operation over {}, without I/O: [`{0}::serialize_request`] turns an input into an HTTP request and [`{0}::deserialize_response`] turns any HTTP response into the output or the error.",
+            op.names.name, self.protocol
         );
-        let request = http::serialize_request(krate, op);
+        let request = match self.rpc_content_type {
+            Some(content_type) => aws_json::serialize_request(krate, op, content_type),
+            None => http::serialize_request(krate, op),
+        };
         let response = http::deserialize_response(krate, op);
         quote! {
             #[doc = #doc]

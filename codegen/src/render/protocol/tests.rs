@@ -113,6 +113,18 @@ fn error_test(k: &Crate, op: &Operation, returned: &OperationError, test: &Respo
     let expected = build_fields(k, &test.expected);
     let ty = named_tokens(k, Named::Structure(error_id));
     let response = response_expr(case);
+    // What the case's vendor params say the metadata holds.
+    let meta_checks = test.expected_meta.as_ref().map(|m| {
+        let code = &m.code;
+        let fault = m
+            .fault
+            .as_ref()
+            .map(|f| quote!(::std::assert_eq!(actual.meta().extra("type"), ::std::option::Option::Some(#f));));
+        quote! {
+            ::std::assert_eq!(actual.meta().code(), ::std::option::Option::Some(#code));
+            #fault
+        }
+    });
     quote! {
         #[doc = #doc]
         #[test]
@@ -122,6 +134,7 @@ fn error_test(k: &Crate, op: &Operation, returned: &OperationError, test: &Respo
             let crate::operation::#module::#error_enum::#variant(actual) = error else {
                 panic!("expected the {} error, got {error:?}", stringify!(#variant));
             };
+            #meta_checks
             // Metadata (request id, raw code) is not part of the case's params.
             let expected = #ty::builder() #expected .meta(actual.meta().clone()).build();
             crate::protocol_test_util::assert_same(&actual, &expected);
