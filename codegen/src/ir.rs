@@ -445,6 +445,9 @@ pub struct Operation {
     pub http: Option<HttpBinding>,
     /// How the operation pages its results (`@paginated`, merged with the service's).
     pub pagination: Option<Pagination>,
+    /// The `@requestCompression` encodings the runtime applies, by preference (gzip; others
+    /// are left out).
+    pub request_compression: Vec<String>,
     /// Client request and response test cases of the operation.
     pub request_tests: Vec<RequestTest>,
     pub response_tests: Vec<ResponseTest>,
@@ -561,6 +564,9 @@ pub struct Settings<'a> {
     /// Types only: no wire code and no client, for services whose protocol is not spoken yet.
     pub types_only: bool,
 }
+
+/// The `@requestCompression` encodings the runtime can apply.
+const SUPPORTED_COMPRESSION: &[&str] = &["gzip"];
 
 /// The protocols the generator speaks.
 pub const SUPPORTED_PROTOCOLS: &[Protocol] = &[Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1];
@@ -1062,6 +1068,14 @@ impl Cx<'_> {
                 planned.output,
                 warnings,
             ),
+            request_compression: shape
+                .traits
+                .request_compression
+                .iter()
+                .flat_map(|c| &c.encodings)
+                .filter(|e| SUPPORTED_COMPRESSION.contains(&e.as_str()))
+                .cloned()
+                .collect(),
             request_tests: planned
                 .request_tests
                 .iter()

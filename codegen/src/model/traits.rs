@@ -51,6 +51,8 @@ pub struct Traits {
 
     // HTTP bindings and protocols.
     pub http: Option<Http>,
+    /// `@requestCompression`: the encodings the operation's requests may use, by preference.
+    pub request_compression: Option<RequestCompression>,
     pub http_error: Option<u16>,
     pub http_label: bool,
     pub http_query: Option<String>,
@@ -241,6 +243,12 @@ pub struct Http {
     pub uri: String,
     #[serde(default = "default_http_code")]
     pub code: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestCompression {
+    pub encodings: Vec<String>,
 }
 
 fn default_http_code() -> u16 {
@@ -479,6 +487,7 @@ impl Traits {
             "retryable" => t.retryable = Some(typed(value)?),
             "paginated" => t.paginated = Some(Paginated::parse(value)),
             "http" => t.http = Some(typed(value)?),
+            "requestCompression" => t.request_compression = Some(typed(value)?),
             "httpError" => t.http_error = Some(typed(value)?),
             "httpLabel" => t.http_label = true,
             "httpQuery" => t.http_query = Some(string(value)?),

@@ -175,6 +175,10 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             #items
         }
     });
+    let compression = (!op.request_compression.is_empty()).then(|| {
+        let encodings = &op.request_compression;
+        quote!(const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];)
+    });
     quote! {
         #[cfg(feature = "client")]
         impl crate::orchestrator::Operation for #name {
@@ -182,6 +186,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             type Output = #output;
             type Error = #error;
             const NAME: &'static str = #name_text;
+            #compression
             fn serialize(input: &#input) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
                 Self::serialize_request(input)
             }

@@ -35,6 +35,7 @@ pub(crate) enum RuntimeModule {
     Json,
     RestJson,
     Endpoint,
+    Compression,
 }
 
 impl RuntimeModule {
@@ -44,6 +45,7 @@ impl RuntimeModule {
             RuntimeModule::Json => "json",
             RuntimeModule::RestJson => "rest_json",
             RuntimeModule::Endpoint => "endpoint",
+            RuntimeModule::Compression => "compression",
         }
     }
 
@@ -54,6 +56,7 @@ impl RuntimeModule {
             RuntimeModule::Json => Some("json"),
             RuntimeModule::RestJson => Some("rest-json"),
             RuntimeModule::Endpoint => Some("endpoint"),
+            RuntimeModule::Compression => Some("compression"),
         }
     }
 }
@@ -79,6 +82,8 @@ struct Parts {
     roundtrip_tests: bool,
     endpoints: bool,
     endpoint_tests: bool,
+    /// Some operation compresses its requests (`@requestCompression`).
+    compression: bool,
 }
 
 impl Parts {
@@ -91,6 +96,7 @@ impl Parts {
             roundtrip_tests: protocol.is_some() && roundtrip_tests,
             endpoints: krate.endpoints.is_some(),
             endpoint_tests: krate.endpoints.as_ref().is_some_and(|e| !e.tests.is_empty()),
+            compression: krate.operations.iter().any(|op| !op.request_compression.is_empty()),
         }
     }
 
@@ -107,6 +113,9 @@ impl Parts {
     /// features the crate turns on, and the modules its `lib.rs` re-exports.
     fn runtime_modules(self) -> Vec<RuntimeModule> {
         let mut modules: Vec<RuntimeModule> = self.protocol.map_or(&[][..], |g| g.runtime_modules()).to_vec();
+        if self.protocol.is_some() && self.compression {
+            modules.push(RuntimeModule::Compression);
+        }
         if self.endpoints {
             // Rule sets are JSON, and `uriEncode` is the HTTP module's encoder.
             modules.extend([RuntimeModule::Endpoint, RuntimeModule::Json, RuntimeModule::Http]);

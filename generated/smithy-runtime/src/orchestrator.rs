@@ -43,6 +43,10 @@ pub trait Operation {
 
     /// How the model classifies `error` (its `@retryable` trait), if it does.
     fn retry_kind(error: &Self::Error) -> Option<RetryKind>;
+
+    /// The encodings its `@requestCompression` allows, in order of preference (none: the body
+    /// is sent as it is).
+    const REQUEST_COMPRESSION: &'static [&'static str] = &[];
 }
 
 /// Why an error is worth retrying.
@@ -279,6 +283,7 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     })?;
     // Serialized once, so an idempotency token filled in here is the same in every attempt.
     let mut request = O::serialize(&input).map_err(SdkError::construction)?;
+    compress(&mut request, O::REQUEST_COMPRESSION, config)?;
     let target = match handle.endpoint.get() {
         Some(target) => target.clone(),
         None => {
@@ -382,6 +387,29 @@ async fn send(
                 None => Err(Attempt::TimedOut(limit)),
             }
         }
+    }
+}
+
+/// Compresses the body as the operation's `@requestCompression` allows and the config says.
+#[cfg(feature = "compression")]
+fn compress<E>(request: &mut HttpRequest, encodings: &[&str], config: &Config) -> Result<(), SdkError<E>> {
+    if encodings.is_empty() || config.disable_request_compression {
+        return Ok(());
+    }
+    crate::compression::compress(request, encodings, config.request_min_compression_size_bytes)
+        .map_err(SdkError::construction)
+}
+
+/// Without the `compression` feature no operation asks for compression: generated crates turn
+/// the feature on when one does.
+#[cfg(not(feature = "compression"))]
+fn compress<E>(_: &mut HttpRequest, encodings: &[&str], _: &Config) -> Result<(), SdkError<E>> {
+    if encodings.is_empty() {
+        Ok(())
+    } else {
+        Err(SdkError::construction(
+            "the operation compresses its requests, but smithy-runtime lacks its `compression` feature",
+        ))
     }
 }
 

@@ -232,6 +232,8 @@ pub struct Config {
     pub(crate) http_client: Option<Arc<dyn HttpClient>>,
     pub(crate) sleep: Option<Arc<dyn AsyncSleep>>,
     pub(crate) time_source: Option<TimeSource>,
+    pub(crate) disable_request_compression: bool,
+    pub(crate) request_min_compression_size_bytes: u32,
 }
 
 impl fmt::Debug for Config {
@@ -246,6 +248,8 @@ impl fmt::Debug for Config {
             .field("timeouts", &self.timeouts)
             .field("http_client", &self.http_client)
             .field("sleep", &self.sleep)
+            .field("disable_request_compression", &self.disable_request_compression)
+            .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -296,6 +300,16 @@ impl Config {
         &self.timeouts
     }
 
+    /// Whether `@requestCompression` operations send their bodies uncompressed.
+    pub fn disable_request_compression(&self) -> bool {
+        self.disable_request_compression
+    }
+
+    /// The smallest request body `@requestCompression` operations compress, in bytes.
+    pub fn request_min_compression_size_bytes(&self) -> u32 {
+        self.request_min_compression_size_bytes
+    }
+
     /// A builder holding this configuration, to change some of it.
     pub fn to_builder(&self) -> Builder {
         Builder { config: self.clone(), default_io: None }
@@ -323,6 +337,9 @@ impl Default for Builder {
                 http_client: None,
                 sleep: None,
                 time_source: None,
+                disable_request_compression: false,
+                // AWS SDKs' default (10 KiB).
+                request_min_compression_size_bytes: 10_240,
             },
             default_io: None,
         }
@@ -389,6 +406,19 @@ impl Builder {
     /// The clock used for signing; the system clock unless set (tests fix it).
     pub fn time_source(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.config.time_source = Some(Arc::new(now));
+        self
+    }
+
+    /// Sends the bodies of `@requestCompression` operations uncompressed.
+    pub fn disable_request_compression(mut self, disable: bool) -> Self {
+        self.config.disable_request_compression = disable;
+        self
+    }
+
+    /// The smallest request body `@requestCompression` operations compress (10 KiB unless
+    /// set), in bytes.
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.config.request_min_compression_size_bytes = bytes;
         self
     }
 

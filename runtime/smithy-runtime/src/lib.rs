@@ -3,10 +3,10 @@
 //! (`primitives`, `error`, `http`, and with its `client` feature `config`, `credentials`,
 //! `orchestrator`), so its users reach them through the service crate as aws-sdk-rust's do.
 //!
-//! The modules only use the standard library, except the client's SHA-256 and HMAC. Each part
-//! is a feature: `json`, `rest-json`, `endpoint` (the rules engine), `client` (config,
-//! credentials, SigV4, retries, timeouts, paginators) and `test-util` (what generated tests
-//! use). The default HTTPS transport is the `smithy-config` crate, so that no service crate's
+//! The modules only use the standard library, except the client's SHA-256 and HMAC and
+//! compression's gzip. Each part is a feature: `json`, `rest-json`, `endpoint` (the rules
+//! engine), `compression` (gzip request bodies), `client` (config, credentials, SigV4, retries,
+//! timeouts, paginators) and `test-util` (what generated tests use). The default HTTPS transport is the `smithy-config` crate, so that no service crate's
 //! build waits for hyper, rustls and tokio.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 #![forbid(unsafe_code)]
@@ -27,6 +27,9 @@ pub mod partition_data;
 pub mod partitions;
 #[cfg(feature = "rest-json")]
 pub mod rest_json;
+
+#[cfg(feature = "compression")]
+pub mod compression;
 
 #[cfg(feature = "client")]
 pub mod config;

@@ -69,12 +69,25 @@ fn request_test(k: &Crate, op: &Operation, test: &RequestTest) -> TokenStream {
     let forbid_query = &case.forbid_query_params;
     let require_query = &case.require_query_params;
     let checks = message_checks(&case.message, quote!(request));
+    let serialize =
+        quote!(crate::operation::#module::#op_name::serialize_request(&input).expect("the request serializes"));
+    // The client compresses what the operation allows, with AWS SDKs' default threshold.
+    let request = if op.request_compression.is_empty() {
+        quote!(let request = #serialize;)
+    } else {
+        let encodings = &op.request_compression;
+        quote! {
+            let mut request = #serialize;
+            crate::compression::compress(&mut request, &[#(#encodings),*], crate::compression::DEFAULT_MIN_COMPRESSION_SIZE_BYTES)
+                .expect("the body compresses");
+        }
+    };
     quote! {
         #[doc = #doc]
         #[test]
         fn #name() {
             let input = #input;
-            let request = crate::operation::#module::#op_name::serialize_request(&input).expect("the request serializes");
+            #request
             assert_eq!(request.method, #method);
             assert_eq!(request.path(), #path, "path");
             crate::protocol_test_util::assert_query(&request, &[#(#query),*], &[#(#forbid_query),*], &[#(#require_query),*]);
