@@ -5,8 +5,8 @@
 //! `orchestrator`), so its users reach them through the service crate as aws-sdk-rust's do.
 //!
 //! The modules only use the standard library, except the client's SHA-256 and HMAC and
-//! compression's gzip. Each part is a feature: `json`, `rest-json`, `endpoint` (the rules
-//! engine), `compression` (gzip request bodies), `client` (config, credentials, SigV4, retries,
+//! compression's gzip. Each part is a feature: `json`, `cbor`, `rest-json`, `endpoint` (the
+//! rules engine), `compression` (gzip request bodies), `client` (config, credentials, SigV4, retries,
 //! timeouts, paginators) and `test-util` (what generated tests use). The default HTTPS transport is the `smithy-config` crate, so that no service crate's
 //! build waits for hyper, rustls and tokio.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
@@ -16,6 +16,8 @@ pub mod error;
 pub mod http;
 pub mod primitives;
 
+#[cfg(feature = "cbor")]
+pub mod cbor;
 #[cfg(feature = "endpoint")]
 pub mod endpoint;
 #[cfg(feature = "json")]
