@@ -9,6 +9,10 @@
 
 use std::fmt;
 
+use crate::error::ErrorMetadata;
+use crate::http::HttpResponse;
+use crate::primitives::{Blob, DateTime, Document, Format, Number};
+
 /// How deep arrays, maps and tags may nest.
 pub const MAX_DEPTH: usize = 128;
 
@@ -51,18 +55,32 @@ impl CborValue {
     }
 }
 
-/// Why bytes are not one well-formed CBOR item.
+/// Why bytes are not one well-formed CBOR item, or an item is not the value expected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CborError {
-    /// Where, in bytes from the start.
-    pub offset: usize,
-    /// What is wrong there.
-    pub message: &'static str,
+    message: String,
+    /// Where, in bytes from the start, for malformed bytes.
+    offset: Option<usize>,
+}
+
+impl CborError {
+    /// An error with a human-readable explanation and no position.
+    pub fn new(message: impl Into<String>) -> Self {
+        CborError { message: message.into(), offset: None }
+    }
+
+    /// What is wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for CborError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid CBOR at byte {}: {}", self.offset, self.message)
+        match self.offset {
+            Some(offset) => write!(f, "invalid CBOR at byte {offset}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
     }
 }
 
@@ -96,8 +114,8 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn error(&self, message: &'static str) -> CborError {
-        CborError { offset: self.pos, message }
+    fn error(&self, message: &str) -> CborError {
+        CborError { message: message.to_owned(), offset: Some(self.pos) }
     }
 
     fn remaining(&self) -> usize {
@@ -256,7 +274,7 @@ impl Reader<'_> {
         let bytes = self.take(n)?;
         std::str::from_utf8(bytes)
             .map(str::to_owned)
-            .map_err(|_| CborError { offset: start, message: "text is not UTF-8" })
+            .map_err(|_| CborError { message: "text is not UTF-8".to_owned(), offset: Some(start) })
     }
 
     fn deeper(&self, depth: usize) -> Result<usize, CborError> {
@@ -294,8 +312,10 @@ fn half(bits: u16) -> f64 {
     }
 }
 
-/// Writes CBOR: definite-length strings, and arrays and maps of a known length or indefinite
-/// ones closed with [`CborWriter::end`].
+/// Writes CBOR with the calls [`crate::json::JsonWriter`] takes, so one generated shape of code
+/// serves both: strings and byte strings of known length, objects and arrays as indefinite-
+/// length maps and arrays (their members are not counted first), integers in their shortest
+/// form, floats as written (never half-precision), timestamps as tag 1 epoch seconds.
 #[derive(Debug, Default)]
 pub struct CborWriter {
     out: Vec<u8>,
@@ -332,51 +352,35 @@ impl CborWriter {
         }
     }
 
-    /// An integer in the smallest encoding.
-    pub fn integer(&mut self, value: i64) {
-        if value < 0 {
-            self.head(1, (-1 - value) as u64);
-        } else {
-            self.head(0, value as u64);
-        }
-    }
-
-    /// A byte string.
-    pub fn bytes(&mut self, value: &[u8]) {
-        self.head(2, value.len() as u64);
-        self.out.extend_from_slice(value);
-    }
-
-    /// A text string.
-    pub fn text(&mut self, value: &str) {
-        self.head(3, value.len() as u64);
-        self.out.extend_from_slice(value.as_bytes());
-    }
-
-    /// Starts an array of `len` items.
-    pub fn begin_array(&mut self, len: usize) {
-        self.head(4, len as u64);
-    }
-
-    /// Starts a map of `len` pairs.
-    pub fn begin_map(&mut self, len: usize) {
-        self.head(5, len as u64);
-    }
-
-    /// Starts a map whose pairs end at [`CborWriter::end`] (for structures, whose set members
-    /// are not counted first).
-    pub fn begin_map_indefinite(&mut self) {
+    /// Starts a map whose pairs end at [`CborWriter::end_object`].
+    pub fn begin_object(&mut self) {
         self.out.push(0xbf);
     }
 
-    /// Ends an indefinite-length item.
-    pub fn end(&mut self) {
+    /// Ends the map [`CborWriter::begin_object`] started.
+    pub fn end_object(&mut self) {
         self.out.push(0xff);
     }
 
-    /// Tags the next item.
-    pub fn tag(&mut self, tag: u64) {
-        self.head(6, tag);
+    /// Starts an array whose items end at [`CborWriter::end_array`].
+    pub fn begin_array(&mut self) {
+        self.out.push(0x9f);
+    }
+
+    /// Ends the array [`CborWriter::begin_array`] started.
+    pub fn end_array(&mut self) {
+        self.out.push(0xff);
+    }
+
+    /// A map key.
+    pub fn key(&mut self, key: &str) {
+        self.string(key);
+    }
+
+    /// A text string.
+    pub fn string(&mut self, value: &str) {
+        self.head(3, value.len() as u64);
+        self.out.extend_from_slice(value.as_bytes());
     }
 
     /// `true` or `false`.
@@ -387,6 +391,15 @@ impl CborWriter {
     /// `null`.
     pub fn null(&mut self) {
         self.out.push(0xf6);
+    }
+
+    /// An integer in its shortest form.
+    pub fn i64(&mut self, value: i64) {
+        if value < 0 {
+            self.head(1, (-1 - value) as u64);
+        } else {
+            self.head(0, value as u64);
+        }
     }
 
     /// A single-precision float.
@@ -401,36 +414,326 @@ impl CborWriter {
         self.out.extend_from_slice(&value.to_bits().to_be_bytes());
     }
 
-    /// Writes `value` back (integers beyond 64 bits saturate; floats as doubles).
-    pub fn value(&mut self, value: &CborValue) {
-        match value {
-            CborValue::Integer(n) if *n < 0 => self.head(1, u64::try_from(-1 - n).unwrap_or(u64::MAX)),
-            CborValue::Integer(n) => self.head(0, u64::try_from(*n).unwrap_or(u64::MAX)),
-            CborValue::Bytes(b) => self.bytes(b),
-            CborValue::Text(t) => self.text(t),
-            CborValue::Array(items) => {
-                self.begin_array(items.len());
-                items.iter().for_each(|i| self.value(i));
-            }
-            CborValue::Map(pairs) => {
-                self.begin_map(pairs.len());
-                for (k, v) in pairs {
-                    self.value(k);
-                    self.value(v);
-                }
-            }
-            CborValue::Tag(tag, item) => {
-                self.tag(*tag);
-                self.value(item);
-            }
-            CborValue::Bool(b) => self.bool(*b),
-            CborValue::Null => self.null(),
-            CborValue::Undefined => self.out.push(0xf7),
-            CborValue::Float(f) => self.f64(*f),
-            CborValue::Simple(n) if *n < 24 => self.out.push(0xe0 | n),
-            CborValue::Simple(n) => self.out.extend_from_slice(&[0xf8, *n]),
+    /// A byte string.
+    pub fn blob(&mut self, value: &Blob) {
+        self.head(2, value.as_ref().len() as u64);
+        self.out.extend_from_slice(value.as_ref());
+    }
+
+    /// A timestamp: tag 1 and its epoch seconds, an integer when whole (rpcv2Cbor has one
+    /// timestamp form, so `format`, which JSON honours, does not apply).
+    pub fn timestamp(&mut self, value: &DateTime, _format: Format) {
+        self.head(6, 1);
+        let secs = value.as_secs_f64();
+        if secs.fract() == 0.0 && secs.abs() < 9.0e15 {
+            self.i64(secs as i64);
+        } else {
+            self.f64(secs);
         }
     }
+
+    /// A `bigInteger` or `bigDecimal` from its decimal text: an integer when it fits 64 bits,
+    /// else a bignum (tags 2 and 3); a decimal as a decimal fraction (tag 4). Text that is not
+    /// a number is written as text, for the service to refuse.
+    pub fn number_text(&mut self, text: &str) {
+        match decimal(text) {
+            Some((0, mantissa)) => self.bignum(mantissa),
+            Some((exponent, mantissa)) => {
+                self.head(6, 4);
+                self.head(4, 2);
+                self.i64(exponent);
+                self.bignum(mantissa);
+            }
+            None => self.string(text),
+        }
+    }
+
+    fn bignum(&mut self, n: i128) {
+        match i64::try_from(n) {
+            Ok(small) => self.i64(small),
+            Err(_) if n < 0 && -1 - n <= i128::from(u64::MAX) => self.head(1, (-1 - n) as u64),
+            Err(_) if n >= 0 && n <= i128::from(u64::MAX) => self.head(0, n as u64),
+            Err(_) => {
+                let (tag, magnitude) = if n < 0 { (3, (-1 - n) as u128) } else { (2, n as u128) };
+                let bytes = magnitude.to_be_bytes();
+                let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+                self.head(6, tag);
+                self.head(2, (bytes.len() - first) as u64);
+                self.out.extend_from_slice(&bytes[first..]);
+            }
+        }
+    }
+
+    /// A document as the CBOR value of the same shape (rpcv2Cbor does not model documents; this
+    /// keeps a crate that has one whole).
+    pub fn document(&mut self, value: &Document) {
+        match value {
+            Document::Object(members) => {
+                self.begin_object();
+                for (key, value) in members {
+                    self.key(key);
+                    self.document(value);
+                }
+                self.end_object();
+            }
+            Document::Array(items) => {
+                self.begin_array();
+                items.iter().for_each(|item| self.document(item));
+                self.end_array();
+            }
+            Document::Number(Number::PosInt(n)) => self.head(0, *n),
+            Document::Number(Number::NegInt(n)) => self.i64(*n),
+            Document::Number(Number::Float(f)) => self.f64(*f),
+            Document::String(s) => self.string(s),
+            Document::Bool(b) => self.bool(*b),
+            Document::Null => self.null(),
+        }
+    }
+}
+
+/// `text` as `(exponent, mantissa)` with `text == mantissa * 10^exponent`, if it is a decimal
+/// number whose digits fit 128 bits.
+fn decimal(text: &str) -> Option<(i64, i128)> {
+    let (number, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], text[at + 1..].parse::<i64>().ok()?),
+        None => (text, 0),
+    };
+    let (negative, digits) = match number.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, number.strip_prefix('+').unwrap_or(number)),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && fraction.is_empty() || !(whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let mut mantissa: i128 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+    }
+    let exponent = exponent.checked_sub(i64::try_from(fraction.len()).ok()?)?;
+    Some((exponent, if negative { -mantissa } else { mantissa }))
+}
+
+// ---------------------------------------------------------------------------
+// Reading values, as `crate::json`'s `expect_*` functions do
+// ---------------------------------------------------------------------------
+
+impl CborValue {
+    /// `null`, and `undefined`, which rpcv2Cbor reads as `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, CborValue::Null | CborValue::Undefined)
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            CborValue::Integer(_) => "an integer",
+            CborValue::Bytes(_) => "a byte string",
+            CborValue::Text(_) => "a text string",
+            CborValue::Array(_) => "an array",
+            CborValue::Map(_) => "a map",
+            CborValue::Tag(..) => "a tagged item",
+            CborValue::Bool(_) => "a boolean",
+            CborValue::Null => "null",
+            CborValue::Undefined => "undefined",
+            CborValue::Float(_) => "a float",
+            CborValue::Simple(_) => "a simple value",
+        }
+    }
+}
+
+fn mismatch(expected: &str, found: &CborValue) -> CborError {
+    CborError::new(format!("expected {expected}, found {}", found.kind()))
+}
+
+/// The pairs of a map with text keys (a structure, union or map).
+pub fn expect_object(value: &CborValue) -> Result<Vec<(&String, &CborValue)>, CborError> {
+    match value {
+        CborValue::Map(pairs) => pairs
+            .iter()
+            .map(|(k, v)| match k {
+                CborValue::Text(key) => Ok((key, v)),
+                other => Err(mismatch("a text key", other)),
+            })
+            .collect(),
+        other => Err(mismatch("a map", other)),
+    }
+}
+
+/// The items of an array.
+pub fn expect_array(value: &CborValue) -> Result<&[CborValue], CborError> {
+    match value {
+        CborValue::Array(items) => Ok(items),
+        other => Err(mismatch("an array", other)),
+    }
+}
+
+/// A text string.
+pub fn expect_string(value: &CborValue) -> Result<String, CborError> {
+    match value {
+        CborValue::Text(text) => Ok(text.clone()),
+        other => Err(mismatch("a text string", other)),
+    }
+}
+
+/// A boolean.
+pub fn expect_bool(value: &CborValue) -> Result<bool, CborError> {
+    match value {
+        CborValue::Bool(b) => Ok(*b),
+        other => Err(mismatch("a boolean", other)),
+    }
+}
+
+fn expect_integer<T: TryFrom<i128>>(value: &CborValue, type_name: &str) -> Result<T, CborError> {
+    match value {
+        CborValue::Integer(n) => {
+            T::try_from(*n).map_err(|_| CborError::new(format!("the integer {n} is out of range for {type_name}")))
+        }
+        other => Err(mismatch("an integer", other)),
+    }
+}
+
+/// An integer that fits an `i8`.
+pub fn expect_i8(value: &CborValue) -> Result<i8, CborError> {
+    expect_integer(value, "i8")
+}
+
+/// An integer that fits an `i16`.
+pub fn expect_i16(value: &CborValue) -> Result<i16, CborError> {
+    expect_integer(value, "i16")
+}
+
+/// An integer that fits an `i32`.
+pub fn expect_i32(value: &CborValue) -> Result<i32, CborError> {
+    expect_integer(value, "i32")
+}
+
+/// An integer that fits an `i64`.
+pub fn expect_i64(value: &CborValue) -> Result<i64, CborError> {
+    expect_integer(value, "i64")
+}
+
+/// A float, or an integer sent for one (the spec allows it where no precision is lost).
+pub fn expect_f64(value: &CborValue) -> Result<f64, CborError> {
+    match value {
+        CborValue::Float(f) => Ok(*f),
+        CborValue::Integer(n) => Ok(*n as f64),
+        other => Err(mismatch("a float", other)),
+    }
+}
+
+/// [`expect_f64`], narrowed.
+pub fn expect_f32(value: &CborValue) -> Result<f32, CborError> {
+    expect_f64(value).map(|f| f as f32)
+}
+
+/// A `bigInteger` or `bigDecimal` as decimal text: an integer, a bignum (tags 2, 3) of up to
+/// 128 bits, a decimal fraction (tag 4) or a float.
+pub fn expect_number_text(value: &CborValue) -> Result<String, CborError> {
+    let bignum = |value: &CborValue| -> Result<i128, CborError> {
+        match value {
+            CborValue::Integer(n) => Ok(*n),
+            CborValue::Tag(tag @ (2 | 3), bytes) => match &**bytes {
+                CborValue::Bytes(b) if b.len() <= 16 => {
+                    let magnitude = b.iter().fold(0u128, |n, byte| (n << 8) | u128::from(*byte));
+                    let magnitude =
+                        i128::try_from(magnitude).map_err(|_| CborError::new("a bignum beyond 127 bits"))?;
+                    Ok(if *tag == 3 { -1 - magnitude } else { magnitude })
+                }
+                _ => Err(CborError::new("a bignum beyond 128 bits, or not a byte string")),
+            },
+            other => Err(mismatch("an integer", other)),
+        }
+    };
+    match value {
+        CborValue::Float(f) => Ok(f.to_string()),
+        CborValue::Tag(4, fraction) => match &**fraction {
+            CborValue::Array(parts) if parts.len() == 2 => {
+                let exponent = expect_i64(&parts[0])?;
+                let mantissa = bignum(&parts[1])?;
+                Ok(if exponent == 0 { mantissa.to_string() } else { format!("{mantissa}E{exponent}") })
+            }
+            _ => Err(CborError::new("a decimal fraction is not an [exponent, mantissa] array")),
+        },
+        other => bignum(other).map(|n| n.to_string()),
+    }
+}
+
+/// A byte string.
+pub fn expect_blob(value: &CborValue) -> Result<Blob, CborError> {
+    match value {
+        CborValue::Bytes(bytes) => Ok(Blob::new(bytes.clone())),
+        other => Err(mismatch("a byte string", other)),
+    }
+}
+
+/// A timestamp: tag 1 and epoch seconds (an integer or a float); `format` does not apply.
+pub fn expect_timestamp(value: &CborValue, _format: Format) -> Result<DateTime, CborError> {
+    match value {
+        CborValue::Tag(1, secs) => match &**secs {
+            CborValue::Integer(n) => i64::try_from(*n)
+                .map(DateTime::from_secs)
+                .map_err(|_| CborError::new("a timestamp beyond the 64-bit range")),
+            CborValue::Float(f) if f.is_finite() => Ok(DateTime::from_secs_f64(*f)),
+            other => Err(mismatch("epoch seconds", other)),
+        },
+        other => Err(mismatch("a timestamp (tag 1)", other)),
+    }
+}
+
+/// A document from the CBOR value of the same shape (rpcv2Cbor does not model documents).
+pub fn expect_document(value: &CborValue) -> Result<Document, CborError> {
+    Ok(match value {
+        CborValue::Null | CborValue::Undefined => Document::Null,
+        CborValue::Bool(b) => Document::Bool(*b),
+        CborValue::Integer(n) => Document::Number(match (u64::try_from(*n), i64::try_from(*n)) {
+            (Ok(u), _) => Number::PosInt(u),
+            (_, Ok(i)) => Number::NegInt(i),
+            _ => Number::Float(*n as f64),
+        }),
+        CborValue::Float(f) => Document::Number(Number::Float(*f)),
+        CborValue::Text(t) => Document::String(t.clone()),
+        CborValue::Array(items) => Document::Array(items.iter().map(expect_document).collect::<Result<_, _>>()?),
+        CborValue::Map(_) => Document::Object(
+            expect_object(value)?
+                .into_iter()
+                .map(|(k, v)| Ok((k.clone(), expect_document(v)?)))
+                .collect::<Result<_, _>>()?,
+        ),
+        other => return Err(mismatch("a document", other)),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// rpcv2Cbor responses
+// ---------------------------------------------------------------------------
+
+/// A response body as CBOR; an empty body reads as an empty map.
+pub fn parse_body(body: &[u8]) -> Result<CborValue, CborError> {
+    if body.is_empty() {
+        return Ok(CborValue::Map(Vec::new()));
+    }
+    parse(body)
+}
+
+/// Error metadata of an rpcv2Cbor response: the code from the body's `__type` (sanitized; the
+/// protocol does not use `code` or headers), the message (`message` or `Message`), the request
+/// id (`x-amzn-requestid`) and the status.
+pub fn error_metadata(response: &HttpResponse, body: Option<&CborValue>) -> ErrorMetadata {
+    let text = |key: &str| match body.and_then(|b| b.get(key)) {
+        Some(CborValue::Text(t)) => Some(t.as_str()),
+        _ => None,
+    };
+    let mut meta = ErrorMetadata::builder().status(response.status);
+    if let Some(code) = text("__type").map(crate::error::sanitize_error_code).filter(|c| !c.is_empty()) {
+        meta = meta.code(code);
+    }
+    if let Some(message) = text("message").or_else(|| text("Message")) {
+        meta = meta.message(message);
+    }
+    if let Some(id) = response.headers.get("x-amzn-requestid") {
+        meta = meta.request_id(id);
+    }
+    meta.build()
 }
 
 #[cfg(test)]
@@ -525,14 +828,68 @@ mod tests {
         }
     }
 
+    /// `value` in definite-length form (the writer's own calls write indefinite containers).
+    fn write(w: &mut CborWriter, value: &CborValue) {
+        match value {
+            CborValue::Integer(n) if *n < 0 => w.head(1, (-1 - n) as u64),
+            CborValue::Integer(n) => w.head(0, *n as u64),
+            CborValue::Bytes(b) => w.blob(&Blob::new(b.clone())),
+            CborValue::Text(t) => w.string(t),
+            CborValue::Array(items) => {
+                w.head(4, items.len() as u64);
+                items.iter().for_each(|i| write(w, i));
+            }
+            CborValue::Map(pairs) => {
+                w.head(5, pairs.len() as u64);
+                for (k, v) in pairs {
+                    write(w, k);
+                    write(w, v);
+                }
+            }
+            CborValue::Tag(tag, item) => {
+                w.head(6, *tag);
+                write(w, item);
+            }
+            CborValue::Bool(b) => w.bool(*b),
+            CborValue::Null => w.null(),
+            CborValue::Float(f) => w.f64(*f),
+            CborValue::Undefined | CborValue::Simple(_) => unreachable!("not generated"),
+        }
+    }
+
+    /// `value` through the calls generated code makes.
+    fn write_as_generated(w: &mut CborWriter, value: &CborValue) {
+        match value {
+            CborValue::Array(items) => {
+                w.begin_array();
+                items.iter().for_each(|i| write_as_generated(w, i));
+                w.end_array();
+            }
+            CborValue::Map(pairs) => {
+                w.begin_object();
+                for (k, v) in pairs {
+                    let CborValue::Text(key) = k else { unreachable!("generated maps have text keys") };
+                    w.key(key);
+                    write_as_generated(w, v);
+                }
+                w.end_object();
+            }
+            other => write(w, other),
+        }
+    }
+
+    fn bytes_of(value: &CborValue) -> Vec<u8> {
+        let mut w = CborWriter::new();
+        write(&mut w, value);
+        w.finish()
+    }
+
     #[test]
     fn what_is_written_reads_back() {
         let mut rng = Rng::new("cbor round trip");
         for _ in 0..500 {
             let value = random(&mut rng, 0);
-            let mut w = CborWriter::new();
-            w.value(&value);
-            assert_eq!(parse(&w.finish()).unwrap(), value);
+            assert_eq!(parse(&bytes_of(&value)).unwrap(), value);
         }
     }
 
@@ -540,9 +897,7 @@ mod tests {
     fn random_and_damaged_bytes_never_panic() {
         let mut rng = Rng::new("cbor damage");
         for _ in 0..2000 {
-            let mut w = CborWriter::new();
-            w.value(&random(&mut rng, 0));
-            let mut bytes = w.finish();
+            let mut bytes = bytes_of(&random(&mut rng, 0));
             match rng.below(3) {
                 0 if !bytes.is_empty() => {
                     let at = rng.below(bytes.len() as u64) as usize;
@@ -597,10 +952,14 @@ mod tests {
         let mut rng = Rng::new("cbor against ciborium");
         for _ in 0..500 {
             let value = random(&mut rng, 0);
-            let mut w = CborWriter::new();
-            w.value(&value);
             let theirs: ciborium::Value =
-                ciborium::de::from_reader(w.finish().as_slice()).expect("ciborium reads ours");
+                ciborium::de::from_reader(bytes_of(&value).as_slice()).expect("ciborium reads ours");
+            assert_eq!(from_ciborium(theirs), value);
+            // As generated code writes it: indefinite-length maps and arrays.
+            let mut w = CborWriter::new();
+            write_as_generated(&mut w, &value);
+            let theirs: ciborium::Value =
+                ciborium::de::from_reader(w.finish().as_slice()).expect("ciborium reads indefinite lengths");
             assert_eq!(from_ciborium(theirs), value);
             let mut bytes = Vec::new();
             ciborium::ser::into_writer(&to_ciborium(&value), &mut bytes).expect("ciborium writes");
@@ -609,20 +968,55 @@ mod tests {
     }
 
     #[test]
-    fn the_writer_picks_the_shortest_heads() {
+    fn the_writer_writes_what_the_json_writer_would_and_the_readers_take_it_back() {
         let mut w = CborWriter::new();
         for n in [0, 23, 24, 255, 256, 65_535, 65_536, -1, -25, i64::MIN] {
-            w.integer(n);
+            w.i64(n);
         }
         assert_eq!(w.finish(), hex("0017181818ff19010019ffff1a000100002038183b7fffffffffffffff"));
+
         let mut w = CborWriter::new();
-        w.begin_map_indefinite();
-        w.text("a");
+        w.begin_object();
+        w.key("a");
         w.f32(1.5);
-        w.end();
-        assert_eq!(
-            parse(&w.finish()).unwrap(),
-            CborValue::Map(vec![(CborValue::Text("a".into()), CborValue::Float(1.5))])
-        );
+        w.key("list");
+        w.begin_array();
+        w.timestamp(&DateTime::from_secs(1_700_000_000), Format::DateTime);
+        w.timestamp(&DateTime::from_secs_f64(1.5), Format::EpochSeconds);
+        w.blob(&Blob::new(vec![1, 2]));
+        w.number_text("18446744073709551616");
+        w.number_text("-1.25");
+        w.end_array();
+        w.end_object();
+        let value = parse(&w.finish()).unwrap();
+        let pairs = expect_object(&value).unwrap();
+        assert_eq!(pairs[0].0, "a");
+        assert_eq!(expect_f32(pairs[0].1).unwrap(), 1.5);
+        let items = expect_array(pairs[1].1).unwrap();
+        assert_eq!(expect_timestamp(&items[0], Format::DateTime).unwrap(), DateTime::from_secs(1_700_000_000));
+        assert_eq!(expect_timestamp(&items[1], Format::DateTime).unwrap(), DateTime::from_secs_f64(1.5));
+        assert_eq!(expect_blob(&items[2]).unwrap(), Blob::new(vec![1, 2]));
+        assert_eq!(expect_number_text(&items[3]).unwrap(), "18446744073709551616");
+        assert_eq!(expect_number_text(&items[4]).unwrap(), "-125E-2");
+        assert!(expect_i8(&CborValue::Integer(300)).unwrap_err().message().contains("out of range"));
+        assert!(CborValue::Undefined.is_null());
+    }
+
+    #[test]
+    fn error_metadata_comes_from_the_type_member() {
+        let mut w = CborWriter::new();
+        w.begin_object();
+        w.key("__type");
+        w.string("smithy.example#FooError:http://internal");
+        w.key("message");
+        w.string("hi");
+        w.end_object();
+        let body = parse(&w.finish()).ok();
+        let response = HttpResponse::new(400, crate::http::Headers::new(), Vec::new());
+        let meta = error_metadata(&response, body.as_ref());
+        assert_eq!(meta.code(), Some("FooError"));
+        assert_eq!(meta.message(), Some("hi"));
+        assert_eq!(meta.status(), Some(400));
+        assert_eq!(parse_body(&[]).unwrap(), CborValue::Map(Vec::new()));
     }
 }

@@ -324,6 +324,14 @@ impl fmt::Display for DeserializeError {
 
 impl Error for DeserializeError {}
 
+/// The shape name in an error code: what precedes the first `:`, then what follows the first `#`
+/// (`aws.example#FooError:http://...` is `FooError`), as the AWS protocols' specs say.
+pub fn sanitize_error_code(raw: &str) -> &str {
+    let before_colon = raw.split(':').next().unwrap_or(raw);
+    let after_hash = before_colon.split_once('#').map_or(before_colon, |(_, name)| name);
+    after_hash.trim()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

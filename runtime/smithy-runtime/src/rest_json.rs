@@ -8,7 +8,7 @@ use crate::http::{Headers, HttpResponse};
 use crate::json::{JsonError, JsonValue};
 
 /// The error code of an error response: the `X-Amzn-Errortype` header, else the body's `code`,
-/// else its `__type`, sanitized (see [`sanitize_error_code`]).
+/// else its `__type`, sanitized (see [`crate::error::sanitize_error_code`]).
 pub fn error_code(response: &HttpResponse, body: Option<&JsonValue>) -> Option<String> {
     let from_body = |key: &str| {
         body.and_then(|b| b.get(key)).and_then(|v| match v {
@@ -17,16 +17,8 @@ pub fn error_code(response: &HttpResponse, body: Option<&JsonValue>) -> Option<S
         })
     };
     let raw = response.headers.get("x-amzn-errortype").or_else(|| from_body("code")).or_else(|| from_body("__type"))?;
-    let code = sanitize_error_code(raw);
+    let code = crate::error::sanitize_error_code(raw);
     (!code.is_empty()).then(|| code.to_owned())
-}
-
-/// The shape name in an error code: what precedes the first `:`, then what follows the first `#`
-/// (`aws.example#FooError:http://...` is `FooError`), as the restJson1 spec says.
-pub fn sanitize_error_code(raw: &str) -> &str {
-    let before_colon = raw.split(':').next().unwrap_or(raw);
-    let after_hash = before_colon.split_once('#').map_or(before_colon, |(_, name)| name);
-    after_hash.trim()
 }
 
 /// Error metadata of a response: code, message (`message`, `Message` or `errorMessage` in the
@@ -159,7 +151,7 @@ mod tests {
             "aws.protocoltests.restjson#FooError",
             "aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/",
         ] {
-            assert_eq!(sanitize_error_code(raw), "FooError", "{raw}");
+            assert_eq!(crate::error::sanitize_error_code(raw), "FooError", "{raw}");
         }
     }
 
