@@ -448,6 +448,8 @@ pub struct Operation {
     /// The `@requestCompression` encodings the runtime applies, by preference (gzip; others
     /// are left out).
     pub request_compression: Vec<String>,
+    /// The model gives it no input (`smithy.api#Unit`): `input` is an empty structure.
+    pub unit_input: bool,
     /// Client request and response test cases of the operation.
     pub request_tests: Vec<RequestTest>,
     pub response_tests: Vec<ResponseTest>,
@@ -569,7 +571,8 @@ pub struct Settings<'a> {
 const SUPPORTED_COMPRESSION: &[&str] = &["gzip"];
 
 /// The protocols the generator speaks.
-pub const SUPPORTED_PROTOCOLS: &[Protocol] = &[Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1];
+pub const SUPPORTED_PROTOCOLS: &[Protocol] =
+    &[Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1, Protocol::RpcV2Cbor];
 
 /// Builds the intermediate form for a selection of a model.
 pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result<Crate> {
@@ -591,7 +594,8 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
         query_compatible: t.aws_query_compatible,
     };
     let names = names::Table::new(model, selection);
-    let http_bindings = protocol.is_none_or(|p| !matches!(p, Protocol::AwsJson1_0 | Protocol::AwsJson1_1));
+    let http_bindings =
+        protocol.is_none_or(|p| !matches!(p, Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RpcV2Cbor));
     let cx = Cx { model, selection, names: &names, http_bindings };
 
     let manifest = manifest_settings(&service.id, settings, &info.title)?;
@@ -1068,6 +1072,7 @@ impl Cx<'_> {
                 planned.output,
                 warnings,
             ),
+            unit_input: self.model.shapes.get(&op.input).is_some_and(|s| s.traits.unit_type),
             request_compression: shape
                 .traits
                 .request_compression

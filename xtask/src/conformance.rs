@@ -20,15 +20,19 @@ struct Case {
     file: String,
 }
 
-/// The suites run, by the protocol they test and the folder under `protocol-tests/aws/` that
-/// holds them.
-const SUITES: [(Protocol, &str); 3] =
-    [(Protocol::RestJson1, "restJson1"), (Protocol::AwsJson1_0, "awsJson1_0"), (Protocol::AwsJson1_1, "awsJson1_1")];
+/// The suites run, by the protocol they test and the folders under `protocol-tests/` that hold
+/// them (rpcv2Cbor has Smithy's own and AWS's query-compatible cases).
+const SUITES: [(Protocol, &[&str]); 4] = [
+    (Protocol::RestJson1, &["aws/restJson1"]),
+    (Protocol::AwsJson1_0, &["aws/awsJson1_0"]),
+    (Protocol::AwsJson1_1, &["aws/awsJson1_1"]),
+    (Protocol::RpcV2Cbor, &["smithy/rpcv2Cbor", "aws/rpcv2Cbor"]),
+];
 
 /// One protocol's suite: its models, its services' crates and its client cases.
 struct Suite {
     protocol: Protocol,
-    dir: PathBuf,
+    dirs: Vec<PathBuf>,
     model: codegen::model::Model,
     services: Vec<ShapeId>,
     /// The generated crates' library names (`conformance_rest_json1_foo`).
@@ -36,12 +40,13 @@ struct Suite {
 }
 
 pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
-    let aws = shared.join("smithy/protocol-tests/aws");
+    let tests = shared.join("smithy/protocol-tests");
     let work = root.join("target/conformance");
     let mut suites = Vec::new();
     let mut members = Vec::new();
-    for (protocol, folder) in SUITES {
-        let suite = load_suite(protocol, &aws.join(folder), shared)?;
+    for (protocol, folders) in SUITES {
+        let dirs: Vec<PathBuf> = folders.iter().map(|f| tests.join(f)).collect();
+        let suite = load_suite(protocol, dirs, shared)?;
         for service in &suite.services {
             let package = format!(
                 "conformance-{}-{}",
@@ -49,7 +54,7 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
                 codegen::naming::snake_case(service.name()).replace('_', "-")
             );
             let options = Options {
-                models: suite_models(&suite.dir, shared)?,
+                models: suite_models(&suite.dirs, shared)?,
                 service: Some(service.to_string()),
                 package: Some(package.clone()),
                 protocol: Some(protocol.name().to_owned()),
@@ -105,33 +110,72 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
 }
 
 /// A suite's model files: its own, the suites' shared shapes and the trait definitions.
-fn suite_models(dir: &Path, shared: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut models = smithy_files(dir)?;
-    // restJson1's `validation/` is a server-side validation service: it has no client cases and
-    // needs `smithy.framework` shapes that ../shared does not carry.
-    let validation = dir.join("validation");
-    models.retain(|m| !m.starts_with(&validation));
-    let aws = shared.join("smithy/protocol-tests/aws");
-    models.extend([aws.join("shared-types.smithy"), aws.join("aws-config.smithy")]);
+fn suite_models(dirs: &[PathBuf], shared: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut models = Vec::new();
+    for dir in dirs {
+        models.extend(smithy_files(dir)?);
+        // restJson1's `validation/` is a server-side validation service: it has no client cases
+        // and needs `smithy.framework` shapes that ../shared does not carry.
+        let validation = dir.join("validation");
+        models.retain(|m| !m.starts_with(&validation));
+    }
+    let tests = shared.join("smithy/protocol-tests");
+    models.extend([
+        tests.join("aws/shared-types.smithy"),
+        tests.join("aws/aws-config.smithy"),
+        tests.join("smithy/shared-types.smithy"),
+    ]);
     models.extend(smithy_files(&shared.join("smithy/traits"))?);
+    models.push(framework_model()?);
     Ok(models)
 }
 
-fn load_suite(protocol: Protocol, dir: &Path, shared: &Path) -> Result<Suite, String> {
-    if !dir.is_dir() {
+/// `smithy.framework#ValidationException`, which the rpcv2Cbor cases' operations list as an
+/// error: it belongs to Smithy's validation model, which ../shared does not carry, so the
+/// harness writes its definition (as smithy-validation-model has it) beside the crates.
+fn framework_model() -> Result<PathBuf, String> {
+    const FRAMEWORK: &str = r#"$version: "2.0"
+namespace smithy.framework
+
+@error("client")
+structure ValidationException {
+    @required
+    message: String
+    fieldList: ValidationExceptionFieldList
+}
+
+list ValidationExceptionFieldList {
+    member: ValidationExceptionField
+}
+
+structure ValidationExceptionField {
+    @required
+    path: String
+    @required
+    message: String
+}
+"#;
+    let path = crate::root().join("target/conformance-models/smithy-framework.smithy");
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new("."))).map_err(|e| e.to_string())?;
+    std::fs::write(&path, FRAMEWORK).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+fn load_suite(protocol: Protocol, dirs: Vec<PathBuf>, shared: &Path) -> Result<Suite, String> {
+    if let Some(missing) = dirs.iter().find(|d| !d.is_dir()) {
         return Err(format!(
             "{} is missing: the protocol compliance tests live in ../shared beside the project (pass --shared DIR)",
-            dir.display()
+            missing.display()
         ));
     }
-    let model = codegen::model::load_files(&suite_models(dir, shared)?).map_err(|e| e.to_string())?;
+    let model = codegen::model::load_files(&suite_models(&dirs, shared)?).map_err(|e| e.to_string())?;
     let services = model
         .shapes
         .values()
         .filter(|s| matches!(s.kind, ShapeKind::Service(_)) && s.traits.protocols.contains(&protocol))
         .map(|s| s.id.clone())
         .collect();
-    Ok(Suite { protocol, dir: dir.to_owned(), model, services, crates: Vec::new() })
+    Ok(Suite { protocol, dirs, model, services, crates: Vec::new() })
 }
 
 /// `test protocol_tests::name ... ok|FAILED` lines, by the crate whose tests they are (cargo
@@ -183,7 +227,10 @@ fn report(root: &Path, suite: &Suite, results: &BTreeMap<String, bool>) -> Resul
                 .map(|c| (c.id.clone(), "response")),
         );
     }
-    let cases = cases_by_test_name(&suite.dir)?;
+    let mut cases = BTreeMap::new();
+    for dir in &suite.dirs {
+        cases.extend(cases_by_test_name(dir)?);
+    }
     let list = format!("conformance-unsupported/{name}.txt");
     let unsupported = unsupported_list(&root.join("xtask").join(&list))?;
     let mut by_file: BTreeMap<String, [usize; 4]> = BTreeMap::new(); // total, passed, failed, unsupported

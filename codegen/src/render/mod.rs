@@ -36,6 +36,7 @@ pub(crate) enum RuntimeModule {
     RestJson,
     Endpoint,
     Compression,
+    Cbor,
 }
 
 impl RuntimeModule {
@@ -46,6 +47,7 @@ impl RuntimeModule {
             RuntimeModule::RestJson => "rest_json",
             RuntimeModule::Endpoint => "endpoint",
             RuntimeModule::Compression => "compression",
+            RuntimeModule::Cbor => "cbor",
         }
     }
 
@@ -57,6 +59,7 @@ impl RuntimeModule {
             RuntimeModule::RestJson => Some("rest-json"),
             RuntimeModule::Endpoint => Some("endpoint"),
             RuntimeModule::Compression => Some("compression"),
+            RuntimeModule::Cbor => Some("cbor"),
         }
     }
 }

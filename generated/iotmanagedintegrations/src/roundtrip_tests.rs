@@ -286,11 +286,15 @@ fn roundtrip_ota_task_execution_retry_config() {
         let value = arb_ota_task_execution_retry_config(&mut rng, 0);
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_ota_task_execution_retry_config(&value, &mut writer);
-        let text = writer.finish();
-        let parsed = crate::json::parse(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let bytes = writer.finish().into_bytes();
+        let parsed = crate::json::parse(&bytes)
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         let back = crate::protocol::de_ota_task_execution_retry_config(&parsed)
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -301,11 +305,15 @@ fn roundtrip_ota_task_scheduling_config() {
         let value = arb_ota_task_scheduling_config(&mut rng, 0);
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_ota_task_scheduling_config(&value, &mut writer);
-        let text = writer.finish();
-        let parsed = crate::json::parse(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let bytes = writer.finish().into_bytes();
+        let parsed = crate::json::parse(&bytes)
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         let back = crate::protocol::de_ota_task_scheduling_config(&parsed)
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -316,11 +324,15 @@ fn roundtrip_retry_config_criteria() {
         let value = arb_retry_config_criteria(&mut rng, 0);
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_retry_config_criteria(&value, &mut writer);
-        let text = writer.finish();
-        let parsed = crate::json::parse(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let bytes = writer.finish().into_bytes();
+        let parsed = crate::json::parse(&bytes)
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         let back = crate::protocol::de_retry_config_criteria(&parsed)
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -331,11 +343,15 @@ fn roundtrip_schedule_maintenance_window() {
         let value = arb_schedule_maintenance_window(&mut rng, 0);
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_schedule_maintenance_window(&value, &mut writer);
-        let text = writer.finish();
-        let parsed = crate::json::parse(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let bytes = writer.finish().into_bytes();
+        let parsed = crate::json::parse(&bytes)
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         let back = crate::protocol::de_schedule_maintenance_window(&parsed)
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -346,11 +362,15 @@ fn roundtrip_task_processing_details() {
         let value = arb_task_processing_details(&mut rng, 0);
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_task_processing_details(&value, &mut writer);
-        let text = writer.finish();
-        let parsed = crate::json::parse(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let bytes = writer.finish().into_bytes();
+        let parsed = crate::json::parse(&bytes)
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         let back = crate::protocol::de_task_processing_details(&parsed)
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -361,11 +381,15 @@ fn roundtrip_access_denied_exception() {
         let value = arb_access_denied_exception(&mut rng, 0);
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_access_denied_exception(&value, &mut writer);
-        let text = writer.finish();
-        let parsed = crate::json::parse(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let bytes = writer.finish().into_bytes();
+        let parsed = crate::json::parse(&bytes)
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         let back = crate::protocol::de_access_denied_exception(&parsed)
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -376,11 +400,15 @@ fn roundtrip_internal_server_exception() {
         let value = arb_internal_server_exception(&mut rng, 0);
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_internal_server_exception(&value, &mut writer);
-        let text = writer.finish();
-        let parsed = crate::json::parse(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let bytes = writer.finish().into_bytes();
+        let parsed = crate::json::parse(&bytes)
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         let back = crate::protocol::de_internal_server_exception(&parsed)
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -391,11 +419,15 @@ fn roundtrip_resource_not_found_exception() {
         let value = arb_resource_not_found_exception(&mut rng, 0);
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_resource_not_found_exception(&value, &mut writer);
-        let text = writer.finish();
-        let parsed = crate::json::parse(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let bytes = writer.finish().into_bytes();
+        let parsed = crate::json::parse(&bytes)
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         let back = crate::protocol::de_resource_not_found_exception(&parsed)
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -406,11 +438,15 @@ fn roundtrip_throttling_exception() {
         let value = arb_throttling_exception(&mut rng, 0);
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_throttling_exception(&value, &mut writer);
-        let text = writer.finish();
-        let parsed = crate::json::parse(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let bytes = writer.finish().into_bytes();
+        let parsed = crate::json::parse(&bytes)
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         let back = crate::protocol::de_throttling_exception(&parsed)
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -421,11 +457,15 @@ fn roundtrip_validation_exception() {
         let value = arb_validation_exception(&mut rng, 0);
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_validation_exception(&value, &mut writer);
-        let text = writer.finish();
-        let parsed = crate::json::parse(text.as_bytes())
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let bytes = writer.finish().into_bytes();
+        let parsed = crate::json::parse(&bytes)
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         let back = crate::protocol::de_validation_exception(&parsed)
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+            .unwrap_or_else(|e| {
+                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
+            });
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }

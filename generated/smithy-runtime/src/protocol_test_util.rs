@@ -64,6 +64,36 @@ fn json_eq(a: &crate::json::JsonValue, b: &crate::json::JsonValue) -> bool {
     }
 }
 
+/// The body is CBOR equal to the base64-encoded `expected` (map order aside; floats compared as
+/// numbers, whatever their width, and integers equal to floats of the same value). An empty
+/// expectation means an empty body.
+#[cfg(feature = "cbor")]
+pub fn assert_cbor_eq(body: &[u8], expected: &str) {
+    let expected = crate::primitives::base64::decode(expected.trim()).expect("the test's expected body is base64");
+    if expected.is_empty() {
+        assert!(body.is_empty(), "expected no body, got {body:02x?}");
+        return;
+    }
+    let actual = crate::cbor::parse(body).unwrap_or_else(|e| panic!("body is not CBOR ({e}): {body:02x?}"));
+    let expected = crate::cbor::parse(&expected).expect("the test's expected body is CBOR");
+    assert!(cbor_eq(&actual, &expected), "body differs:\n actual: {actual:?}\n expected: {expected:?}");
+}
+
+#[cfg(feature = "cbor")]
+fn cbor_eq(a: &crate::cbor::CborValue, b: &crate::cbor::CborValue) -> bool {
+    use crate::cbor::CborValue as C;
+    match (a, b) {
+        (C::Float(x), C::Float(y)) => x == y || (x.is_nan() && y.is_nan()),
+        (C::Integer(n), C::Float(f)) | (C::Float(f), C::Integer(n)) => *n as f64 == *f,
+        (C::Array(x), C::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| cbor_eq(x, y)),
+        (C::Map(x), C::Map(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.iter().any(|(l, w)| cbor_eq(k, l) && cbor_eq(v, w)))
+        }
+        (C::Tag(t, x), C::Tag(u, y)) => t == u && cbor_eq(x, y),
+        _ => a == b,
+    }
+}
+
 /// `actual == expected`, except that NaN floats (never equal to themselves) match when the two
 /// print the same.
 pub fn assert_same<T: PartialEq + std::fmt::Debug>(actual: &T, expected: &T) {

@@ -324,6 +324,19 @@ impl fmt::Display for DeserializeError {
 
 impl Error for DeserializeError {}
 
+/// `meta` of an `awsQueryCompatible` service's error: its code and fault (`Sender` or
+/// `Receiver`, as the `type` extra) become those of the `x-amzn-query-error` header
+/// (`Code;Fault`), as the awsQuery service it replaces reported them; without the header it is
+/// left as the protocol read it.
+pub fn query_compatible(mut meta: ErrorMetadata, response: &crate::http::HttpResponse) -> ErrorMetadata {
+    let header = response.headers.get("x-amzn-query-error").and_then(|v| v.split_once(';'));
+    if let Some((code, fault)) = header.filter(|(code, _)| !code.trim().is_empty()) {
+        meta.code = Some(code.trim().to_owned());
+        meta.extras.insert("type", fault.trim().to_owned());
+    }
+    meta
+}
+
 /// The shape name in an error code: what precedes the first `:`, then what follows the first `#`
 /// (`aws.example#FooError:http://...` is `FooError`), as the AWS protocols' specs say.
 pub fn sanitize_error_code(raw: &str) -> &str {

@@ -24,35 +24,9 @@ pub fn error_code(response: &HttpResponse, body: Option<&JsonValue>) -> Option<S
 /// Error metadata of a response: code, message (`message`, `Message` or `errorMessage` in the
 /// body), request id (`x-amzn-requestid`) and status.
 pub fn error_metadata(response: &HttpResponse, body: Option<&JsonValue>) -> ErrorMetadata {
-    metadata(response, body, error_code(response, body), None)
-}
-
-/// [`error_metadata`] for an `awsQueryCompatible` service: its code is the query error code
-/// that `x-amzn-query-error` carries (`Code;Fault`), with the fault (`Sender` or `Receiver`) as
-/// the `type` extra, as the awsQuery service it replaces reported them. Without the header the
-/// code is the JSON one. (The error's shape is still identified by [`error_code`].)
-pub fn query_compatible_metadata(response: &HttpResponse, body: Option<&JsonValue>) -> ErrorMetadata {
-    let query = response.headers.get("x-amzn-query-error").and_then(|v| v.split_once(';'));
-    match query {
-        Some((code, fault)) if !code.trim().is_empty() => {
-            metadata(response, body, Some(code.trim().to_owned()), Some(fault.trim()))
-        }
-        _ => error_metadata(response, body),
-    }
-}
-
-fn metadata(
-    response: &HttpResponse,
-    body: Option<&JsonValue>,
-    code: Option<String>,
-    fault: Option<&str>,
-) -> ErrorMetadata {
     let mut meta = ErrorMetadata::builder().status(response.status);
-    if let Some(code) = code {
+    if let Some(code) = error_code(response, body) {
         meta = meta.code(code);
-    }
-    if let Some(fault) = fault {
-        meta = meta.custom("type", fault);
     }
     let message = ["message", "Message", "errorMessage"].iter().find_map(|key| match body.and_then(|b| b.get(key)) {
         Some(JsonValue::String(s)) => Some(s.clone()),

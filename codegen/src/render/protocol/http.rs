@@ -4,7 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::json::{error_correction, finish_build, format_tokens, read_fields, read_value, write_fields, write_value};
+use super::json::{
+    error_correction, finish_build, format_tokens, read_fields, read_value, write_fields, write_value, Codec,
+};
 use crate::ir::{Crate, Field, Location, Named, Operation, PathSegment, RustType, StructId, Structure};
 use crate::model::TimestampFormat;
 use crate::render::id;
@@ -424,10 +426,11 @@ fn read_body(k: &Crate, s: &Structure) -> TokenStream {
             }
             ty => {
                 let read = read_value(k, ty, &quote!(&value), 0);
+                let (m, error) = (Codec::of(k).module(), Codec::of(k).error());
                 quote!({
-                    let value = crate::json::parse(&response.body).map_err(|e| e.to_string())?;
+                    let value = #m::parse(&response.body).map_err(|e| e.to_string())?;
                     #[allow(clippy::needless_question_mark)] // `read` is an expression that uses `?`
-                    let read = || -> ::std::result::Result<_, crate::json::JsonError> { ::std::result::Result::Ok(#read) };
+                    let read = || -> ::std::result::Result<_, #error> { ::std::result::Result::Ok(#read) };
                     ::std::option::Option::Some(read().map_err(|e| e.to_string())?)
                 })
             }
@@ -440,8 +443,9 @@ fn read_body(k: &Crate, s: &Structure) -> TokenStream {
         };
     }
     let Some(members) = read_members(k, s, quote!(&document)) else { return quote!() };
+    let parse_body = Codec::of(k).parse_body();
     quote! {
-        let document = crate::rest_json::parse_body(&response.body).map_err(|e| e.to_string())?;
+        let document = #parse_body(&response.body).map_err(|e| e.to_string())?;
         #members
     }
 }
@@ -450,12 +454,13 @@ fn read_body(k: &Crate, s: &Structure) -> TokenStream {
 /// returns a `String` naming the member that could not be read. None without body fields.
 fn read_members(k: &Crate, s: &Structure, object: TokenStream) -> Option<TokenStream> {
     let fields = read_fields(k, s)?;
+    let (m, error) = (Codec::of(k).module(), Codec::of(k).error());
     Some(quote! {
-        for (key, value) in crate::json::expect_object(#object).map_err(|e| e.to_string())? {
+        for (key, value) in #m::expect_object(#object).map_err(|e| e.to_string())? {
             if value.is_null() {
                 continue;
             }
-            let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
+            let mut set = || -> ::std::result::Result<(), #error> {
                 #fields
                 ::std::result::Result::Ok(())
             };
@@ -467,9 +472,10 @@ fn read_members(k: &Crate, s: &Structure, object: TokenStream) -> Option<TokenSt
 /// The end of a deserializer: the spec's error correction, then `build()`, as a `String` error.
 fn correct_and_build(k: &Crate, s: &Structure, ty: &TokenStream) -> TokenStream {
     let correction = error_correction(k, s);
-    let build = finish_build(s);
+    let build = finish_build(k, s);
+    let error = Codec::of(k).error();
     quote! {
-        let build = || -> ::std::result::Result<#ty, crate::json::JsonError> {
+        let build = || -> ::std::result::Result<#ty, #error> {
             #correction
             #build
         };
@@ -507,13 +513,25 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
         },)
     });
     let error_arms: Vec<TokenStream> = error_arms.collect();
-    // An `awsQueryCompatible` service's metadata carries the query error code, so the error's
-    // shape is identified from the JSON code instead.
-    let (metadata, code) = if k.service.query_compatible {
-        (quote!(query_compatible_metadata), quote!(crate::rest_json::error_code(response, body.as_ref()).as_deref()))
-    } else {
-        (quote!(error_metadata), quote!(meta.code()))
+    let codec = Codec::of(k);
+    let metadata = match codec {
+        Codec::Cbor => quote!(crate::cbor::error_metadata),
+        Codec::Json => quote!(crate::rest_json::error_metadata),
     };
+    // An `awsQueryCompatible` service's metadata carries the query error code; the error's
+    // shape is identified by the protocol's own code.
+    let (identify, code) = if k.service.query_compatible {
+        (
+            quote! {
+                let identified = #metadata(response, body.as_ref());
+                let meta = crate::error::query_compatible(identified.clone(), response);
+            },
+            quote!(identified.code()),
+        )
+    } else {
+        (quote!(let meta = #metadata(response, body.as_ref());), quote!(meta.code()))
+    };
+    let parse = codec.module();
     let dispatch = if error_arms.is_empty() {
         quote!(#error_ty::unhandled(meta, ::std::option::Option::None))
     } else {
@@ -541,7 +559,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
             };
             read().map_err(|message| {
                 #error_ty::unhandled(
-                    crate::rest_json::error_metadata(response, ::std::option::Option::None),
+                    #metadata(response, ::std::option::Option::None),
                     ::std::option::Option::Some(::std::boxed::Box::new(
                         crate::error::DeserializeError::new(response.status, response.body.clone(), message),
                     )),
@@ -549,11 +567,12 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
             })
         }
 
-        /// The operation's error for a non-2xx response: identified by `X-Amzn-Errortype`, else
-        /// the body's `code`, else its `__type`; unknown codes become `Unhandled`.
+        /// The operation's error for a non-2xx response, identified as the protocol says
+        /// (`X-Amzn-Errortype`, else the body's `code`, else its `__type`; rpcv2Cbor: `__type`);
+        /// unknown codes become `Unhandled`.
         fn deserialize_error(response: &crate::http::HttpResponse) -> #error_ty {
-            let body = crate::json::parse(&response.body).ok();
-            let meta = crate::rest_json::#metadata(response, body.as_ref());
+            let body = #parse::parse(&response.body).ok();
+            #identify
             #dispatch
         }
     }
@@ -562,6 +581,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
 /// `de_x_error`: a modeled error from a response (headers, status and JSON body).
 pub fn error_fn(k: &Crate, error: StructId) -> TokenStream {
     let s = k.structure(error);
+    let value_ty = Codec::of(k).value();
     let ty = named_tokens(k, Named::Structure(error));
     let f = id(&s.fns.error_reader);
     let http_fields = read_http_fields(k, s);
@@ -579,7 +599,7 @@ pub fn error_fn(k: &Crate, error: StructId) -> TokenStream {
     quote! {
         pub(crate) fn #f(
             #response_param: &crate::http::HttpResponse,
-            #body_param: ::std::option::Option<&crate::json::JsonValue>,
+            #body_param: ::std::option::Option<&#value_ty>,
             meta: crate::error::ErrorMetadata,
         ) -> ::std::result::Result<#ty, ::std::string::String> {
             let mut builder = #ty::builder();

@@ -1,4 +1,6 @@
-//! JSON (de)serialization code for values and shapes (restJson1 bodies and payloads).
+//! (De)serialization code for values and shapes, in JSON (restJson1 and the JSON RPC
+//! protocols) or CBOR (rpcv2Cbor): the runtime's CBOR writer and readers take the same calls as
+//! its JSON ones, so the crate's protocol only picks the module ([`Codec`]).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -8,6 +10,77 @@ use crate::ir::{CodecNames, Crate, Field, Location, Named, RustType, StructId, S
 use crate::model::TimestampFormat;
 use crate::render::id;
 use crate::render::types::{named_tokens, type_tokens};
+
+/// The body format of a crate's protocol: which runtime module the (de)serializers call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Codec {
+    Json,
+    Cbor,
+}
+
+impl Codec {
+    pub fn of(k: &Crate) -> Self {
+        if k.protocol == Some(crate::model::Protocol::RpcV2Cbor) {
+            Codec::Cbor
+        } else {
+            Codec::Json
+        }
+    }
+
+    /// The runtime module: `crate::json` or `crate::cbor`.
+    pub fn module(self) -> TokenStream {
+        match self {
+            Codec::Json => quote!(crate::json),
+            Codec::Cbor => quote!(crate::cbor),
+        }
+    }
+
+    /// The parsed value type.
+    pub fn value(self) -> TokenStream {
+        match self {
+            Codec::Json => quote!(crate::json::JsonValue),
+            Codec::Cbor => quote!(crate::cbor::CborValue),
+        }
+    }
+
+    pub fn writer(self) -> TokenStream {
+        match self {
+            Codec::Json => quote!(crate::json::JsonWriter),
+            Codec::Cbor => quote!(crate::cbor::CborWriter),
+        }
+    }
+
+    pub fn error(self) -> TokenStream {
+        match self {
+            Codec::Json => quote!(crate::json::JsonError),
+            Codec::Cbor => quote!(crate::cbor::CborError),
+        }
+    }
+
+    /// An empty object (map) value.
+    fn empty_object(self) -> TokenStream {
+        match self {
+            Codec::Json => quote!(crate::json::JsonValue::Object(::std::vec::Vec::new())),
+            Codec::Cbor => quote!(crate::cbor::CborValue::Map(::std::vec::Vec::new())),
+        }
+    }
+
+    /// The bytes of the finished writer `writer`.
+    pub fn finish(self, writer: &TokenStream) -> TokenStream {
+        match self {
+            Codec::Json => quote!(#writer.finish().into_bytes()),
+            Codec::Cbor => quote!(#writer.finish()),
+        }
+    }
+
+    /// The function reading a whole response body (an empty one is an empty object).
+    pub fn parse_body(self) -> TokenStream {
+        match self {
+            Codec::Json => quote!(crate::rest_json::parse_body),
+            Codec::Cbor => quote!(crate::cbor::parse_body),
+        }
+    }
+}
 
 /// `crate::primitives::Format::X` for a timestamp, with the location's default.
 pub fn format_tokens(format: Option<TimestampFormat>, default: TimestampFormat) -> TokenStream {
@@ -27,7 +100,7 @@ pub fn fns<'a>(k: &'a Crate, ty: &RustType) -> Option<&'a CodecNames> {
     }
 }
 
-/// Statements writing `value` (an expression of type `&T`) with the JsonWriter `w`.
+/// Statements writing `value` (an expression of type `&T`) with the writer `w` (JSON or CBOR).
 pub fn write_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -> TokenStream {
     match ty {
         RustType::String => quote!(w.string(#value);),
@@ -85,33 +158,34 @@ pub fn write_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) 
     }
 }
 
-/// An expression of type `T` read from `value` (an expression of type `&JsonValue`), using `?` on
-/// `JsonError`.
+/// An expression of type `T` read from `value` (an expression of the codec's `&JsonValue` or
+/// `&CborValue`), using `?` on its error.
 pub fn read_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -> TokenStream {
+    let m = Codec::of(k).module();
     match ty {
-        RustType::String => quote!(crate::json::expect_string(#value)?),
-        RustType::Bool => quote!(crate::json::expect_bool(#value)?),
-        RustType::I8 => quote!(crate::json::expect_i8(#value)?),
-        RustType::I16 => quote!(crate::json::expect_i16(#value)?),
-        RustType::I32 => quote!(crate::json::expect_i32(#value)?),
-        RustType::I64 => quote!(crate::json::expect_i64(#value)?),
-        RustType::F32 => quote!(crate::json::expect_f32(#value)?),
-        RustType::F64 => quote!(crate::json::expect_f64(#value)?),
-        RustType::BigInteger => quote!(crate::primitives::BigInteger::new(crate::json::expect_number_text(#value)?)),
-        RustType::BigDecimal => quote!(crate::primitives::BigDecimal::new(crate::json::expect_number_text(#value)?)),
+        RustType::String => quote!(#m::expect_string(#value)?),
+        RustType::Bool => quote!(#m::expect_bool(#value)?),
+        RustType::I8 => quote!(#m::expect_i8(#value)?),
+        RustType::I16 => quote!(#m::expect_i16(#value)?),
+        RustType::I32 => quote!(#m::expect_i32(#value)?),
+        RustType::I64 => quote!(#m::expect_i64(#value)?),
+        RustType::F32 => quote!(#m::expect_f32(#value)?),
+        RustType::F64 => quote!(#m::expect_f64(#value)?),
+        RustType::BigInteger => quote!(crate::primitives::BigInteger::new(#m::expect_number_text(#value)?)),
+        RustType::BigDecimal => quote!(crate::primitives::BigDecimal::new(#m::expect_number_text(#value)?)),
         RustType::DateTime(format) => {
             let format = format_tokens(*format, TimestampFormat::EpochSeconds);
-            quote!(crate::json::expect_timestamp(#value, #format)?)
+            quote!(#m::expect_timestamp(#value, #format)?)
         }
-        RustType::Blob => quote!(crate::json::expect_blob(#value)?),
-        RustType::Document => quote!(crate::json::expect_document(#value)?),
+        RustType::Blob => quote!(#m::expect_blob(#value)?),
+        RustType::Document => quote!(#m::expect_document(#value)?),
         RustType::Enum(_) => {
             let ty = type_tokens(k, ty);
-            quote!(#ty::from(crate::json::expect_string(#value)?.as_str()))
+            quote!(#ty::from(#m::expect_string(#value)?.as_str()))
         }
         RustType::IntEnum(_) => {
             let ty = type_tokens(k, ty);
-            quote!(#ty::from(crate::json::expect_i32(#value)?))
+            quote!(#ty::from(#m::expect_i32(#value)?))
         }
         RustType::Structure(_) | RustType::Union(_) => {
             let f = id(&fns(k, ty).expect("a structure or union").de);
@@ -128,7 +202,7 @@ pub fn read_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -
             };
             quote!({
                 let mut items = ::std::vec::Vec::new();
-                for #v in crate::json::expect_array(#value)? { #push }
+                for #v in #m::expect_array(#value)? { #push }
                 items
             })
         }
@@ -149,7 +223,7 @@ pub fn read_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -
             };
             quote!({
                 let mut map = ::std::collections::HashMap::new();
-                for (#key_var, #v) in crate::json::expect_object(#value)? { #insert }
+                for (#key_var, #v) in #m::expect_object(#value)? { #insert }
                 map
             })
         }
@@ -250,7 +324,8 @@ fn zero_value(k: &Crate, ty: &RustType) -> TokenStream {
         }
         RustType::Structure(_) => {
             let f = id(&fns(k, ty).expect("a structure").de);
-            quote!(crate::protocol::#f(&crate::json::JsonValue::Object(::std::vec::Vec::new()))?)
+            let empty = Codec::of(k).empty_object();
+            quote!(crate::protocol::#f(&#empty)?)
         }
         RustType::List { .. } => quote!(::std::vec::Vec::new()),
         RustType::Map { .. } => quote!(::std::collections::HashMap::new()),
@@ -258,9 +333,10 @@ fn zero_value(k: &Crate, ty: &RustType) -> TokenStream {
 }
 
 /// `build()` of a deserializing builder, after error correction.
-pub fn finish_build(s: &Structure) -> TokenStream {
+pub fn finish_build(k: &Crate, s: &Structure) -> TokenStream {
     if crate::render::structure::build_is_fallible(s) {
-        quote!(builder.build().map_err(|e| crate::json::JsonError::new(e.to_string())))
+        let error = Codec::of(k).error();
+        quote!(builder.build().map_err(|e| #error::new(e.to_string())))
     } else {
         quote!(::std::result::Result::Ok(builder.build()))
     }
@@ -270,6 +346,8 @@ pub fn finish_build(s: &Structure) -> TokenStream {
 pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &Registry) -> TokenStream {
     let named = Named::Structure(struct_id);
     let ty = named_tokens(k, named);
+    let c = Codec::of(k);
+    let (m, writer, value_ty, error) = (c.module(), c.writer(), c.value(), c.error());
     let mut out = TokenStream::new();
     if registry.serialized.contains(&named) {
         let f = id(&s.fns.ser);
@@ -278,7 +356,7 @@ pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &R
         let value = if writes.is_empty() { quote!(_value) } else { quote!(value) };
         out.extend(quote! {
             #cfg
-            pub(crate) fn #f(#value: &#ty, w: &mut crate::json::JsonWriter) {
+            pub(crate) fn #f(#value: &#ty, w: &mut #writer) {
                 w.begin_object();
                 #writes
                 w.end_object();
@@ -289,17 +367,17 @@ pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &R
         let f = id(&s.fns.de);
         let fields = read_fields(k, s);
         let correction = error_correction(k, s);
-        let build = finish_build(s);
+        let build = finish_build(k, s);
         let rebind = (fields.is_none() && !correction.is_empty()).then(|| quote!(let mut builder = builder;));
         let cfg = registry.de_cfg(named);
         let read = match fields {
             None => quote! {
-                crate::json::expect_object(value)?;
+                #m::expect_object(value)?;
                 let builder = #ty::builder();
             },
             Some(fields) => quote! {
                 let mut builder = #ty::builder();
-                for (key, value) in crate::json::expect_object(value)? {
+                for (key, value) in #m::expect_object(value)? {
                     if value.is_null() {
                         continue;
                     }
@@ -309,7 +387,7 @@ pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &R
         };
         out.extend(quote! {
             #cfg
-            pub(crate) fn #f(value: &crate::json::JsonValue) -> ::std::result::Result<#ty, crate::json::JsonError> {
+            pub(crate) fn #f(value: &#value_ty) -> ::std::result::Result<#ty, #error> {
                 #read
                 #rebind
                 #correction
@@ -324,6 +402,8 @@ pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &R
 pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -> TokenStream {
     let named = Named::Union(union_id);
     let ty = named_tokens(k, named);
+    let c = Codec::of(k);
+    let (m, writer, value_ty, error) = (c.module(), c.writer(), c.value(), c.error());
     let mut out = TokenStream::new();
     if registry.serialized.contains(&named) {
         let f = id(&u.fns.ser);
@@ -341,7 +421,7 @@ pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -
         });
         out.extend(quote! {
             #cfg
-            pub(crate) fn #f(value: &#ty, w: &mut crate::json::JsonWriter) {
+            pub(crate) fn #f(value: &#ty, w: &mut #writer) {
                 w.begin_object();
                 match value {
                     #(#arms)*
@@ -369,22 +449,22 @@ pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -
         });
         out.extend(quote! {
             #cfg
-            pub(crate) fn #f(value: &crate::json::JsonValue) -> ::std::result::Result<#ty, crate::json::JsonError> {
+            pub(crate) fn #f(value: &#value_ty) -> ::std::result::Result<#ty, #error> {
                 let mut variant = ::std::option::Option::None;
-                for (key, value) in crate::json::expect_object(value)? {
+                for (key, value) in #m::expect_object(value)? {
                     // Null members are unset; `__type` is informational and ignored.
                     if value.is_null() || key == "__type" {
                         continue;
                     }
                     if variant.is_some() {
-                        return ::std::result::Result::Err(crate::json::JsonError::new("a union has more than one member set"));
+                        return ::std::result::Result::Err(#error::new("a union has more than one member set"));
                     }
                     variant = ::std::option::Option::Some(match key.as_str() {
                         #(#arms)*
                         _ => #ty::Unknown,
                     });
                 }
-                variant.ok_or_else(|| crate::json::JsonError::new("a union has no member set"))
+                variant.ok_or_else(|| #error::new("a union has no member set"))
             }
         });
     }

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::json::fns;
+use super::json::{fns, Codec};
 use crate::ir::{Crate, Named, Role, RustType, StructId, Structure, Union, UnionId};
 use crate::render::id;
 use crate::render::types::{named_tokens, type_tokens};
@@ -133,6 +133,13 @@ pub fn roundtrip_module(krate: &Crate) -> TokenStream {
         .map(|(i, s)| structure_arb(krate, i, s))
         .chain(krate.union_ids().map(|(i, u)| union_arb(krate, i, u)));
     let codecs = krate.shared_structures().map(|(_, s)| &s.fns).chain(krate.unions.iter().map(|u| &u.fns));
+    let codec = Codec::of(krate);
+    let (writer, module, finish) = (codec.writer(), codec.module(), codec.finish(&quote!(writer)));
+    // What a failure shows of the body: JSON as text, CBOR as bytes.
+    let shown = match codec {
+        Codec::Json => quote!(::std::string::String::from_utf8_lossy(&bytes)),
+        Codec::Cbor => quote!(bytes),
+    };
     let roundtrips = codecs.map(|fns| {
         let test = id(&fns.roundtrip_test);
         let (arb, ser, de) = (id(&fns.arb), id(&fns.ser), id(&fns.de));
@@ -142,11 +149,11 @@ pub fn roundtrip_module(krate: &Crate) -> TokenStream {
                 let mut rng = Rng::new(stringify!(#test));
                 for _ in 0..#CASES {
                     let value = #arb(&mut rng, 0);
-                    let mut writer = crate::json::JsonWriter::new();
+                    let mut writer = #writer::new();
                     crate::protocol::#ser(&value, &mut writer);
-                    let text = writer.finish();
-                    let parsed = crate::json::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}: {text}"));
-                    let back = crate::protocol::#de(&parsed).unwrap_or_else(|e| panic!("{e}: {text}"));
+                    let bytes = #finish;
+                    let parsed = #module::parse(&bytes).unwrap_or_else(|e| panic!("{e}: {:?}", #shown));
+                    let back = crate::protocol::#de(&parsed).unwrap_or_else(|e| panic!("{e}: {:?}", #shown));
                     crate::protocol_test_util::assert_same(&back, &value);
                 }
             }

@@ -159,13 +159,23 @@ fn response_expr(case: &crate::model::HttpResponseTest) -> TokenStream {
     let code = case.code;
     let headers = case.message.headers.iter().map(|(k, v)| quote!(headers.append(#k, #v);));
     let body = case.message.body.as_deref().unwrap_or("");
-    let body = Literal::byte_string(body.as_bytes());
+    // CBOR cases give their bodies in base64.
+    let bytes = match is_cbor(&case.message) {
+        true => smithy_runtime::primitives::base64::decode(body.trim()).unwrap_or_else(|_| body.as_bytes().to_vec()),
+        false => body.as_bytes().to_vec(),
+    };
+    let body = Literal::byte_string(&bytes);
     let binding = if case.message.headers.is_empty() { quote!(let headers) } else { quote!(let mut headers) };
     quote!({
         #binding = crate::http::Headers::new();
         #(#headers)*
         crate::http::HttpResponse::new(#code, headers, #body.to_vec())
     })
+}
+
+/// Whether a case's body is CBOR (which cases give in base64).
+fn is_cbor(message: &HttpMessageTest) -> bool {
+    message.body_media_type.as_deref() == Some("application/cbor")
 }
 
 /// Header and body checks shared by request tests.
@@ -175,7 +185,9 @@ fn message_checks(message: &HttpMessageTest, value: TokenStream) -> TokenStream 
     let require = &message.require_headers;
     let body = message.body.as_ref().map(|body| {
         let is_json = message.body_media_type.as_deref().is_some_and(|m| m.contains("json"));
-        if is_json {
+        if is_cbor(message) {
+            quote!(crate::protocol_test_util::assert_cbor_eq(&#value.body, #body);)
+        } else if is_json {
             quote!(crate::protocol_test_util::assert_json_eq(&#value.body, #body);)
         } else {
             let bytes = Literal::byte_string(body.as_bytes());

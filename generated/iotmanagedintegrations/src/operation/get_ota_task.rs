@@ -318,8 +318,9 @@ impl GetOtaTask {
                 )
             })
     }
-    /// The operation's error for a non-2xx response: identified by `X-Amzn-Errortype`, else
-    /// the body's `code`, else its `__type`; unknown codes become `Unhandled`.
+    /// The operation's error for a non-2xx response, identified as the protocol says
+    /// (`X-Amzn-Errortype`, else the body's `code`, else its `__type`; rpcv2Cbor: `__type`);
+    /// unknown codes become `Unhandled`.
     fn deserialize_error(response: &crate::http::HttpResponse) -> GetOtaTaskError {
         let body = crate::json::parse(&response.body).ok();
         let meta = crate::rest_json::error_metadata(response, body.as_ref());
