@@ -78,6 +78,7 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         .args(["test", "--workspace", "--no-fail-fast", "--lib", "--", "protocol_tests::"])
         .current_dir(&work)
         .env("CARGO_TARGET_DIR", work.join("target"))
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -442,6 +442,8 @@ fn check_models_cmd(shared: &Path) -> Result<(), String> {
             .current_dir(&work)
             .envs(env.iter().copied())
             .env("CARGO_TARGET_DIR", work.join("target"))
+            // One-shot builds: incremental state would only cost disk (gigabytes here) and time.
+            .env("CARGO_INCREMENTAL", "0")
             .status()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         println!("{what}: {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());

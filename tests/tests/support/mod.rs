@@ -54,7 +54,7 @@ impl Recorded {
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    pub body: Vec<u8>,
     /// How long to wait before answering.
     pub delay: Duration,
 }
@@ -64,7 +64,7 @@ impl Reply {
         Reply {
             status,
             headers: vec![("Content-Type".into(), "application/json".into())],
-            body: body.to_owned(),
+            body: body.as_bytes().to_vec(),
             delay: Duration::ZERO,
         }
     }
@@ -75,6 +75,19 @@ impl Reply {
         reply.headers.push(("X-Amzn-Errortype".into(), format!("{code}:http://internal.amazon.com/coral/")));
         reply.headers.push(("X-Amzn-Requestid".into(), "req-1234".into()));
         reply
+    }
+
+    /// A CBOR body (rpcv2Cbor).
+    pub fn cbor(status: u16, body: Vec<u8>) -> Self {
+        Reply {
+            status,
+            headers: vec![
+                ("Content-Type".into(), "application/cbor".into()),
+                ("smithy-protocol".into(), "rpc-v2-cbor".into()),
+            ],
+            body,
+            delay: Duration::ZERO,
+        }
     }
 
     pub fn after(mut self, delay: Duration) -> Self {
@@ -148,7 +161,7 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<Recorded>>, script: &Script, co
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        if writer.write_all(head.as_bytes()).and_then(|()| writer.write_all(reply.body.as_bytes())).is_err() {
+        if writer.write_all(head.as_bytes()).and_then(|()| writer.write_all(&reply.body)).is_err() {
             return;
         }
     }
