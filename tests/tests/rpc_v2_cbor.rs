@@ -26,8 +26,11 @@ fn client(server: &FakeServer) -> Client {
     )
 }
 
+/// Writes one member's value.
+type Member<'a> = (&'a str, &'a dyn Fn(&mut CborWriter));
+
 /// A CBOR map of `members`, written as a service would.
-fn cbor_map(members: &[(&str, &dyn Fn(&mut CborWriter))]) -> Vec<u8> {
+fn cbor_map(members: &[Member]) -> Vec<u8> {
     let mut w = CborWriter::new();
     w.begin_object();
     for (key, write) in members {
