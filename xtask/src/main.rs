@@ -373,7 +373,13 @@ fn check_api_parity(root: &Path, shared: &Path) -> Result<(), String> {
 struct Case {
     name: String,
     models: Vec<PathBuf>,
+    /// A protocol other than the one the service prefers, when it declares several.
+    protocol: Option<&'static str>,
 }
+
+/// Models generated a second time with another of their protocols, so both compile: CloudWatch
+/// prefers rpcv2Cbor and also speaks awsJson1_0.
+const OTHER_PROTOCOLS: &[(&str, &str)] = &[("cloudwatch-2010-08-01", "awsJson1_0")];
 
 fn check_models_cmd(shared: &Path) -> Result<(), String> {
     let root = root();
@@ -388,7 +394,11 @@ fn check_models_cmd(shared: &Path) -> Result<(), String> {
     for dir in [root.join("codegen/tests/fixtures"), aws] {
         for file in codegen::model::files(&[dir]).map_err(|e| e.to_string())? {
             let stem = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-            cases.push(Case { name: stem, models: vec![file] });
+            for (model, protocol) in OTHER_PROTOCOLS.iter().filter(|(m, _)| *m == stem) {
+                let name = format!("{model}-{protocol}");
+                cases.push(Case { name, models: vec![file.clone()], protocol: Some(protocol) });
+            }
+            cases.push(Case { name: stem, models: vec![file], protocol: None });
         }
     }
 
@@ -411,11 +421,13 @@ fn check_models_cmd(shared: &Path) -> Result<(), String> {
     for case in &cases {
         let package =
             format!("check-{}", case.name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
-        let models = Options { models: case.models.clone(), ..Options::default() };
+        let protocol = case.protocol.map(str::to_owned);
+        let models = Options { models: case.models.clone(), protocol: protocol.clone(), ..Options::default() };
         let types_only = !codegen::speaks_protocol(&models).map_err(|e| format!("{}: {e}", case.name))?;
         let options = Options {
             models: case.models.clone(),
             package: Some(package.clone()),
+            protocol,
             roundtrip_tests: true,
             types_only,
             ..Options::default()

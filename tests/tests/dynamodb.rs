@@ -1,0 +1,128 @@
+//! End to end: a DynamoDB-shaped awsJson1_0 client (the `dynamodb-lite` fixture, a small model
+//! written for these tests) against a fake service on 127.0.0.1: `PutItem` and `GetItem` with
+//! attribute values, `Query` paging over map tokens, a conditional-check failure typed, and
+//! throttling then success. Every request's SigV4 signature is recomputed with `aws-sigv4`.
+
+mod support;
+
+use std::time::Duration;
+
+use fixture_dynamodb_lite::config::RetryConfig;
+use fixture_dynamodb_lite::credentials::Credentials;
+use fixture_dynamodb_lite::operation::put_item::PutItemError;
+use fixture_dynamodb_lite::types::AttributeValue;
+use fixture_dynamodb_lite::Client;
+use support::{verify_sigv4_for, FakeServer, Recorded, Reply, ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY};
+
+fn client(server: &FakeServer) -> Client {
+    Client::from_conf(
+        workspace_config::builder()
+            .region(REGION)
+            .endpoint_url(server.url())
+            .credentials_provider(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
+            .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
+            .build(),
+    )
+}
+
+fn json(request: &Recorded) -> serde_json::Value {
+    serde_json::from_slice(&request.body).expect("a JSON body")
+}
+
+fn checked(request: &Recorded, target: &str) {
+    assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/"));
+    assert_eq!(request.header("x-amz-target"), Some(target));
+    assert_eq!(request.header("content-type"), Some("application/x-amz-json-1.0"));
+    verify_sigv4_for(request, None, "dynamodb");
+}
+
+#[tokio::test]
+async fn put_item_and_get_item_carry_attribute_values() {
+    let server = FakeServer::start(|request, _| match request.header("x-amz-target") {
+        Some("DynamoDB_20120810.PutItem") => Reply::json(200, "{}"),
+        _ => Reply::json(200, r#"{"Item":{"pk":{"S":"a"},"n":{"N":"1"},"tags":{"SS":["x","y"]},"on":{"BOOL":true}}}"#),
+    });
+    let client = client(&server);
+    client
+        .put_item()
+        .table_name("t")
+        .item("pk", AttributeValue::S("a".into()))
+        .item("n", AttributeValue::N("1".into()))
+        .send()
+        .await
+        .expect("PutItem");
+    let item =
+        client.get_item().table_name("t").key("pk", AttributeValue::S("a".into())).send().await.expect("GetItem");
+    let item = item.item().expect("an item");
+    assert_eq!(item["pk"], AttributeValue::S("a".into()));
+    assert_eq!(item["n"].as_n().map(String::as_str), Ok("1"));
+    assert_eq!(item["tags"], AttributeValue::Ss(vec!["x".into(), "y".into()]));
+    assert_eq!(item["on"], AttributeValue::Bool(true));
+
+    let requests = server.requests();
+    checked(&requests[0], "DynamoDB_20120810.PutItem");
+    assert_eq!(json(&requests[0]), serde_json::json!({"TableName": "t", "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}));
+    checked(&requests[1], "DynamoDB_20120810.GetItem");
+    assert_eq!(json(&requests[1]), serde_json::json!({"TableName": "t", "Key": {"pk": {"S": "a"}}}));
+}
+
+#[tokio::test]
+async fn query_pages_over_map_tokens() {
+    let server = FakeServer::start(|_, n| match n {
+        0 => Reply::json(200, r#"{"Items":[{"pk":{"S":"a"}}],"Count":1,"LastEvaluatedKey":{"pk":{"S":"a"}}}"#),
+        _ => Reply::json(200, r#"{"Items":[{"pk":{"S":"b"}}],"Count":1}"#),
+    });
+    let items = client(&server)
+        .query()
+        .table_name("t")
+        .into_paginator()
+        .page_size(1)
+        .items()
+        .try_collect()
+        .await
+        .expect("items");
+    let keys: Vec<&AttributeValue> = items.iter().map(|item| &item["pk"]).collect();
+    assert_eq!(keys, [&AttributeValue::S("a".into()), &AttributeValue::S("b".into())]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "the page without LastEvaluatedKey is the last");
+    assert_eq!(json(&requests[0]), serde_json::json!({"TableName": "t", "Limit": 1}));
+    assert_eq!(
+        json(&requests[1]),
+        serde_json::json!({"TableName": "t", "Limit": 1, "ExclusiveStartKey": {"pk": {"S": "a"}}}),
+        "the next page starts at the last key"
+    );
+    checked(&requests[1], "DynamoDB_20120810.Query");
+}
+
+#[tokio::test]
+async fn a_failed_condition_is_typed_and_throttling_is_retried_to_success() {
+    let server = FakeServer::start(|_, _| {
+        Reply::json(
+            400,
+            r#"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed","Item":{"pk":{"S":"a"}}}"#,
+        )
+    });
+    let error = client(&server)
+        .put_item()
+        .table_name("t")
+        .item("pk", AttributeValue::S("a".into()))
+        .condition_expression("attribute_not_exists(pk)")
+        .send()
+        .await
+        .expect_err("the condition fails")
+        .into_service_error();
+    let PutItemError::ConditionalCheckFailedException(failed) = &error else { panic!("{error:?}") };
+    assert_eq!(failed.message(), Some("The conditional request failed"));
+    assert_eq!(failed.item().map(|item| &item["pk"]), Some(&AttributeValue::S("a".into())));
+    assert_eq!(server.requests().len(), 1, "a failed condition is not retried");
+
+    let server = FakeServer::start(|_, n| match n {
+        0 => Reply::json(
+            400,
+            r#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow down"}"#,
+        ),
+        _ => Reply::json(200, "{}"),
+    });
+    client(&server).put_item().table_name("t").item("pk", AttributeValue::S("a".into())).send().await.expect("PutItem");
+    assert_eq!(server.requests().len(), 2, "throttled once, then done");
+}
