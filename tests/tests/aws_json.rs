@@ -5,24 +5,13 @@
 
 mod support;
 
-use std::time::Duration;
-
-use fixture_aws_json::config::RetryConfig;
-use fixture_aws_json::credentials::Credentials;
 use fixture_aws_json::operation::get_item::GetItemError;
 use fixture_aws_json::primitives::DateTime;
 use fixture_aws_json::Client;
-use support::{verify_sigv4_for, FakeServer, Reply, ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY};
+use support::{fixture_config, verify_sigv4_for, FakeServer, Reply};
 
 fn client(server: &FakeServer) -> Client {
-    Client::from_conf(
-        workspace_config::builder()
-            .region(REGION)
-            .endpoint_url(server.url())
-            .credentials_provider(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
-            .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
-            .build(),
-    )
+    Client::from_conf(fixture_config(server))
 }
 
 fn body_json(body: &[u8]) -> serde_json::Value {

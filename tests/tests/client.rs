@@ -252,19 +252,8 @@ async fn construction_failures_send_nothing() {
 // Pagination and idempotency, on the `pagination` fixture (ListOtaTasks, CreateOtaTask).
 // ---------------------------------------------------------------------------
 
-use fixture_pagination::credentials::Credentials as FixtureCredentials;
-
 fn fixture_client(server: &FakeServer) -> fixture_pagination::Client {
-    fixture_pagination::Client::from_conf(
-        workspace_config::builder()
-            .region(REGION)
-            .endpoint_url(server.url())
-            .credentials_provider(FixtureCredentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
-            .retry_config(
-                fixture_pagination::config::RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)),
-            )
-            .build(),
-    )
+    fixture_pagination::Client::from_conf(support::fixture_config(server))
 }
 
 fn page(ids: &[&str], next: Option<&str>) -> Reply {

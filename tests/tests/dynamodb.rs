@@ -5,24 +5,13 @@
 
 mod support;
 
-use std::time::Duration;
-
-use fixture_dynamodb_lite::config::RetryConfig;
-use fixture_dynamodb_lite::credentials::Credentials;
 use fixture_dynamodb_lite::operation::put_item::PutItemError;
 use fixture_dynamodb_lite::types::AttributeValue;
 use fixture_dynamodb_lite::Client;
-use support::{verify_sigv4_for, FakeServer, Recorded, Reply, ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY};
+use support::{fixture_config, verify_sigv4_for, FakeServer, Recorded, Reply};
 
 fn client(server: &FakeServer) -> Client {
-    Client::from_conf(
-        workspace_config::builder()
-            .region(REGION)
-            .endpoint_url(server.url())
-            .credentials_provider(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
-            .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
-            .build(),
-    )
+    Client::from_conf(fixture_config(server))
 }
 
 fn json(request: &Recorded) -> serde_json::Value {

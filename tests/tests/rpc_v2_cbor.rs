@@ -5,25 +5,14 @@
 
 mod support;
 
-use std::time::Duration;
-
 use fixture_rpc_v2_cbor::cbor::{self, CborValue, CborWriter};
-use fixture_rpc_v2_cbor::config::RetryConfig;
-use fixture_rpc_v2_cbor::credentials::Credentials;
 use fixture_rpc_v2_cbor::operation::put_metric::PutMetricError;
 use fixture_rpc_v2_cbor::primitives::{Blob, DateTime, Format};
 use fixture_rpc_v2_cbor::Client;
-use support::{verify_sigv4_for, FakeServer, Reply, ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY};
+use support::{fixture_config, verify_sigv4_for, FakeServer, Reply};
 
 fn client(server: &FakeServer) -> Client {
-    Client::from_conf(
-        workspace_config::builder()
-            .region(REGION)
-            .endpoint_url(server.url())
-            .credentials_provider(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
-            .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
-            .build(),
-    )
+    Client::from_conf(fixture_config(server))
 }
 
 /// Writes one member's value.

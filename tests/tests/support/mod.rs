@@ -201,6 +201,19 @@ pub fn closed_port_url() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// The configuration of a fixture crate's client (they share this workspace's runtime) against
+/// `server`: the test credentials and Region, and retries that back off for milliseconds.
+pub fn fixture_config(server: &FakeServer) -> workspace_runtime::config::Config {
+    use workspace_runtime::config::RetryConfig;
+    use workspace_runtime::credentials::Credentials;
+    workspace_config::builder()
+        .region(REGION)
+        .endpoint_url(server.url())
+        .credentials_provider(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
+        .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
+        .build()
+}
+
 /// Checks `request`'s `Authorization` header by signing the same request again with the
 /// `aws-sigv4` crate, with the same credentials, Region, service and `x-amz-date`.
 pub fn verify_sigv4(request: &Recorded, session_token: Option<&str>) {
