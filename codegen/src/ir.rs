@@ -1026,10 +1026,14 @@ impl Cx<'_> {
         let ShapeKind::Service(svc) = &self.model.shapes[&self.selection.service].kind else { unreachable!() };
         let mut error_ids = Vec::new();
         for e in op.errors.iter().chain(&svc.errors) {
-            let id = self
-                .names
-                .struct_id(e)
-                .ok_or_else(|| Error::shape(&shape.id, format!("error `{e}` is not an error structure")))?;
+            let not_an_error = || Error::shape(&shape.id, format!("error `{e}` is not an error structure"));
+            let id = self.names.struct_id(e).ok_or_else(not_an_error)?;
+            if self.model.shapes[e].traits.error.is_none() {
+                return Err(Error::shape(
+                    &shape.id,
+                    format!("error `{e}` is not an error structure: it has no @error"),
+                ));
+            }
             error_ids.push(id);
         }
         error_ids.sort_by(|a, b| krate.structure(*a).name.cmp(&krate.structure(*b).name));

@@ -64,3 +64,31 @@ fn endpoint_rules_bring_their_json_module_without_a_protocol() {
     );
     assert!(!files.contains_key(Path::new("src/protocol.rs")), "no wire code");
 }
+
+/// `@requestCompression` is the client's business: the sans-IO core keeps a runtime without
+/// flate2, the `client` feature turns compression on, and so do the case tests.
+#[test]
+fn request_compression_is_a_client_and_test_feature() {
+    const COMPRESSED: &str = r#"{"smithy": "2.0", "shapes": {
+        "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Put"}], "traits": {"aws.protocols#awsJson1_1": {}}},
+        "ex#Put": {"type": "operation", "input": {"target": "ex#PutInput"}, "traits": {
+            "smithy.api#requestCompression": {"encodings": ["gzip"]},
+            "smithy.test#httpRequestTests": [{"id": "PutSmall", "protocol": "aws.protocols#awsJson1_1", "method": "POST", "uri": "/",
+                "body": "{}", "bodyMediaType": "application/json", "params": {}}]}},
+        "ex#PutInput": {"type": "structure", "members": {"data": {"target": "smithy.api#String"}}}}}"#;
+    let dir = std::env::temp_dir().join(format!("codegen-parts-compression-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("model.json");
+    std::fs::write(&model, COMPRESSED).unwrap();
+    let files = codegen::generate(&codegen::Options { models: vec![model], ..Default::default() }).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let manifest: toml::Table = files[Path::new("Cargo.toml")].parse().unwrap();
+    let strings = |v: &toml::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(strings(&manifest["dependencies"]["smithy-runtime"]["features"]), ["json", "rest-json"]);
+    assert_eq!(strings(&manifest["features"]["client"]), ["smithy-runtime/client", "smithy-runtime/compression"]);
+    assert_eq!(strings(&manifest["dev-dependencies"]["smithy-runtime"]["features"]), ["test-util", "compression"]);
+    let client = &files[Path::new("src/operation/put.rs")];
+    assert!(client.contains(r#"const REQUEST_COMPRESSION: &'static [&'static str] = &["gzip"];"#), "{client}");
+}

@@ -117,3 +117,18 @@ fn aws_json_sends_every_member_in_the_body_under_its_own_name() {
         assert!(!op.contains(absent), "`{absent}` in:\n{op}");
     }
 }
+
+#[test]
+fn an_operation_error_without_the_error_trait_is_refused() {
+    let text = r#"{"smithy": "2.0", "shapes": {
+        "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}], "traits": {"aws.protocols#awsJson1_0": {}}},
+        "ex#Op": {"type": "operation", "errors": [{"target": "ex#NotAnError"}]},
+        "ex#NotAnError": {"type": "structure", "members": {"message": {"target": "smithy.api#String"}}}
+    }}"#;
+    let dir = std::env::temp_dir().join(format!("codegen-protocols-{}-not-an-error", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("model.json");
+    std::fs::write(&path, text).unwrap();
+    let error = generate(path, None, false).unwrap_err().to_string();
+    assert!(error.contains("ex#Op") && error.contains("ex#NotAnError") && error.contains("no @error"), "{error}");
+}

@@ -35,7 +35,6 @@ pub(crate) enum RuntimeModule {
     Json,
     RestJson,
     Endpoint,
-    Compression,
     Cbor,
 }
 
@@ -46,7 +45,6 @@ impl RuntimeModule {
             RuntimeModule::Json => "json",
             RuntimeModule::RestJson => "rest_json",
             RuntimeModule::Endpoint => "endpoint",
-            RuntimeModule::Compression => "compression",
             RuntimeModule::Cbor => "cbor",
         }
     }
@@ -58,7 +56,6 @@ impl RuntimeModule {
             RuntimeModule::Json => Some("json"),
             RuntimeModule::RestJson => Some("rest-json"),
             RuntimeModule::Endpoint => Some("endpoint"),
-            RuntimeModule::Compression => Some("compression"),
             RuntimeModule::Cbor => Some("cbor"),
         }
     }
@@ -85,7 +82,9 @@ struct Parts {
     roundtrip_tests: bool,
     endpoints: bool,
     endpoint_tests: bool,
-    /// Some operation compresses its requests (`@requestCompression`).
+    /// Some operation compresses its requests (`@requestCompression`): the client does it
+    /// (with the runtime's `compression` feature), and so do the case tests; the sans-IO core
+    /// sends bodies as they are.
     compression: bool,
 }
 
@@ -116,9 +115,6 @@ impl Parts {
     /// features the crate turns on, and the modules its `lib.rs` re-exports.
     fn runtime_modules(self) -> Vec<RuntimeModule> {
         let mut modules: Vec<RuntimeModule> = self.protocol.map_or(&[][..], |g| g.runtime_modules()).to_vec();
-        if self.protocol.is_some() && self.compression {
-            modules.push(RuntimeModule::Compression);
-        }
         if self.endpoints {
             // Rule sets are JSON, and `uriEncode` is the HTTP module's encoder.
             modules.extend([RuntimeModule::Endpoint, RuntimeModule::Json, RuntimeModule::Http]);
@@ -243,23 +239,37 @@ fn cargo_toml(krate: &Crate, parts: Parts) -> String {
         }
         format!("{} = {}\n", crate::runtime::RUNTIME_CRATE, toml::Value::Table(dependency))
     };
-    let features = if parts.client() { CLIENT_FEATURES } else { "" };
+    let compression = parts.compression.then_some("compression");
+    let features = if parts.client() {
+        let client: Vec<String> = ["client"]
+            .into_iter()
+            .chain(compression)
+            .map(|f| format!("{}/{f}", crate::runtime::RUNTIME_CRATE))
+            .collect();
+        format!("{CLIENT_FEATURES}client = {}\n", toml::Value::from(client))
+    } else {
+        String::new()
+    };
     let dependencies = runtime(parts.runtime_modules().into_iter().filter_map(RuntimeModule::feature).collect());
-    let dev =
-        if parts.test_util() { format!("\n[dev-dependencies]\n{}", runtime(vec!["test-util"])) } else { String::new() };
+    let dev = if parts.test_util() {
+        let test_features = ["test-util"].into_iter().chain(compression.filter(|_| parts.case_tests)).collect();
+        format!("\n[dev-dependencies]\n{}", runtime(test_features))
+    } else {
+        String::new()
+    };
     format!("# {HEADER}\n[package]\n{package}{features}\n[dependencies]\n{dependencies}{dev}")
 }
 
-/// The features of a crate with the client layer. The transport is not one: it is the
-/// `smithy-config` crate, which a program that sends requests depends on beside the service
-/// crates, so that none of them waits for hyper, rustls and tokio to build.
+/// The features of a crate with the client layer, before its `client` list (the runtime's
+/// `client`, and its `compression` for a crate whose operations compress). The transport is
+/// not one: it is the `smithy-config` crate, which a program that sends requests depends on
+/// beside the service crates, so that none of them waits for hyper, rustls and tokio to build.
 const CLIENT_FEATURES: &str = r#"
 [features]
 # The sans-IO core only: types, serializers, endpoint rules.
 default = []
 # The client: `Client`, fluent builders, SigV4, retries, timeouts, paginators. Send with
 # `smithy-config`'s HTTPS transport (`smithy_config::from_env()`) or your own `HttpClient`.
-client = ["smithy-runtime/client"]
 "#;
 
 fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
@@ -315,6 +325,9 @@ fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
     });
     // What the generated tests use of the runtime's `test-util`.
     let mut test_modules = Vec::new();
+    if parts.compression && parts.case_tests {
+        test_modules.push(id("compression"));
+    }
     if parts.test_util() {
         test_modules.push(id("protocol_test_util"));
     }
