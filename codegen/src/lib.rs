@@ -110,16 +110,10 @@ pub fn sync(options: &Options, out: &Path, check: bool) -> Result<Synced> {
 /// (`folder/smithy-runtime`, `folder/smithy-config`), which the crates generated into it share.
 pub fn sync_runtime(folder: &Path, check: bool) -> Result<Synced> {
     let mut synced = Synced { files: 0, stale: Vec::new(), warnings: Vec::new() };
-    let mut crates: std::collections::BTreeMap<PathBuf, Files> = std::collections::BTreeMap::new();
-    for (path, text) in runtime::files()? {
-        let mut parts = path.components();
-        let krate = PathBuf::from(parts.next().map(|c| c.as_os_str()).unwrap_or_default());
-        crates.entry(krate).or_default().insert(parts.as_path().to_owned(), text);
-    }
-    for (krate, files) in crates {
-        let one = sync_files(&files, &folder.join(&krate), check, Vec::new())?;
+    for (krate, files) in runtime::crates()? {
+        let one = sync_files(&files, &folder.join(krate), check, Vec::new())?;
         synced.files += one.files;
-        synced.stale.extend(one.stale.into_iter().map(|p| krate.join(p)));
+        synced.stale.extend(one.stale.into_iter().map(|p| Path::new(krate).join(p)));
     }
     Ok(synced)
 }

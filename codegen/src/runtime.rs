@@ -74,27 +74,23 @@ impl Runtime {
     }
 }
 
-/// The files of both runtime crates, by path relative to the folder they are written into
-/// (`smithy-runtime/Cargo.toml`, `smithy-config/src/lib.rs`, ...).
-pub fn files() -> Result<Files> {
-    let mut files = Files::new();
-    for source in &SOURCES {
-        let dir = Path::new(source.name);
-        files.insert(dir.join("Cargo.toml"), manifest(source)?);
-        // The runtime's own formatting settings, so a `cargo fmt` where the copy is vendored
-        // leaves it as written (and `--check` keeps passing).
-        files.insert(dir.join("rustfmt.toml"), format!("# {HEADER}\n{RUSTFMT}"));
-        for (path, text) in source.files {
-            files.insert(dir.join("src").join(path), format!("// {HEADER}\n{}", without_tests(text)));
-        }
-    }
-    Ok(files)
-}
-
-/// The names of the runtime crates' `src/` files the generator embeds, by crate: for the test
-/// that none is left out.
-pub fn embedded() -> Vec<(&'static str, Vec<&'static str>)> {
-    SOURCES.iter().map(|s| (s.name, s.files.iter().map(|(path, _)| *path).collect())).collect()
+/// Each runtime crate, by name (its directory beside the generated crates), with its files by
+/// path relative to that directory (`Cargo.toml`, `src/lib.rs`, ...).
+pub fn crates() -> Result<Vec<(&'static str, Files)>> {
+    SOURCES
+        .iter()
+        .map(|source| {
+            let mut files = Files::new();
+            files.insert("Cargo.toml".into(), manifest(source)?);
+            // The runtime's own formatting settings, so a `cargo fmt` where the copy is vendored
+            // leaves it as written (and `--check` keeps passing).
+            files.insert("rustfmt.toml".into(), format!("# {HEADER}\n{RUSTFMT}"));
+            for (path, text) in source.files {
+                files.insert(Path::new("src").join(path), format!("// {HEADER}\n{}", without_tests(text)));
+            }
+            Ok((source.name, files))
+        })
+        .collect()
 }
 
 /// A runtime manifest as its copy has it: the generator's version, no dev-dependencies (the

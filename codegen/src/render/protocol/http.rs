@@ -514,10 +514,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
     });
     let error_arms: Vec<TokenStream> = error_arms.collect();
     let codec = Codec::of(k);
-    let metadata = match codec {
-        Codec::Cbor => quote!(crate::cbor::error_metadata),
-        Codec::Json => quote!(crate::rest_json::error_metadata),
-    };
+    let metadata = codec.error_metadata();
     // An `awsQueryCompatible` service's metadata carries the query error code; the error's
     // shape is identified by the protocol's own code.
     let (identify, code) = if k.service.query_compatible {

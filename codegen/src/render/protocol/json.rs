@@ -73,6 +73,14 @@ impl Codec {
         }
     }
 
+    /// The function reading an error response's metadata (code, message, request id).
+    pub fn error_metadata(self) -> TokenStream {
+        match self {
+            Codec::Json => quote!(crate::rest_json::error_metadata),
+            Codec::Cbor => quote!(crate::cbor::error_metadata),
+        }
+    }
+
     /// The function reading a whole response body (an empty one is an empty object).
     pub fn parse_body(self) -> TokenStream {
         match self {
