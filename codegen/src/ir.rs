@@ -13,6 +13,7 @@
 mod cases;
 mod names;
 mod pagination;
+mod prelude;
 
 use serde_json::Value;
 
@@ -27,6 +28,7 @@ use crate::transform::Selection;
 
 pub use cases::{Float, ParamValue, StructureValue};
 pub use pagination::{MemberPath, Pagination, PathStep};
+pub use prelude::{Prelude, StdItem};
 
 /// Everything the generated crate contains.
 #[derive(Clone, Debug)]
@@ -50,6 +52,8 @@ pub struct Crate {
     pub endpoints: Option<Endpoints>,
     /// What the generator could not honour and left out (named by shape).
     pub warnings: Vec<Error>,
+    /// The std items the crate's own item names shadow, so the code names them in full.
+    pub prelude: Prelude,
 }
 
 /// A structure in [`Crate::structures`].
@@ -611,6 +615,7 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
         protocol,
         endpoints: t.endpoint_rule_set.as_ref().map(|rules| endpoints(rules, &t.endpoint_tests)).transpose()?,
         warnings: Vec::new(),
+        prelude: Prelude::new(names.item_names()),
     };
     for planned in &names.structures {
         krate.structures.push(cx.structure(planned)?);
@@ -1039,7 +1044,8 @@ impl Cx<'_> {
         error_ids.sort_by(|a, b| krate.structure(*a).name.cmp(&krate.structure(*b).name));
         error_ids.dedup();
         let mut variants = Scope::new(&["Unhandled"]);
-        let mut methods = Scope::new(&["unhandled", "meta", "code", "message"]);
+        // The enum's own methods; `inner` is private, the variant's error as an `ErrorVariant`.
+        let mut methods = Scope::new(&["unhandled", "meta", "code", "message", "inner"]);
         let errors = error_ids
             .into_iter()
             .map(|id| {

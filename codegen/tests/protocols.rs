@@ -109,7 +109,7 @@ fn aws_json_sends_every_member_in_the_body_under_its_own_name() {
         r#"headers.insert("X-Amz-Target", "Svc.Op");"#,
         r#"w.key("id");"#,
         r#"w.key("name");"#,
-        r#"uri: ::std::string::String::from("/")"#,
+        r#"uri: String::from("/")"#,
     ] {
         assert!(op.contains(expected), "`{expected}` in:\n{op}");
     }

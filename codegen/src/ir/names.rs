@@ -278,6 +278,18 @@ impl Table {
     }
 
     /// The id of a shared structure (a unit structure has none).
+    /// Every name the crate gives an item of its own: types, builders, operations and their
+    /// errors, fluent builders and paginators.
+    pub fn item_names(&self) -> impl Iterator<Item = &str> {
+        let structures = self.structures.iter().flat_map(|s| [s.name.as_str(), s.builder.as_str()]);
+        let others = self.enums.iter().chain(&self.unions).map(|t| t.name.as_str());
+        let operations = self.operations.iter().flat_map(|op| {
+            let n = &op.names;
+            [n.name.as_str(), n.error.as_str(), n.fluent_builder.as_str(), n.paginator.as_str()]
+        });
+        structures.chain(others).chain(operations)
+    }
+
     pub fn struct_id(&self, shape: &ShapeId) -> Option<StructId> {
         self.struct_ids.get(shape).copied()
     }

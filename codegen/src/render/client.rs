@@ -9,18 +9,20 @@ use super::id;
 use super::structure::{main_setter_params, MISSING_DOCS};
 use super::types::{deprecated_attr, doc_attrs, element, type_tokens, value_type};
 use crate::ir::{Crate, Field, MemberPath, Operation, Role, RustType};
+use crate::render::std_paths::Std;
 
 /// `src/client.rs`: the `Client` with one method per operation, and endpoint resolution from
 /// the config.
 pub fn client_module(krate: &Crate) -> TokenStream {
+    let Std { some, none, .. } = Std::of(krate);
     let title = &krate.service.title;
     let doc = format!(
         " Client for {title}: one method per operation, each returning a fluent builder whose \
          `send` signs the request, sends it, retries it as needed and parses the response."
     );
     let signing_name = match &krate.service.signing_name {
-        Some(name) => quote!(::std::option::Option::Some(#name)),
-        None => quote!(::std::option::Option::None),
+        Some(name) => quote!(#some(#name)),
+        None => quote!(#none),
     };
     let methods = krate.operations.iter().map(|op| {
         let (module, fluent, method) =
@@ -70,12 +72,13 @@ pub fn client_module(krate: &Crate) -> TokenStream {
 /// Where requests go: the endpoint rules evaluated with the config's built-in parameters, or,
 /// for a service without rules, the configured endpoint URL.
 fn resolve_endpoint(krate: &Crate) -> TokenStream {
+    let Std { some, none, result, ok, err, boxed, send, sync, .. } = Std::of(krate);
     let signature = quote! {
         pub(crate) fn resolve_endpoint(
             config: &crate::config::Config,
-        ) -> ::std::result::Result<
+        ) -> #result<
             crate::orchestrator::Target,
-            ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync>,
+            #boxed<dyn ::std::error::Error + #send + #sync>,
         >
     };
     let Some(endpoints) = &krate.endpoints else {
@@ -83,8 +86,8 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
             /// The configured endpoint URL: the model has no endpoint rules.
             #signature {
                 match config.endpoint_url() {
-                    ::std::option::Option::Some(url) => ::std::result::Result::Ok(crate::orchestrator::Target::new(url)),
-                    ::std::option::Option::None => ::std::result::Result::Err(
+                    #some(url) => #ok(crate::orchestrator::Target::new(url)),
+                    #none => #err(
                         "the service's model has no endpoint rules: set `endpoint_url` on the config".into(),
                     ),
                 }
@@ -96,8 +99,8 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
         let ident = id(&p.ident);
         let value = match p.built_in.as_deref()? {
             "AWS::Region" => quote!(config.region().map(::std::borrow::ToOwned::to_owned)),
-            "AWS::UseFIPS" => quote!(::std::option::Option::Some(config.use_fips())),
-            "AWS::UseDualStack" => quote!(::std::option::Option::Some(config.use_dual_stack())),
+            "AWS::UseFIPS" => quote!(#some(config.use_fips())),
+            "AWS::UseDualStack" => quote!(#some(config.use_dual_stack())),
             "SDK::Endpoint" => quote!(config.endpoint_url().map(::std::borrow::ToOwned::to_owned)),
             _ => return None,
         };
@@ -116,13 +119,14 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
                     target.headers.push((name.clone(), value.clone()));
                 }
             }
-            ::std::result::Result::Ok(target)
+            #ok(target)
         }
     }
 }
 
 /// The operation's items for the orchestrator, added to `operation/<op>.rs`.
 pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
+    let Std { option, some, none, result, vec, boxed, send, sync, .. } = Std::of(k);
     let (name, error) = (id(&op.names.name), id(&op.names.error));
     let input = id(&k.structure(op.input).name);
     let output = id(&k.structure(op.output).name);
@@ -133,7 +137,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
         let variant = id(&e.variant);
         let kind = if retryable.throttling { quote!(Throttling) } else { quote!(Transient) };
         Some(quote! {
-            #error::#variant(_) => ::std::option::Option::Some(crate::orchestrator::RetryKind::#kind),
+            #error::#variant(_) => #some(crate::orchestrator::RetryKind::#kind),
         })
     });
     let paginated = op.pagination.as_ref().map(|p| {
@@ -155,7 +159,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
                 #[cfg(feature = "client")]
                 impl crate::orchestrator::PaginatedItems for #name {
                     type Item = #item;
-                    fn into_items(output: #output) -> ::std::vec::Vec<#item> {
+                    fn into_items(output: #output) -> #vec<#item> {
                         #all #collect
                     }
                 }
@@ -165,10 +169,10 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             #[cfg(feature = "client")]
             impl crate::orchestrator::Paginated for #name {
                 type Token = #token_ty;
-                fn set_token(input: &mut #input, token: ::std::option::Option<#token_ty>) {
+                fn set_token(input: &mut #input, token: #option<#token_ty>) {
                     input.#token_field = token;
                 }
-                fn next_token(output: &#output) -> ::std::option::Option<&#token_ty> {
+                fn next_token(output: &#output) -> #option<&#token_ty> {
                     #next
                 }
             }
@@ -187,25 +191,25 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             type Error = #error;
             const NAME: &'static str = #name_text;
             #compression
-            fn serialize(input: &#input) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
+            fn serialize(input: &#input) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
                 Self::serialize_request(input)
             }
-            fn deserialize(response: &crate::http::HttpResponse) -> ::std::result::Result<#output, #error> {
+            fn deserialize(response: &crate::http::HttpResponse) -> #result<#output, #error> {
                 Self::deserialize_response(response)
             }
             fn endpoint(
                 config: &crate::config::Config,
-            ) -> ::std::result::Result<
+            ) -> #result<
                 crate::orchestrator::Target,
-                ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync>,
+                #boxed<dyn ::std::error::Error + #send + #sync>,
             > {
                 crate::client::resolve_endpoint(config)
             }
             #[allow(clippy::match_single_binding)]
-            fn retry_kind(error: &#error) -> ::std::option::Option<crate::orchestrator::RetryKind> {
+            fn retry_kind(error: &#error) -> #option<crate::orchestrator::RetryKind> {
                 match error {
                     #(#retry_arms)*
-                    _ => ::std::option::Option::None,
+                    _ => #none,
                 }
             }
         }
@@ -222,8 +226,9 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
 /// An `Option<&T>` expression for the value at the end of `path`, starting from `root` (a
 /// reference to the path's first structure).
 fn path_ref(k: &Crate, path: &MemberPath, root: TokenStream) -> TokenStream {
+    let Std { some, .. } = Std::of(k);
     match path_expr(k, path, root, true) {
-        Reached::Always(place) => quote!(::std::option::Option::Some(&#place)),
+        Reached::Always(place) => quote!(#some(&#place)),
         Reached::Maybe(option) => option,
     }
 }
@@ -282,6 +287,7 @@ fn path_expr(k: &Crate, path: &MemberPath, root: TokenStream, by_ref: bool) -> R
 
 /// The fluent builder (and paginator) for `operation/<op>/builders.rs`.
 pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
+    let Std { result, default, .. } = Std::of(k);
     let (name, module, error) = (id(&op.names.name), id(&op.names.module), id(&op.names.error));
     let input = k.structure(op.input);
     let (fluent, input_builder) = (id(&op.names.fluent_builder), id(&input.builder));
@@ -356,7 +362,7 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
         #[cfg(feature = "client")]
         impl #fluent {
             pub(crate) fn new(handle: ::std::sync::Arc<crate::orchestrator::Handle>) -> Self {
-                #fluent { handle, inner: ::std::default::Default::default() }
+                #fluent { handle, inner: #default::default() }
             }
             /// The input built so far.
             pub fn as_input(&self) -> &#input_builder {
@@ -365,7 +371,7 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
             /// Builds the input and calls the operation.
             pub async fn send(
                 self,
-            ) -> ::std::result::Result<
+            ) -> #result<
                 crate::operation::#module::#output,
                 crate::orchestrator::SdkError<crate::operation::#module::#error>,
             > {
@@ -381,6 +387,7 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
 
 /// The input builder's setters, forwarded.
 fn delegating_setters(k: &Crate, f: &Field) -> TokenStream {
+    let Std { option, .. } = Std::of(k);
     let ident = id(&f.ident);
     let (set, get) = (id(&f.setter), id(&f.getter));
     let ty = value_type(k, f);
@@ -399,13 +406,13 @@ fn delegating_setters(k: &Crate, f: &Field) -> TokenStream {
         #main
         #docs
         #deprecated
-        pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+        pub fn #set(mut self, input: #option<#ty>) -> Self {
             self.inner = self.inner.#set(input);
             self
         }
         #docs
         #deprecated
-        pub fn #get(&self) -> &::std::option::Option<#ty> {
+        pub fn #get(&self) -> &#option<#ty> {
             self.inner.#get()
         }
     }

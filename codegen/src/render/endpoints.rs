@@ -7,18 +7,20 @@ use quote::quote;
 
 use super::id;
 use super::types::doc_attrs;
-use crate::ir::{EndpointExpectation, EndpointValue, Endpoints};
+use crate::ir::{Crate, EndpointExpectation, EndpointValue, Endpoints};
 use crate::model::EndpointParameterKind;
+use crate::render::std_paths::Std;
 
 /// `src/endpoint_rules.rs`.
-pub fn module(e: &Endpoints) -> TokenStream {
+pub fn module(k: &Crate, e: &Endpoints) -> TokenStream {
+    let Std { option, some, result, string, vec, into, .. } = Std::of(k);
     let fields = e.params.iter().map(|p| {
         let ident = id(&p.ident);
         let docs = doc_attrs(&p.docs, &format!("The `{}` parameter.", p.name));
         let ty = match p.kind {
-            EndpointParameterKind::String => quote!(::std::option::Option<::std::string::String>),
-            EndpointParameterKind::Boolean => quote!(::std::option::Option<bool>),
-            EndpointParameterKind::StringArray => quote!(::std::option::Option<::std::vec::Vec<::std::string::String>>),
+            EndpointParameterKind::String => quote!(#option<#string>),
+            EndpointParameterKind::Boolean => quote!(#option<bool>),
+            EndpointParameterKind::StringArray => quote!(#option<#vec<#string>>),
         };
         quote!(#docs pub #ident: #ty,)
     });
@@ -26,16 +28,14 @@ pub fn module(e: &Endpoints) -> TokenStream {
         let ident = id(&p.ident);
         let doc = format!(" Sets the `{}` parameter.", p.name);
         let (param, value) = match p.kind {
-            EndpointParameterKind::String => {
-                (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
-            }
+            EndpointParameterKind::String => (quote!(impl #into<#string>), quote!(value.into())),
             EndpointParameterKind::Boolean => (quote!(bool), quote!(value)),
-            EndpointParameterKind::StringArray => (quote!(::std::vec::Vec<::std::string::String>), quote!(value)),
+            EndpointParameterKind::StringArray => (quote!(#vec<#string>), quote!(value)),
         };
         quote! {
             #[doc = #doc]
             pub fn #ident(mut self, value: #param) -> Self {
-                self.#ident = ::std::option::Option::Some(#value);
+                self.#ident = #some(#value);
                 self
             }
         }
@@ -49,7 +49,7 @@ pub fn module(e: &Endpoints) -> TokenStream {
                 quote!(crate::endpoint::Value::Array(v.iter().cloned().map(crate::endpoint::Value::String).collect()))
             }
         };
-        quote!(if let ::std::option::Option::Some(v) = &params.#ident { values.set(#name, #value); })
+        quote!(if let #some(v) = &params.#ident { values.set(#name, #value); })
     });
     let rules = &e.rules_json;
     quote! {
@@ -75,8 +75,8 @@ pub fn module(e: &Endpoints) -> TokenStream {
         }
 
         /// Resolves the endpoint for `params` with the service's rules.
-        pub fn resolve(params: &Params) -> ::std::result::Result<crate::endpoint::Endpoint, crate::endpoint::EndpointError> {
-            static RULE_SET: ::std::sync::OnceLock<::std::result::Result<crate::endpoint::RuleSet, crate::endpoint::EndpointError>> =
+        pub fn resolve(params: &Params) -> #result<crate::endpoint::Endpoint, crate::endpoint::EndpointError> {
+            static RULE_SET: ::std::sync::OnceLock<#result<crate::endpoint::RuleSet, crate::endpoint::EndpointError>> =
                 ::std::sync::OnceLock::new();
             let rules = RULE_SET.get_or_init(|| crate::endpoint::RuleSet::from_json(RULES)).as_ref().map_err(::std::clone::Clone::clone)?;
             let mut values = crate::endpoint::Params::new();
@@ -87,7 +87,8 @@ pub fn module(e: &Endpoints) -> TokenStream {
 }
 
 /// `src/endpoint_tests.rs`: one test per `smithy.rules#endpointTests` case.
-pub fn tests(e: &Endpoints) -> TokenStream {
+pub fn tests(k: &Crate, e: &Endpoints) -> TokenStream {
+    let Std { some, string, vec, .. } = Std::of(k);
     let tests = e.tests.iter().map(|case| {
         let name = id(&case.name);
         let doc = &case.docs;
@@ -96,19 +97,19 @@ pub fn tests(e: &Endpoints) -> TokenStream {
             let value = match value {
                 EndpointValue::String(s) => quote!(#s),
                 EndpointValue::Bool(b) => quote!(#b),
-                EndpointValue::StringArray(items) => quote!(::std::vec![#(::std::string::String::from(#items)),*]),
+                EndpointValue::StringArray(items) => quote!(::std::vec![#(#string::from(#items)),*]),
             };
             quote!(.#ident(#value))
         });
         let check = match &case.expect {
             EndpointExpectation::Endpoint(endpoint) => {
                 let url = &endpoint.url;
-                let headers = endpoint.headers.iter().map(|(k, v)| {
-                    quote!(assert_eq!(endpoint.headers.get(#k).map(::std::vec::Vec::as_slice), ::std::option::Option::Some(&[#(::std::string::String::from(#v)),*][..]), "header {}", #k);)
+                let headers = endpoint.headers.iter().map(|(name, v)| {
+                    quote!(assert_eq!(endpoint.headers.get(#name).map(#vec::as_slice), #some(&[#(#string::from(#v)),*][..]), "header {}", #name);)
                 });
-                let properties = endpoint.properties.iter().map(|(k, v)| {
-                    let v = super::types::document_expr(v);
-                    quote!(assert_eq!(endpoint.properties.get(#k), ::std::option::Option::Some(&#v), "property {}", #k);)
+                let properties = endpoint.properties.iter().map(|(name, v)| {
+                    let v = super::types::document_expr(k, v);
+                    quote!(assert_eq!(endpoint.properties.get(#name), #some(&#v), "property {}", #name);)
                 });
                 quote! {
                     let endpoint = crate::endpoint_rules::resolve(&params).expect("the endpoint resolves");

@@ -6,10 +6,11 @@ use quote::quote;
 
 use super::id;
 use super::types::{deprecated_attr, doc_attrs};
-use crate::ir::Enum;
+use crate::ir::{Crate, Enum};
 use crate::model::EnumValue;
+use crate::render::std_paths::Std;
 
-pub fn enumeration(e: &Enum) -> TokenStream {
+pub fn enumeration(k: &Crate, e: &Enum) -> TokenStream {
     let name = id(&e.name);
     let docs = doc_attrs(&e.docs, "_Documentation missing in the model._");
     let deprecated = deprecated_attr(e.deprecated.as_ref());
@@ -33,7 +34,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
             }
         }
     });
-    let body = if e.int { int_impls(e) } else { string_impls(e) };
+    let body = if e.int { int_impls(k, e) } else { string_impls(k, e) };
     let unknown_ty = if e.int {
         quote!(crate::primitives::UnknownIntVariantValue)
     } else {
@@ -58,7 +59,8 @@ pub fn enumeration(e: &Enum) -> TokenStream {
     }
 }
 
-fn string_impls(e: &Enum) -> TokenStream {
+fn string_impls(k: &Crate, e: &Enum) -> TokenStream {
+    let Std { result, ok, from, .. } = Std::of(k);
     let name = id(&e.name);
     let (idents, values): (Vec<_>, Vec<String>) = e
         .variants
@@ -72,7 +74,7 @@ fn string_impls(e: &Enum) -> TokenStream {
         })
         .unzip();
     quote! {
-        impl ::std::convert::From<&str> for #name {
+        impl #from<&str> for #name {
             fn from(s: &str) -> Self {
                 match s {
                     #(#values => #name::#idents,)*
@@ -82,8 +84,8 @@ fn string_impls(e: &Enum) -> TokenStream {
         }
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
-            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(#name::from(s))
+            fn from_str(s: &str) -> #result<Self, Self::Err> {
+                #ok(#name::from(s))
             }
         }
         impl #name {
@@ -112,7 +114,8 @@ fn string_impls(e: &Enum) -> TokenStream {
     }
 }
 
-fn int_impls(e: &Enum) -> TokenStream {
+fn int_impls(k: &Crate, e: &Enum) -> TokenStream {
+    let Std { from, .. } = Std::of(k);
     let name = id(&e.name);
     let (idents, values): (Vec<_>, Vec<proc_macro2::Literal>) = e
         .variants
@@ -126,7 +129,7 @@ fn int_impls(e: &Enum) -> TokenStream {
         })
         .unzip();
     quote! {
-        impl ::std::convert::From<i32> for #name {
+        impl #from<i32> for #name {
             fn from(value: i32) -> Self {
                 match value {
                     #(#values => #name::#idents,)*

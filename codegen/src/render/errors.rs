@@ -6,9 +6,11 @@ use quote::quote;
 use super::id;
 use super::types::{doc_attrs, named_tokens};
 use crate::ir::{Crate, Named, Operation, Role, Structure};
+use crate::render::std_paths::Std;
 
 /// `Display`, `Error` and `ProvideErrorMetadata` for a modeled error structure.
-pub fn error_impls(s: &Structure) -> TokenStream {
+pub fn error_impls(k: &Crate, s: &Structure) -> TokenStream {
+    let Std { option, some, ok, .. } = Std::of(k);
     let name = id(&s.name);
     let Role::Error(info) = &s.role else { return quote!() };
     let code = &info.code;
@@ -18,7 +20,7 @@ pub fn error_impls(s: &Structure) -> TokenStream {
         Some(f) if f.optional => {
             let ident = id(&f.ident);
             quote! {
-                if let ::std::option::Option::Some(message) = &self.#ident {
+                if let #some(message) = &self.#ident {
                     write!(f, ": {message}")?;
                 }
             }
@@ -33,7 +35,7 @@ pub fn error_impls(s: &Structure) -> TokenStream {
         Some(_) => quote!(),
         None => quote! {
             /// The error message, if the service sent one.
-            pub fn message(&self) -> ::std::option::Option<&str> {
+            pub fn message(&self) -> #option<&str> {
                 self.meta.message()
             }
         },
@@ -52,7 +54,7 @@ pub fn error_impls(s: &Structure) -> TokenStream {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(#code)?;
                 #write_message
-                ::std::result::Result::Ok(())
+                #ok(())
             }
         }
         impl ::std::error::Error for #name {}
@@ -66,6 +68,7 @@ pub fn error_impls(s: &Structure) -> TokenStream {
 
 /// `{Operation}Error`: a variant per modeled error and `Unhandled` for anything else.
 pub fn operation_error(k: &Crate, op: &Operation) -> TokenStream {
+    let Std { option, some, boxed, send, sync, .. } = Std::of(k);
     let name = id(&op.names.error);
     let doc = format!(" Every error the `{}` operation can return.", op.names.name);
     let variants: Vec<_> = op.errors.iter().map(|e| id(&e.variant)).collect();
@@ -101,24 +104,27 @@ pub fn operation_error(k: &Crate, op: &Operation) -> TokenStream {
             /// An error the model does not describe, from its metadata and an optional cause.
             pub fn unhandled(
                 meta: crate::error::ErrorMetadata,
-                source: ::std::option::Option<::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static>>,
+                source: #option<#boxed<dyn ::std::error::Error + #send + #sync + 'static>>,
             ) -> Self {
                 Self::Unhandled(crate::error::Unhandled::new(meta, source))
             }
-            /// The error's metadata: code, message and request id.
-            pub fn meta(&self) -> &crate::error::ErrorMetadata {
-                use crate::error::ProvideErrorMetadata as _;
+            /// The error this variant holds.
+            fn inner(&self) -> &dyn crate::error::ErrorVariant {
                 match self {
-                    #(Self::#variants(e) => e.meta(),)*
-                    Self::Unhandled(e) => e.meta(),
+                    #(Self::#variants(e) => e,)*
+                    Self::Unhandled(e) => e,
                 }
             }
+            /// The error's metadata: code, message and request id.
+            pub fn meta(&self) -> &crate::error::ErrorMetadata {
+                self.inner().meta()
+            }
             /// The error code, if known.
-            pub fn code(&self) -> ::std::option::Option<&str> {
+            pub fn code(&self) -> #option<&str> {
                 self.meta().code()
             }
             /// The error message, if the service sent one.
-            pub fn message(&self) -> ::std::option::Option<&str> {
+            pub fn message(&self) -> #option<&str> {
                 self.meta().message()
             }
             #(#predicates)*
@@ -130,18 +136,12 @@ pub fn operation_error(k: &Crate, op: &Operation) -> TokenStream {
         }
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(Self::#variants(e) => ::std::fmt::Display::fmt(e, f),)*
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
+                ::std::fmt::Display::fmt(self.inner(), f)
             }
         }
         impl ::std::error::Error for #name {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(Self::#variants(e) => ::std::option::Option::Some(e),)*
-                    Self::Unhandled(e) => ::std::option::Option::Some(e),
-                }
+            fn source(&self) -> #option<&(dyn ::std::error::Error + 'static)> {
+                #some(self.inner().as_error())
             }
         }
     }

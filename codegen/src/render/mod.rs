@@ -6,6 +6,7 @@ mod endpoints;
 mod enums;
 mod errors;
 mod protocol;
+mod std_paths;
 pub(crate) mod structure;
 pub(crate) mod types;
 mod union;
@@ -179,9 +180,9 @@ fn add_jobs<'a>(krate: &'a Crate, parts: Parts, registry: Option<&'a protocol::R
     types_modules(krate, jobs);
     operation_modules(krate, parts.protocol, jobs);
     if let Some(endpoints) = &krate.endpoints {
-        jobs.rust("src/endpoint_rules.rs", move || endpoints::module(endpoints));
+        jobs.rust("src/endpoint_rules.rs", move || endpoints::module(krate, endpoints));
         if parts.endpoint_tests {
-            jobs.rust("src/endpoint_tests.rs", move || endpoints::tests(endpoints));
+            jobs.rust("src/endpoint_tests.rs", move || endpoints::tests(krate, endpoints));
         }
     }
 }
@@ -365,8 +366,10 @@ fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
         // Deprecated shapes are generated too; only users' uses of them should warn.
         #![allow(deprecated)]
         // Names come from the model: a member named `default` is no `Default::default`; unions and
-        // error enums are as large as the service's shapes (boxing them would change the API).
+        // error enums are as large as the service's shapes (boxing them would change the API); a
+        // recursive union variant's getter returns `&Box<T>`, as aws-sdk-rust's does.
         #![allow(
+            clippy::borrowed_box,
             clippy::should_implement_trait,
             clippy::large_enum_variant,
             clippy::result_large_err,
@@ -392,7 +395,7 @@ fn types_modules<'a>(krate: &'a Crate, jobs: &mut Jobs<'a>) {
         jobs.rust(format!("src/types/{}.rs", s.file), move || structure::structure(krate, s));
     }
     for e in &krate.enums {
-        jobs.rust(format!("src/types/{}.rs", e.file), move || enums::enumeration(e));
+        jobs.rust(format!("src/types/{}.rs", e.file), move || enums::enumeration(krate, e));
     }
     for u in &krate.unions {
         jobs.rust(format!("src/types/{}.rs", u.file), move || union::union(krate, u));
@@ -444,7 +447,7 @@ fn types_modules<'a>(krate: &'a Crate, jobs: &mut Jobs<'a>) {
         for s in krate.errors() {
             jobs.rust(format!("src/types/error/{}.rs", s.file), move || {
                 let items = structure::structure(krate, s);
-                let impls = errors::error_impls(s);
+                let impls = errors::error_impls(krate, s);
                 quote!(#items #impls)
             });
         }

@@ -6,6 +6,7 @@ use quote::quote;
 use super::id;
 use super::types::{default_expr, deprecated_attr, doc_attrs, field_type, getter, type_tokens, value_type};
 use crate::ir::{Crate, DefaultValue, Field, Role, RustType, Structure};
+use crate::render::std_paths::Std;
 
 pub(crate) const MISSING_DOCS: &str = "_Documentation missing in the model._";
 
@@ -101,6 +102,7 @@ pub fn build_is_fallible(s: &Structure) -> bool {
 }
 
 fn builder_struct(k: &Crate, s: &Structure, builder: &Ident) -> TokenStream {
+    let Std { option, some, .. } = Std::of(k);
     let name = &s.name;
     let is_error = matches!(s.role, Role::Error(_));
     let redacts = s.fields.iter().any(|f| f.sensitive);
@@ -110,19 +112,19 @@ fn builder_struct(k: &Crate, s: &Structure, builder: &Ident) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let ident = id(&f.ident);
         let ty = value_type(k, f);
-        quote!(pub(crate) #ident: ::std::option::Option<#ty>,)
+        quote!(pub(crate) #ident: #option<#ty>,)
     });
-    let meta_field = is_error.then(|| quote!(pub(crate) meta: ::std::option::Option<crate::error::ErrorMetadata>,));
+    let meta_field = is_error.then(|| quote!(pub(crate) meta: #option<crate::error::ErrorMetadata>,));
     let setters = s.fields.iter().map(|f| setters(k, f));
     let meta_setters = is_error.then(|| {
         quote! {
             /// Sets error metadata (code, message, request id).
             pub fn meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
-                self.meta = ::std::option::Option::Some(meta);
+                self.meta = #some(meta);
                 self
             }
             /// Sets or clears error metadata.
-            pub fn set_meta(&mut self, meta: ::std::option::Option<crate::error::ErrorMetadata>) -> &mut Self {
+            pub fn set_meta(&mut self, meta: #option<crate::error::ErrorMetadata>) -> &mut Self {
                 self.meta = meta;
                 self
             }
@@ -153,6 +155,7 @@ fn builder_fields_as_optional(fields: &[Field]) -> Vec<Field> {
 }
 
 fn setters(k: &Crate, f: &Field) -> TokenStream {
+    let Std { option, some, boxed, .. } = Std::of(k);
     let ident = id(&f.ident);
     let bare = f.bare();
     let (set, get) = (id(&f.setter), id(&f.getter));
@@ -160,7 +163,7 @@ fn setters(k: &Crate, f: &Field) -> TokenStream {
     let docs = doc_attrs(&f.docs, MISSING_DOCS);
     let deprecated = deprecated_attr(f.deprecated.as_ref());
     let required = f.required.then(|| quote!(#[doc = ""] #[doc = " This field is required."]));
-    let boxed = |value: TokenStream| if f.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+    let box_value = |value: TokenStream| if f.boxed { quote!(#boxed::new(#value)) } else { value };
 
     let params = main_setter_params(k, f).0;
     let main_setter = match &f.ty {
@@ -174,7 +177,7 @@ fn setters(k: &Crate, f: &Field) -> TokenStream {
                 pub fn #ident(mut self, #params) -> Self {
                     let mut v = self.#ident.unwrap_or_default();
                     v.push(#value);
-                    self.#ident = ::std::option::Option::Some(v);
+                    self.#ident = #some(v);
                     self
                 }
             }
@@ -191,19 +194,19 @@ fn setters(k: &Crate, f: &Field) -> TokenStream {
                 pub fn #ident(mut self, #params) -> Self {
                     let mut hash_map = self.#ident.unwrap_or_default();
                     hash_map.insert(#k_value, #v_value);
-                    self.#ident = ::std::option::Option::Some(hash_map);
+                    self.#ident = #some(hash_map);
                     self
                 }
             }
         }
         _ => {
-            let value = boxed(quote!(input.into()));
+            let value = box_value(quote!(input.into()));
             quote! {
                 #docs
                 #required
                 #deprecated
                 pub fn #ident(mut self, #params) -> Self {
-                    self.#ident = ::std::option::Option::Some(#value);
+                    self.#ident = #some(#value);
                     self
                 }
             }
@@ -214,14 +217,14 @@ fn setters(k: &Crate, f: &Field) -> TokenStream {
         #docs
         #required
         #deprecated
-        pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+        pub fn #set(mut self, input: #option<#ty>) -> Self {
             self.#ident = input;
             self
         }
         #docs
         #required
         #deprecated
-        pub fn #get(&self) -> &::std::option::Option<#ty> {
+        pub fn #get(&self) -> &#option<#ty> {
             &self.#ident
         }
     }
@@ -231,6 +234,7 @@ fn setters(k: &Crate, f: &Field) -> TokenStream {
 /// key and value to insert) and the arguments that pass them on, for builders and the fluent
 /// builders that forward to them.
 pub(crate) fn main_setter_params(k: &Crate, f: &Field) -> (TokenStream, TokenStream) {
+    let Std { into, .. } = Std::of(k);
     match &f.ty {
         RustType::List { item, sparse } => {
             let (param, _) = into_param(k, item, *sparse);
@@ -243,7 +247,7 @@ pub(crate) fn main_setter_params(k: &Crate, f: &Field) -> (TokenStream, TokenStr
         }
         other => {
             let param = type_tokens(k, other);
-            (quote!(input: impl ::std::convert::Into<#param>), quote!(input))
+            (quote!(input: impl #into<#param>), quote!(input))
         }
     }
 }
@@ -251,16 +255,18 @@ pub(crate) fn main_setter_params(k: &Crate, f: &Field) -> (TokenStream, TokenStr
 /// The parameter type of a collection setter and how to turn `input` into the element: strings
 /// and enums take `impl Into<_>` so `&str` works, as in aws-sdk-rust.
 fn into_param(k: &Crate, ty: &RustType, sparse: bool) -> (TokenStream, TokenStream) {
+    let Std { option, into, .. } = Std::of(k);
     let inner = type_tokens(k, ty);
     let takes_into = matches!(ty, RustType::String) || ty.is_enum();
     match (takes_into, sparse) {
-        (true, false) => (quote!(impl ::std::convert::Into<#inner>), quote!(input.into())),
+        (true, false) => (quote!(impl #into<#inner>), quote!(input.into())),
         (false, false) => (inner, quote!(input)),
-        (_, true) => (quote!(::std::option::Option<#inner>), quote!(input)),
+        (_, true) => (quote!(#option<#inner>), quote!(input)),
     }
 }
 
 fn build_fn(k: &Crate, s: &Structure) -> TokenStream {
+    let Std { some, result, ok, .. } = Std::of(k);
     let name_text = &s.name;
     let name = id(&s.name);
     let fallible = build_is_fallible(s);
@@ -272,7 +278,7 @@ fn build_fn(k: &Crate, s: &Structure) -> TokenStream {
         };
         match (f.optional, &f.default) {
             (true, _) if s.role == Role::Input && f.required => {
-                quote!(#ident: ::std::option::Option::Some(self.#ident.ok_or_else(|| #missing)?),)
+                quote!(#ident: #some(self.#ident.ok_or_else(|| #missing)?),)
             }
             (true, _) => quote!(#ident: self.#ident,),
             // Cheap defaults are taken eagerly, as clippy prefers.
@@ -310,8 +316,8 @@ fn build_fn(k: &Crate, s: &Structure) -> TokenStream {
             #[doc = #doc]
             #[doc = ""]
             #[doc = #errors_doc]
-            pub fn build(self) -> ::std::result::Result<#name, crate::error::BuildError> {
-                ::std::result::Result::Ok(#name { #(#values)* #meta })
+            pub fn build(self) -> #result<#name, crate::error::BuildError> {
+                #ok(#name { #(#values)* #meta })
             }
         }
     } else {

@@ -5,6 +5,7 @@ use quote::quote;
 
 use super::id;
 use crate::ir::{Crate, DefaultValue, Deprecated, Field, Named, RustType, TypeModule};
+use crate::render::std_paths::Std;
 
 /// The path of a named type as written anywhere in the generated crate.
 pub fn named_tokens(k: &Crate, named: Named) -> TokenStream {
@@ -22,8 +23,9 @@ pub fn named_tokens(k: &Crate, named: Named) -> TokenStream {
 
 /// The path of a type as written anywhere in the generated crate.
 pub fn type_tokens(k: &Crate, ty: &RustType) -> TokenStream {
+    let Std { string, vec, .. } = Std::of(k);
     match ty {
-        RustType::String => quote!(::std::string::String),
+        RustType::String => quote!(#string),
         RustType::Bool => quote!(bool),
         RustType::I8 => quote!(i8),
         RustType::I16 => quote!(i16),
@@ -41,7 +43,7 @@ pub fn type_tokens(k: &Crate, ty: &RustType) -> TokenStream {
         }
         RustType::List { item, sparse } => {
             let item = element(k, item, *sparse);
-            quote!(::std::vec::Vec<#item>)
+            quote!(#vec<#item>)
         }
         RustType::Map { key, value, sparse } => {
             let key = type_tokens(k, key);
@@ -53,9 +55,10 @@ pub fn type_tokens(k: &Crate, ty: &RustType) -> TokenStream {
 
 /// A collection's element type: `Option<T>` when the collection is sparse.
 pub fn element(k: &Crate, ty: &RustType, sparse: bool) -> TokenStream {
+    let Std { option, .. } = Std::of(k);
     let ty = type_tokens(k, ty);
     if sparse {
-        quote!(::std::option::Option<#ty>)
+        quote!(#option<#ty>)
     } else {
         ty
     }
@@ -63,9 +66,10 @@ pub fn element(k: &Crate, ty: &RustType, sparse: bool) -> TokenStream {
 
 /// The field's type without `Option` (boxed where recursion needs it).
 pub fn value_type(k: &Crate, field: &Field) -> TokenStream {
+    let Std { boxed, .. } = Std::of(k);
     let ty = type_tokens(k, &field.ty);
     if field.boxed {
-        quote!(::std::boxed::Box<#ty>)
+        quote!(#boxed<#ty>)
     } else {
         ty
     }
@@ -73,9 +77,10 @@ pub fn value_type(k: &Crate, field: &Field) -> TokenStream {
 
 /// The field's type in its struct.
 pub fn field_type(k: &Crate, field: &Field) -> TokenStream {
+    let Std { option, .. } = Std::of(k);
     let ty = value_type(k, field);
     if field.optional {
-        quote!(::std::option::Option<#ty>)
+        quote!(#option<#ty>)
     } else {
         ty
     }
@@ -99,10 +104,11 @@ pub fn is_copy(ty: &RustType) -> bool {
 /// A getter's return type and body, the way aws-sdk-rust shapes them: `Option<&str>` for
 /// strings, a slice for lists (empty when unset), copies for `Copy` values, references otherwise.
 pub fn getter(k: &Crate, field: &Field) -> (TokenStream, TokenStream) {
+    let Std { option, .. } = Std::of(k);
     let ident = id(&field.ident);
     let ty = type_tokens(k, &field.ty);
     match (&field.ty, field.optional) {
-        (RustType::String, true) => (quote!(::std::option::Option<&str>), quote!(self.#ident.as_deref())),
+        (RustType::String, true) => (quote!(#option<&str>), quote!(self.#ident.as_deref())),
         (RustType::String, false) => (quote!(&str), quote!(self.#ident.as_str())),
         (RustType::List { item, sparse }, optional) => {
             let item = element(k, item, *sparse);
@@ -113,16 +119,17 @@ pub fn getter(k: &Crate, field: &Field) -> (TokenStream, TokenStream) {
             };
             (quote!(&[#item]), body)
         }
-        (ty_, true) if is_copy(ty_) && !field.boxed => (quote!(::std::option::Option<#ty>), quote!(self.#ident)),
+        (ty_, true) if is_copy(ty_) && !field.boxed => (quote!(#option<#ty>), quote!(self.#ident)),
         (ty_, false) if is_copy(ty_) && !field.boxed => (ty, quote!(self.#ident)),
-        (_, true) if field.boxed => (quote!(::std::option::Option<&#ty>), quote!(self.#ident.as_deref())),
-        (_, true) => (quote!(::std::option::Option<&#ty>), quote!(self.#ident.as_ref())),
+        (_, true) if field.boxed => (quote!(#option<&#ty>), quote!(self.#ident.as_deref())),
+        (_, true) => (quote!(#option<&#ty>), quote!(self.#ident.as_ref())),
         (_, false) => (quote!(&#ty), quote!(&self.#ident)),
     }
 }
 
 /// An expression of the field's value type for its `@default`.
 pub fn default_expr(k: &Crate, field: &Field, value: &DefaultValue) -> TokenStream {
+    let Std { string, vec, boxed, .. } = Std::of(k);
     let expr = match value {
         DefaultValue::Bool(b) => quote!(#b),
         DefaultValue::Int(i) => {
@@ -136,7 +143,7 @@ pub fn default_expr(k: &Crate, field: &Field, value: &DefaultValue) -> TokenStre
         DefaultValue::String(s) => match &field.ty {
             RustType::BigInteger => quote!(crate::primitives::BigInteger::new(#s)),
             RustType::BigDecimal => quote!(crate::primitives::BigDecimal::new(#s)),
-            _ => quote!(::std::string::String::from(#s)),
+            _ => quote!(#string::from(#s)),
         },
         DefaultValue::Enum(value) => {
             let ty = type_tokens(k, &field.ty);
@@ -147,29 +154,30 @@ pub fn default_expr(k: &Crate, field: &Field, value: &DefaultValue) -> TokenStre
             let lit = proc_macro2::Literal::i32_unsuffixed(*value as i32);
             quote!(#ty::from(#lit))
         }
-        DefaultValue::EmptyList => quote!(::std::vec::Vec::new()),
+        DefaultValue::EmptyList => quote!(#vec::new()),
         DefaultValue::EmptyMap => quote!(::std::collections::HashMap::new()),
         DefaultValue::Timestamp(secs) => quote!(crate::primitives::DateTime::from_secs_f64(#secs)),
         DefaultValue::Blob(bytes) => {
             let bytes = proc_macro2::Literal::byte_string(bytes);
             quote!(crate::primitives::Blob::new(#bytes.to_vec()))
         }
-        DefaultValue::Document(value) => document_expr(value),
+        DefaultValue::Document(value) => document_expr(k, value),
     };
     if field.boxed {
-        quote!(::std::boxed::Box::new(#expr))
+        quote!(#boxed::new(#expr))
     } else {
         expr
     }
 }
 
 /// An expression building a `Document` equal to a node value.
-pub fn document_expr(value: &serde_json::Value) -> TokenStream {
+pub fn document_expr(k: &Crate, value: &serde_json::Value) -> TokenStream {
+    let Std { string, .. } = Std::of(k);
     use serde_json::Value;
     match value {
         Value::Null => quote!(crate::primitives::Document::Null),
         Value::Bool(b) => quote!(crate::primitives::Document::Bool(#b)),
-        Value::String(s) => quote!(crate::primitives::Document::String(::std::string::String::from(#s))),
+        Value::String(s) => quote!(crate::primitives::Document::String(#string::from(#s))),
         Value::Number(n) => {
             let number = if let Some(u) = n.as_u64() {
                 quote!(crate::primitives::Number::PosInt(#u))
@@ -182,13 +190,13 @@ pub fn document_expr(value: &serde_json::Value) -> TokenStream {
             quote!(crate::primitives::Document::Number(#number))
         }
         Value::Array(items) => {
-            let items = items.iter().map(document_expr);
+            let items = items.iter().map(|item| document_expr(k, item));
             quote!(crate::primitives::Document::Array(::std::vec![#(#items),*]))
         }
         Value::Object(map) => {
-            let entries = map.iter().map(|(k, v)| {
-                let v = document_expr(v);
-                quote!((::std::string::String::from(#k), #v))
+            let entries = map.iter().map(|(key, v)| {
+                let v = document_expr(k, v);
+                quote!((#string::from(#key), #v))
             });
             quote!(crate::primitives::Document::Object(::std::collections::BTreeMap::from([#(#entries),*])))
         }

@@ -6,8 +6,10 @@ use quote::quote;
 use super::id;
 use super::types::{deprecated_attr, doc_attrs, type_tokens};
 use crate::ir::{Crate, Union};
+use crate::render::std_paths::Std;
 
 pub fn union(k: &Crate, u: &Union) -> TokenStream {
+    let Std { result, ok, err, boxed, .. } = Std::of(k);
     let name = id(&u.name);
     let name_text = &u.name;
     let docs = doc_attrs(&u.docs, "_Documentation missing in the model._");
@@ -20,7 +22,7 @@ pub fn union(k: &Crate, u: &Union) -> TokenStream {
             None => quote!(#docs #deprecated #ident,),
             Some(ty) => {
                 let ty = type_tokens(k, ty);
-                let ty = if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+                let ty = if v.boxed { quote!(#boxed<#ty>) } else { ty };
                 quote!(#docs #deprecated #ident(#ty),)
             }
         }
@@ -38,13 +40,15 @@ pub fn union(k: &Crate, u: &Union) -> TokenStream {
             },
             Some(ty) => {
                 let ty = type_tokens(k, ty);
-                let ty = if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+                let ty = if v.boxed { quote!(#boxed<#ty>) } else { ty };
                 let as_ = id(&v.as_);
-                let as_doc = format!(" The value of the [`{name_text}::{ident}`] variant, or `Err(self)` for any other variant.");
+                let as_doc = format!(
+                    " The value of the [`{name_text}::{ident}`] variant, or `Err(self)` for any other variant."
+                );
                 quote! {
                     #[doc = #as_doc]
-                    pub fn #as_(&self) -> ::std::result::Result<&#ty, &Self> {
-                        if let #name::#ident(val) = self { ::std::result::Result::Ok(val) } else { ::std::result::Result::Err(self) }
+                    pub fn #as_(&self) -> #result<&#ty, &Self> {
+                        if let #name::#ident(val) = self { #ok(val) } else { #err(self) }
                     }
                     #[doc = #is_doc]
                     pub fn #is(&self) -> bool {

@@ -17,10 +17,7 @@ impl Client {
     pub fn from_conf(config: crate::config::Config) -> Self {
         Client {
             handle: ::std::sync::Arc::new(
-                crate::orchestrator::Handle::new(
-                    config,
-                    ::std::option::Option::Some("iotmanagedintegrations"),
-                ),
+                crate::orchestrator::Handle::new(config, Some("iotmanagedintegrations")),
             ),
         }
     }
@@ -41,16 +38,11 @@ impl Client {
 /// and endpoint URL settings.
 pub(crate) fn resolve_endpoint(
     config: &crate::config::Config,
-) -> ::std::result::Result<
-    crate::orchestrator::Target,
-    ::std::boxed::Box<
-        dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync,
-    >,
-> {
+) -> Result<crate::orchestrator::Target, Box<dyn ::std::error::Error + Send + Sync>> {
     let mut params = crate::endpoint_rules::Params::new();
     params.endpoint = config.endpoint_url().map(::std::borrow::ToOwned::to_owned);
     params.region = config.region().map(::std::borrow::ToOwned::to_owned);
-    params.use_fips = ::std::option::Option::Some(config.use_fips());
+    params.use_fips = Some(config.use_fips());
     let endpoint = crate::endpoint_rules::resolve(&params)?;
     let mut target = crate::orchestrator::Target::new(endpoint.url.as_str())
         .with_properties(&endpoint.properties);
@@ -59,5 +51,5 @@ pub(crate) fn resolve_endpoint(
             target.headers.push((name.clone(), value.clone()));
         }
     }
-    ::std::result::Result::Ok(target)
+    Ok(target)
 }

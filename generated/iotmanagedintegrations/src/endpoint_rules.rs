@@ -8,11 +8,11 @@ const RULES: &str = "{\"version\":\"1.0\",\"parameters\":{\"Endpoint\":{\"type\"
 #[non_exhaustive]
 pub struct Params {
     /// A URL to send requests to instead of the one the rules choose.
-    pub endpoint: ::std::option::Option<::std::string::String>,
+    pub endpoint: Option<String>,
     /// The AWS Region the client talks to.
-    pub region: ::std::option::Option<::std::string::String>,
+    pub region: Option<String>,
     /// Whether to use the Region's FIPS 140-validated endpoint.
-    pub use_fips: ::std::option::Option<bool>,
+    pub use_fips: Option<bool>,
 }
 impl Params {
     /// Parameters with nothing set.
@@ -20,46 +20,40 @@ impl Params {
         Self::default()
     }
     /// Sets the `Endpoint` parameter.
-    pub fn endpoint(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.endpoint = ::std::option::Option::Some(value.into());
+    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
+        self.endpoint = Some(value.into());
         self
     }
     /// Sets the `Region` parameter.
-    pub fn region(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region = ::std::option::Option::Some(value.into());
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
         self
     }
     /// Sets the `UseFIPS` parameter.
     pub fn use_fips(mut self, value: bool) -> Self {
-        self.use_fips = ::std::option::Option::Some(value);
+        self.use_fips = Some(value);
         self
     }
 }
 /// Resolves the endpoint for `params` with the service's rules.
 pub fn resolve(
     params: &Params,
-) -> ::std::result::Result<crate::endpoint::Endpoint, crate::endpoint::EndpointError> {
+) -> Result<crate::endpoint::Endpoint, crate::endpoint::EndpointError> {
     static RULE_SET: ::std::sync::OnceLock<
-        ::std::result::Result<crate::endpoint::RuleSet, crate::endpoint::EndpointError>,
+        Result<crate::endpoint::RuleSet, crate::endpoint::EndpointError>,
     > = ::std::sync::OnceLock::new();
     let rules = RULE_SET
         .get_or_init(|| crate::endpoint::RuleSet::from_json(RULES))
         .as_ref()
         .map_err(::std::clone::Clone::clone)?;
     let mut values = crate::endpoint::Params::new();
-    if let ::std::option::Option::Some(v) = &params.endpoint {
+    if let Some(v) = &params.endpoint {
         values.set("Endpoint", crate::endpoint::Value::String(v.clone()));
     }
-    if let ::std::option::Option::Some(v) = &params.region {
+    if let Some(v) = &params.region {
         values.set("Region", crate::endpoint::Value::String(v.clone()));
     }
-    if let ::std::option::Option::Some(v) = &params.use_fips {
+    if let Some(v) = &params.use_fips {
         values.set("UseFIPS", crate::endpoint::Value::Bool(*v));
     }
     rules.resolve(&values)

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 #![allow(deprecated)]
 #![allow(
+    clippy::borrowed_box,
     clippy::should_implement_trait,
     clippy::large_enum_variant,
     clippy::result_large_err,

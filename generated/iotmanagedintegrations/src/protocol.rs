@@ -6,7 +6,7 @@ pub(crate) fn ser_ota_task_execution_retry_config(
     w: &mut crate::json::JsonWriter,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(v) = &value.retry_config_criteria {
+    if let Some(v) = &value.retry_config_criteria {
         w.key("RetryConfigCriteria");
         w.begin_array();
         for item0 in v.iter() {
@@ -18,18 +18,15 @@ pub(crate) fn ser_ota_task_execution_retry_config(
 }
 pub(crate) fn de_ota_task_execution_retry_config(
     value: &crate::json::JsonValue,
-) -> ::std::result::Result<
-    crate::types::OtaTaskExecutionRetryConfig,
-    crate::json::JsonError,
-> {
+) -> Result<crate::types::OtaTaskExecutionRetryConfig, crate::json::JsonError> {
     let mut builder = crate::types::OtaTaskExecutionRetryConfig::builder();
     for (key, value) in crate::json::expect_object(value)? {
         if value.is_null() {
             continue;
         }
         if key == "RetryConfigCriteria" {
-            builder.retry_config_criteria = ::std::option::Option::Some({
-                let mut items = ::std::vec::Vec::new();
+            builder.retry_config_criteria = Some({
+                let mut items = Vec::new();
                 for item0 in crate::json::expect_array(value)? {
                     if item0.is_null() {
                         continue;
@@ -40,7 +37,7 @@ pub(crate) fn de_ota_task_execution_retry_config(
             });
         }
     }
-    ::std::result::Result::Ok(builder.build())
+    Ok(builder.build())
 }
 #[cfg(test)]
 pub(crate) fn ser_ota_task_scheduling_config(
@@ -48,15 +45,15 @@ pub(crate) fn ser_ota_task_scheduling_config(
     w: &mut crate::json::JsonWriter,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(v) = &value.end_behavior {
+    if let Some(v) = &value.end_behavior {
         w.key("EndBehavior");
         w.string(v.as_str());
     }
-    if let ::std::option::Option::Some(v) = &value.end_time {
+    if let Some(v) = &value.end_time {
         w.key("EndTime");
         w.string(v);
     }
-    if let ::std::option::Option::Some(v) = &value.maintenance_windows {
+    if let Some(v) = &value.maintenance_windows {
         w.key("MaintenanceWindows");
         w.begin_array();
         for item0 in v.iter() {
@@ -64,7 +61,7 @@ pub(crate) fn ser_ota_task_scheduling_config(
         }
         w.end_array();
     }
-    if let ::std::option::Option::Some(v) = &value.start_time {
+    if let Some(v) = &value.start_time {
         w.key("StartTime");
         w.string(v);
     }
@@ -72,10 +69,7 @@ pub(crate) fn ser_ota_task_scheduling_config(
 }
 pub(crate) fn de_ota_task_scheduling_config(
     value: &crate::json::JsonValue,
-) -> ::std::result::Result<
-    crate::types::OtaTaskSchedulingConfig,
-    crate::json::JsonError,
-> {
+) -> Result<crate::types::OtaTaskSchedulingConfig, crate::json::JsonError> {
     let mut builder = crate::types::OtaTaskSchedulingConfig::builder();
     for (key, value) in crate::json::expect_object(value)? {
         if value.is_null() {
@@ -83,20 +77,18 @@ pub(crate) fn de_ota_task_scheduling_config(
         }
         match key.as_str() {
             "EndBehavior" => {
-                builder.end_behavior = ::std::option::Option::Some(
+                builder.end_behavior = Some(
                     crate::types::SchedulingConfigEndBehavior::from(
                         crate::json::expect_string(value)?.as_str(),
                     ),
                 );
             }
             "EndTime" => {
-                builder.end_time = ::std::option::Option::Some(
-                    crate::json::expect_string(value)?,
-                );
+                builder.end_time = Some(crate::json::expect_string(value)?);
             }
             "MaintenanceWindows" => {
-                builder.maintenance_windows = ::std::option::Option::Some({
-                    let mut items = ::std::vec::Vec::new();
+                builder.maintenance_windows = Some({
+                    let mut items = Vec::new();
                     for item0 in crate::json::expect_array(value)? {
                         if item0.is_null() {
                             continue;
@@ -110,14 +102,12 @@ pub(crate) fn de_ota_task_scheduling_config(
                 });
             }
             "StartTime" => {
-                builder.start_time = ::std::option::Option::Some(
-                    crate::json::expect_string(value)?,
-                );
+                builder.start_time = Some(crate::json::expect_string(value)?);
             }
             _ => {}
         }
     }
-    ::std::result::Result::Ok(builder.build())
+    Ok(builder.build())
 }
 #[cfg(test)]
 pub(crate) fn ser_retry_config_criteria(
@@ -125,11 +115,11 @@ pub(crate) fn ser_retry_config_criteria(
     w: &mut crate::json::JsonWriter,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(v) = &value.failure_type {
+    if let Some(v) = &value.failure_type {
         w.key("FailureType");
         w.string(v.as_str());
     }
-    if let ::std::option::Option::Some(v) = &value.min_number_of_retries {
+    if let Some(v) = &value.min_number_of_retries {
         w.key("MinNumberOfRetries");
         w.i64(i64::from(*v));
     }
@@ -137,7 +127,7 @@ pub(crate) fn ser_retry_config_criteria(
 }
 pub(crate) fn de_retry_config_criteria(
     value: &crate::json::JsonValue,
-) -> ::std::result::Result<crate::types::RetryConfigCriteria, crate::json::JsonError> {
+) -> Result<crate::types::RetryConfigCriteria, crate::json::JsonError> {
     let mut builder = crate::types::RetryConfigCriteria::builder();
     for (key, value) in crate::json::expect_object(value)? {
         if value.is_null() {
@@ -145,21 +135,19 @@ pub(crate) fn de_retry_config_criteria(
         }
         match key.as_str() {
             "FailureType" => {
-                builder.failure_type = ::std::option::Option::Some(
+                builder.failure_type = Some(
                     crate::types::RetryCriteriaFailureType::from(
                         crate::json::expect_string(value)?.as_str(),
                     ),
                 );
             }
             "MinNumberOfRetries" => {
-                builder.min_number_of_retries = ::std::option::Option::Some(
-                    crate::json::expect_i32(value)?,
-                );
+                builder.min_number_of_retries = Some(crate::json::expect_i32(value)?);
             }
             _ => {}
         }
     }
-    ::std::result::Result::Ok(builder.build())
+    Ok(builder.build())
 }
 #[cfg(test)]
 pub(crate) fn ser_schedule_maintenance_window(
@@ -167,11 +155,11 @@ pub(crate) fn ser_schedule_maintenance_window(
     w: &mut crate::json::JsonWriter,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(v) = &value.duration_in_minutes {
+    if let Some(v) = &value.duration_in_minutes {
         w.key("DurationInMinutes");
         w.i64(i64::from(*v));
     }
-    if let ::std::option::Option::Some(v) = &value.start_time {
+    if let Some(v) = &value.start_time {
         w.key("StartTime");
         w.string(v);
     }
@@ -179,10 +167,7 @@ pub(crate) fn ser_schedule_maintenance_window(
 }
 pub(crate) fn de_schedule_maintenance_window(
     value: &crate::json::JsonValue,
-) -> ::std::result::Result<
-    crate::types::ScheduleMaintenanceWindow,
-    crate::json::JsonError,
-> {
+) -> Result<crate::types::ScheduleMaintenanceWindow, crate::json::JsonError> {
     let mut builder = crate::types::ScheduleMaintenanceWindow::builder();
     for (key, value) in crate::json::expect_object(value)? {
         if value.is_null() {
@@ -190,19 +175,15 @@ pub(crate) fn de_schedule_maintenance_window(
         }
         match key.as_str() {
             "DurationInMinutes" => {
-                builder.duration_in_minutes = ::std::option::Option::Some(
-                    crate::json::expect_i32(value)?,
-                );
+                builder.duration_in_minutes = Some(crate::json::expect_i32(value)?);
             }
             "StartTime" => {
-                builder.start_time = ::std::option::Option::Some(
-                    crate::json::expect_string(value)?,
-                );
+                builder.start_time = Some(crate::json::expect_string(value)?);
             }
             _ => {}
         }
     }
-    ::std::result::Result::Ok(builder.build())
+    Ok(builder.build())
 }
 #[cfg(test)]
 pub(crate) fn ser_task_processing_details(
@@ -210,39 +191,39 @@ pub(crate) fn ser_task_processing_details(
     w: &mut crate::json::JsonWriter,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(v) = &value.number_of_canceled_things {
+    if let Some(v) = &value.number_of_canceled_things {
         w.key("NumberOfCanceledThings");
         w.i64(i64::from(*v));
     }
-    if let ::std::option::Option::Some(v) = &value.number_of_failed_things {
+    if let Some(v) = &value.number_of_failed_things {
         w.key("NumberOfFailedThings");
         w.i64(i64::from(*v));
     }
-    if let ::std::option::Option::Some(v) = &value.number_of_in_progress_things {
+    if let Some(v) = &value.number_of_in_progress_things {
         w.key("NumberOfInProgressThings");
         w.i64(i64::from(*v));
     }
-    if let ::std::option::Option::Some(v) = &value.number_of_queued_things {
+    if let Some(v) = &value.number_of_queued_things {
         w.key("numberOfQueuedThings");
         w.i64(i64::from(*v));
     }
-    if let ::std::option::Option::Some(v) = &value.number_of_rejected_things {
+    if let Some(v) = &value.number_of_rejected_things {
         w.key("numberOfRejectedThings");
         w.i64(i64::from(*v));
     }
-    if let ::std::option::Option::Some(v) = &value.number_of_removed_things {
+    if let Some(v) = &value.number_of_removed_things {
         w.key("numberOfRemovedThings");
         w.i64(i64::from(*v));
     }
-    if let ::std::option::Option::Some(v) = &value.number_of_succeeded_things {
+    if let Some(v) = &value.number_of_succeeded_things {
         w.key("numberOfSucceededThings");
         w.i64(i64::from(*v));
     }
-    if let ::std::option::Option::Some(v) = &value.number_of_timed_out_things {
+    if let Some(v) = &value.number_of_timed_out_things {
         w.key("numberOfTimedOutThings");
         w.i64(i64::from(*v));
     }
-    if let ::std::option::Option::Some(v) = &value.processing_targets {
+    if let Some(v) = &value.processing_targets {
         w.key("processingTargets");
         w.begin_array();
         for item0 in v.iter() {
@@ -254,7 +235,7 @@ pub(crate) fn ser_task_processing_details(
 }
 pub(crate) fn de_task_processing_details(
     value: &crate::json::JsonValue,
-) -> ::std::result::Result<crate::types::TaskProcessingDetails, crate::json::JsonError> {
+) -> Result<crate::types::TaskProcessingDetails, crate::json::JsonError> {
     let mut builder = crate::types::TaskProcessingDetails::builder();
     for (key, value) in crate::json::expect_object(value)? {
         if value.is_null() {
@@ -262,48 +243,42 @@ pub(crate) fn de_task_processing_details(
         }
         match key.as_str() {
             "NumberOfCanceledThings" => {
-                builder.number_of_canceled_things = ::std::option::Option::Some(
+                builder.number_of_canceled_things = Some(
                     crate::json::expect_i32(value)?,
                 );
             }
             "NumberOfFailedThings" => {
-                builder.number_of_failed_things = ::std::option::Option::Some(
-                    crate::json::expect_i32(value)?,
-                );
+                builder.number_of_failed_things = Some(crate::json::expect_i32(value)?);
             }
             "NumberOfInProgressThings" => {
-                builder.number_of_in_progress_things = ::std::option::Option::Some(
+                builder.number_of_in_progress_things = Some(
                     crate::json::expect_i32(value)?,
                 );
             }
             "numberOfQueuedThings" => {
-                builder.number_of_queued_things = ::std::option::Option::Some(
-                    crate::json::expect_i32(value)?,
-                );
+                builder.number_of_queued_things = Some(crate::json::expect_i32(value)?);
             }
             "numberOfRejectedThings" => {
-                builder.number_of_rejected_things = ::std::option::Option::Some(
+                builder.number_of_rejected_things = Some(
                     crate::json::expect_i32(value)?,
                 );
             }
             "numberOfRemovedThings" => {
-                builder.number_of_removed_things = ::std::option::Option::Some(
-                    crate::json::expect_i32(value)?,
-                );
+                builder.number_of_removed_things = Some(crate::json::expect_i32(value)?);
             }
             "numberOfSucceededThings" => {
-                builder.number_of_succeeded_things = ::std::option::Option::Some(
+                builder.number_of_succeeded_things = Some(
                     crate::json::expect_i32(value)?,
                 );
             }
             "numberOfTimedOutThings" => {
-                builder.number_of_timed_out_things = ::std::option::Option::Some(
+                builder.number_of_timed_out_things = Some(
                     crate::json::expect_i32(value)?,
                 );
             }
             "processingTargets" => {
-                builder.processing_targets = ::std::option::Option::Some({
-                    let mut items = ::std::vec::Vec::new();
+                builder.processing_targets = Some({
+                    let mut items = Vec::new();
                     for item0 in crate::json::expect_array(value)? {
                         if item0.is_null() {
                             continue;
@@ -316,7 +291,7 @@ pub(crate) fn de_task_processing_details(
             _ => {}
         }
     }
-    ::std::result::Result::Ok(builder.build())
+    Ok(builder.build())
 }
 #[cfg(test)]
 pub(crate) fn ser_access_denied_exception(
@@ -324,7 +299,7 @@ pub(crate) fn ser_access_denied_exception(
     w: &mut crate::json::JsonWriter,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(v) = &value.message {
+    if let Some(v) = &value.message {
         w.key("Message");
         w.string(v);
     }
@@ -333,10 +308,7 @@ pub(crate) fn ser_access_denied_exception(
 #[cfg(test)]
 pub(crate) fn de_access_denied_exception(
     value: &crate::json::JsonValue,
-) -> ::std::result::Result<
-    crate::types::error::AccessDeniedException,
-    crate::json::JsonError,
-> {
+) -> Result<crate::types::error::AccessDeniedException, crate::json::JsonError> {
     let mut builder = crate::types::error::AccessDeniedException::builder();
     for (key, value) in crate::json::expect_object(value)? {
         if value.is_null() {
@@ -344,14 +316,12 @@ pub(crate) fn de_access_denied_exception(
         }
         match key.as_str() {
             "Message" | "message" => {
-                builder.message = ::std::option::Option::Some(
-                    crate::json::expect_string(value)?,
-                );
+                builder.message = Some(crate::json::expect_string(value)?);
             }
             _ => {}
         }
     }
-    ::std::result::Result::Ok(builder.build())
+    Ok(builder.build())
 }
 #[cfg(test)]
 pub(crate) fn ser_internal_server_exception(
@@ -359,7 +329,7 @@ pub(crate) fn ser_internal_server_exception(
     w: &mut crate::json::JsonWriter,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(v) = &value.message {
+    if let Some(v) = &value.message {
         w.key("Message");
         w.string(v);
     }
@@ -368,10 +338,7 @@ pub(crate) fn ser_internal_server_exception(
 #[cfg(test)]
 pub(crate) fn de_internal_server_exception(
     value: &crate::json::JsonValue,
-) -> ::std::result::Result<
-    crate::types::error::InternalServerException,
-    crate::json::JsonError,
-> {
+) -> Result<crate::types::error::InternalServerException, crate::json::JsonError> {
     let mut builder = crate::types::error::InternalServerException::builder();
     for (key, value) in crate::json::expect_object(value)? {
         if value.is_null() {
@@ -379,14 +346,12 @@ pub(crate) fn de_internal_server_exception(
         }
         match key.as_str() {
             "Message" | "message" => {
-                builder.message = ::std::option::Option::Some(
-                    crate::json::expect_string(value)?,
-                );
+                builder.message = Some(crate::json::expect_string(value)?);
             }
             _ => {}
         }
     }
-    ::std::result::Result::Ok(builder.build())
+    Ok(builder.build())
 }
 #[cfg(test)]
 pub(crate) fn ser_resource_not_found_exception(
@@ -394,15 +359,15 @@ pub(crate) fn ser_resource_not_found_exception(
     w: &mut crate::json::JsonWriter,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(v) = &value.message {
+    if let Some(v) = &value.message {
         w.key("Message");
         w.string(v);
     }
-    if let ::std::option::Option::Some(v) = &value.resource_id {
+    if let Some(v) = &value.resource_id {
         w.key("ResourceId");
         w.string(v);
     }
-    if let ::std::option::Option::Some(v) = &value.resource_type {
+    if let Some(v) = &value.resource_type {
         w.key("ResourceType");
         w.string(v);
     }
@@ -411,10 +376,7 @@ pub(crate) fn ser_resource_not_found_exception(
 #[cfg(test)]
 pub(crate) fn de_resource_not_found_exception(
     value: &crate::json::JsonValue,
-) -> ::std::result::Result<
-    crate::types::error::ResourceNotFoundException,
-    crate::json::JsonError,
-> {
+) -> Result<crate::types::error::ResourceNotFoundException, crate::json::JsonError> {
     let mut builder = crate::types::error::ResourceNotFoundException::builder();
     for (key, value) in crate::json::expect_object(value)? {
         if value.is_null() {
@@ -422,24 +384,18 @@ pub(crate) fn de_resource_not_found_exception(
         }
         match key.as_str() {
             "Message" | "message" => {
-                builder.message = ::std::option::Option::Some(
-                    crate::json::expect_string(value)?,
-                );
+                builder.message = Some(crate::json::expect_string(value)?);
             }
             "ResourceId" => {
-                builder.resource_id = ::std::option::Option::Some(
-                    crate::json::expect_string(value)?,
-                );
+                builder.resource_id = Some(crate::json::expect_string(value)?);
             }
             "ResourceType" => {
-                builder.resource_type = ::std::option::Option::Some(
-                    crate::json::expect_string(value)?,
-                );
+                builder.resource_type = Some(crate::json::expect_string(value)?);
             }
             _ => {}
         }
     }
-    ::std::result::Result::Ok(builder.build())
+    Ok(builder.build())
 }
 #[cfg(test)]
 pub(crate) fn ser_throttling_exception(
@@ -447,7 +403,7 @@ pub(crate) fn ser_throttling_exception(
     w: &mut crate::json::JsonWriter,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(v) = &value.message {
+    if let Some(v) = &value.message {
         w.key("Message");
         w.string(v);
     }
@@ -456,10 +412,7 @@ pub(crate) fn ser_throttling_exception(
 #[cfg(test)]
 pub(crate) fn de_throttling_exception(
     value: &crate::json::JsonValue,
-) -> ::std::result::Result<
-    crate::types::error::ThrottlingException,
-    crate::json::JsonError,
-> {
+) -> Result<crate::types::error::ThrottlingException, crate::json::JsonError> {
     let mut builder = crate::types::error::ThrottlingException::builder();
     for (key, value) in crate::json::expect_object(value)? {
         if value.is_null() {
@@ -467,14 +420,12 @@ pub(crate) fn de_throttling_exception(
         }
         match key.as_str() {
             "Message" | "message" => {
-                builder.message = ::std::option::Option::Some(
-                    crate::json::expect_string(value)?,
-                );
+                builder.message = Some(crate::json::expect_string(value)?);
             }
             _ => {}
         }
     }
-    ::std::result::Result::Ok(builder.build())
+    Ok(builder.build())
 }
 #[cfg(test)]
 pub(crate) fn ser_validation_exception(
@@ -482,7 +433,7 @@ pub(crate) fn ser_validation_exception(
     w: &mut crate::json::JsonWriter,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(v) = &value.message {
+    if let Some(v) = &value.message {
         w.key("Message");
         w.string(v);
     }
@@ -491,10 +442,7 @@ pub(crate) fn ser_validation_exception(
 #[cfg(test)]
 pub(crate) fn de_validation_exception(
     value: &crate::json::JsonValue,
-) -> ::std::result::Result<
-    crate::types::error::ValidationException,
-    crate::json::JsonError,
-> {
+) -> Result<crate::types::error::ValidationException, crate::json::JsonError> {
     let mut builder = crate::types::error::ValidationException::builder();
     for (key, value) in crate::json::expect_object(value)? {
         if value.is_null() {
@@ -502,202 +450,200 @@ pub(crate) fn de_validation_exception(
         }
         match key.as_str() {
             "Message" | "message" => {
-                builder.message = ::std::option::Option::Some(
-                    crate::json::expect_string(value)?,
-                );
+                builder.message = Some(crate::json::expect_string(value)?);
             }
             _ => {}
         }
     }
-    ::std::result::Result::Ok(builder.build())
+    Ok(builder.build())
 }
 pub(crate) fn de_access_denied_exception_error(
-    _response: &crate::http::HttpResponse,
-    body: ::std::option::Option<&crate::json::JsonValue>,
+    response: &crate::http::HttpResponse,
+    body: Option<&crate::json::JsonValue>,
     meta: crate::error::ErrorMetadata,
-) -> ::std::result::Result<
-    crate::types::error::AccessDeniedException,
-    ::std::string::String,
-> {
-    let mut builder = crate::types::error::AccessDeniedException::builder();
-    builder.meta = ::std::option::Option::Some(meta);
-    if let ::std::option::Option::Some(body) = body {
-        for (key, value) in crate::json::expect_object(body).map_err(|e| e.to_string())?
-        {
-            if value.is_null() {
-                continue;
-            }
-            let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
-                match key.as_str() {
-                    "Message" | "message" => {
-                        builder.message = ::std::option::Option::Some(
-                            crate::json::expect_string(value)?,
-                        );
-                    }
-                    _ => {}
+) -> Result<crate::types::error::AccessDeniedException, crate::error::Unhandled> {
+    let read = |meta| -> Result<crate::types::error::AccessDeniedException, String> {
+        let mut builder = crate::types::error::AccessDeniedException::builder();
+        builder.meta = Some(meta);
+        if let Some(body) = body {
+            for (key, value) in crate::json::expect_object(body)
+                .map_err(|e| e.to_string())?
+            {
+                if value.is_null() {
+                    continue;
                 }
-                ::std::result::Result::Ok(())
-            };
-            set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+                let mut set = || -> Result<(), crate::json::JsonError> {
+                    match key.as_str() {
+                        "Message" | "message" => {
+                            builder.message = Some(crate::json::expect_string(value)?);
+                        }
+                        _ => {}
+                    }
+                    Ok(())
+                };
+                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+            }
         }
-    }
-    let build = || -> ::std::result::Result<
-        crate::types::error::AccessDeniedException,
-        crate::json::JsonError,
-    > { ::std::result::Result::Ok(builder.build()) };
-    build().map_err(|e| e.to_string())
+        let build = || -> Result<
+            crate::types::error::AccessDeniedException,
+            crate::json::JsonError,
+        > { Ok(builder.build()) };
+        build().map_err(|e| e.to_string())
+    };
+    read(meta.clone())
+        .map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
 }
 pub(crate) fn de_internal_server_exception_error(
-    _response: &crate::http::HttpResponse,
-    body: ::std::option::Option<&crate::json::JsonValue>,
+    response: &crate::http::HttpResponse,
+    body: Option<&crate::json::JsonValue>,
     meta: crate::error::ErrorMetadata,
-) -> ::std::result::Result<
-    crate::types::error::InternalServerException,
-    ::std::string::String,
-> {
-    let mut builder = crate::types::error::InternalServerException::builder();
-    builder.meta = ::std::option::Option::Some(meta);
-    if let ::std::option::Option::Some(body) = body {
-        for (key, value) in crate::json::expect_object(body).map_err(|e| e.to_string())?
-        {
-            if value.is_null() {
-                continue;
-            }
-            let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
-                match key.as_str() {
-                    "Message" | "message" => {
-                        builder.message = ::std::option::Option::Some(
-                            crate::json::expect_string(value)?,
-                        );
-                    }
-                    _ => {}
+) -> Result<crate::types::error::InternalServerException, crate::error::Unhandled> {
+    let read = |meta| -> Result<crate::types::error::InternalServerException, String> {
+        let mut builder = crate::types::error::InternalServerException::builder();
+        builder.meta = Some(meta);
+        if let Some(body) = body {
+            for (key, value) in crate::json::expect_object(body)
+                .map_err(|e| e.to_string())?
+            {
+                if value.is_null() {
+                    continue;
                 }
-                ::std::result::Result::Ok(())
-            };
-            set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+                let mut set = || -> Result<(), crate::json::JsonError> {
+                    match key.as_str() {
+                        "Message" | "message" => {
+                            builder.message = Some(crate::json::expect_string(value)?);
+                        }
+                        _ => {}
+                    }
+                    Ok(())
+                };
+                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+            }
         }
-    }
-    let build = || -> ::std::result::Result<
-        crate::types::error::InternalServerException,
-        crate::json::JsonError,
-    > { ::std::result::Result::Ok(builder.build()) };
-    build().map_err(|e| e.to_string())
+        let build = || -> Result<
+            crate::types::error::InternalServerException,
+            crate::json::JsonError,
+        > { Ok(builder.build()) };
+        build().map_err(|e| e.to_string())
+    };
+    read(meta.clone())
+        .map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
 }
 pub(crate) fn de_resource_not_found_exception_error(
-    _response: &crate::http::HttpResponse,
-    body: ::std::option::Option<&crate::json::JsonValue>,
+    response: &crate::http::HttpResponse,
+    body: Option<&crate::json::JsonValue>,
     meta: crate::error::ErrorMetadata,
-) -> ::std::result::Result<
-    crate::types::error::ResourceNotFoundException,
-    ::std::string::String,
-> {
-    let mut builder = crate::types::error::ResourceNotFoundException::builder();
-    builder.meta = ::std::option::Option::Some(meta);
-    if let ::std::option::Option::Some(body) = body {
-        for (key, value) in crate::json::expect_object(body).map_err(|e| e.to_string())?
-        {
-            if value.is_null() {
-                continue;
-            }
-            let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
-                match key.as_str() {
-                    "Message" | "message" => {
-                        builder.message = ::std::option::Option::Some(
-                            crate::json::expect_string(value)?,
-                        );
-                    }
-                    "ResourceId" => {
-                        builder.resource_id = ::std::option::Option::Some(
-                            crate::json::expect_string(value)?,
-                        );
-                    }
-                    "ResourceType" => {
-                        builder.resource_type = ::std::option::Option::Some(
-                            crate::json::expect_string(value)?,
-                        );
-                    }
-                    _ => {}
+) -> Result<crate::types::error::ResourceNotFoundException, crate::error::Unhandled> {
+    let read = |meta| -> Result<crate::types::error::ResourceNotFoundException, String> {
+        let mut builder = crate::types::error::ResourceNotFoundException::builder();
+        builder.meta = Some(meta);
+        if let Some(body) = body {
+            for (key, value) in crate::json::expect_object(body)
+                .map_err(|e| e.to_string())?
+            {
+                if value.is_null() {
+                    continue;
                 }
-                ::std::result::Result::Ok(())
-            };
-            set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+                let mut set = || -> Result<(), crate::json::JsonError> {
+                    match key.as_str() {
+                        "Message" | "message" => {
+                            builder.message = Some(crate::json::expect_string(value)?);
+                        }
+                        "ResourceId" => {
+                            builder.resource_id = Some(
+                                crate::json::expect_string(value)?,
+                            );
+                        }
+                        "ResourceType" => {
+                            builder.resource_type = Some(
+                                crate::json::expect_string(value)?,
+                            );
+                        }
+                        _ => {}
+                    }
+                    Ok(())
+                };
+                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+            }
         }
-    }
-    let build = || -> ::std::result::Result<
-        crate::types::error::ResourceNotFoundException,
-        crate::json::JsonError,
-    > { ::std::result::Result::Ok(builder.build()) };
-    build().map_err(|e| e.to_string())
+        let build = || -> Result<
+            crate::types::error::ResourceNotFoundException,
+            crate::json::JsonError,
+        > { Ok(builder.build()) };
+        build().map_err(|e| e.to_string())
+    };
+    read(meta.clone())
+        .map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
 }
 pub(crate) fn de_throttling_exception_error(
-    _response: &crate::http::HttpResponse,
-    body: ::std::option::Option<&crate::json::JsonValue>,
+    response: &crate::http::HttpResponse,
+    body: Option<&crate::json::JsonValue>,
     meta: crate::error::ErrorMetadata,
-) -> ::std::result::Result<
-    crate::types::error::ThrottlingException,
-    ::std::string::String,
-> {
-    let mut builder = crate::types::error::ThrottlingException::builder();
-    builder.meta = ::std::option::Option::Some(meta);
-    if let ::std::option::Option::Some(body) = body {
-        for (key, value) in crate::json::expect_object(body).map_err(|e| e.to_string())?
-        {
-            if value.is_null() {
-                continue;
-            }
-            let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
-                match key.as_str() {
-                    "Message" | "message" => {
-                        builder.message = ::std::option::Option::Some(
-                            crate::json::expect_string(value)?,
-                        );
-                    }
-                    _ => {}
+) -> Result<crate::types::error::ThrottlingException, crate::error::Unhandled> {
+    let read = |meta| -> Result<crate::types::error::ThrottlingException, String> {
+        let mut builder = crate::types::error::ThrottlingException::builder();
+        builder.meta = Some(meta);
+        if let Some(body) = body {
+            for (key, value) in crate::json::expect_object(body)
+                .map_err(|e| e.to_string())?
+            {
+                if value.is_null() {
+                    continue;
                 }
-                ::std::result::Result::Ok(())
-            };
-            set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+                let mut set = || -> Result<(), crate::json::JsonError> {
+                    match key.as_str() {
+                        "Message" | "message" => {
+                            builder.message = Some(crate::json::expect_string(value)?);
+                        }
+                        _ => {}
+                    }
+                    Ok(())
+                };
+                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+            }
         }
-    }
-    let build = || -> ::std::result::Result<
-        crate::types::error::ThrottlingException,
-        crate::json::JsonError,
-    > { ::std::result::Result::Ok(builder.build()) };
-    build().map_err(|e| e.to_string())
+        let build = || -> Result<
+            crate::types::error::ThrottlingException,
+            crate::json::JsonError,
+        > { Ok(builder.build()) };
+        build().map_err(|e| e.to_string())
+    };
+    read(meta.clone())
+        .map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
 }
 pub(crate) fn de_validation_exception_error(
-    _response: &crate::http::HttpResponse,
-    body: ::std::option::Option<&crate::json::JsonValue>,
+    response: &crate::http::HttpResponse,
+    body: Option<&crate::json::JsonValue>,
     meta: crate::error::ErrorMetadata,
-) -> ::std::result::Result<
-    crate::types::error::ValidationException,
-    ::std::string::String,
-> {
-    let mut builder = crate::types::error::ValidationException::builder();
-    builder.meta = ::std::option::Option::Some(meta);
-    if let ::std::option::Option::Some(body) = body {
-        for (key, value) in crate::json::expect_object(body).map_err(|e| e.to_string())?
-        {
-            if value.is_null() {
-                continue;
-            }
-            let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
-                match key.as_str() {
-                    "Message" | "message" => {
-                        builder.message = ::std::option::Option::Some(
-                            crate::json::expect_string(value)?,
-                        );
-                    }
-                    _ => {}
+) -> Result<crate::types::error::ValidationException, crate::error::Unhandled> {
+    let read = |meta| -> Result<crate::types::error::ValidationException, String> {
+        let mut builder = crate::types::error::ValidationException::builder();
+        builder.meta = Some(meta);
+        if let Some(body) = body {
+            for (key, value) in crate::json::expect_object(body)
+                .map_err(|e| e.to_string())?
+            {
+                if value.is_null() {
+                    continue;
                 }
-                ::std::result::Result::Ok(())
-            };
-            set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+                let mut set = || -> Result<(), crate::json::JsonError> {
+                    match key.as_str() {
+                        "Message" | "message" => {
+                            builder.message = Some(crate::json::expect_string(value)?);
+                        }
+                        _ => {}
+                    }
+                    Ok(())
+                };
+                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+            }
         }
-    }
-    let build = || -> ::std::result::Result<
-        crate::types::error::ValidationException,
-        crate::json::JsonError,
-    > { ::std::result::Result::Ok(builder.build()) };
-    build().map_err(|e| e.to_string())
+        let build = || -> Result<
+            crate::types::error::ValidationException,
+            crate::json::JsonError,
+        > { Ok(builder.build()) };
+        build().map_err(|e| e.to_string())
+    };
+    read(meta.clone())
+        .map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
 }

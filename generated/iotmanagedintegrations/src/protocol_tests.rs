@@ -4,9 +4,7 @@
 #[test]
 fn get_ota_task_request_request() {
     let input = crate::operation::get_ota_task::GetOtaTaskInput::builder()
-        .set_identifier(
-            ::std::option::Option::Some(::std::string::String::from("abc123")),
-        )
+        .set_identifier(Some(String::from("abc123")))
         .build()
         .expect("the test's params build");
     let request = crate::operation::get_ota_task::GetOtaTask::serialize_request(&input)
@@ -26,9 +24,7 @@ fn get_ota_task_request_request() {
 #[test]
 fn get_ota_task_label_percent_encoding_request() {
     let input = crate::operation::get_ota_task::GetOtaTaskInput::builder()
-        .set_identifier(
-            ::std::option::Option::Some(::std::string::String::from("task id/ü?")),
-        )
+        .set_identifier(Some(String::from("task id/ü?")))
         .build()
         .expect("the test's params build");
     let request = crate::operation::get_ota_task::GetOtaTask::serialize_request(&input)
@@ -48,9 +44,7 @@ fn get_ota_task_label_percent_encoding_request() {
 #[test]
 fn get_ota_task_label_reserved_characters_request() {
     let input = crate::operation::get_ota_task::GetOtaTaskInput::builder()
-        .set_identifier(
-            ::std::option::Option::Some(::std::string::String::from("a:b@c+d%e~f.g-h_i")),
-        )
+        .set_identifier(Some(String::from("a:b@c+d%e~f.g-h_i")))
         .build()
         .expect("the test's params build");
     let request = crate::operation::get_ota_task::GetOtaTask::serialize_request(&input)
@@ -84,50 +78,27 @@ fn get_ota_task_full_response_response() {
         )
         .expect("the response deserializes");
     let expected = crate::operation::get_ota_task::GetOtaTaskOutput::builder()
-        .set_task_id(
-            ::std::option::Option::Some(::std::string::String::from("ota7f3a9c")),
-        )
+        .set_task_id(Some(String::from("ota7f3a9c")))
         .set_task_arn(
-            ::std::option::Option::Some(
-                ::std::string::String::from(
+            Some(
+                String::from(
                     "arn:aws:iotmanagedintegrations:us-west-2:123456789012:ota-task/ota7f3a9c",
                 ),
             ),
         )
-        .set_description(
-            ::std::option::Option::Some(
-                ::std::string::String::from("Thermostat firmware 2_4 rollout"),
-            ),
-        )
-        .set_s3_url(
-            ::std::option::Option::Some(
-                ::std::string::String::from("s3://example-firmware/thermostat/2.4.0.bin"),
-            ),
-        )
-        .set_protocol(
-            ::std::option::Option::Some(crate::types::OtaProtocol::from("HTTP")),
-        )
-        .set_ota_type(
-            ::std::option::Option::Some(crate::types::OtaType::from("CONTINUOUS")),
-        )
-        .set_ota_target_query_string(
-            ::std::option::Option::Some(
-                ::std::string::String::from("attributes.model:TX-100"),
-            ),
-        )
-        .set_ota_mechanism(
-            ::std::option::Option::Some(crate::types::OtaMechanism::from("PUSH")),
-        )
+        .set_description(Some(String::from("Thermostat firmware 2_4 rollout")))
+        .set_s3_url(Some(String::from("s3://example-firmware/thermostat/2.4.0.bin")))
+        .set_protocol(Some(crate::types::OtaProtocol::from("HTTP")))
+        .set_ota_type(Some(crate::types::OtaType::from("CONTINUOUS")))
+        .set_ota_target_query_string(Some(String::from("attributes.model:TX-100")))
+        .set_ota_mechanism(Some(crate::types::OtaMechanism::from("PUSH")))
         .set_target(
-            ::std::option::Option::Some(
-                ::std::vec![
-                    ::std::string::String::from("thermostat-01"),
-                    ::std::string::String::from("thermostat-02")
-                ],
+            Some(
+                ::std::vec![String::from("thermostat-01"), String::from("thermostat-02")],
             ),
         )
         .set_created_at(
-            ::std::option::Option::Some(
+            Some(
                 crate::primitives::DateTime::from_str(
                         "1718000000.5",
                         crate::primitives::Format::EpochSeconds,
@@ -136,7 +107,7 @@ fn get_ota_task_full_response_response() {
             ),
         )
         .set_last_updated_at(
-            ::std::option::Option::Some(
+            Some(
                 crate::primitives::DateTime::from_str(
                         "1718003600.25",
                         crate::primitives::Format::EpochSeconds,
@@ -144,100 +115,79 @@ fn get_ota_task_full_response_response() {
                     .expect("an epoch-seconds timestamp"),
             ),
         )
-        .set_task_configuration_id(
-            ::std::option::Option::Some(::std::string::String::from("cfg0042")),
-        )
+        .set_task_configuration_id(Some(String::from("cfg0042")))
         .set_task_processing_details(
-            ::std::option::Option::Some(
+            Some(
                 crate::types::TaskProcessingDetails::builder()
-                    .set_number_of_canceled_things(::std::option::Option::Some(1i32))
-                    .set_number_of_failed_things(::std::option::Option::Some(2i32))
-                    .set_number_of_in_progress_things(::std::option::Option::Some(3i32))
-                    .set_number_of_queued_things(::std::option::Option::Some(4i32))
-                    .set_number_of_rejected_things(::std::option::Option::Some(5i32))
-                    .set_number_of_removed_things(::std::option::Option::Some(6i32))
-                    .set_number_of_succeeded_things(::std::option::Option::Some(70i32))
-                    .set_number_of_timed_out_things(::std::option::Option::Some(0i32))
+                    .set_number_of_canceled_things(Some(1i32))
+                    .set_number_of_failed_things(Some(2i32))
+                    .set_number_of_in_progress_things(Some(3i32))
+                    .set_number_of_queued_things(Some(4i32))
+                    .set_number_of_rejected_things(Some(5i32))
+                    .set_number_of_removed_things(Some(6i32))
+                    .set_number_of_succeeded_things(Some(70i32))
+                    .set_number_of_timed_out_things(Some(0i32))
                     .set_processing_targets(
-                        ::std::option::Option::Some(
-                            ::std::vec![::std::string::String::from("thermostat-02")],
-                        ),
+                        Some(::std::vec![String::from("thermostat-02")]),
                     )
                     .build(),
             ),
         )
         .set_ota_scheduling_config(
-            ::std::option::Option::Some(
+            Some(
                 crate::types::OtaTaskSchedulingConfig::builder()
                     .set_end_behavior(
-                        ::std::option::Option::Some(
+                        Some(
                             crate::types::SchedulingConfigEndBehavior::from(
                                 "STOP_ROLLOUT",
                             ),
                         ),
                     )
-                    .set_end_time(
-                        ::std::option::Option::Some(
-                            ::std::string::String::from("2024-07-01T00:00:00Z"),
-                        ),
-                    )
+                    .set_end_time(Some(String::from("2024-07-01T00:00:00Z")))
                     .set_maintenance_windows(
-                        ::std::option::Option::Some(
+                        Some(
                             ::std::vec![
                                 crate ::types::ScheduleMaintenanceWindow::builder()
-                                .set_duration_in_minutes(::std::option::Option::Some(120i32))
-                                .set_start_time(::std::option::Option::Some(::std::string::String::from("cron(0 2 ? * SAT *)")))
+                                .set_duration_in_minutes(Some(120i32))
+                                .set_start_time(Some(String::from("cron(0 2 ? * SAT *)")))
                                 .build(), crate
                                 ::types::ScheduleMaintenanceWindow::builder()
-                                .set_duration_in_minutes(::std::option::Option::Some(45i32))
-                                .set_start_time(::std::option::Option::Some(::std::string::String::from("cron(30 3 ? * SUN *)")))
+                                .set_duration_in_minutes(Some(45i32))
+                                .set_start_time(Some(String::from("cron(30 3 ? * SUN *)")))
                                 .build()
                             ],
                         ),
                     )
-                    .set_start_time(
-                        ::std::option::Option::Some(
-                            ::std::string::String::from("2024-06-10T08:00:00Z"),
-                        ),
-                    )
+                    .set_start_time(Some(String::from("2024-06-10T08:00:00Z")))
                     .build(),
             ),
         )
         .set_ota_task_execution_retry_config(
-            ::std::option::Option::Some(
+            Some(
                 crate::types::OtaTaskExecutionRetryConfig::builder()
                     .set_retry_config_criteria(
-                        ::std::option::Option::Some(
+                        Some(
                             ::std::vec![
                                 crate ::types::RetryConfigCriteria::builder()
-                                .set_failure_type(::std::option::Option::Some(crate
+                                .set_failure_type(Some(crate
                                 ::types::RetryCriteriaFailureType::from("FAILED")))
-                                .set_min_number_of_retries(::std::option::Option::Some(3i32))
-                                .build(), crate ::types::RetryConfigCriteria::builder()
-                                .set_failure_type(::std::option::Option::Some(crate
+                                .set_min_number_of_retries(Some(3i32)).build(), crate
+                                ::types::RetryConfigCriteria::builder()
+                                .set_failure_type(Some(crate
                                 ::types::RetryCriteriaFailureType::from("TIMED_OUT")))
-                                .set_min_number_of_retries(::std::option::Option::Some(1i32))
-                                .build()
+                                .set_min_number_of_retries(Some(1i32)).build()
                             ],
                         ),
                     )
                     .build(),
             ),
         )
-        .set_status(
-            ::std::option::Option::Some(crate::types::OtaStatus::from("IN_PROGRESS")),
-        )
+        .set_status(Some(crate::types::OtaStatus::from("IN_PROGRESS")))
         .set_tags(
-            ::std::option::Option::Some(
+            Some(
                 ::std::collections::HashMap::from([
-                    (
-                        ::std::string::String::from("team"),
-                        ::std::string::String::from("devices"),
-                    ),
-                    (
-                        ::std::string::String::from("env"),
-                        ::std::string::String::from("prod"),
-                    ),
+                    (String::from("team"), String::from("devices")),
+                    (String::from("env"), String::from("prod")),
                 ]),
             ),
         )
@@ -262,29 +212,27 @@ fn get_ota_task_unknown_enum_and_fields_response() {
         )
         .expect("the response deserializes");
     let expected = crate::operation::get_ota_task::GetOtaTaskOutput::builder()
-        .set_task_id(::std::option::Option::Some(::std::string::String::from("ota1")))
-        .set_status(::std::option::Option::Some(crate::types::OtaStatus::from("PAUSED")))
+        .set_task_id(Some(String::from("ota1")))
+        .set_status(Some(crate::types::OtaStatus::from("PAUSED")))
         .set_task_processing_details(
-            ::std::option::Option::Some(
+            Some(
                 crate::types::TaskProcessingDetails::builder()
-                    .set_number_of_queued_things(::std::option::Option::Some(8i32))
+                    .set_number_of_queued_things(Some(8i32))
                     .build(),
             ),
         )
         .set_ota_scheduling_config(
-            ::std::option::Option::Some(
+            Some(
                 crate::types::OtaTaskSchedulingConfig::builder()
                     .set_end_behavior(
-                        ::std::option::Option::Some(
-                            crate::types::SchedulingConfigEndBehavior::from("CANCEL"),
-                        ),
+                        Some(crate::types::SchedulingConfigEndBehavior::from("CANCEL")),
                     )
                     .set_maintenance_windows(
-                        ::std::option::Option::Some(
+                        Some(
                             ::std::vec![
                                 crate ::types::ScheduleMaintenanceWindow::builder()
-                                .set_duration_in_minutes(::std::option::Option::Some(30i32))
-                                .set_start_time(::std::option::Option::Some(::std::string::String::from("cron(0 1 * * ? *)")))
+                                .set_duration_in_minutes(Some(30i32))
+                                .set_start_time(Some(String::from("cron(0 1 * * ? *)")))
                                 .build()
                             ],
                         ),
@@ -293,16 +241,15 @@ fn get_ota_task_unknown_enum_and_fields_response() {
             ),
         )
         .set_ota_task_execution_retry_config(
-            ::std::option::Option::Some(
+            Some(
                 crate::types::OtaTaskExecutionRetryConfig::builder()
                     .set_retry_config_criteria(
-                        ::std::option::Option::Some(
+                        Some(
                             ::std::vec![
                                 crate ::types::RetryConfigCriteria::builder()
-                                .set_failure_type(::std::option::Option::Some(crate
+                                .set_failure_type(Some(crate
                                 ::types::RetryCriteriaFailureType::from("ALL")))
-                                .set_min_number_of_retries(::std::option::Option::Some(2i32))
-                                .build()
+                                .set_min_number_of_retries(Some(2i32)).build()
                             ],
                         ),
                     )
@@ -351,11 +298,7 @@ fn get_ota_task_access_denied_by_header_response() {
         );
     };
     let expected = crate::types::error::AccessDeniedException::builder()
-        .set_message(
-            ::std::option::Option::Some(
-                ::std::string::String::from("Not authorized to read this task"),
-            ),
-        )
+        .set_message(Some(String::from("Not authorized to read this task")))
         .meta(actual.meta().clone())
         .build();
     crate::protocol_test_util::assert_same(&actual, &expected);
@@ -383,7 +326,7 @@ fn get_ota_task_access_denied_by_code_response() {
         );
     };
     let expected = crate::types::error::AccessDeniedException::builder()
-        .set_message(::std::option::Option::Some(::std::string::String::from("Denied")))
+        .set_message(Some(String::from("Denied")))
         .meta(actual.meta().clone())
         .build();
     crate::protocol_test_util::assert_same(&actual, &expected);
@@ -417,11 +360,7 @@ fn get_ota_task_internal_server_by_header_response() {
         );
     };
     let expected = crate::types::error::InternalServerException::builder()
-        .set_message(
-            ::std::option::Option::Some(
-                ::std::string::String::from("Something went wrong"),
-            ),
-        )
+        .set_message(Some(String::from("Something went wrong")))
         .meta(actual.meta().clone())
         .build();
     crate::protocol_test_util::assert_same(&actual, &expected);
@@ -451,9 +390,7 @@ fn get_ota_task_internal_server_by_type_response() {
         );
     };
     let expected = crate::types::error::InternalServerException::builder()
-        .set_message(
-            ::std::option::Option::Some(::std::string::String::from("Try again")),
-        )
+        .set_message(Some(String::from("Try again")))
         .meta(actual.meta().clone())
         .build();
     crate::protocol_test_util::assert_same(&actual, &expected);
@@ -484,15 +421,9 @@ fn get_ota_task_resource_not_found_by_header_response() {
         );
     };
     let expected = crate::types::error::ResourceNotFoundException::builder()
-        .set_message(
-            ::std::option::Option::Some(::std::string::String::from("No such OTA task")),
-        )
-        .set_resource_id(
-            ::std::option::Option::Some(::std::string::String::from("ota404")),
-        )
-        .set_resource_type(
-            ::std::option::Option::Some(::std::string::String::from("OtaTask")),
-        )
+        .set_message(Some(String::from("No such OTA task")))
+        .set_resource_id(Some(String::from("ota404")))
+        .set_resource_type(Some(String::from("OtaTask")))
         .meta(actual.meta().clone())
         .build();
     crate::protocol_test_util::assert_same(&actual, &expected);
@@ -522,13 +453,9 @@ fn get_ota_task_resource_not_found_by_type_response() {
         );
     };
     let expected = crate::types::error::ResourceNotFoundException::builder()
-        .set_message(::std::option::Option::Some(::std::string::String::from("Missing")))
-        .set_resource_id(
-            ::std::option::Option::Some(::std::string::String::from("ota405")),
-        )
-        .set_resource_type(
-            ::std::option::Option::Some(::std::string::String::from("OtaTask")),
-        )
+        .set_message(Some(String::from("Missing")))
+        .set_resource_id(Some(String::from("ota405")))
+        .set_resource_type(Some(String::from("OtaTask")))
         .meta(actual.meta().clone())
         .build();
     crate::protocol_test_util::assert_same(&actual, &expected);
@@ -559,9 +486,7 @@ fn get_ota_task_throttling_by_header_response() {
         panic!("expected the {} error, got {error:?}", stringify!(ThrottlingException));
     };
     let expected = crate::types::error::ThrottlingException::builder()
-        .set_message(
-            ::std::option::Option::Some(::std::string::String::from("Rate exceeded")),
-        )
+        .set_message(Some(String::from("Rate exceeded")))
         .meta(actual.meta().clone())
         .build();
     crate::protocol_test_util::assert_same(&actual, &expected);
@@ -588,9 +513,7 @@ fn get_ota_task_throttling_by_type_response() {
         panic!("expected the {} error, got {error:?}", stringify!(ThrottlingException));
     };
     let expected = crate::types::error::ThrottlingException::builder()
-        .set_message(
-            ::std::option::Option::Some(::std::string::String::from("Slow down")),
-        )
+        .set_message(Some(String::from("Slow down")))
         .meta(actual.meta().clone())
         .build();
     crate::protocol_test_util::assert_same(&actual, &expected);
@@ -617,11 +540,7 @@ fn get_ota_task_validation_by_header_response() {
         panic!("expected the {} error, got {error:?}", stringify!(ValidationException));
     };
     let expected = crate::types::error::ValidationException::builder()
-        .set_message(
-            ::std::option::Option::Some(
-                ::std::string::String::from("Identifier is invalid"),
-            ),
-        )
+        .set_message(Some(String::from("Identifier is invalid")))
         .meta(actual.meta().clone())
         .build();
     crate::protocol_test_util::assert_same(&actual, &expected);
@@ -648,9 +567,7 @@ fn get_ota_task_validation_by_code_response() {
         panic!("expected the {} error, got {error:?}", stringify!(ValidationException));
     };
     let expected = crate::types::error::ValidationException::builder()
-        .set_message(
-            ::std::option::Option::Some(::std::string::String::from("Bad identifier")),
-        )
+        .set_message(Some(String::from("Bad identifier")))
         .meta(actual.meta().clone())
         .build();
     crate::protocol_test_util::assert_same(&actual, &expected);

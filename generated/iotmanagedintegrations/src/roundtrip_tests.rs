@@ -9,13 +9,13 @@ fn arb_ota_task_execution_retry_config(
     crate::types::OtaTaskExecutionRetryConfig::builder()
         .set_retry_config_criteria(
             if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(
+                Some(
                     (0..rng.len(depth))
                         .map(|_| arb_retry_config_criteria(rng, depth + 1))
-                        .collect::<::std::vec::Vec<_>>(),
+                        .collect::<Vec<_>>(),
                 )
             } else {
-                ::std::option::Option::None
+                None
             },
         )
         .build()
@@ -27,7 +27,7 @@ fn arb_ota_task_scheduling_config(
     crate::types::OtaTaskSchedulingConfig::builder()
         .set_end_behavior(
             if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(
+                Some(
                     if rng.below(4) == 0 {
                         crate::types::SchedulingConfigEndBehavior::from(
                             rng.string().as_str(),
@@ -39,34 +39,22 @@ fn arb_ota_task_scheduling_config(
                     },
                 )
             } else {
-                ::std::option::Option::None
+                None
             },
         )
-        .set_end_time(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.string())
-            } else {
-                ::std::option::Option::None
-            },
-        )
+        .set_end_time(if depth < 4 && rng.bool() { Some(rng.string()) } else { None })
         .set_maintenance_windows(
             if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(
+                Some(
                     (0..rng.len(depth))
                         .map(|_| arb_schedule_maintenance_window(rng, depth + 1))
-                        .collect::<::std::vec::Vec<_>>(),
+                        .collect::<Vec<_>>(),
                 )
             } else {
-                ::std::option::Option::None
+                None
             },
         )
-        .set_start_time(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.string())
-            } else {
-                ::std::option::Option::None
-            },
-        )
+        .set_start_time(if depth < 4 && rng.bool() { Some(rng.string()) } else { None })
         .build()
 }
 fn arb_retry_config_criteria(
@@ -76,7 +64,7 @@ fn arb_retry_config_criteria(
     crate::types::RetryConfigCriteria::builder()
         .set_failure_type(
             if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(
+                Some(
                     if rng.below(4) == 0 {
                         crate::types::RetryCriteriaFailureType::from(
                             rng.string().as_str(),
@@ -88,15 +76,11 @@ fn arb_retry_config_criteria(
                     },
                 )
             } else {
-                ::std::option::Option::None
+                None
             },
         )
         .set_min_number_of_retries(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.next() as i32)
-            } else {
-                ::std::option::Option::None
-            },
+            if depth < 4 && rng.bool() { Some(rng.next() as i32) } else { None },
         )
         .build()
 }
@@ -106,19 +90,9 @@ fn arb_schedule_maintenance_window(
 ) -> crate::types::ScheduleMaintenanceWindow {
     crate::types::ScheduleMaintenanceWindow::builder()
         .set_duration_in_minutes(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.next() as i32)
-            } else {
-                ::std::option::Option::None
-            },
+            if depth < 4 && rng.bool() { Some(rng.next() as i32) } else { None },
         )
-        .set_start_time(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.string())
-            } else {
-                ::std::option::Option::None
-            },
-        )
+        .set_start_time(if depth < 4 && rng.bool() { Some(rng.string()) } else { None })
         .build()
 }
 fn arb_task_processing_details(
@@ -127,70 +101,34 @@ fn arb_task_processing_details(
 ) -> crate::types::TaskProcessingDetails {
     crate::types::TaskProcessingDetails::builder()
         .set_number_of_canceled_things(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.next() as i32)
-            } else {
-                ::std::option::Option::None
-            },
+            if depth < 4 && rng.bool() { Some(rng.next() as i32) } else { None },
         )
         .set_number_of_failed_things(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.next() as i32)
-            } else {
-                ::std::option::Option::None
-            },
+            if depth < 4 && rng.bool() { Some(rng.next() as i32) } else { None },
         )
         .set_number_of_in_progress_things(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.next() as i32)
-            } else {
-                ::std::option::Option::None
-            },
+            if depth < 4 && rng.bool() { Some(rng.next() as i32) } else { None },
         )
         .set_number_of_queued_things(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.next() as i32)
-            } else {
-                ::std::option::Option::None
-            },
+            if depth < 4 && rng.bool() { Some(rng.next() as i32) } else { None },
         )
         .set_number_of_rejected_things(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.next() as i32)
-            } else {
-                ::std::option::Option::None
-            },
+            if depth < 4 && rng.bool() { Some(rng.next() as i32) } else { None },
         )
         .set_number_of_removed_things(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.next() as i32)
-            } else {
-                ::std::option::Option::None
-            },
+            if depth < 4 && rng.bool() { Some(rng.next() as i32) } else { None },
         )
         .set_number_of_succeeded_things(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.next() as i32)
-            } else {
-                ::std::option::Option::None
-            },
+            if depth < 4 && rng.bool() { Some(rng.next() as i32) } else { None },
         )
         .set_number_of_timed_out_things(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.next() as i32)
-            } else {
-                ::std::option::Option::None
-            },
+            if depth < 4 && rng.bool() { Some(rng.next() as i32) } else { None },
         )
         .set_processing_targets(
             if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(
-                    (0..rng.len(depth))
-                        .map(|_| rng.string())
-                        .collect::<::std::vec::Vec<_>>(),
-                )
+                Some((0..rng.len(depth)).map(|_| rng.string()).collect::<Vec<_>>())
             } else {
-                ::std::option::Option::None
+                None
             },
         )
         .build()
@@ -200,13 +138,7 @@ fn arb_access_denied_exception(
     depth: usize,
 ) -> crate::types::error::AccessDeniedException {
     crate::types::error::AccessDeniedException::builder()
-        .set_message(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.string())
-            } else {
-                ::std::option::Option::None
-            },
-        )
+        .set_message(if depth < 4 && rng.bool() { Some(rng.string()) } else { None })
         .build()
 }
 fn arb_internal_server_exception(
@@ -214,13 +146,7 @@ fn arb_internal_server_exception(
     depth: usize,
 ) -> crate::types::error::InternalServerException {
     crate::types::error::InternalServerException::builder()
-        .set_message(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.string())
-            } else {
-                ::std::option::Option::None
-            },
-        )
+        .set_message(if depth < 4 && rng.bool() { Some(rng.string()) } else { None })
         .build()
 }
 fn arb_resource_not_found_exception(
@@ -228,26 +154,10 @@ fn arb_resource_not_found_exception(
     depth: usize,
 ) -> crate::types::error::ResourceNotFoundException {
     crate::types::error::ResourceNotFoundException::builder()
-        .set_message(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.string())
-            } else {
-                ::std::option::Option::None
-            },
-        )
-        .set_resource_id(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.string())
-            } else {
-                ::std::option::Option::None
-            },
-        )
+        .set_message(if depth < 4 && rng.bool() { Some(rng.string()) } else { None })
+        .set_resource_id(if depth < 4 && rng.bool() { Some(rng.string()) } else { None })
         .set_resource_type(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.string())
-            } else {
-                ::std::option::Option::None
-            },
+            if depth < 4 && rng.bool() { Some(rng.string()) } else { None },
         )
         .build()
 }
@@ -256,13 +166,7 @@ fn arb_throttling_exception(
     depth: usize,
 ) -> crate::types::error::ThrottlingException {
     crate::types::error::ThrottlingException::builder()
-        .set_message(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.string())
-            } else {
-                ::std::option::Option::None
-            },
-        )
+        .set_message(if depth < 4 && rng.bool() { Some(rng.string()) } else { None })
         .build()
 }
 fn arb_validation_exception(
@@ -270,13 +174,7 @@ fn arb_validation_exception(
     depth: usize,
 ) -> crate::types::error::ValidationException {
     crate::types::error::ValidationException::builder()
-        .set_message(
-            if depth < 4 && rng.bool() {
-                ::std::option::Option::Some(rng.string())
-            } else {
-                ::std::option::Option::None
-            },
-        )
+        .set_message(if depth < 4 && rng.bool() { Some(rng.string()) } else { None })
         .build()
 }
 #[test]
@@ -288,13 +186,9 @@ fn roundtrip_ota_task_execution_retry_config() {
         crate::protocol::ser_ota_task_execution_retry_config(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
         let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         let back = crate::protocol::de_ota_task_execution_retry_config(&parsed)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -307,13 +201,9 @@ fn roundtrip_ota_task_scheduling_config() {
         crate::protocol::ser_ota_task_scheduling_config(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
         let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         let back = crate::protocol::de_ota_task_scheduling_config(&parsed)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -326,13 +216,9 @@ fn roundtrip_retry_config_criteria() {
         crate::protocol::ser_retry_config_criteria(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
         let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         let back = crate::protocol::de_retry_config_criteria(&parsed)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -345,13 +231,9 @@ fn roundtrip_schedule_maintenance_window() {
         crate::protocol::ser_schedule_maintenance_window(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
         let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         let back = crate::protocol::de_schedule_maintenance_window(&parsed)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -364,13 +246,9 @@ fn roundtrip_task_processing_details() {
         crate::protocol::ser_task_processing_details(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
         let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         let back = crate::protocol::de_task_processing_details(&parsed)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -383,13 +261,9 @@ fn roundtrip_access_denied_exception() {
         crate::protocol::ser_access_denied_exception(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
         let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         let back = crate::protocol::de_access_denied_exception(&parsed)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -402,13 +276,9 @@ fn roundtrip_internal_server_exception() {
         crate::protocol::ser_internal_server_exception(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
         let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         let back = crate::protocol::de_internal_server_exception(&parsed)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -421,13 +291,9 @@ fn roundtrip_resource_not_found_exception() {
         crate::protocol::ser_resource_not_found_exception(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
         let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         let back = crate::protocol::de_resource_not_found_exception(&parsed)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -440,13 +306,9 @@ fn roundtrip_throttling_exception() {
         crate::protocol::ser_throttling_exception(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
         let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         let back = crate::protocol::de_throttling_exception(&parsed)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }
@@ -459,13 +321,9 @@ fn roundtrip_validation_exception() {
         crate::protocol::ser_validation_exception(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
         let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         let back = crate::protocol::de_validation_exception(&parsed)
-            .unwrap_or_else(|e| {
-                panic!("{e}: {:?}", ::std::string::String::from_utf8_lossy(& bytes))
-            });
+            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
 }

@@ -199,6 +199,20 @@ pub trait ProvideErrorMetadata {
     }
 }
 
+/// The error a variant of an operation's error enum holds: a modeled error or [`Unhandled`].
+/// The enum hands out each variant's error as this one trait object, so its `Display`, `source`
+/// and metadata are one `match` in the generated code, not one each.
+pub trait ErrorVariant: Error + ProvideErrorMetadata + Send + Sync + 'static {
+    /// The error as a plain `dyn Error` (trait upcasting needs Rust 1.86; we support 1.85).
+    fn as_error(&self) -> &(dyn Error + 'static);
+}
+
+impl<T: Error + ProvideErrorMetadata + Send + Sync + 'static> ErrorVariant for T {
+    fn as_error(&self) -> &(dyn Error + 'static) {
+        self
+    }
+}
+
 impl ProvideErrorMetadata for ErrorMetadata {
     fn meta(&self) -> &ErrorMetadata {
         self
@@ -245,6 +259,14 @@ impl Unhandled {
         let source =
             source.unwrap_or_else(|| Box::new(MetadataOnly { code: meta.code.clone(), message: meta.message.clone() }));
         Unhandled { source, meta }
+    }
+
+    /// The error for `response`, which could not be understood: its metadata, and as the source
+    /// a [`DeserializeError`] with the status, the raw body and `message`. One function for every
+    /// operation and error shape, so generated code only names it.
+    pub fn unreadable(meta: ErrorMetadata, response: &crate::http::HttpResponse, message: String) -> Self {
+        let source = DeserializeError::new(response.status, response.body.clone(), message);
+        Unhandled { source: Box::new(source), meta }
     }
 }
 
@@ -443,6 +465,17 @@ mod tests {
         assert_eq!(bare.to_string(), "unhandled error");
         let boxed: Box<dyn Error + Send + Sync> = Box::new(bare);
         assert!(boxed.source().is_some());
+    }
+
+    #[test]
+    fn an_unreadable_response_keeps_its_metadata_status_and_body() {
+        let meta = ErrorMetadata::builder().code("Throttling").build();
+        let response = crate::http::HttpResponse::new(429, crate::http::Headers::new(), b"{oops".to_vec());
+        let err = Unhandled::unreadable(meta, &response, "expected a value".to_owned());
+        assert_eq!(err.meta().code(), Some("Throttling"));
+        let source = err.source().and_then(|s| s.downcast_ref::<DeserializeError>()).expect("a DeserializeError");
+        assert_eq!((source.status(), source.body()), (429, &b"{oops"[..]));
+        assert!(source.to_string().contains("expected a value"), "{source}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::json::{
 use crate::ir::{Crate, Field, Location, Named, Operation, PathSegment, RustType, StructId, Structure};
 use crate::model::TimestampFormat;
 use crate::render::id;
+use crate::render::std_paths::Std;
 use crate::render::types::{named_tokens, type_tokens};
 
 /// Where outside the body a scalar is bound; it decides the text format.
@@ -32,7 +33,8 @@ impl Place {
 
 /// An expression of type `String`: a scalar bound to a label, query parameter or header.
 /// `value` has type `&T`; `?` returns a `BuildError`.
-fn scalar_text(field: &Field, ty: &RustType, value: &TokenStream, place: Place) -> TokenStream {
+fn scalar_text(k: &Crate, field: &Field, ty: &RustType, value: &TokenStream, place: Place) -> TokenStream {
+    let Std { string, .. } = Std::of(k);
     let name = field.bare();
     match ty {
         RustType::String if field.media_type.is_some() && place == Place::Header => {
@@ -56,20 +58,21 @@ fn scalar_text(field: &Field, ty: &RustType, value: &TokenStream, place: Place) 
         | RustType::Union(_)
         | RustType::List { .. }
         | RustType::Map { .. } => {
-            quote!(::std::string::String::new())
+            quote!(#string::new())
         }
     }
 }
 
 /// An expression of type `Result<T, String>` parsing header text `text` (a `&str`).
 fn parse_scalar(k: &Crate, field: &Field, ty: &RustType, text: &TokenStream) -> TokenStream {
+    let Std { result, string, .. } = Std::of(k);
     let err = quote!(.map_err(|e| e.to_string()));
     match ty {
         RustType::String if field.media_type.is_some() => quote!(
             crate::primitives::base64::decode(#text.trim())#err
-                .and_then(|bytes| ::std::string::String::from_utf8(bytes)#err)
+                .and_then(|bytes| #string::from_utf8(bytes)#err)
         ),
-        RustType::String => quote!(::std::result::Result::<_, ::std::string::String>::Ok(#text.to_owned())),
+        RustType::String => quote!(#result::<_, #string>::Ok(#text.to_owned())),
         RustType::Bool => quote!(#text.trim().parse::<bool>()#err),
         RustType::I8 => quote!(#text.trim().parse::<i8>()#err),
         RustType::I16 => quote!(#text.trim().parse::<i16>()#err),
@@ -78,10 +81,10 @@ fn parse_scalar(k: &Crate, field: &Field, ty: &RustType, text: &TokenStream) -> 
         RustType::F32 => quote!(crate::rest_json::parse_float(#text).map(|f| f as f32)),
         RustType::F64 => quote!(crate::rest_json::parse_float(#text)),
         RustType::BigInteger => {
-            quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::primitives::BigInteger::new(#text.trim())))
+            quote!(#result::<_, #string>::Ok(crate::primitives::BigInteger::new(#text.trim())))
         }
         RustType::BigDecimal => {
-            quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::primitives::BigDecimal::new(#text.trim())))
+            quote!(#result::<_, #string>::Ok(crate::primitives::BigDecimal::new(#text.trim())))
         }
         RustType::DateTime(format) => {
             let format = format_tokens(*format, Place::Header.default_timestamp_format());
@@ -90,27 +93,28 @@ fn parse_scalar(k: &Crate, field: &Field, ty: &RustType, text: &TokenStream) -> 
         RustType::Blob => quote!(crate::primitives::base64::decode(#text.trim()).map(crate::primitives::Blob::new)#err),
         RustType::Enum(_) => {
             let ty = type_tokens(k, ty);
-            quote!(::std::result::Result::<_, ::std::string::String>::Ok(#ty::from(#text.trim())))
+            quote!(#result::<_, #string>::Ok(#ty::from(#text.trim())))
         }
         RustType::IntEnum(_) => {
             let ty = type_tokens(k, ty);
             quote!(#text.trim().parse::<i32>().map(#ty::from)#err)
         }
-        _ => quote!(::std::result::Result::<_, ::std::string::String>::Err("unsupported header type".to_owned())),
+        _ => quote!(#result::<_, #string>::Err("unsupported header type".to_owned())),
     }
 }
 
 /// `serialize_request`: builds the HTTP request for an input.
 pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
+    let Std { some, result, ok, err, string, vec, .. } = Std::of(k);
     let input = k.structure(op.input);
     let input_ty = id(&input.name);
     let Some(http) = &op.http else {
         return quote! {
             /// Builds the HTTP request for `input`. The model gives this operation no `@http`
             /// binding, so there is no request to build.
-            pub fn serialize_request(input: &#input_ty) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
+            pub fn serialize_request(input: &#input_ty) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
                 let _ = input;
-                ::std::result::Result::Err(crate::error::BuildError::invalid_field("input", "the operation has no HTTP binding"))
+                #err(crate::error::BuildError::invalid_field("input", "the operation has no HTTP binding"))
             }
         };
     };
@@ -140,13 +144,13 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
         flush(&mut literal, &mut path_code);
         let ident = id(&field.ident);
         let name = field.bare();
-        let text = scalar_text(field, &field.ty, &quote!(value), Place::Label);
+        let text = scalar_text(k, field, &field.ty, &quote!(value), Place::Label);
         let encode = if greedy { quote!(crate::http::encode_greedy_label) } else { quote!(crate::http::encode_label) };
         path_code.push(quote! {
             let value = input.#ident.as_ref().ok_or_else(|| crate::error::BuildError::missing_field(#name, "a URI label must be set"))?;
             let text = #text;
             if text.is_empty() {
-                return ::std::result::Result::Err(crate::error::BuildError::missing_field(#name, "a URI label cannot be empty"));
+                return #err(crate::error::BuildError::missing_field(#name, "a URI label cannot be empty"));
             }
             uri.push_str(&#encode(&text));
         });
@@ -166,38 +170,38 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
         .collect();
     for field in &input.fields {
         let ident = id(&field.ident);
-        let value = field_value(field, &quote!(input));
+        let value = field_value(k, field, &quote!(input));
         match &field.location {
             Location::Query(name) => {
                 let push = match &field.ty {
                     RustType::List { item, .. } => {
-                        let text = scalar_text(field, item, &quote!(item), Place::Query);
-                        quote!(for item in value.iter() { query.push((::std::string::String::from(#name), #text)); })
+                        let text = scalar_text(k, field, item, &quote!(item), Place::Query);
+                        quote!(for item in value.iter() { query.push((#string::from(#name), #text)); })
                     }
                     ty => {
-                        let text = scalar_text(field, ty, &quote!(value), Place::Query);
-                        quote!(query.push((::std::string::String::from(#name), #text));)
+                        let text = scalar_text(k, field, ty, &quote!(value), Place::Query);
+                        quote!(query.push((#string::from(#name), #text));)
                     }
                 };
-                query_code.push(quote!(if let ::std::option::Option::Some(value) = #value { #push }));
+                query_code.push(quote!(if let #some(value) = #value { #push }));
             }
             Location::QueryParams => {
                 // Values are strings or enums, or lists of them.
                 let push = match &field.ty {
                     RustType::Map { value: v, .. } => match &**v {
                         RustType::List { item, .. } => {
-                            let text = scalar_text(field, item, &quote!(item), Place::Query);
+                            let text = scalar_text(k, field, item, &quote!(item), Place::Query);
                             quote!(for item in value.iter() { query.push((key.as_str().to_owned(), #text)); })
                         }
                         v => {
-                            let text = scalar_text(field, v, &quote!(value), Place::Query);
+                            let text = scalar_text(k, field, v, &quote!(value), Place::Query);
                             quote!(query.push((key.as_str().to_owned(), #text));)
                         }
                     },
                     _ => quote!(),
                 };
                 query_code.push(quote! {
-                    if let ::std::option::Option::Some(params) = &input.#ident {
+                    if let #some(params) = &input.#ident {
                         // Explicit `@httpQuery` members win over the same key in the map.
                         for (key, value) in params.iter() {
                             if [#(#explicit),*].contains(&key.as_str()) {
@@ -213,7 +217,7 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
     }
     let query_block = (!query_code.is_empty()).then(|| {
         quote! {
-            let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+            let mut query: #vec<(#string, #string)> = #vec::new();
             #(#query_code)*
             crate::rest_json::push_query(&mut uri, &query);
         }
@@ -222,32 +226,32 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
     let mut header_code = Vec::new();
     for field in &input.fields {
         let ident = id(&field.ident);
-        let value = field_value(field, &quote!(input));
+        let value = field_value(k, field, &quote!(input));
         match &field.location {
             Location::Header(name) => {
                 let set = match &field.ty {
                     RustType::List { item, .. } => {
-                        let text = scalar_text(field, item, &quote!(item), Place::Header);
+                        let text = scalar_text(k, field, item, &quote!(item), Place::Header);
                         let join = if matches!(**item, RustType::DateTime(_)) {
                             quote!(items.join(", "))
                         } else {
-                            quote!(crate::http::join_header_list(items.iter().map(::std::string::String::as_str)))
+                            quote!(crate::http::join_header_list(items.iter().map(#string::as_str)))
                         };
                         quote! {
-                            let mut items = ::std::vec::Vec::new();
+                            let mut items = #vec::new();
                             for item in value.iter() { items.push(#text); }
                             headers.insert(#name, #join);
                         }
                     }
                     ty => {
-                        let text = scalar_text(field, ty, &quote!(value), Place::Header);
+                        let text = scalar_text(k, field, ty, &quote!(value), Place::Header);
                         quote!(headers.insert(#name, #text);)
                     }
                 };
-                header_code.push(quote!(if let ::std::option::Option::Some(value) = #value { #set }));
+                header_code.push(quote!(if let #some(value) = #value { #set }));
             }
             Location::PrefixHeaders(prefix) => header_code.push(quote! {
-                if let ::std::option::Option::Some(map) = &input.#ident {
+                if let #some(map) = &input.#ident {
                     for (key, value) in map.iter() {
                         headers.insert(::std::format!("{}{}", #prefix, key), value.clone());
                     }
@@ -267,15 +271,15 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
     });
     let mut_headers =
         if header_code.is_empty() && body_code.is_none() { quote!(let headers) } else { quote!(let mut headers) };
-    let body_code = body_code.unwrap_or_else(|| quote!(let body = ::std::vec::Vec::new();));
+    let body_code = body_code.unwrap_or_else(|| quote!(let body = #vec::new();));
     let input_param = if input.fields.is_empty() { quote!(_input) } else { quote!(input) };
     quote! {
         /// Builds the HTTP request for `input` (path, query and headers; the endpoint's scheme and
         /// host are the transport's business).
         ///
         /// Fails when a URI label is unset or empty, or a value cannot be written.
-        pub fn serialize_request(#input_param: &#input_ty) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
-            let mut uri = ::std::string::String::new();
+        pub fn serialize_request(#input_param: &#input_ty) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
+            let mut uri = #string::new();
             #(#path_code)*
             #constant_query
             #query_block
@@ -283,25 +287,27 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
             #(#header_code)*
             #body_code
             #content_length
-            ::std::result::Result::Ok(crate::http::HttpRequest { method: ::std::string::String::from(#method), uri, headers, body })
+            #ok(crate::http::HttpRequest { method: #string::from(#method), uri, headers, body })
         }
     }
 }
 
 /// The expression for a field's value as `Option<&T>`, filling an unset `@idempotencyToken`.
-fn field_value(field: &Field, container: &TokenStream) -> TokenStream {
+fn field_value(k: &Crate, field: &Field, container: &TokenStream) -> TokenStream {
+    let Std { some, .. } = Std::of(k);
     let ident = id(&field.ident);
     if field.idempotency_token && field.ty == RustType::String {
-        quote!(::std::option::Option::Some(&#container.#ident.clone().unwrap_or_else(crate::http::new_idempotency_token)))
+        quote!(#some(&#container.#ident.clone().unwrap_or_else(crate::http::new_idempotency_token)))
     } else if field.optional {
         quote!(#container.#ident.as_ref())
     } else {
-        quote!(::std::option::Option::Some(&#container.#ident))
+        quote!(#some(&#container.#ident))
     }
 }
 
 /// Statements binding `body` (and setting Content-Type), or None when the request has no body.
 fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
+    let Std { some, none, vec, .. } = Std::of(k);
     let content_type = |ct: &str| {
         quote! {
             if !headers.contains("Content-Type") {
@@ -315,15 +321,15 @@ fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
             RustType::Blob => {
                 let ct = content_type(field.media_type.as_deref().unwrap_or("application/octet-stream"));
                 quote!(match &input.#ident {
-                    ::std::option::Option::Some(blob) => { #ct blob.as_ref().to_vec() }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                    #some(blob) => { #ct blob.as_ref().to_vec() }
+                    #none => #vec::new(),
                 })
             }
             RustType::String | RustType::Enum(_) => {
                 let ct = content_type(field.media_type.as_deref().unwrap_or("text/plain"));
                 quote!(match &input.#ident {
-                    ::std::option::Option::Some(text) => { #ct text.as_str().as_bytes().to_vec() }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                    #some(text) => { #ct text.as_str().as_bytes().to_vec() }
+                    #none => #vec::new(),
                 })
             }
             ty => {
@@ -333,17 +339,17 @@ fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
                 let unset = if matches!(ty, RustType::Structure(_)) {
                     quote!({ #ct b"{}".to_vec() })
                 } else {
-                    quote!(::std::vec::Vec::new())
+                    quote!(#vec::new())
                 };
                 quote!(match &input.#ident {
-                    ::std::option::Option::Some(value) => {
+                    #some(value) => {
                         #ct
                         let mut writer = crate::json::JsonWriter::new();
                         let w = &mut writer;
                         #write
                         writer.finish().into_bytes()
                     }
-                    ::std::option::Option::None => #unset,
+                    #none => #unset,
                 })
             }
         };
@@ -367,6 +373,7 @@ fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
 
 /// Statements setting builder fields from a response's status and headers (`response` bound).
 fn read_http_fields(k: &Crate, s: &Structure) -> Vec<TokenStream> {
+    let Std { some, result, string, vec, boxed, .. } = Std::of(k);
     let mut code = Vec::new();
     for field in &s.fields {
         let ident = id(&field.ident);
@@ -381,26 +388,26 @@ fn read_http_fields(k: &Crate, s: &Structure) -> Vec<TokenStream> {
                             quote!(crate::http::split_header_list(&text))
                         };
                         let item_parse = parse_scalar(k, field, item, &quote!(item.as_str()));
-                        quote!(#split.iter().map(|item| #item_parse).collect::<::std::result::Result<::std::vec::Vec<_>, ::std::string::String>>())
+                        quote!(#split.iter().map(|item| #item_parse).collect::<#result<#vec<_>, #string>>())
                     }
                     ty => parse_scalar(k, field, ty, &quote!(text.as_str())),
                 };
-                let value = if field.boxed { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
+                let value = if field.boxed { quote!(#boxed::new(value)) } else { quote!(value) };
                 code.push(quote! {
-                    if let ::std::option::Option::Some(text) = crate::rest_json::header_text(&response.headers, #header) {
+                    if let #some(text) = crate::rest_json::header_text(&response.headers, #header) {
                         let value = #parse.map_err(|e| ::std::format!("header `{}` ({}): {}", #header, #name, e))?;
-                        builder.#ident = ::std::option::Option::Some(#value);
+                        builder.#ident = #some(#value);
                     }
                 });
             }
             Location::PrefixHeaders(prefix) => code.push(quote! {
                 let map = crate::rest_json::prefix_headers(&response.headers, #prefix);
                 if !map.is_empty() {
-                    builder.#ident = ::std::option::Option::Some(map);
+                    builder.#ident = #some(map);
                 }
             }),
             Location::ResponseCode => {
-                code.push(quote!(builder.#ident = ::std::option::Option::Some(i32::from(response.status));));
+                code.push(quote!(builder.#ident = #some(i32::from(response.status));));
             }
             _ => {}
         }
@@ -411,16 +418,17 @@ fn read_http_fields(k: &Crate, s: &Structure) -> Vec<TokenStream> {
 /// Statements filling builder fields from the body (payload or JSON members), `response` bound;
 /// `?` returns a `String` describing what is malformed.
 fn read_body(k: &Crate, s: &Structure) -> TokenStream {
+    let Std { some, result, ok, string, boxed, .. } = Std::of(k);
     if let Some(field) = s.fields.iter().find(|f| f.location == Location::Payload) {
         let ident = id(&field.ident);
         let value = match &field.ty {
-            RustType::Blob => quote!(::std::option::Option::Some(crate::primitives::Blob::new(response.body.clone()))),
-            RustType::String => quote!(::std::option::Option::Some(
-                ::std::string::String::from_utf8(response.body.clone()).map_err(|e| e.to_string())?
+            RustType::Blob => quote!(#some(crate::primitives::Blob::new(response.body.clone()))),
+            RustType::String => quote!(#some(
+                #string::from_utf8(response.body.clone()).map_err(|e| e.to_string())?
             )),
             RustType::Enum(_) => {
                 let ty = type_tokens(k, &field.ty);
-                quote!(::std::option::Option::Some(#ty::from(
+                quote!(#some(#ty::from(
                     ::std::str::from_utf8(&response.body).map_err(|e| e.to_string())?
                 )))
             }
@@ -430,12 +438,12 @@ fn read_body(k: &Crate, s: &Structure) -> TokenStream {
                 quote!({
                     let value = #m::parse(&response.body).map_err(|e| e.to_string())?;
                     #[allow(clippy::needless_question_mark)] // `read` is an expression that uses `?`
-                    let read = || -> ::std::result::Result<_, #error> { ::std::result::Result::Ok(#read) };
-                    ::std::option::Option::Some(read().map_err(|e| e.to_string())?)
+                    let read = || -> #result<_, #error> { #ok(#read) };
+                    #some(read().map_err(|e| e.to_string())?)
                 })
             }
         };
-        let value = if field.boxed { quote!(#value.map(::std::boxed::Box::new)) } else { value };
+        let value = if field.boxed { quote!(#value.map(#boxed::new)) } else { value };
         return quote! {
             if !response.body.is_empty() {
                 builder.#ident = #value;
@@ -453,6 +461,7 @@ fn read_body(k: &Crate, s: &Structure) -> TokenStream {
 /// A loop setting `builder`'s body fields from the members of `object` (a `&JsonValue`); `?`
 /// returns a `String` naming the member that could not be read. None without body fields.
 fn read_members(k: &Crate, s: &Structure, object: TokenStream) -> Option<TokenStream> {
+    let Std { result, ok, .. } = Std::of(k);
     let fields = read_fields(k, s)?;
     let (m, error) = (Codec::of(k).module(), Codec::of(k).error());
     Some(quote! {
@@ -460,9 +469,9 @@ fn read_members(k: &Crate, s: &Structure, object: TokenStream) -> Option<TokenSt
             if value.is_null() {
                 continue;
             }
-            let mut set = || -> ::std::result::Result<(), #error> {
+            let mut set = || -> #result<(), #error> {
                 #fields
-                ::std::result::Result::Ok(())
+                #ok(())
             };
             set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
         }
@@ -471,11 +480,12 @@ fn read_members(k: &Crate, s: &Structure, object: TokenStream) -> Option<TokenSt
 
 /// The end of a deserializer: the spec's error correction, then `build()`, as a `String` error.
 fn correct_and_build(k: &Crate, s: &Structure, ty: &TokenStream) -> TokenStream {
+    let Std { result, .. } = Std::of(k);
     let correction = error_correction(k, s);
     let build = finish_build(k, s);
     let error = Codec::of(k).error();
     quote! {
-        let build = || -> ::std::result::Result<#ty, #error> {
+        let build = || -> #result<#ty, #error> {
             #correction
             #build
         };
@@ -485,6 +495,7 @@ fn correct_and_build(k: &Crate, s: &Structure, ty: &TokenStream) -> TokenStream 
 
 /// `deserialize_response`: the output for a 2xx response, the operation's error otherwise.
 pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
+    let Std { some, none, result, err, string, .. } = Std::of(k);
     let output = k.structure(op.output);
     let output_ty = id(&output.name);
     let error_ty = id(&op.names.error);
@@ -505,12 +516,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
             crate::ir::Role::Error(info) => info.code.as_str(),
             _ => error.name.as_str(),
         };
-        quote!(::std::option::Option::Some(#code) => match crate::protocol::#f(response, body.as_ref(), meta.clone()) {
-            ::std::result::Result::Ok(error) => #error_ty::#variant(error),
-            ::std::result::Result::Err(message) => #error_ty::unhandled(meta, ::std::option::Option::Some(::std::boxed::Box::new(
-                crate::error::DeserializeError::new(response.status, response.body.clone(), message),
-            ))),
-        },)
+        quote!(#some(#code) => crate::protocol::#f(response, body.as_ref(), meta).map(#error_ty::#variant),)
     });
     let error_arms: Vec<TokenStream> = error_arms.collect();
     let codec = Codec::of(k);
@@ -530,13 +536,14 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
     };
     let parse = codec.module();
     let dispatch = if error_arms.is_empty() {
-        quote!(#error_ty::unhandled(meta, ::std::option::Option::None))
+        quote!(#error_ty::unhandled(meta, #none))
     } else {
         quote! {
-            match #code {
+            let error = match #code {
                 #(#error_arms)*
-                _ => #error_ty::unhandled(meta, ::std::option::Option::None),
-            }
+                _ => #err(crate::error::Unhandled::new(meta, #none)),
+            };
+            error.unwrap_or_else(#error_ty::Unhandled)
         }
     };
     quote! {
@@ -544,23 +551,18 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
         ///
         /// A response that cannot be understood becomes the `Unhandled` error, whose source is a
         /// [`crate::error::DeserializeError`] carrying the status and the raw body.
-        pub fn deserialize_response(response: &crate::http::HttpResponse) -> ::std::result::Result<#output_ty, #error_ty> {
+        pub fn deserialize_response(response: &crate::http::HttpResponse) -> #result<#output_ty, #error_ty> {
             if !(200..300).contains(&response.status) {
-                return ::std::result::Result::Err(Self::deserialize_error(response));
+                return #err(Self::deserialize_error(response));
             }
-            let read = || -> ::std::result::Result<#output_ty, ::std::string::String> {
+            let read = || -> #result<#output_ty, #string> {
                 #builder = #output_ty::builder();
                 #(#http_fields)*
                 #body
                 #finish
             };
             read().map_err(|message| {
-                #error_ty::unhandled(
-                    #metadata(response, ::std::option::Option::None),
-                    ::std::option::Option::Some(::std::boxed::Box::new(
-                        crate::error::DeserializeError::new(response.status, response.body.clone(), message),
-                    )),
-                )
+                #error_ty::Unhandled(crate::error::Unhandled::unreadable(#metadata(response, #none), response, message))
             })
         }
 
@@ -575,8 +577,10 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
     }
 }
 
-/// `de_x_error`: a modeled error from a response (headers, status and JSON body).
+/// `de_x_error`: a modeled error from a response (headers, status and JSON body), or the
+/// `Unhandled` error for a response that does not read as one.
 pub fn error_fn(k: &Crate, error: StructId) -> TokenStream {
+    let Std { option, some, result, string, .. } = Std::of(k);
     let s = k.structure(error);
     let value_ty = Codec::of(k).value();
     let ty = named_tokens(k, Named::Structure(error));
@@ -585,25 +589,26 @@ pub fn error_fn(k: &Crate, error: StructId) -> TokenStream {
     let finish = correct_and_build(k, s, &ty);
     let body = read_members(k, s, quote!(body)).map(|members| {
         quote! {
-            if let ::std::option::Option::Some(body) = body {
+            if let #some(body) = body {
                 #members
             }
         }
     });
-    let uses_response = !http_fields.is_empty();
-    let response_param = if uses_response { quote!(response) } else { quote!(_response) };
     let body_param = if body.is_some() { quote!(body) } else { quote!(_body) };
     quote! {
         pub(crate) fn #f(
-            #response_param: &crate::http::HttpResponse,
-            #body_param: ::std::option::Option<&#value_ty>,
+            response: &crate::http::HttpResponse,
+            #body_param: #option<&#value_ty>,
             meta: crate::error::ErrorMetadata,
-        ) -> ::std::result::Result<#ty, ::std::string::String> {
-            let mut builder = #ty::builder();
-            builder.meta = ::std::option::Option::Some(meta);
-            #(#http_fields)*
-            #body
-            #finish
+        ) -> #result<#ty, crate::error::Unhandled> {
+            let read = |meta| -> #result<#ty, #string> {
+                let mut builder = #ty::builder();
+                builder.meta = #some(meta);
+                #(#http_fields)*
+                #body
+                #finish
+            };
+            read(meta.clone()).map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
         }
     }
 }

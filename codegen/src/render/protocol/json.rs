@@ -9,6 +9,7 @@ use super::Registry;
 use crate::ir::{CodecNames, Crate, Field, Location, Named, RustType, StructId, Structure, Union, UnionId};
 use crate::model::TimestampFormat;
 use crate::render::id;
+use crate::render::std_paths::Std;
 use crate::render::types::{named_tokens, type_tokens};
 
 /// The body format of a crate's protocol: which runtime module the (de)serializers call.
@@ -58,10 +59,11 @@ impl Codec {
     }
 
     /// An empty object (map) value.
-    fn empty_object(self) -> TokenStream {
+    fn empty_object(self, k: &Crate) -> TokenStream {
+        let Std { vec, .. } = Std::of(k);
         match self {
-            Codec::Json => quote!(crate::json::JsonValue::Object(::std::vec::Vec::new())),
-            Codec::Cbor => quote!(crate::cbor::CborValue::Map(::std::vec::Vec::new())),
+            Codec::Json => quote!(crate::json::JsonValue::Object(#vec::new())),
+            Codec::Cbor => quote!(crate::cbor::CborValue::Map(#vec::new())),
         }
     }
 
@@ -110,6 +112,7 @@ pub fn fns<'a>(k: &'a Crate, ty: &RustType) -> Option<&'a CodecNames> {
 
 /// Statements writing `value` (an expression of type `&T`) with the writer `w` (JSON or CBOR).
 pub fn write_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -> TokenStream {
+    let Std { some, none, .. } = Std::of(k);
     match ty {
         RustType::String => quote!(w.string(#value);),
         RustType::Bool => quote!(w.bool(*#value);),
@@ -133,11 +136,7 @@ pub fn write_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) 
         RustType::List { item, sparse } => {
             let v = format_ident!("item{depth}");
             let write = write_value(k, item, &quote!(#v), depth + 1);
-            let write = if *sparse {
-                quote!(match #v { ::std::option::Option::Some(#v) => { #write } ::std::option::Option::None => w.null(), })
-            } else {
-                write
-            };
+            let write = if *sparse { quote!(match #v { #some(#v) => { #write } #none => w.null(), }) } else { write };
             quote! {
                 w.begin_array();
                 for #v in #value.iter() { #write }
@@ -149,11 +148,7 @@ pub fn write_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) 
             // Keys are strings or string enums; both have `as_str`.
             let key_text = quote!(#key.as_str());
             let write = write_value(k, value_ty, &quote!(#v), depth + 1);
-            let write = if *sparse {
-                quote!(match #v { ::std::option::Option::Some(#v) => { #write } ::std::option::Option::None => w.null(), })
-            } else {
-                write
-            };
+            let write = if *sparse { quote!(match #v { #some(#v) => { #write } #none => w.null(), }) } else { write };
             quote! {
                 w.begin_object();
                 for (#key, #v) in #value.iter() {
@@ -169,6 +164,7 @@ pub fn write_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) 
 /// An expression of type `T` read from `value` (an expression of the codec's `&JsonValue` or
 /// `&CborValue`), using `?` on its error.
 pub fn read_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -> TokenStream {
+    let Std { some, none, vec, .. } = Std::of(k);
     let m = Codec::of(k).module();
     match ty {
         RustType::String => quote!(#m::expect_string(#value)?),
@@ -204,12 +200,12 @@ pub fn read_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -
             let read = read_value(k, item, &quote!(#v), depth + 1);
             // Dense lists skip nulls; sparse lists keep them as `None`.
             let push = if *sparse {
-                quote!(items.push(if #v.is_null() { ::std::option::Option::None } else { ::std::option::Option::Some(#read) });)
+                quote!(items.push(if #v.is_null() { #none } else { #some(#read) });)
             } else {
                 quote!(if #v.is_null() { continue; } items.push(#read);)
             };
             quote!({
-                let mut items = ::std::vec::Vec::new();
+                let mut items = #vec::new();
                 for #v in #m::expect_array(#value)? { #push }
                 items
             })
@@ -225,7 +221,7 @@ pub fn read_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -
             };
             let read = read_value(k, value_ty, &quote!(#v), depth + 1);
             let insert = if *sparse {
-                quote!(map.insert(#key_value, if #v.is_null() { ::std::option::Option::None } else { ::std::option::Option::Some(#read) });)
+                quote!(map.insert(#key_value, if #v.is_null() { #none } else { #some(#read) });)
             } else {
                 quote!(if #v.is_null() { continue; } map.insert(#key_value, #read);)
             };
@@ -241,6 +237,7 @@ pub fn read_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -
 /// Statements writing the body-located fields of `value` (an expression of the struct type) as
 /// members of the JSON object being written.
 pub fn write_fields<'a>(k: &Crate, fields: impl IntoIterator<Item = &'a Field>, value: &TokenStream) -> TokenStream {
+    let Std { some, .. } = Std::of(k);
     let writes = fields.into_iter().filter_map(|f| {
         let Location::Body(name) = &f.location else { return None };
         let ident = id(&f.ident);
@@ -253,7 +250,7 @@ pub fn write_fields<'a>(k: &Crate, fields: impl IntoIterator<Item = &'a Field>, 
                 #write
             })
         } else if f.optional {
-            quote!(if let ::std::option::Option::Some(v) = &#value.#ident { w.key(#name); #write })
+            quote!(if let #some(v) = &#value.#ident { w.key(#name); #write })
         } else {
             quote!({ let v = &#value.#ident; w.key(#name); #write })
         })
@@ -266,6 +263,7 @@ pub fn write_fields<'a>(k: &Crate, fields: impl IntoIterator<Item = &'a Field>, 
 /// An error's message (`s.message`) is read from `Message` or `message`, whichever the
 /// service sends.
 pub fn read_fields(k: &Crate, s: &Structure) -> Option<TokenStream> {
+    let Std { some, boxed, .. } = Std::of(k);
     let arms: Vec<(Vec<&str>, TokenStream)> = s
         .fields
         .iter()
@@ -274,12 +272,12 @@ pub fn read_fields(k: &Crate, s: &Structure) -> Option<TokenStream> {
             let Location::Body(name) = &f.location else { return None };
             let ident = id(&f.ident);
             let read = read_value(k, &f.ty, &quote!(value), 0);
-            let read = if f.boxed { quote!(::std::boxed::Box::new(#read)) } else { read };
+            let read = if f.boxed { quote!(#boxed::new(#read)) } else { read };
             let mut names = vec![name.as_str()];
             if s.message == Some(i) {
                 names = vec!["Message", "message"];
             }
-            Some((names, quote!(builder.#ident = ::std::option::Option::Some(#read);)))
+            Some((names, quote!(builder.#ident = #some(#read);)))
         })
         .collect();
     match arms.as_slice() {
@@ -298,18 +296,20 @@ pub fn read_fields(k: &Crate, s: &Structure) -> Option<TokenStream> {
 /// The spec asks clients to fill a `@required` member the service left out with a zero value
 /// rather than fail; statements doing that for the non-optional fields without default.
 pub fn error_correction(k: &Crate, s: &Structure) -> TokenStream {
+    let Std { some, boxed, .. } = Std::of(k);
     let fixes = s.fields.iter().filter(|f| !f.optional && f.default.is_none()).map(|f| {
         let ident = id(&f.ident);
         let zero = zero_value(k, &f.ty);
-        let zero = if f.boxed { quote!(::std::boxed::Box::new(#zero)) } else { zero };
-        quote!(if builder.#ident.is_none() { builder.#ident = ::std::option::Option::Some(#zero); })
+        let zero = if f.boxed { quote!(#boxed::new(#zero)) } else { zero };
+        quote!(if builder.#ident.is_none() { builder.#ident = #some(#zero); })
     });
     quote!(#(#fixes)*)
 }
 
 fn zero_value(k: &Crate, ty: &RustType) -> TokenStream {
+    let Std { string, vec, .. } = Std::of(k);
     match ty {
-        RustType::String => quote!(::std::string::String::new()),
+        RustType::String => quote!(#string::new()),
         RustType::Bool => quote!(false),
         RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => quote!(0),
         RustType::F32 | RustType::F64 => quote!(0.0),
@@ -332,26 +332,28 @@ fn zero_value(k: &Crate, ty: &RustType) -> TokenStream {
         }
         RustType::Structure(_) => {
             let f = id(&fns(k, ty).expect("a structure").de);
-            let empty = Codec::of(k).empty_object();
+            let empty = Codec::of(k).empty_object(k);
             quote!(crate::protocol::#f(&#empty)?)
         }
-        RustType::List { .. } => quote!(::std::vec::Vec::new()),
+        RustType::List { .. } => quote!(#vec::new()),
         RustType::Map { .. } => quote!(::std::collections::HashMap::new()),
     }
 }
 
 /// `build()` of a deserializing builder, after error correction.
 pub fn finish_build(k: &Crate, s: &Structure) -> TokenStream {
+    let Std { ok, .. } = Std::of(k);
     if crate::render::structure::build_is_fallible(s) {
         let error = Codec::of(k).error();
         quote!(builder.build().map_err(|e| #error::new(e.to_string())))
     } else {
-        quote!(::std::result::Result::Ok(builder.build()))
+        quote!(#ok(builder.build()))
     }
 }
 
 /// `ser_x`/`de_x` for a shared structure, as needed.
 pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &Registry) -> TokenStream {
+    let Std { result, .. } = Std::of(k);
     let named = Named::Structure(struct_id);
     let ty = named_tokens(k, named);
     let c = Codec::of(k);
@@ -395,7 +397,7 @@ pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &R
         };
         out.extend(quote! {
             #cfg
-            pub(crate) fn #f(value: &#value_ty) -> ::std::result::Result<#ty, #error> {
+            pub(crate) fn #f(value: &#value_ty) -> #result<#ty, #error> {
                 #read
                 #rebind
                 #correction
@@ -408,6 +410,7 @@ pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &R
 
 /// `ser_x`/`de_x` for a union, as needed.
 pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -> TokenStream {
+    let Std { some, none, result, err, boxed, .. } = Std::of(k);
     let named = Named::Union(union_id);
     let ty = named_tokens(k, named);
     let c = Codec::of(k);
@@ -450,24 +453,24 @@ pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -
                 None => quote!(#member => #ty::#ident,),
                 Some(t) => {
                     let read = read_value(k, t, &quote!(value), 0);
-                    let read = if v.boxed { quote!(::std::boxed::Box::new(#read)) } else { read };
+                    let read = if v.boxed { quote!(#boxed::new(#read)) } else { read };
                     quote!(#member => #ty::#ident(#read),)
                 }
             }
         });
         out.extend(quote! {
             #cfg
-            pub(crate) fn #f(value: &#value_ty) -> ::std::result::Result<#ty, #error> {
-                let mut variant = ::std::option::Option::None;
+            pub(crate) fn #f(value: &#value_ty) -> #result<#ty, #error> {
+                let mut variant = #none;
                 for (key, value) in #m::expect_object(value)? {
                     // Null members are unset; `__type` is informational and ignored.
                     if value.is_null() || key == "__type" {
                         continue;
                     }
                     if variant.is_some() {
-                        return ::std::result::Result::Err(#error::new("a union has more than one member set"));
+                        return #err(#error::new("a union has more than one member set"));
                     }
-                    variant = ::std::option::Option::Some(match key.as_str() {
+                    variant = #some(match key.as_str() {
                         #(#arms)*
                         _ => #ty::Unknown,
                     });

@@ -8,6 +8,7 @@ use quote::quote;
 use super::json::{fns, Codec};
 use crate::ir::{Crate, Named, Role, RustType, StructId, Structure, Union, UnionId};
 use crate::render::id;
+use crate::render::std_paths::Std;
 use crate::render::types::{named_tokens, type_tokens};
 
 /// How many random values each round-trip test checks, and random responses per operation.
@@ -16,6 +17,7 @@ const RESPONSES: usize = 256;
 
 /// An expression producing a random `T` (`rng` and `depth` bound).
 fn arb_value(k: &Crate, ty: &RustType) -> TokenStream {
+    let Std { vec, .. } = Std::of(k);
     match ty {
         RustType::String => quote!(rng.string()),
         RustType::Bool => quote!(rng.bool()),
@@ -47,7 +49,7 @@ fn arb_value(k: &Crate, ty: &RustType) -> TokenStream {
         }
         RustType::List { item, sparse } => {
             let item = element(k, item, *sparse);
-            quote!((0..rng.len(depth)).map(|_| #item).collect::<::std::vec::Vec<_>>())
+            quote!((0..rng.len(depth)).map(|_| #item).collect::<#vec<_>>())
         }
         RustType::Map { key, value, sparse } => {
             let key = arb_value(k, key);
@@ -58,15 +60,17 @@ fn arb_value(k: &Crate, ty: &RustType) -> TokenStream {
 }
 
 fn element(k: &Crate, ty: &RustType, sparse: bool) -> TokenStream {
+    let Std { some, none, .. } = Std::of(k);
     let value = arb_value(k, ty);
     if sparse {
-        quote!(if rng.below(4) == 0 { ::std::option::Option::None } else { ::std::option::Option::Some(#value) })
+        quote!(if rng.below(4) == 0 { #none } else { #some(#value) })
     } else {
         value
     }
 }
 
 fn structure_arb(k: &Crate, struct_id: StructId, s: &Structure) -> TokenStream {
+    let Std { some, none, boxed, .. } = Std::of(k);
     let ty = named_tokens(k, Named::Structure(struct_id));
     let f = id(&s.fns.arb);
     // Members bound to headers or the status code do not travel in the JSON body.
@@ -74,12 +78,12 @@ fn structure_arb(k: &Crate, struct_id: StructId, s: &Structure) -> TokenStream {
     let setters = s.fields.iter().filter(in_body).map(|field| {
         let set = id(&field.setter);
         let value = arb_value(k, &field.ty);
-        let value = if field.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+        let value = if field.boxed { quote!(#boxed::new(#value)) } else { value };
         if field.optional {
             // Deeper down, optional members stay unset so recursive shapes end.
-            quote!(.#set(if depth < 4 && rng.bool() { ::std::option::Option::Some(#value) } else { ::std::option::Option::None }))
+            quote!(.#set(if depth < 4 && rng.bool() { #some(#value) } else { #none }))
         } else {
-            quote!(.#set(::std::option::Option::Some(#value)))
+            quote!(.#set(#some(#value)))
         }
     });
     let build = if crate::render::structure::build_is_fallible(s) {
@@ -99,6 +103,7 @@ fn structure_arb(k: &Crate, struct_id: StructId, s: &Structure) -> TokenStream {
 }
 
 fn union_arb(k: &Crate, union_id: UnionId, u: &Union) -> TokenStream {
+    let Std { boxed, .. } = Std::of(k);
     let ty = named_tokens(k, Named::Union(union_id));
     let f = id(&u.fns.arb);
     let count = u.variants.len() as u64;
@@ -109,7 +114,7 @@ fn union_arb(k: &Crate, union_id: UnionId, u: &Union) -> TokenStream {
             None => quote!(#i => #ty::#ident,),
             Some(t) => {
                 let value = arb_value(k, t);
-                let value = if v.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+                let value = if v.boxed { quote!(#boxed::new(#value)) } else { value };
                 quote!(#i => #ty::#ident(#value),)
             }
         }
@@ -128,6 +133,7 @@ fn union_arb(k: &Crate, union_id: UnionId, u: &Union) -> TokenStream {
 
 /// `src/roundtrip_tests.rs`: generators, round trips and malformed-response tests.
 pub fn roundtrip_module(krate: &Crate) -> TokenStream {
+    let Std { string, .. } = Std::of(krate);
     let arbs = krate
         .shared_structures()
         .map(|(i, s)| structure_arb(krate, i, s))
@@ -137,7 +143,7 @@ pub fn roundtrip_module(krate: &Crate) -> TokenStream {
     let (writer, module, finish) = (codec.writer(), codec.module(), codec.finish(&quote!(writer)));
     // What a failure shows of the body: JSON as text, CBOR as bytes.
     let shown = match codec {
-        Codec::Json => quote!(::std::string::String::from_utf8_lossy(&bytes)),
+        Codec::Json => quote!(#string::from_utf8_lossy(&bytes)),
         Codec::Cbor => quote!(bytes),
     };
     let roundtrips = codecs.map(|fns| {

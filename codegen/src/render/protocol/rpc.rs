@@ -11,6 +11,7 @@ use quote::quote;
 use super::json::{write_fields, Codec};
 use crate::ir::{Crate, Operation};
 use crate::render::id;
+use crate::render::std_paths::Std;
 
 /// How an RPC protocol frames a request.
 pub struct Rpc {
@@ -25,6 +26,7 @@ pub struct Rpc {
 
 /// `serialize_request`: the request for an input.
 pub fn serialize_request(k: &Crate, op: &Operation, rpc: &Rpc) -> TokenStream {
+    let Std { result, ok, string, vec, .. } = Std::of(k);
     let input = k.structure(op.input);
     let input_ty = id(&input.name);
     let input_param = if input.fields.is_empty() { quote!(_input) } else { quote!(input) };
@@ -36,7 +38,7 @@ pub fn serialize_request(k: &Crate, op: &Operation, rpc: &Rpc) -> TokenStream {
         .filter(|(name, _)| !(no_body && *name == "Content-Type"))
         .map(|(name, value)| quote!(headers.insert(#name, #value);));
     let body = if no_body {
-        quote!(let body = ::std::vec::Vec::new();)
+        quote!(let body = #vec::new();)
     } else {
         let codec = Codec::of(k);
         let writer = codec.writer();
@@ -57,13 +59,13 @@ pub fn serialize_request(k: &Crate, op: &Operation, rpc: &Rpc) -> TokenStream {
         /// one object in the body.
         ///
         /// Fails when a value cannot be written.
-        pub fn serialize_request(#input_param: &#input_ty) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
+        pub fn serialize_request(#input_param: &#input_ty) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
             let mut headers = crate::http::Headers::new();
             #(#headers)*
             #body
-            ::std::result::Result::Ok(crate::http::HttpRequest {
-                method: ::std::string::String::from("POST"),
-                uri: ::std::string::String::from(#path),
+            #ok(crate::http::HttpRequest {
+                method: #string::from("POST"),
+                uri: #string::from(#path),
                 headers,
                 body,
             })

@@ -8,6 +8,7 @@ use crate::ir::{
 };
 use crate::model::HttpMessageTest;
 use crate::render::id;
+use crate::render::std_paths::Std;
 use crate::render::types::{named_tokens, type_tokens};
 
 /// Whether the crate has any test case to generate.
@@ -117,6 +118,7 @@ fn response_test(k: &Crate, op: &Operation, test: &ResponseTest) -> TokenStream 
 }
 
 fn error_test(k: &Crate, op: &Operation, returned: &OperationError, test: &ResponseTest) -> TokenStream {
+    let Std { some, .. } = Std::of(k);
     let case = &test.case;
     let error_id = returned.error;
     let name = id(&test.name);
@@ -129,12 +131,9 @@ fn error_test(k: &Crate, op: &Operation, returned: &OperationError, test: &Respo
     // What the case's vendor params say the metadata holds.
     let meta_checks = test.expected_meta.as_ref().map(|m| {
         let code = &m.code;
-        let fault = m
-            .fault
-            .as_ref()
-            .map(|f| quote!(::std::assert_eq!(actual.meta().extra("type"), ::std::option::Option::Some(#f));));
+        let fault = m.fault.as_ref().map(|f| quote!(::std::assert_eq!(actual.meta().extra("type"), #some(#f));));
         quote! {
-            ::std::assert_eq!(actual.meta().code(), ::std::option::Option::Some(#code));
+            ::std::assert_eq!(actual.meta().code(), #some(#code));
             #fault
         }
     });
@@ -215,19 +214,21 @@ fn build_structure(k: &Crate, value: &StructureValue) -> TokenStream {
 
 /// `.set_x(Some(value))` for each set field.
 fn build_fields(k: &Crate, value: &StructureValue) -> TokenStream {
+    let Std { some, boxed, .. } = Std::of(k);
     let s = k.structure(value.structure);
     let setters = value.fields.iter().map(|(field, param)| {
         let field = &s.fields[*field];
         let setter = id(&field.setter);
         let value = value_expr(k, &field.ty, param);
-        let value = if field.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
-        quote!(.#setter(::std::option::Option::Some(#value)))
+        let value = if field.boxed { quote!(#boxed::new(#value)) } else { value };
+        quote!(.#setter(#some(#value)))
     });
     quote!(#(#setters)*)
 }
 
 /// An expression of type `ty` for a param value (typed for `ty` when the IR was built).
 fn value_expr(k: &Crate, ty: &RustType, value: &ParamValue) -> TokenStream {
+    let Std { string, boxed, .. } = Std::of(k);
     match (ty, value) {
         (RustType::I8, ParamValue::Int(i)) => Literal::i8_suffixed(*i as i8).into_token_stream(),
         (RustType::I16, ParamValue::Int(i)) => Literal::i16_suffixed(*i as i16).into_token_stream(),
@@ -244,7 +245,7 @@ fn value_expr(k: &Crate, ty: &RustType, value: &ParamValue) -> TokenStream {
                 Float::NegInfinity => quote!(#ty::NEG_INFINITY),
             }
         }
-        (_, ParamValue::String(s)) => quote!(::std::string::String::from(#s)),
+        (_, ParamValue::String(s)) => quote!(#string::from(#s)),
         (_, ParamValue::Bool(b)) => quote!(#b),
         (RustType::BigInteger, ParamValue::Big(text)) => quote!(crate::primitives::BigInteger::new(#text)),
         (_, ParamValue::Big(text)) => quote!(crate::primitives::BigDecimal::new(#text)),
@@ -258,7 +259,7 @@ fn value_expr(k: &Crate, ty: &RustType, value: &ParamValue) -> TokenStream {
             let bytes = Literal::byte_string(bytes);
             quote!(crate::primitives::Blob::new(#bytes.to_vec()))
         }
-        (_, ParamValue::Document(v)) => crate::render::types::document_expr(v),
+        (_, ParamValue::Document(v)) => crate::render::types::document_expr(k, v),
         (_, ParamValue::Enum(s)) => {
             let ty = type_tokens(k, ty);
             quote!(#ty::from(#s))
@@ -276,7 +277,7 @@ fn value_expr(k: &Crate, ty: &RustType, value: &ParamValue) -> TokenStream {
             match (&v.ty, value) {
                 (Some(t), Some(inner)) => {
                     let inner = value_expr(k, t, inner);
-                    let inner = if v.boxed { quote!(::std::boxed::Box::new(#inner)) } else { inner };
+                    let inner = if v.boxed { quote!(#boxed::new(#inner)) } else { inner };
                     quote!(#ty::#ident(#inner))
                 }
                 _ => quote!(#ty::#ident),
@@ -302,11 +303,12 @@ fn value_expr(k: &Crate, ty: &RustType, value: &ParamValue) -> TokenStream {
 
 /// A collection element: `Some(..)`/`None` in a sparse collection (`None` only there).
 fn element(k: &Crate, ty: &RustType, sparse: bool, value: Option<&ParamValue>) -> TokenStream {
+    let Std { some, none, .. } = Std::of(k);
     match value {
-        None => quote!(::std::option::Option::None),
+        None => quote!(#none),
         Some(v) if sparse => {
             let v = value_expr(k, ty, v);
-            quote!(::std::option::Option::Some(#v))
+            quote!(#some(#v))
         }
         Some(v) => value_expr(k, ty, v),
     }

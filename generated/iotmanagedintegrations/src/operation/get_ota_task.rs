@@ -31,32 +31,31 @@ impl GetOtaTaskError {
     /// An error the model does not describe, from its metadata and an optional cause.
     pub fn unhandled(
         meta: crate::error::ErrorMetadata,
-        source: ::std::option::Option<
-            ::std::boxed::Box<
-                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
-            >,
-        >,
+        source: Option<Box<dyn ::std::error::Error + Send + Sync + 'static>>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::new(meta, source))
     }
-    /// The error's metadata: code, message and request id.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        use crate::error::ProvideErrorMetadata as _;
+    /// The error this variant holds.
+    fn inner(&self) -> &dyn crate::error::ErrorVariant {
         match self {
-            Self::AccessDeniedException(e) => e.meta(),
-            Self::InternalServerException(e) => e.meta(),
-            Self::ResourceNotFoundException(e) => e.meta(),
-            Self::ThrottlingException(e) => e.meta(),
-            Self::ValidationException(e) => e.meta(),
-            Self::Unhandled(e) => e.meta(),
+            Self::AccessDeniedException(e) => e,
+            Self::InternalServerException(e) => e,
+            Self::ResourceNotFoundException(e) => e,
+            Self::ThrottlingException(e) => e,
+            Self::ValidationException(e) => e,
+            Self::Unhandled(e) => e,
         }
     }
+    /// The error's metadata: code, message and request id.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        self.inner().meta()
+    }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
+    pub fn code(&self) -> Option<&str> {
         self.meta().code()
     }
     /// The error message, if the service sent one.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// Whether this is the `AccessDeniedException` error.
@@ -87,26 +86,12 @@ impl crate::error::ProvideErrorMetadata for GetOtaTaskError {
 }
 impl ::std::fmt::Display for GetOtaTaskError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AccessDeniedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalServerException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ThrottlingException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(self.inner(), f)
     }
 }
 impl ::std::error::Error for GetOtaTaskError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AccessDeniedException(e) => ::std::option::Option::Some(e),
-            Self::InternalServerException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::ThrottlingException(e) => ::std::option::Option::Some(e),
-            Self::ValidationException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
-        }
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.inner().as_error())
     }
 }
 /// The `GetOtaTask` operation over restJson1, without I/O: [`GetOtaTask::serialize_request`] turns an input into an HTTP request and [`GetOtaTask::deserialize_response`] turns any HTTP response into the output or the error.
@@ -120,8 +105,8 @@ impl GetOtaTask {
     /// Fails when a URI label is unset or empty, or a value cannot be written.
     pub fn serialize_request(
         input: &GetOtaTaskInput,
-    ) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
-        let mut uri = ::std::string::String::new();
+    ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
+        let mut uri = String::new();
         uri.push_str("/ota-tasks/");
         let value = input
             .identifier
@@ -132,7 +117,7 @@ impl GetOtaTask {
             ))?;
         let text = value.to_string();
         if text.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 crate::error::BuildError::missing_field(
                     "identifier",
                     "a URI label cannot be empty",
@@ -141,9 +126,9 @@ impl GetOtaTask {
         }
         uri.push_str(&crate::http::encode_label(&text));
         let headers = crate::http::Headers::new();
-        let body = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::http::HttpRequest {
-            method: ::std::string::String::from("GET"),
+        let body = Vec::new();
+        Ok(crate::http::HttpRequest {
+            method: String::from("GET"),
             uri,
             headers,
             body,
@@ -155,11 +140,11 @@ impl GetOtaTask {
     /// [`crate::error::DeserializeError`] carrying the status and the raw body.
     pub fn deserialize_response(
         response: &crate::http::HttpResponse,
-    ) -> ::std::result::Result<GetOtaTaskOutput, GetOtaTaskError> {
+    ) -> Result<GetOtaTaskOutput, GetOtaTaskError> {
         if !(200..300).contains(&response.status) {
-            return ::std::result::Result::Err(Self::deserialize_error(response));
+            return Err(Self::deserialize_error(response));
         }
-        let read = || -> ::std::result::Result<GetOtaTaskOutput, ::std::string::String> {
+        let read = || -> Result<GetOtaTaskOutput, String> {
             let mut builder = GetOtaTaskOutput::builder();
             let document = crate::rest_json::parse_body(&response.body)
                 .map_err(|e| e.to_string())?;
@@ -169,57 +154,51 @@ impl GetOtaTask {
                 if value.is_null() {
                     continue;
                 }
-                let mut set = || -> ::std::result::Result<(), crate::json::JsonError> {
+                let mut set = || -> Result<(), crate::json::JsonError> {
                     match key.as_str() {
                         "TaskId" => {
-                            builder.task_id = ::std::option::Option::Some(
-                                crate::json::expect_string(value)?,
-                            );
+                            builder.task_id = Some(crate::json::expect_string(value)?);
                         }
                         "TaskArn" => {
-                            builder.task_arn = ::std::option::Option::Some(
-                                crate::json::expect_string(value)?,
-                            );
+                            builder.task_arn = Some(crate::json::expect_string(value)?);
                         }
                         "Description" => {
-                            builder.description = ::std::option::Option::Some(
+                            builder.description = Some(
                                 crate::json::expect_string(value)?,
                             );
                         }
                         "S3Url" => {
-                            builder.s3_url = ::std::option::Option::Some(
-                                crate::json::expect_string(value)?,
-                            );
+                            builder.s3_url = Some(crate::json::expect_string(value)?);
                         }
                         "Protocol" => {
-                            builder.protocol = ::std::option::Option::Some(
+                            builder.protocol = Some(
                                 crate::types::OtaProtocol::from(
                                     crate::json::expect_string(value)?.as_str(),
                                 ),
                             );
                         }
                         "OtaType" => {
-                            builder.ota_type = ::std::option::Option::Some(
+                            builder.ota_type = Some(
                                 crate::types::OtaType::from(
                                     crate::json::expect_string(value)?.as_str(),
                                 ),
                             );
                         }
                         "OtaTargetQueryString" => {
-                            builder.ota_target_query_string = ::std::option::Option::Some(
+                            builder.ota_target_query_string = Some(
                                 crate::json::expect_string(value)?,
                             );
                         }
                         "OtaMechanism" => {
-                            builder.ota_mechanism = ::std::option::Option::Some(
+                            builder.ota_mechanism = Some(
                                 crate::types::OtaMechanism::from(
                                     crate::json::expect_string(value)?.as_str(),
                                 ),
                             );
                         }
                         "Target" => {
-                            builder.target = ::std::option::Option::Some({
-                                let mut items = ::std::vec::Vec::new();
+                            builder.target = Some({
+                                let mut items = Vec::new();
                                 for item0 in crate::json::expect_array(value)? {
                                     if item0.is_null() {
                                         continue;
@@ -230,7 +209,7 @@ impl GetOtaTask {
                             });
                         }
                         "CreatedAt" => {
-                            builder.created_at = ::std::option::Option::Some(
+                            builder.created_at = Some(
                                 crate::json::expect_timestamp(
                                     value,
                                     crate::primitives::Format::EpochSeconds,
@@ -238,7 +217,7 @@ impl GetOtaTask {
                             );
                         }
                         "LastUpdatedAt" => {
-                            builder.last_updated_at = ::std::option::Option::Some(
+                            builder.last_updated_at = Some(
                                 crate::json::expect_timestamp(
                                     value,
                                     crate::primitives::Format::EpochSeconds,
@@ -246,34 +225,34 @@ impl GetOtaTask {
                             );
                         }
                         "TaskConfigurationId" => {
-                            builder.task_configuration_id = ::std::option::Option::Some(
+                            builder.task_configuration_id = Some(
                                 crate::json::expect_string(value)?,
                             );
                         }
                         "TaskProcessingDetails" => {
-                            builder.task_processing_details = ::std::option::Option::Some(
+                            builder.task_processing_details = Some(
                                 crate::protocol::de_task_processing_details(value)?,
                             );
                         }
                         "OtaSchedulingConfig" => {
-                            builder.ota_scheduling_config = ::std::option::Option::Some(
+                            builder.ota_scheduling_config = Some(
                                 crate::protocol::de_ota_task_scheduling_config(value)?,
                             );
                         }
                         "OtaTaskExecutionRetryConfig" => {
-                            builder.ota_task_execution_retry_config = ::std::option::Option::Some(
+                            builder.ota_task_execution_retry_config = Some(
                                 crate::protocol::de_ota_task_execution_retry_config(value)?,
                             );
                         }
                         "Status" => {
-                            builder.status = ::std::option::Option::Some(
+                            builder.status = Some(
                                 crate::types::OtaStatus::from(
                                     crate::json::expect_string(value)?.as_str(),
                                 ),
                             );
                         }
                         "Tags" => {
-                            builder.tags = ::std::option::Option::Some({
+                            builder.tags = Some({
                                 let mut map = ::std::collections::HashMap::new();
                                 for (key0, value0) in crate::json::expect_object(value)? {
                                     if value0.is_null() {
@@ -289,31 +268,22 @@ impl GetOtaTask {
                         }
                         _ => {}
                     }
-                    ::std::result::Result::Ok(())
+                    Ok(())
                 };
                 set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
             }
-            let build = || -> ::std::result::Result<
-                GetOtaTaskOutput,
-                crate::json::JsonError,
-            > { ::std::result::Result::Ok(builder.build()) };
+            let build = || -> Result<GetOtaTaskOutput, crate::json::JsonError> {
+                Ok(builder.build())
+            };
             build().map_err(|e| e.to_string())
         };
         read()
             .map_err(|message| {
-                GetOtaTaskError::unhandled(
-                    crate::rest_json::error_metadata(
+                GetOtaTaskError::Unhandled(
+                    crate::error::Unhandled::unreadable(
+                        crate::rest_json::error_metadata(response, None),
                         response,
-                        ::std::option::Option::None,
-                    ),
-                    ::std::option::Option::Some(
-                        ::std::boxed::Box::new(
-                            crate::error::DeserializeError::new(
-                                response.status,
-                                response.body.clone(),
-                                message,
-                            ),
-                        ),
+                        message,
                     ),
                 )
             })
@@ -324,134 +294,50 @@ impl GetOtaTask {
     fn deserialize_error(response: &crate::http::HttpResponse) -> GetOtaTaskError {
         let body = crate::json::parse(&response.body).ok();
         let meta = crate::rest_json::error_metadata(response, body.as_ref());
-        match meta.code() {
-            ::std::option::Option::Some("AccessDeniedException") => {
-                match crate::protocol::de_access_denied_exception_error(
-                    response,
-                    body.as_ref(),
-                    meta.clone(),
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        GetOtaTaskError::AccessDeniedException(error)
-                    }
-                    ::std::result::Result::Err(message) => {
-                        GetOtaTaskError::unhandled(
-                            meta,
-                            ::std::option::Option::Some(
-                                ::std::boxed::Box::new(
-                                    crate::error::DeserializeError::new(
-                                        response.status,
-                                        response.body.clone(),
-                                        message,
-                                    ),
-                                ),
-                            ),
-                        )
-                    }
-                }
+        let error = match meta.code() {
+            Some("AccessDeniedException") => {
+                crate::protocol::de_access_denied_exception_error(
+                        response,
+                        body.as_ref(),
+                        meta,
+                    )
+                    .map(GetOtaTaskError::AccessDeniedException)
             }
-            ::std::option::Option::Some("InternalServerException") => {
-                match crate::protocol::de_internal_server_exception_error(
-                    response,
-                    body.as_ref(),
-                    meta.clone(),
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        GetOtaTaskError::InternalServerException(error)
-                    }
-                    ::std::result::Result::Err(message) => {
-                        GetOtaTaskError::unhandled(
-                            meta,
-                            ::std::option::Option::Some(
-                                ::std::boxed::Box::new(
-                                    crate::error::DeserializeError::new(
-                                        response.status,
-                                        response.body.clone(),
-                                        message,
-                                    ),
-                                ),
-                            ),
-                        )
-                    }
-                }
+            Some("InternalServerException") => {
+                crate::protocol::de_internal_server_exception_error(
+                        response,
+                        body.as_ref(),
+                        meta,
+                    )
+                    .map(GetOtaTaskError::InternalServerException)
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
-                match crate::protocol::de_resource_not_found_exception_error(
-                    response,
-                    body.as_ref(),
-                    meta.clone(),
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        GetOtaTaskError::ResourceNotFoundException(error)
-                    }
-                    ::std::result::Result::Err(message) => {
-                        GetOtaTaskError::unhandled(
-                            meta,
-                            ::std::option::Option::Some(
-                                ::std::boxed::Box::new(
-                                    crate::error::DeserializeError::new(
-                                        response.status,
-                                        response.body.clone(),
-                                        message,
-                                    ),
-                                ),
-                            ),
-                        )
-                    }
-                }
+            Some("ResourceNotFoundException") => {
+                crate::protocol::de_resource_not_found_exception_error(
+                        response,
+                        body.as_ref(),
+                        meta,
+                    )
+                    .map(GetOtaTaskError::ResourceNotFoundException)
             }
-            ::std::option::Option::Some("ThrottlingException") => {
-                match crate::protocol::de_throttling_exception_error(
-                    response,
-                    body.as_ref(),
-                    meta.clone(),
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        GetOtaTaskError::ThrottlingException(error)
-                    }
-                    ::std::result::Result::Err(message) => {
-                        GetOtaTaskError::unhandled(
-                            meta,
-                            ::std::option::Option::Some(
-                                ::std::boxed::Box::new(
-                                    crate::error::DeserializeError::new(
-                                        response.status,
-                                        response.body.clone(),
-                                        message,
-                                    ),
-                                ),
-                            ),
-                        )
-                    }
-                }
+            Some("ThrottlingException") => {
+                crate::protocol::de_throttling_exception_error(
+                        response,
+                        body.as_ref(),
+                        meta,
+                    )
+                    .map(GetOtaTaskError::ThrottlingException)
             }
-            ::std::option::Option::Some("ValidationException") => {
-                match crate::protocol::de_validation_exception_error(
-                    response,
-                    body.as_ref(),
-                    meta.clone(),
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        GetOtaTaskError::ValidationException(error)
-                    }
-                    ::std::result::Result::Err(message) => {
-                        GetOtaTaskError::unhandled(
-                            meta,
-                            ::std::option::Option::Some(
-                                ::std::boxed::Box::new(
-                                    crate::error::DeserializeError::new(
-                                        response.status,
-                                        response.body.clone(),
-                                        message,
-                                    ),
-                                ),
-                            ),
-                        )
-                    }
-                }
+            Some("ValidationException") => {
+                crate::protocol::de_validation_exception_error(
+                        response,
+                        body.as_ref(),
+                        meta,
+                    )
+                    .map(GetOtaTaskError::ValidationException)
             }
-            _ => GetOtaTaskError::unhandled(meta, ::std::option::Option::None),
-        }
+            _ => Err(crate::error::Unhandled::new(meta, None)),
+        };
+        error.unwrap_or_else(GetOtaTaskError::Unhandled)
     }
 }
 #[cfg(feature = "client")]
@@ -462,30 +348,26 @@ impl crate::orchestrator::Operation for GetOtaTask {
     const NAME: &'static str = "GetOtaTask";
     fn serialize(
         input: &GetOtaTaskInput,
-    ) -> ::std::result::Result<crate::http::HttpRequest, crate::error::BuildError> {
+    ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
         Self::serialize_request(input)
     }
     fn deserialize(
         response: &crate::http::HttpResponse,
-    ) -> ::std::result::Result<GetOtaTaskOutput, GetOtaTaskError> {
+    ) -> Result<GetOtaTaskOutput, GetOtaTaskError> {
         Self::deserialize_response(response)
     }
     fn endpoint(
         config: &crate::config::Config,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::orchestrator::Target,
-        ::std::boxed::Box<
-            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync,
-        >,
+        Box<dyn ::std::error::Error + Send + Sync>,
     > {
         crate::client::resolve_endpoint(config)
     }
     #[allow(clippy::match_single_binding)]
-    fn retry_kind(
-        error: &GetOtaTaskError,
-    ) -> ::std::option::Option<crate::orchestrator::RetryKind> {
+    fn retry_kind(error: &GetOtaTaskError) -> Option<crate::orchestrator::RetryKind> {
         match error {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }

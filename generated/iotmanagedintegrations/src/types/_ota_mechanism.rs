@@ -12,7 +12,7 @@ pub enum OtaMechanism {
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),
 }
-impl ::std::convert::From<&str> for OtaMechanism {
+impl From<&str> for OtaMechanism {
     fn from(s: &str) -> Self {
         match s {
             "PUSH" => OtaMechanism::Push,
@@ -28,8 +28,8 @@ impl ::std::convert::From<&str> for OtaMechanism {
 }
 impl ::std::str::FromStr for OtaMechanism {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(OtaMechanism::from(s))
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(OtaMechanism::from(s))
     }
 }
 impl OtaMechanism {

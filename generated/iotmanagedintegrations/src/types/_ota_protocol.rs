@@ -12,7 +12,7 @@ pub enum OtaProtocol {
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),
 }
-impl ::std::convert::From<&str> for OtaProtocol {
+impl From<&str> for OtaProtocol {
     fn from(s: &str) -> Self {
         match s {
             "HTTP" => OtaProtocol::Http,
@@ -28,8 +28,8 @@ impl ::std::convert::From<&str> for OtaProtocol {
 }
 impl ::std::str::FromStr for OtaProtocol {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(OtaProtocol::from(s))
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(OtaProtocol::from(s))
     }
 }
 impl OtaProtocol {

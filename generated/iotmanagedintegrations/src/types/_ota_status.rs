@@ -20,7 +20,7 @@ pub enum OtaStatus {
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),
 }
-impl ::std::convert::From<&str> for OtaStatus {
+impl From<&str> for OtaStatus {
     fn from(s: &str) -> Self {
         match s {
             "IN_PROGRESS" => OtaStatus::InProgress,
@@ -40,8 +40,8 @@ impl ::std::convert::From<&str> for OtaStatus {
 }
 impl ::std::str::FromStr for OtaStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(OtaStatus::from(s))
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(OtaStatus::from(s))
     }
 }
 impl OtaStatus {

@@ -4,9 +4,7 @@
 #[derive(Clone, PartialEq, Debug)]
 pub struct OtaTaskExecutionRetryConfig {
     /// The conditions under which a failed delivery is retried.
-    pub retry_config_criteria: ::std::option::Option<
-        ::std::vec::Vec<crate::types::RetryConfigCriteria>,
-    >,
+    pub retry_config_criteria: Option<Vec<crate::types::RetryConfigCriteria>>,
 }
 impl OtaTaskExecutionRetryConfig {
     /// The conditions under which a failed delivery is retried.
@@ -26,9 +24,7 @@ impl OtaTaskExecutionRetryConfig {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct OtaTaskExecutionRetryConfigBuilder {
-    pub(crate) retry_config_criteria: ::std::option::Option<
-        ::std::vec::Vec<crate::types::RetryConfigCriteria>,
-    >,
+    pub(crate) retry_config_criteria: Option<Vec<crate::types::RetryConfigCriteria>>,
 }
 impl OtaTaskExecutionRetryConfigBuilder {
     /// Appends an item to `retry_config_criteria`. To replace the whole list use [`Self::set_retry_config_criteria`].
@@ -39,13 +35,13 @@ impl OtaTaskExecutionRetryConfigBuilder {
     ) -> Self {
         let mut v = self.retry_config_criteria.unwrap_or_default();
         v.push(input);
-        self.retry_config_criteria = ::std::option::Option::Some(v);
+        self.retry_config_criteria = Some(v);
         self
     }
     /// The conditions under which a failed delivery is retried.
     pub fn set_retry_config_criteria(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::RetryConfigCriteria>>,
+        input: Option<Vec<crate::types::RetryConfigCriteria>>,
     ) -> Self {
         self.retry_config_criteria = input;
         self
@@ -53,7 +49,7 @@ impl OtaTaskExecutionRetryConfigBuilder {
     /// The conditions under which a failed delivery is retried.
     pub fn get_retry_config_criteria(
         &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::RetryConfigCriteria>> {
+    ) -> &Option<Vec<crate::types::RetryConfigCriteria>> {
         &self.retry_config_criteria
     }
     /// Consumes the builder and constructs a [`OtaTaskExecutionRetryConfig`].

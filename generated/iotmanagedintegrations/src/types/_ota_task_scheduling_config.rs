@@ -4,25 +4,21 @@
 #[derive(Clone, PartialEq, Debug)]
 pub struct OtaTaskSchedulingConfig {
     /// What happens to unfinished executions once the task reaches its `EndTime`. Ignored when no end time was set.
-    pub end_behavior: ::std::option::Option<crate::types::SchedulingConfigEndBehavior>,
+    pub end_behavior: Option<crate::types::SchedulingConfigEndBehavior>,
     /// The time at which the OTA task stops.
-    pub end_time: ::std::option::Option<::std::string::String>,
+    pub end_time: Option<String>,
     /// The maintenance windows configured for the task.
-    pub maintenance_windows: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ScheduleMaintenanceWindow>,
-    >,
+    pub maintenance_windows: Option<Vec<crate::types::ScheduleMaintenanceWindow>>,
     /// The time at which the OTA task begins.
-    pub start_time: ::std::option::Option<::std::string::String>,
+    pub start_time: Option<String>,
 }
 impl OtaTaskSchedulingConfig {
     /// What happens to unfinished executions once the task reaches its `EndTime`. Ignored when no end time was set.
-    pub fn end_behavior(
-        &self,
-    ) -> ::std::option::Option<&crate::types::SchedulingConfigEndBehavior> {
+    pub fn end_behavior(&self) -> Option<&crate::types::SchedulingConfigEndBehavior> {
         self.end_behavior.as_ref()
     }
     /// The time at which the OTA task stops.
-    pub fn end_time(&self) -> ::std::option::Option<&str> {
+    pub fn end_time(&self) -> Option<&str> {
         self.end_time.as_deref()
     }
     /// The maintenance windows configured for the task.
@@ -32,7 +28,7 @@ impl OtaTaskSchedulingConfig {
         self.maintenance_windows.as_deref().unwrap_or_default()
     }
     /// The time at which the OTA task begins.
-    pub fn start_time(&self) -> ::std::option::Option<&str> {
+    pub fn start_time(&self) -> Option<&str> {
         self.start_time.as_deref()
     }
 }
@@ -46,28 +42,24 @@ impl OtaTaskSchedulingConfig {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct OtaTaskSchedulingConfigBuilder {
-    pub(crate) end_behavior: ::std::option::Option<
-        crate::types::SchedulingConfigEndBehavior,
-    >,
-    pub(crate) end_time: ::std::option::Option<::std::string::String>,
-    pub(crate) maintenance_windows: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ScheduleMaintenanceWindow>,
-    >,
-    pub(crate) start_time: ::std::option::Option<::std::string::String>,
+    pub(crate) end_behavior: Option<crate::types::SchedulingConfigEndBehavior>,
+    pub(crate) end_time: Option<String>,
+    pub(crate) maintenance_windows: Option<Vec<crate::types::ScheduleMaintenanceWindow>>,
+    pub(crate) start_time: Option<String>,
 }
 impl OtaTaskSchedulingConfigBuilder {
     /// What happens to unfinished executions once the task reaches its `EndTime`. Ignored when no end time was set.
     pub fn end_behavior(
         mut self,
-        input: impl ::std::convert::Into<crate::types::SchedulingConfigEndBehavior>,
+        input: impl Into<crate::types::SchedulingConfigEndBehavior>,
     ) -> Self {
-        self.end_behavior = ::std::option::Option::Some(input.into());
+        self.end_behavior = Some(input.into());
         self
     }
     /// What happens to unfinished executions once the task reaches its `EndTime`. Ignored when no end time was set.
     pub fn set_end_behavior(
         mut self,
-        input: ::std::option::Option<crate::types::SchedulingConfigEndBehavior>,
+        input: Option<crate::types::SchedulingConfigEndBehavior>,
     ) -> Self {
         self.end_behavior = input;
         self
@@ -75,27 +67,21 @@ impl OtaTaskSchedulingConfigBuilder {
     /// What happens to unfinished executions once the task reaches its `EndTime`. Ignored when no end time was set.
     pub fn get_end_behavior(
         &self,
-    ) -> &::std::option::Option<crate::types::SchedulingConfigEndBehavior> {
+    ) -> &Option<crate::types::SchedulingConfigEndBehavior> {
         &self.end_behavior
     }
     /// The time at which the OTA task stops.
-    pub fn end_time(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.end_time = ::std::option::Option::Some(input.into());
+    pub fn end_time(mut self, input: impl Into<String>) -> Self {
+        self.end_time = Some(input.into());
         self
     }
     /// The time at which the OTA task stops.
-    pub fn set_end_time(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_end_time(mut self, input: Option<String>) -> Self {
         self.end_time = input;
         self
     }
     /// The time at which the OTA task stops.
-    pub fn get_end_time(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_end_time(&self) -> &Option<String> {
         &self.end_time
     }
     /// Appends an item to `maintenance_windows`. To replace the whole list use [`Self::set_maintenance_windows`].
@@ -106,15 +92,13 @@ impl OtaTaskSchedulingConfigBuilder {
     ) -> Self {
         let mut v = self.maintenance_windows.unwrap_or_default();
         v.push(input);
-        self.maintenance_windows = ::std::option::Option::Some(v);
+        self.maintenance_windows = Some(v);
         self
     }
     /// The maintenance windows configured for the task.
     pub fn set_maintenance_windows(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ScheduleMaintenanceWindow>,
-        >,
+        input: Option<Vec<crate::types::ScheduleMaintenanceWindow>>,
     ) -> Self {
         self.maintenance_windows = input;
         self
@@ -122,29 +106,21 @@ impl OtaTaskSchedulingConfigBuilder {
     /// The maintenance windows configured for the task.
     pub fn get_maintenance_windows(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::ScheduleMaintenanceWindow>,
-    > {
+    ) -> &Option<Vec<crate::types::ScheduleMaintenanceWindow>> {
         &self.maintenance_windows
     }
     /// The time at which the OTA task begins.
-    pub fn start_time(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.start_time = ::std::option::Option::Some(input.into());
+    pub fn start_time(mut self, input: impl Into<String>) -> Self {
+        self.start_time = Some(input.into());
         self
     }
     /// The time at which the OTA task begins.
-    pub fn set_start_time(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_start_time(mut self, input: Option<String>) -> Self {
         self.start_time = input;
         self
     }
     /// The time at which the OTA task begins.
-    pub fn get_start_time(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_start_time(&self) -> &Option<String> {
         &self.start_time
     }
     /// Consumes the builder and constructs a [`OtaTaskSchedulingConfig`].

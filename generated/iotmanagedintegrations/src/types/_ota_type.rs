@@ -14,7 +14,7 @@ pub enum OtaType {
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),
 }
-impl ::std::convert::From<&str> for OtaType {
+impl From<&str> for OtaType {
     fn from(s: &str) -> Self {
         match s {
             "ONE_TIME" => OtaType::OneTime,
@@ -31,8 +31,8 @@ impl ::std::convert::From<&str> for OtaType {
 }
 impl ::std::str::FromStr for OtaType {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(OtaType::from(s))
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(OtaType::from(s))
     }
 }
 impl OtaType {

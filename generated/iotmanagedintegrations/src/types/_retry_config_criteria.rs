@@ -4,19 +4,17 @@
 #[derive(Clone, PartialEq, Debug)]
 pub struct RetryConfigCriteria {
     /// Which kind of failure triggers a retry.
-    pub failure_type: ::std::option::Option<crate::types::RetryCriteriaFailureType>,
+    pub failure_type: Option<crate::types::RetryCriteriaFailureType>,
     /// How many retries are allowed for this failure type.
-    pub min_number_of_retries: ::std::option::Option<i32>,
+    pub min_number_of_retries: Option<i32>,
 }
 impl RetryConfigCriteria {
     /// Which kind of failure triggers a retry.
-    pub fn failure_type(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RetryCriteriaFailureType> {
+    pub fn failure_type(&self) -> Option<&crate::types::RetryCriteriaFailureType> {
         self.failure_type.as_ref()
     }
     /// How many retries are allowed for this failure type.
-    pub fn min_number_of_retries(&self) -> ::std::option::Option<i32> {
+    pub fn min_number_of_retries(&self) -> Option<i32> {
         self.min_number_of_retries
     }
 }
@@ -30,52 +28,42 @@ impl RetryConfigCriteria {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct RetryConfigCriteriaBuilder {
-    pub(crate) failure_type: ::std::option::Option<
-        crate::types::RetryCriteriaFailureType,
-    >,
-    pub(crate) min_number_of_retries: ::std::option::Option<i32>,
+    pub(crate) failure_type: Option<crate::types::RetryCriteriaFailureType>,
+    pub(crate) min_number_of_retries: Option<i32>,
 }
 impl RetryConfigCriteriaBuilder {
     /// Which kind of failure triggers a retry.
     pub fn failure_type(
         mut self,
-        input: impl ::std::convert::Into<crate::types::RetryCriteriaFailureType>,
+        input: impl Into<crate::types::RetryCriteriaFailureType>,
     ) -> Self {
-        self.failure_type = ::std::option::Option::Some(input.into());
+        self.failure_type = Some(input.into());
         self
     }
     /// Which kind of failure triggers a retry.
     pub fn set_failure_type(
         mut self,
-        input: ::std::option::Option<crate::types::RetryCriteriaFailureType>,
+        input: Option<crate::types::RetryCriteriaFailureType>,
     ) -> Self {
         self.failure_type = input;
         self
     }
     /// Which kind of failure triggers a retry.
-    pub fn get_failure_type(
-        &self,
-    ) -> &::std::option::Option<crate::types::RetryCriteriaFailureType> {
+    pub fn get_failure_type(&self) -> &Option<crate::types::RetryCriteriaFailureType> {
         &self.failure_type
     }
     /// How many retries are allowed for this failure type.
-    pub fn min_number_of_retries(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.min_number_of_retries = ::std::option::Option::Some(input.into());
+    pub fn min_number_of_retries(mut self, input: impl Into<i32>) -> Self {
+        self.min_number_of_retries = Some(input.into());
         self
     }
     /// How many retries are allowed for this failure type.
-    pub fn set_min_number_of_retries(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_min_number_of_retries(mut self, input: Option<i32>) -> Self {
         self.min_number_of_retries = input;
         self
     }
     /// How many retries are allowed for this failure type.
-    pub fn get_min_number_of_retries(&self) -> &::std::option::Option<i32> {
+    pub fn get_min_number_of_retries(&self) -> &Option<i32> {
         &self.min_number_of_retries
     }
     /// Consumes the builder and constructs a [`RetryConfigCriteria`].

@@ -16,7 +16,7 @@ pub enum RetryCriteriaFailureType {
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),
 }
-impl ::std::convert::From<&str> for RetryCriteriaFailureType {
+impl From<&str> for RetryCriteriaFailureType {
     fn from(s: &str) -> Self {
         match s {
             "FAILED" => RetryCriteriaFailureType::Failed,
@@ -34,8 +34,8 @@ impl ::std::convert::From<&str> for RetryCriteriaFailureType {
 }
 impl ::std::str::FromStr for RetryCriteriaFailureType {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(RetryCriteriaFailureType::from(s))
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(RetryCriteriaFailureType::from(s))
     }
 }
 impl RetryCriteriaFailureType {

@@ -4,17 +4,17 @@
 #[derive(Clone, PartialEq, Debug)]
 pub struct ScheduleMaintenanceWindow {
     /// How long the next maintenance window lasts, in minutes.
-    pub duration_in_minutes: ::std::option::Option<i32>,
+    pub duration_in_minutes: Option<i32>,
     /// When the next maintenance window opens.
-    pub start_time: ::std::option::Option<::std::string::String>,
+    pub start_time: Option<String>,
 }
 impl ScheduleMaintenanceWindow {
     /// How long the next maintenance window lasts, in minutes.
-    pub fn duration_in_minutes(&self) -> ::std::option::Option<i32> {
+    pub fn duration_in_minutes(&self) -> Option<i32> {
         self.duration_in_minutes
     }
     /// When the next maintenance window opens.
-    pub fn start_time(&self) -> ::std::option::Option<&str> {
+    pub fn start_time(&self) -> Option<&str> {
         self.start_time.as_deref()
     }
 }
@@ -28,42 +28,36 @@ impl ScheduleMaintenanceWindow {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ScheduleMaintenanceWindowBuilder {
-    pub(crate) duration_in_minutes: ::std::option::Option<i32>,
-    pub(crate) start_time: ::std::option::Option<::std::string::String>,
+    pub(crate) duration_in_minutes: Option<i32>,
+    pub(crate) start_time: Option<String>,
 }
 impl ScheduleMaintenanceWindowBuilder {
     /// How long the next maintenance window lasts, in minutes.
-    pub fn duration_in_minutes(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.duration_in_minutes = ::std::option::Option::Some(input.into());
+    pub fn duration_in_minutes(mut self, input: impl Into<i32>) -> Self {
+        self.duration_in_minutes = Some(input.into());
         self
     }
     /// How long the next maintenance window lasts, in minutes.
-    pub fn set_duration_in_minutes(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_duration_in_minutes(mut self, input: Option<i32>) -> Self {
         self.duration_in_minutes = input;
         self
     }
     /// How long the next maintenance window lasts, in minutes.
-    pub fn get_duration_in_minutes(&self) -> &::std::option::Option<i32> {
+    pub fn get_duration_in_minutes(&self) -> &Option<i32> {
         &self.duration_in_minutes
     }
     /// When the next maintenance window opens.
-    pub fn start_time(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.start_time = ::std::option::Option::Some(input.into());
+    pub fn start_time(mut self, input: impl Into<String>) -> Self {
+        self.start_time = Some(input.into());
         self
     }
     /// When the next maintenance window opens.
-    pub fn set_start_time(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_start_time(mut self, input: Option<String>) -> Self {
         self.start_time = input;
         self
     }
     /// When the next maintenance window opens.
-    pub fn get_start_time(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_start_time(&self) -> &Option<String> {
         &self.start_time
     }
     /// Consumes the builder and constructs a [`ScheduleMaintenanceWindow`].

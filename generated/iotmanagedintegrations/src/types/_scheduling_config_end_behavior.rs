@@ -16,7 +16,7 @@ pub enum SchedulingConfigEndBehavior {
     /// A value this version of the crate does not know.
     Unknown(crate::primitives::UnknownVariantValue),
 }
-impl ::std::convert::From<&str> for SchedulingConfigEndBehavior {
+impl From<&str> for SchedulingConfigEndBehavior {
     fn from(s: &str) -> Self {
         match s {
             "STOP_ROLLOUT" => SchedulingConfigEndBehavior::StopRollout,
@@ -34,8 +34,8 @@ impl ::std::convert::From<&str> for SchedulingConfigEndBehavior {
 }
 impl ::std::str::FromStr for SchedulingConfigEndBehavior {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(SchedulingConfigEndBehavior::from(s))
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(SchedulingConfigEndBehavior::from(s))
     }
 }
 impl SchedulingConfigEndBehavior {

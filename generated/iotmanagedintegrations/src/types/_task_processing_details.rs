@@ -4,63 +4,61 @@
 #[derive(Clone, PartialEq, Debug)]
 pub struct TaskProcessingDetails {
     /// How many devices in the task are canceled.
-    pub number_of_canceled_things: ::std::option::Option<i32>,
+    pub number_of_canceled_things: Option<i32>,
     /// How many devices in the task are failed.
-    pub number_of_failed_things: ::std::option::Option<i32>,
+    pub number_of_failed_things: Option<i32>,
     /// How many devices in the task are in progress.
-    pub number_of_in_progress_things: ::std::option::Option<i32>,
+    pub number_of_in_progress_things: Option<i32>,
     /// How many devices in the task are queued.
-    pub number_of_queued_things: ::std::option::Option<i32>,
+    pub number_of_queued_things: Option<i32>,
     /// How many devices in the task are rejected.
-    pub number_of_rejected_things: ::std::option::Option<i32>,
+    pub number_of_rejected_things: Option<i32>,
     /// How many devices in the task are removed.
-    pub number_of_removed_things: ::std::option::Option<i32>,
+    pub number_of_removed_things: Option<i32>,
     /// How many devices in the task are done successfully.
-    pub number_of_succeeded_things: ::std::option::Option<i32>,
+    pub number_of_succeeded_things: Option<i32>,
     /// How many devices in the task are timed out.
-    pub number_of_timed_out_things: ::std::option::Option<i32>,
+    pub number_of_timed_out_things: Option<i32>,
     /// The devices (things) that the task is currently working on.
-    pub processing_targets: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub processing_targets: Option<Vec<String>>,
 }
 impl TaskProcessingDetails {
     /// How many devices in the task are canceled.
-    pub fn number_of_canceled_things(&self) -> ::std::option::Option<i32> {
+    pub fn number_of_canceled_things(&self) -> Option<i32> {
         self.number_of_canceled_things
     }
     /// How many devices in the task are failed.
-    pub fn number_of_failed_things(&self) -> ::std::option::Option<i32> {
+    pub fn number_of_failed_things(&self) -> Option<i32> {
         self.number_of_failed_things
     }
     /// How many devices in the task are in progress.
-    pub fn number_of_in_progress_things(&self) -> ::std::option::Option<i32> {
+    pub fn number_of_in_progress_things(&self) -> Option<i32> {
         self.number_of_in_progress_things
     }
     /// How many devices in the task are queued.
-    pub fn number_of_queued_things(&self) -> ::std::option::Option<i32> {
+    pub fn number_of_queued_things(&self) -> Option<i32> {
         self.number_of_queued_things
     }
     /// How many devices in the task are rejected.
-    pub fn number_of_rejected_things(&self) -> ::std::option::Option<i32> {
+    pub fn number_of_rejected_things(&self) -> Option<i32> {
         self.number_of_rejected_things
     }
     /// How many devices in the task are removed.
-    pub fn number_of_removed_things(&self) -> ::std::option::Option<i32> {
+    pub fn number_of_removed_things(&self) -> Option<i32> {
         self.number_of_removed_things
     }
     /// How many devices in the task are done successfully.
-    pub fn number_of_succeeded_things(&self) -> ::std::option::Option<i32> {
+    pub fn number_of_succeeded_things(&self) -> Option<i32> {
         self.number_of_succeeded_things
     }
     /// How many devices in the task are timed out.
-    pub fn number_of_timed_out_things(&self) -> ::std::option::Option<i32> {
+    pub fn number_of_timed_out_things(&self) -> Option<i32> {
         self.number_of_timed_out_things
     }
     /// The devices (things) that the task is currently working on.
     ///
     /// If no value was sent for this field, this returns an empty slice; use `.processing_targets.is_none()` to tell the two apart.
-    pub fn processing_targets(&self) -> &[::std::string::String] {
+    pub fn processing_targets(&self) -> &[String] {
         self.processing_targets.as_deref().unwrap_or_default()
     }
 }
@@ -74,202 +72,144 @@ impl TaskProcessingDetails {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TaskProcessingDetailsBuilder {
-    pub(crate) number_of_canceled_things: ::std::option::Option<i32>,
-    pub(crate) number_of_failed_things: ::std::option::Option<i32>,
-    pub(crate) number_of_in_progress_things: ::std::option::Option<i32>,
-    pub(crate) number_of_queued_things: ::std::option::Option<i32>,
-    pub(crate) number_of_rejected_things: ::std::option::Option<i32>,
-    pub(crate) number_of_removed_things: ::std::option::Option<i32>,
-    pub(crate) number_of_succeeded_things: ::std::option::Option<i32>,
-    pub(crate) number_of_timed_out_things: ::std::option::Option<i32>,
-    pub(crate) processing_targets: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub(crate) number_of_canceled_things: Option<i32>,
+    pub(crate) number_of_failed_things: Option<i32>,
+    pub(crate) number_of_in_progress_things: Option<i32>,
+    pub(crate) number_of_queued_things: Option<i32>,
+    pub(crate) number_of_rejected_things: Option<i32>,
+    pub(crate) number_of_removed_things: Option<i32>,
+    pub(crate) number_of_succeeded_things: Option<i32>,
+    pub(crate) number_of_timed_out_things: Option<i32>,
+    pub(crate) processing_targets: Option<Vec<String>>,
 }
 impl TaskProcessingDetailsBuilder {
     /// How many devices in the task are canceled.
-    pub fn number_of_canceled_things(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.number_of_canceled_things = ::std::option::Option::Some(input.into());
+    pub fn number_of_canceled_things(mut self, input: impl Into<i32>) -> Self {
+        self.number_of_canceled_things = Some(input.into());
         self
     }
     /// How many devices in the task are canceled.
-    pub fn set_number_of_canceled_things(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_number_of_canceled_things(mut self, input: Option<i32>) -> Self {
         self.number_of_canceled_things = input;
         self
     }
     /// How many devices in the task are canceled.
-    pub fn get_number_of_canceled_things(&self) -> &::std::option::Option<i32> {
+    pub fn get_number_of_canceled_things(&self) -> &Option<i32> {
         &self.number_of_canceled_things
     }
     /// How many devices in the task are failed.
-    pub fn number_of_failed_things(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.number_of_failed_things = ::std::option::Option::Some(input.into());
+    pub fn number_of_failed_things(mut self, input: impl Into<i32>) -> Self {
+        self.number_of_failed_things = Some(input.into());
         self
     }
     /// How many devices in the task are failed.
-    pub fn set_number_of_failed_things(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_number_of_failed_things(mut self, input: Option<i32>) -> Self {
         self.number_of_failed_things = input;
         self
     }
     /// How many devices in the task are failed.
-    pub fn get_number_of_failed_things(&self) -> &::std::option::Option<i32> {
+    pub fn get_number_of_failed_things(&self) -> &Option<i32> {
         &self.number_of_failed_things
     }
     /// How many devices in the task are in progress.
-    pub fn number_of_in_progress_things(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.number_of_in_progress_things = ::std::option::Option::Some(input.into());
+    pub fn number_of_in_progress_things(mut self, input: impl Into<i32>) -> Self {
+        self.number_of_in_progress_things = Some(input.into());
         self
     }
     /// How many devices in the task are in progress.
-    pub fn set_number_of_in_progress_things(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_number_of_in_progress_things(mut self, input: Option<i32>) -> Self {
         self.number_of_in_progress_things = input;
         self
     }
     /// How many devices in the task are in progress.
-    pub fn get_number_of_in_progress_things(&self) -> &::std::option::Option<i32> {
+    pub fn get_number_of_in_progress_things(&self) -> &Option<i32> {
         &self.number_of_in_progress_things
     }
     /// How many devices in the task are queued.
-    pub fn number_of_queued_things(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.number_of_queued_things = ::std::option::Option::Some(input.into());
+    pub fn number_of_queued_things(mut self, input: impl Into<i32>) -> Self {
+        self.number_of_queued_things = Some(input.into());
         self
     }
     /// How many devices in the task are queued.
-    pub fn set_number_of_queued_things(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_number_of_queued_things(mut self, input: Option<i32>) -> Self {
         self.number_of_queued_things = input;
         self
     }
     /// How many devices in the task are queued.
-    pub fn get_number_of_queued_things(&self) -> &::std::option::Option<i32> {
+    pub fn get_number_of_queued_things(&self) -> &Option<i32> {
         &self.number_of_queued_things
     }
     /// How many devices in the task are rejected.
-    pub fn number_of_rejected_things(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.number_of_rejected_things = ::std::option::Option::Some(input.into());
+    pub fn number_of_rejected_things(mut self, input: impl Into<i32>) -> Self {
+        self.number_of_rejected_things = Some(input.into());
         self
     }
     /// How many devices in the task are rejected.
-    pub fn set_number_of_rejected_things(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_number_of_rejected_things(mut self, input: Option<i32>) -> Self {
         self.number_of_rejected_things = input;
         self
     }
     /// How many devices in the task are rejected.
-    pub fn get_number_of_rejected_things(&self) -> &::std::option::Option<i32> {
+    pub fn get_number_of_rejected_things(&self) -> &Option<i32> {
         &self.number_of_rejected_things
     }
     /// How many devices in the task are removed.
-    pub fn number_of_removed_things(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.number_of_removed_things = ::std::option::Option::Some(input.into());
+    pub fn number_of_removed_things(mut self, input: impl Into<i32>) -> Self {
+        self.number_of_removed_things = Some(input.into());
         self
     }
     /// How many devices in the task are removed.
-    pub fn set_number_of_removed_things(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_number_of_removed_things(mut self, input: Option<i32>) -> Self {
         self.number_of_removed_things = input;
         self
     }
     /// How many devices in the task are removed.
-    pub fn get_number_of_removed_things(&self) -> &::std::option::Option<i32> {
+    pub fn get_number_of_removed_things(&self) -> &Option<i32> {
         &self.number_of_removed_things
     }
     /// How many devices in the task are done successfully.
-    pub fn number_of_succeeded_things(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.number_of_succeeded_things = ::std::option::Option::Some(input.into());
+    pub fn number_of_succeeded_things(mut self, input: impl Into<i32>) -> Self {
+        self.number_of_succeeded_things = Some(input.into());
         self
     }
     /// How many devices in the task are done successfully.
-    pub fn set_number_of_succeeded_things(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_number_of_succeeded_things(mut self, input: Option<i32>) -> Self {
         self.number_of_succeeded_things = input;
         self
     }
     /// How many devices in the task are done successfully.
-    pub fn get_number_of_succeeded_things(&self) -> &::std::option::Option<i32> {
+    pub fn get_number_of_succeeded_things(&self) -> &Option<i32> {
         &self.number_of_succeeded_things
     }
     /// How many devices in the task are timed out.
-    pub fn number_of_timed_out_things(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.number_of_timed_out_things = ::std::option::Option::Some(input.into());
+    pub fn number_of_timed_out_things(mut self, input: impl Into<i32>) -> Self {
+        self.number_of_timed_out_things = Some(input.into());
         self
     }
     /// How many devices in the task are timed out.
-    pub fn set_number_of_timed_out_things(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_number_of_timed_out_things(mut self, input: Option<i32>) -> Self {
         self.number_of_timed_out_things = input;
         self
     }
     /// How many devices in the task are timed out.
-    pub fn get_number_of_timed_out_things(&self) -> &::std::option::Option<i32> {
+    pub fn get_number_of_timed_out_things(&self) -> &Option<i32> {
         &self.number_of_timed_out_things
     }
     /// Appends an item to `processing_targets`. To replace the whole list use [`Self::set_processing_targets`].
     /// The devices (things) that the task is currently working on.
-    pub fn processing_targets(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn processing_targets(mut self, input: impl Into<String>) -> Self {
         let mut v = self.processing_targets.unwrap_or_default();
         v.push(input.into());
-        self.processing_targets = ::std::option::Option::Some(v);
+        self.processing_targets = Some(v);
         self
     }
     /// The devices (things) that the task is currently working on.
-    pub fn set_processing_targets(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_processing_targets(mut self, input: Option<Vec<String>>) -> Self {
         self.processing_targets = input;
         self
     }
     /// The devices (things) that the task is currently working on.
-    pub fn get_processing_targets(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_processing_targets(&self) -> &Option<Vec<String>> {
         &self.processing_targets
     }
     /// Consumes the builder and constructs a [`TaskProcessingDetails`].

@@ -4,11 +4,11 @@
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetOtaTaskInput {
     /// The identifier of the OTA task to look up.
-    pub identifier: ::std::option::Option<::std::string::String>,
+    pub identifier: Option<String>,
 }
 impl GetOtaTaskInput {
     /// The identifier of the OTA task to look up.
-    pub fn identifier(&self) -> ::std::option::Option<&str> {
+    pub fn identifier(&self) -> Option<&str> {
         self.identifier.as_deref()
     }
 }
@@ -22,43 +22,35 @@ impl GetOtaTaskInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetOtaTaskInputBuilder {
-    pub(crate) identifier: ::std::option::Option<::std::string::String>,
+    pub(crate) identifier: Option<String>,
 }
 impl GetOtaTaskInputBuilder {
     /// The identifier of the OTA task to look up.
     ///
     /// This field is required.
-    pub fn identifier(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.identifier = ::std::option::Option::Some(input.into());
+    pub fn identifier(mut self, input: impl Into<String>) -> Self {
+        self.identifier = Some(input.into());
         self
     }
     /// The identifier of the OTA task to look up.
     ///
     /// This field is required.
-    pub fn set_identifier(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_identifier(mut self, input: Option<String>) -> Self {
         self.identifier = input;
         self
     }
     /// The identifier of the OTA task to look up.
     ///
     /// This field is required.
-    pub fn get_identifier(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_identifier(&self) -> &Option<String> {
         &self.identifier
     }
     /// Consumes the builder and constructs a [`GetOtaTaskInput`].
     ///
     /// Fails when a required field is not set: `identifier`.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetOtaTaskInput, crate::error::BuildError> {
-        ::std::result::Result::Ok(GetOtaTaskInput {
-            identifier: ::std::option::Option::Some(
+    pub fn build(self) -> Result<GetOtaTaskInput, crate::error::BuildError> {
+        Ok(GetOtaTaskInput {
+            identifier: Some(
                 self
                     .identifier
                     .ok_or_else(|| crate::error::BuildError::missing_field(

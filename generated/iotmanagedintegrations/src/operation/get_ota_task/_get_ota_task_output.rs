@@ -4,127 +4,117 @@
 #[derive(Clone, PartialEq)]
 pub struct GetOtaTaskOutput {
     /// The identifier of the OTA task.
-    pub task_id: ::std::option::Option<::std::string::String>,
+    pub task_id: Option<String>,
     /// The Amazon Resource Name (ARN) of the OTA task.
-    pub task_arn: ::std::option::Option<::std::string::String>,
+    pub task_arn: Option<String>,
     /// A free-form description of the OTA task.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The Amazon S3 URL of the update that the task delivers.
-    pub s3_url: ::std::option::Option<::std::string::String>,
+    pub s3_url: Option<String>,
     /// The transfer protocol used to deliver the update to devices.
-    pub protocol: ::std::option::Option<crate::types::OtaProtocol>,
+    pub protocol: Option<crate::types::OtaProtocol>,
     /// Whether the task runs once or keeps targeting newly matching devices.
-    pub ota_type: ::std::option::Option<crate::types::OtaType>,
+    pub ota_type: Option<crate::types::OtaType>,
     /// A query that selects which things are added to the target thing group.
-    pub ota_target_query_string: ::std::option::Option<::std::string::String>,
+    pub ota_target_query_string: Option<String>,
     /// How the update reaches the devices.
-    pub ota_mechanism: ::std::option::Option<crate::types::OtaMechanism>,
+    pub ota_mechanism: Option<crate::types::OtaMechanism>,
     /// The devices (things) the task is aimed at.
-    pub target: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub target: Option<Vec<String>>,
     /// When the OTA task was created.
-    pub created_at: ::std::option::Option<crate::primitives::DateTime>,
+    pub created_at: Option<crate::primitives::DateTime>,
     /// When the OTA task was last changed.
-    pub last_updated_at: ::std::option::Option<crate::primitives::DateTime>,
+    pub last_updated_at: Option<crate::primitives::DateTime>,
     /// The identifier of the task configuration the task was created from.
-    pub task_configuration_id: ::std::option::Option<::std::string::String>,
+    pub task_configuration_id: Option<String>,
     /// Per-state counts of the devices the task is processing.
-    pub task_processing_details: ::std::option::Option<
-        crate::types::TaskProcessingDetails,
-    >,
+    pub task_processing_details: Option<crate::types::TaskProcessingDetails>,
     /// Controls when an OTA task starts, stops, and may run.
-    pub ota_scheduling_config: ::std::option::Option<
-        crate::types::OtaTaskSchedulingConfig,
-    >,
+    pub ota_scheduling_config: Option<crate::types::OtaTaskSchedulingConfig>,
     /// Retry settings applied to each device execution of an OTA task.
-    pub ota_task_execution_retry_config: ::std::option::Option<
+    pub ota_task_execution_retry_config: Option<
         crate::types::OtaTaskExecutionRetryConfig,
     >,
     /// The current state of the OTA task.
-    pub status: ::std::option::Option<crate::types::OtaStatus>,
+    pub status: Option<crate::types::OtaStatus>,
     /// The key/value tags attached to the OTA task.
-    pub tags: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::HashMap<String, String>>,
 }
 impl GetOtaTaskOutput {
     /// The identifier of the OTA task.
-    pub fn task_id(&self) -> ::std::option::Option<&str> {
+    pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
     /// The Amazon Resource Name (ARN) of the OTA task.
-    pub fn task_arn(&self) -> ::std::option::Option<&str> {
+    pub fn task_arn(&self) -> Option<&str> {
         self.task_arn.as_deref()
     }
     /// A free-form description of the OTA task.
-    pub fn description(&self) -> ::std::option::Option<&str> {
+    pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// The Amazon S3 URL of the update that the task delivers.
-    pub fn s3_url(&self) -> ::std::option::Option<&str> {
+    pub fn s3_url(&self) -> Option<&str> {
         self.s3_url.as_deref()
     }
     /// The transfer protocol used to deliver the update to devices.
-    pub fn protocol(&self) -> ::std::option::Option<&crate::types::OtaProtocol> {
+    pub fn protocol(&self) -> Option<&crate::types::OtaProtocol> {
         self.protocol.as_ref()
     }
     /// Whether the task runs once or keeps targeting newly matching devices.
-    pub fn ota_type(&self) -> ::std::option::Option<&crate::types::OtaType> {
+    pub fn ota_type(&self) -> Option<&crate::types::OtaType> {
         self.ota_type.as_ref()
     }
     /// A query that selects which things are added to the target thing group.
-    pub fn ota_target_query_string(&self) -> ::std::option::Option<&str> {
+    pub fn ota_target_query_string(&self) -> Option<&str> {
         self.ota_target_query_string.as_deref()
     }
     /// How the update reaches the devices.
-    pub fn ota_mechanism(&self) -> ::std::option::Option<&crate::types::OtaMechanism> {
+    pub fn ota_mechanism(&self) -> Option<&crate::types::OtaMechanism> {
         self.ota_mechanism.as_ref()
     }
     /// The devices (things) the task is aimed at.
     ///
     /// If no value was sent for this field, this returns an empty slice; use `.target.is_none()` to tell the two apart.
-    pub fn target(&self) -> &[::std::string::String] {
+    pub fn target(&self) -> &[String] {
         self.target.as_deref().unwrap_or_default()
     }
     /// When the OTA task was created.
-    pub fn created_at(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn created_at(&self) -> Option<crate::primitives::DateTime> {
         self.created_at
     }
     /// When the OTA task was last changed.
-    pub fn last_updated_at(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn last_updated_at(&self) -> Option<crate::primitives::DateTime> {
         self.last_updated_at
     }
     /// The identifier of the task configuration the task was created from.
-    pub fn task_configuration_id(&self) -> ::std::option::Option<&str> {
+    pub fn task_configuration_id(&self) -> Option<&str> {
         self.task_configuration_id.as_deref()
     }
     /// Per-state counts of the devices the task is processing.
     pub fn task_processing_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::TaskProcessingDetails> {
+    ) -> Option<&crate::types::TaskProcessingDetails> {
         self.task_processing_details.as_ref()
     }
     /// Controls when an OTA task starts, stops, and may run.
     pub fn ota_scheduling_config(
         &self,
-    ) -> ::std::option::Option<&crate::types::OtaTaskSchedulingConfig> {
+    ) -> Option<&crate::types::OtaTaskSchedulingConfig> {
         self.ota_scheduling_config.as_ref()
     }
     /// Retry settings applied to each device execution of an OTA task.
     pub fn ota_task_execution_retry_config(
         &self,
-    ) -> ::std::option::Option<&crate::types::OtaTaskExecutionRetryConfig> {
+    ) -> Option<&crate::types::OtaTaskExecutionRetryConfig> {
         self.ota_task_execution_retry_config.as_ref()
     }
     /// The current state of the OTA task.
-    pub fn status(&self) -> ::std::option::Option<&crate::types::OtaStatus> {
+    pub fn status(&self) -> Option<&crate::types::OtaStatus> {
         self.status.as_ref()
     }
     /// The key/value tags attached to the OTA task.
-    pub fn tags(
-        &self,
-    ) -> ::std::option::Option<
-        &::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn tags(&self) -> Option<&::std::collections::HashMap<String, String>> {
         self.tags.as_ref()
     }
 }
@@ -165,298 +155,222 @@ impl ::std::fmt::Debug for GetOtaTaskOutput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct GetOtaTaskOutputBuilder {
-    pub(crate) task_id: ::std::option::Option<::std::string::String>,
-    pub(crate) task_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) description: ::std::option::Option<::std::string::String>,
-    pub(crate) s3_url: ::std::option::Option<::std::string::String>,
-    pub(crate) protocol: ::std::option::Option<crate::types::OtaProtocol>,
-    pub(crate) ota_type: ::std::option::Option<crate::types::OtaType>,
-    pub(crate) ota_target_query_string: ::std::option::Option<::std::string::String>,
-    pub(crate) ota_mechanism: ::std::option::Option<crate::types::OtaMechanism>,
-    pub(crate) target: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub(crate) created_at: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) last_updated_at: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) task_configuration_id: ::std::option::Option<::std::string::String>,
-    pub(crate) task_processing_details: ::std::option::Option<
-        crate::types::TaskProcessingDetails,
-    >,
-    pub(crate) ota_scheduling_config: ::std::option::Option<
-        crate::types::OtaTaskSchedulingConfig,
-    >,
-    pub(crate) ota_task_execution_retry_config: ::std::option::Option<
+    pub(crate) task_id: Option<String>,
+    pub(crate) task_arn: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) s3_url: Option<String>,
+    pub(crate) protocol: Option<crate::types::OtaProtocol>,
+    pub(crate) ota_type: Option<crate::types::OtaType>,
+    pub(crate) ota_target_query_string: Option<String>,
+    pub(crate) ota_mechanism: Option<crate::types::OtaMechanism>,
+    pub(crate) target: Option<Vec<String>>,
+    pub(crate) created_at: Option<crate::primitives::DateTime>,
+    pub(crate) last_updated_at: Option<crate::primitives::DateTime>,
+    pub(crate) task_configuration_id: Option<String>,
+    pub(crate) task_processing_details: Option<crate::types::TaskProcessingDetails>,
+    pub(crate) ota_scheduling_config: Option<crate::types::OtaTaskSchedulingConfig>,
+    pub(crate) ota_task_execution_retry_config: Option<
         crate::types::OtaTaskExecutionRetryConfig,
     >,
-    pub(crate) status: ::std::option::Option<crate::types::OtaStatus>,
-    pub(crate) tags: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
+    pub(crate) status: Option<crate::types::OtaStatus>,
+    pub(crate) tags: Option<::std::collections::HashMap<String, String>>,
 }
 impl GetOtaTaskOutputBuilder {
     /// The identifier of the OTA task.
-    pub fn task_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.task_id = ::std::option::Option::Some(input.into());
+    pub fn task_id(mut self, input: impl Into<String>) -> Self {
+        self.task_id = Some(input.into());
         self
     }
     /// The identifier of the OTA task.
-    pub fn set_task_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_id(mut self, input: Option<String>) -> Self {
         self.task_id = input;
         self
     }
     /// The identifier of the OTA task.
-    pub fn get_task_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_id(&self) -> &Option<String> {
         &self.task_id
     }
     /// The Amazon Resource Name (ARN) of the OTA task.
-    pub fn task_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.task_arn = ::std::option::Option::Some(input.into());
+    pub fn task_arn(mut self, input: impl Into<String>) -> Self {
+        self.task_arn = Some(input.into());
         self
     }
     /// The Amazon Resource Name (ARN) of the OTA task.
-    pub fn set_task_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_arn(mut self, input: Option<String>) -> Self {
         self.task_arn = input;
         self
     }
     /// The Amazon Resource Name (ARN) of the OTA task.
-    pub fn get_task_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_arn(&self) -> &Option<String> {
         &self.task_arn
     }
     /// A free-form description of the OTA task.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// A free-form description of the OTA task.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// A free-form description of the OTA task.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The Amazon S3 URL of the update that the task delivers.
-    pub fn s3_url(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.s3_url = ::std::option::Option::Some(input.into());
+    pub fn s3_url(mut self, input: impl Into<String>) -> Self {
+        self.s3_url = Some(input.into());
         self
     }
     /// The Amazon S3 URL of the update that the task delivers.
-    pub fn set_s3_url(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_s3_url(mut self, input: Option<String>) -> Self {
         self.s3_url = input;
         self
     }
     /// The Amazon S3 URL of the update that the task delivers.
-    pub fn get_s3_url(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_s3_url(&self) -> &Option<String> {
         &self.s3_url
     }
     /// The transfer protocol used to deliver the update to devices.
-    pub fn protocol(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::OtaProtocol>,
-    ) -> Self {
-        self.protocol = ::std::option::Option::Some(input.into());
+    pub fn protocol(mut self, input: impl Into<crate::types::OtaProtocol>) -> Self {
+        self.protocol = Some(input.into());
         self
     }
     /// The transfer protocol used to deliver the update to devices.
-    pub fn set_protocol(
-        mut self,
-        input: ::std::option::Option<crate::types::OtaProtocol>,
-    ) -> Self {
+    pub fn set_protocol(mut self, input: Option<crate::types::OtaProtocol>) -> Self {
         self.protocol = input;
         self
     }
     /// The transfer protocol used to deliver the update to devices.
-    pub fn get_protocol(&self) -> &::std::option::Option<crate::types::OtaProtocol> {
+    pub fn get_protocol(&self) -> &Option<crate::types::OtaProtocol> {
         &self.protocol
     }
     /// Whether the task runs once or keeps targeting newly matching devices.
-    pub fn ota_type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::OtaType>,
-    ) -> Self {
-        self.ota_type = ::std::option::Option::Some(input.into());
+    pub fn ota_type(mut self, input: impl Into<crate::types::OtaType>) -> Self {
+        self.ota_type = Some(input.into());
         self
     }
     /// Whether the task runs once or keeps targeting newly matching devices.
-    pub fn set_ota_type(
-        mut self,
-        input: ::std::option::Option<crate::types::OtaType>,
-    ) -> Self {
+    pub fn set_ota_type(mut self, input: Option<crate::types::OtaType>) -> Self {
         self.ota_type = input;
         self
     }
     /// Whether the task runs once or keeps targeting newly matching devices.
-    pub fn get_ota_type(&self) -> &::std::option::Option<crate::types::OtaType> {
+    pub fn get_ota_type(&self) -> &Option<crate::types::OtaType> {
         &self.ota_type
     }
     /// A query that selects which things are added to the target thing group.
-    pub fn ota_target_query_string(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ota_target_query_string = ::std::option::Option::Some(input.into());
+    pub fn ota_target_query_string(mut self, input: impl Into<String>) -> Self {
+        self.ota_target_query_string = Some(input.into());
         self
     }
     /// A query that selects which things are added to the target thing group.
-    pub fn set_ota_target_query_string(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ota_target_query_string(mut self, input: Option<String>) -> Self {
         self.ota_target_query_string = input;
         self
     }
     /// A query that selects which things are added to the target thing group.
-    pub fn get_ota_target_query_string(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ota_target_query_string(&self) -> &Option<String> {
         &self.ota_target_query_string
     }
     /// How the update reaches the devices.
     pub fn ota_mechanism(
         mut self,
-        input: impl ::std::convert::Into<crate::types::OtaMechanism>,
+        input: impl Into<crate::types::OtaMechanism>,
     ) -> Self {
-        self.ota_mechanism = ::std::option::Option::Some(input.into());
+        self.ota_mechanism = Some(input.into());
         self
     }
     /// How the update reaches the devices.
     pub fn set_ota_mechanism(
         mut self,
-        input: ::std::option::Option<crate::types::OtaMechanism>,
+        input: Option<crate::types::OtaMechanism>,
     ) -> Self {
         self.ota_mechanism = input;
         self
     }
     /// How the update reaches the devices.
-    pub fn get_ota_mechanism(
-        &self,
-    ) -> &::std::option::Option<crate::types::OtaMechanism> {
+    pub fn get_ota_mechanism(&self) -> &Option<crate::types::OtaMechanism> {
         &self.ota_mechanism
     }
     /// Appends an item to `target`. To replace the whole list use [`Self::set_target`].
     /// The devices (things) the task is aimed at.
-    pub fn target(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn target(mut self, input: impl Into<String>) -> Self {
         let mut v = self.target.unwrap_or_default();
         v.push(input.into());
-        self.target = ::std::option::Option::Some(v);
+        self.target = Some(v);
         self
     }
     /// The devices (things) the task is aimed at.
-    pub fn set_target(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_target(mut self, input: Option<Vec<String>>) -> Self {
         self.target = input;
         self
     }
     /// The devices (things) the task is aimed at.
-    pub fn get_target(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_target(&self) -> &Option<Vec<String>> {
         &self.target
     }
     /// When the OTA task was created.
-    pub fn created_at(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.created_at = ::std::option::Option::Some(input.into());
+    pub fn created_at(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.created_at = Some(input.into());
         self
     }
     /// When the OTA task was created.
-    pub fn set_created_at(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_created_at(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.created_at = input;
         self
     }
     /// When the OTA task was created.
-    pub fn get_created_at(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_created_at(&self) -> &Option<crate::primitives::DateTime> {
         &self.created_at
     }
     /// When the OTA task was last changed.
     pub fn last_updated_at(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.last_updated_at = ::std::option::Option::Some(input.into());
+        self.last_updated_at = Some(input.into());
         self
     }
     /// When the OTA task was last changed.
     pub fn set_last_updated_at(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.last_updated_at = input;
         self
     }
     /// When the OTA task was last changed.
-    pub fn get_last_updated_at(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_last_updated_at(&self) -> &Option<crate::primitives::DateTime> {
         &self.last_updated_at
     }
     /// The identifier of the task configuration the task was created from.
-    pub fn task_configuration_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.task_configuration_id = ::std::option::Option::Some(input.into());
+    pub fn task_configuration_id(mut self, input: impl Into<String>) -> Self {
+        self.task_configuration_id = Some(input.into());
         self
     }
     /// The identifier of the task configuration the task was created from.
-    pub fn set_task_configuration_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_configuration_id(mut self, input: Option<String>) -> Self {
         self.task_configuration_id = input;
         self
     }
     /// The identifier of the task configuration the task was created from.
-    pub fn get_task_configuration_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_configuration_id(&self) -> &Option<String> {
         &self.task_configuration_id
     }
     /// Per-state counts of the devices the task is processing.
     pub fn task_processing_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TaskProcessingDetails>,
+        input: impl Into<crate::types::TaskProcessingDetails>,
     ) -> Self {
-        self.task_processing_details = ::std::option::Option::Some(input.into());
+        self.task_processing_details = Some(input.into());
         self
     }
     /// Per-state counts of the devices the task is processing.
     pub fn set_task_processing_details(
         mut self,
-        input: ::std::option::Option<crate::types::TaskProcessingDetails>,
+        input: Option<crate::types::TaskProcessingDetails>,
     ) -> Self {
         self.task_processing_details = input;
         self
@@ -464,21 +378,21 @@ impl GetOtaTaskOutputBuilder {
     /// Per-state counts of the devices the task is processing.
     pub fn get_task_processing_details(
         &self,
-    ) -> &::std::option::Option<crate::types::TaskProcessingDetails> {
+    ) -> &Option<crate::types::TaskProcessingDetails> {
         &self.task_processing_details
     }
     /// Controls when an OTA task starts, stops, and may run.
     pub fn ota_scheduling_config(
         mut self,
-        input: impl ::std::convert::Into<crate::types::OtaTaskSchedulingConfig>,
+        input: impl Into<crate::types::OtaTaskSchedulingConfig>,
     ) -> Self {
-        self.ota_scheduling_config = ::std::option::Option::Some(input.into());
+        self.ota_scheduling_config = Some(input.into());
         self
     }
     /// Controls when an OTA task starts, stops, and may run.
     pub fn set_ota_scheduling_config(
         mut self,
-        input: ::std::option::Option<crate::types::OtaTaskSchedulingConfig>,
+        input: Option<crate::types::OtaTaskSchedulingConfig>,
     ) -> Self {
         self.ota_scheduling_config = input;
         self
@@ -486,21 +400,21 @@ impl GetOtaTaskOutputBuilder {
     /// Controls when an OTA task starts, stops, and may run.
     pub fn get_ota_scheduling_config(
         &self,
-    ) -> &::std::option::Option<crate::types::OtaTaskSchedulingConfig> {
+    ) -> &Option<crate::types::OtaTaskSchedulingConfig> {
         &self.ota_scheduling_config
     }
     /// Retry settings applied to each device execution of an OTA task.
     pub fn ota_task_execution_retry_config(
         mut self,
-        input: impl ::std::convert::Into<crate::types::OtaTaskExecutionRetryConfig>,
+        input: impl Into<crate::types::OtaTaskExecutionRetryConfig>,
     ) -> Self {
-        self.ota_task_execution_retry_config = ::std::option::Option::Some(input.into());
+        self.ota_task_execution_retry_config = Some(input.into());
         self
     }
     /// Retry settings applied to each device execution of an OTA task.
     pub fn set_ota_task_execution_retry_config(
         mut self,
-        input: ::std::option::Option<crate::types::OtaTaskExecutionRetryConfig>,
+        input: Option<crate::types::OtaTaskExecutionRetryConfig>,
     ) -> Self {
         self.ota_task_execution_retry_config = input;
         self
@@ -508,36 +422,26 @@ impl GetOtaTaskOutputBuilder {
     /// Retry settings applied to each device execution of an OTA task.
     pub fn get_ota_task_execution_retry_config(
         &self,
-    ) -> &::std::option::Option<crate::types::OtaTaskExecutionRetryConfig> {
+    ) -> &Option<crate::types::OtaTaskExecutionRetryConfig> {
         &self.ota_task_execution_retry_config
     }
     /// The current state of the OTA task.
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::OtaStatus>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(input.into());
+    pub fn status(mut self, input: impl Into<crate::types::OtaStatus>) -> Self {
+        self.status = Some(input.into());
         self
     }
     /// The current state of the OTA task.
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<crate::types::OtaStatus>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<crate::types::OtaStatus>) -> Self {
         self.status = input;
         self
     }
     /// The current state of the OTA task.
-    pub fn get_status(&self) -> &::std::option::Option<crate::types::OtaStatus> {
+    pub fn get_status(&self) -> &Option<crate::types::OtaStatus> {
         &self.status
     }
     /// Inserts an entry into `tags`. To replace the whole map use [`Self::set_tags`].
     /// The key/value tags attached to the OTA task.
-    pub fn tags(
-        mut self,
-        k: impl ::std::convert::Into<::std::string::String>,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, k: impl Into<String>, input: impl Into<String>) -> Self {
         let mut hash_map = self.tags.unwrap_or_default();
         hash_map
             .insert(
@@ -547,25 +451,19 @@ impl GetOtaTaskOutputBuilder {
                 },
                 input.into(),
             );
-        self.tags = ::std::option::Option::Some(hash_map);
+        self.tags = Some(hash_map);
         self
     }
     /// The key/value tags attached to the OTA task.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::HashMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The key/value tags attached to the OTA task.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::HashMap<String, String>> {
         &self.tags
     }
     /// Consumes the builder and constructs a [`GetOtaTaskOutput`].

@@ -13,7 +13,7 @@ impl GetOtaTaskFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<crate::orchestrator::Handle>) -> Self {
         GetOtaTaskFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -23,7 +23,7 @@ impl GetOtaTaskFluentBuilder {
     /// Builds the input and calls the operation.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::operation::get_ota_task::GetOtaTaskOutput,
         crate::orchestrator::SdkError<crate::operation::get_ota_task::GetOtaTaskError>,
     > {
@@ -37,23 +37,17 @@ impl GetOtaTaskFluentBuilder {
             .await
     }
     /// The identifier of the OTA task to look up.
-    pub fn identifier(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn identifier(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.identifier(input);
         self
     }
     /// The identifier of the OTA task to look up.
-    pub fn set_identifier(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_identifier(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_identifier(input);
         self
     }
     /// The identifier of the OTA task to look up.
-    pub fn get_identifier(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_identifier(&self) -> &Option<String> {
         self.inner.get_identifier()
     }
 }

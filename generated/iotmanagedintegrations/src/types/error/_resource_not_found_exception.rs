@@ -4,24 +4,24 @@
 #[derive(Clone, PartialEq, Debug)]
 pub struct ResourceNotFoundException {
     /// _Documentation missing in the model._
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The identifier of the resource that was not found.
-    pub resource_id: ::std::option::Option<::std::string::String>,
+    pub resource_id: Option<String>,
     /// The kind of resource that was not found.
-    pub resource_type: ::std::option::Option<::std::string::String>,
+    pub resource_type: Option<String>,
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl ResourceNotFoundException {
     /// _Documentation missing in the model._
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
     /// The identifier of the resource that was not found.
-    pub fn resource_id(&self) -> ::std::option::Option<&str> {
+    pub fn resource_id(&self) -> Option<&str> {
         self.resource_id.as_deref()
     }
     /// The kind of resource that was not found.
-    pub fn resource_type(&self) -> ::std::option::Option<&str> {
+    pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_deref()
     }
 }
@@ -35,82 +35,61 @@ impl ResourceNotFoundException {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ResourceNotFoundExceptionBuilder {
-    pub(crate) message: ::std::option::Option<::std::string::String>,
-    pub(crate) resource_id: ::std::option::Option<::std::string::String>,
-    pub(crate) resource_type: ::std::option::Option<::std::string::String>,
-    pub(crate) meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    pub(crate) message: Option<String>,
+    pub(crate) resource_id: Option<String>,
+    pub(crate) resource_type: Option<String>,
+    pub(crate) meta: Option<crate::error::ErrorMetadata>,
 }
 impl ResourceNotFoundExceptionBuilder {
     /// _Documentation missing in the model._
-    pub fn message(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(input.into());
+    pub fn message(mut self, input: impl Into<String>) -> Self {
+        self.message = Some(input.into());
         self
     }
     /// _Documentation missing in the model._
-    pub fn set_message(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
     /// _Documentation missing in the model._
-    pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
     /// The identifier of the resource that was not found.
-    pub fn resource_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_id = ::std::option::Option::Some(input.into());
+    pub fn resource_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_id = Some(input.into());
         self
     }
     /// The identifier of the resource that was not found.
-    pub fn set_resource_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_id(mut self, input: Option<String>) -> Self {
         self.resource_id = input;
         self
     }
     /// The identifier of the resource that was not found.
-    pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_id(&self) -> &Option<String> {
         &self.resource_id
     }
     /// The kind of resource that was not found.
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type = ::std::option::Option::Some(input.into());
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+        self.resource_type = Some(input.into());
         self
     }
     /// The kind of resource that was not found.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// The kind of resource that was not found.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
     /// Sets error metadata (code, message, request id).
     pub fn meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
-        self.meta = ::std::option::Option::Some(meta);
+        self.meta = Some(meta);
         self
     }
     /// Sets or clears error metadata.
-    pub fn set_meta(
-        &mut self,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
-    ) -> &mut Self {
+    pub fn set_meta(&mut self, meta: Option<crate::error::ErrorMetadata>) -> &mut Self {
         self.meta = meta;
         self
     }
@@ -135,10 +114,10 @@ impl ResourceNotFoundException {
 impl ::std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("ResourceNotFoundException")?;
-        if let ::std::option::Option::Some(message) = &self.message {
+        if let Some(message) = &self.message {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 impl ::std::error::Error for ResourceNotFoundException {}

@@ -4,12 +4,12 @@
 #[derive(Clone, PartialEq, Debug)]
 pub struct ValidationException {
     /// _Documentation missing in the model._
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl ValidationException {
     /// _Documentation missing in the model._
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -23,40 +23,31 @@ impl ValidationException {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ValidationExceptionBuilder {
-    pub(crate) message: ::std::option::Option<::std::string::String>,
-    pub(crate) meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    pub(crate) message: Option<String>,
+    pub(crate) meta: Option<crate::error::ErrorMetadata>,
 }
 impl ValidationExceptionBuilder {
     /// _Documentation missing in the model._
-    pub fn message(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(input.into());
+    pub fn message(mut self, input: impl Into<String>) -> Self {
+        self.message = Some(input.into());
         self
     }
     /// _Documentation missing in the model._
-    pub fn set_message(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
     /// _Documentation missing in the model._
-    pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
     /// Sets error metadata (code, message, request id).
     pub fn meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
-        self.meta = ::std::option::Option::Some(meta);
+        self.meta = Some(meta);
         self
     }
     /// Sets or clears error metadata.
-    pub fn set_meta(
-        &mut self,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
-    ) -> &mut Self {
+    pub fn set_meta(&mut self, meta: Option<crate::error::ErrorMetadata>) -> &mut Self {
         self.meta = meta;
         self
     }
@@ -79,10 +70,10 @@ impl ValidationException {
 impl ::std::fmt::Display for ValidationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("ValidationException")?;
-        if let ::std::option::Option::Some(message) = &self.message {
+        if let Some(message) = &self.message {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 impl ::std::error::Error for ValidationException {}
