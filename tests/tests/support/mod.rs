@@ -204,6 +204,11 @@ pub fn closed_port_url() -> String {
 /// The configuration of a fixture crate's client (they share this workspace's runtime) against
 /// `server`: the test credentials and Region, and retries that back off for milliseconds.
 pub fn fixture_config(server: &FakeServer) -> workspace_runtime::config::Config {
+    fixture_builder(server).build()
+}
+
+/// [`fixture_config`]'s builder, for a test that sets more.
+pub fn fixture_builder(server: &FakeServer) -> workspace_runtime::config::Builder {
     use workspace_runtime::config::RetryConfig;
     use workspace_runtime::credentials::Credentials;
     workspace_config::builder()
@@ -211,7 +216,6 @@ pub fn fixture_config(server: &FakeServer) -> workspace_runtime::config::Config 
         .endpoint_url(server.url())
         .credentials_provider(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
         .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
-        .build()
 }
 
 /// Checks `request`'s `Authorization` header by signing the same request again with the
