@@ -5,6 +5,8 @@
 
 mod support;
 
+use std::time::Duration;
+
 use fixture_dynamodb_lite::operation::put_item::PutItemError;
 use fixture_dynamodb_lite::types::AttributeValue;
 use fixture_dynamodb_lite::Client;
@@ -114,4 +116,44 @@ async fn a_failed_condition_is_typed_and_throttling_is_retried_to_success() {
     });
     client(&server).put_item().table_name("t").item("pk", AttributeValue::S("a".into())).send().await.expect("PutItem");
     assert_eq!(server.requests().len(), 2, "throttled once, then done");
+}
+
+#[tokio::test]
+async fn from_2026_dynamodb_gets_four_attempts_and_honours_x_amz_retry_after() {
+    use workspace_runtime::config::{RetryBehavior, RetryConfig};
+    // Three transient failures, then success: DynamoDB's fourth attempt (25 ms backoff base, so
+    // the waits are short without setting one).
+    let server = FakeServer::start(|_, n| match n {
+        0..=2 => Reply::error(500, "InternalServerError", "try again"),
+        _ => Reply::json(200, "{}"),
+    });
+    let retry = RetryConfig::standard().with_behavior(RetryBehavior::Standard2026);
+    let config = support::fixture_builder(&server).retry_config(retry).build();
+    let client = Client::from_conf(config);
+    client.put_item().table_name("t").item("pk", AttributeValue::S("a".into())).send().await.expect("fourth time");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4);
+    assert_eq!(requests[0].header("amz-sdk-request"), Some("attempt=1; max=4"));
+    assert_eq!(requests[3].header("amz-sdk-request"), Some("attempt=4; max=4"));
+
+    // Throttled with the server's advice: wait 300 ms, although the computed backoff is a few.
+    let server = FakeServer::start(|_, n| match n {
+        0 => {
+            let mut reply = Reply::json(
+                400,
+                r#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow down"}"#,
+            );
+            reply.headers.push(("x-amz-retry-after".into(), "300".into()));
+            reply
+        }
+        _ => Reply::json(200, "{}"),
+    });
+    let retry = RetryConfig::standard()
+        .with_behavior(RetryBehavior::Standard2026)
+        .with_initial_backoff(Duration::from_millis(2));
+    let client = Client::from_conf(support::fixture_builder(&server).retry_config(retry).build());
+    let started = std::time::Instant::now();
+    client.put_item().table_name("t").item("pk", AttributeValue::S("a".into())).send().await.expect("after the wait");
+    assert!(started.elapsed() >= Duration::from_millis(300), "waited {:?}", started.elapsed());
+    assert_eq!(server.requests().len(), 2);
 }

@@ -86,10 +86,7 @@ async fn receive_message_reads_messages_with_their_attributes() {
     assert_eq!((first.message_id(), first.receipt_handle(), first.body()), (Some("m-1"), Some("r-1"), Some("hello")));
     let attributes = first.attributes().expect("system attributes");
     assert_eq!(attributes.get(&MessageSystemAttributeName::SentTimestamp).map(String::as_str), Some("1700000000000"));
-    assert_eq!(
-        attributes.get(&MessageSystemAttributeName::ApproximateReceiveCount).map(String::as_str),
-        Some("2")
-    );
+    assert_eq!(attributes.get(&MessageSystemAttributeName::ApproximateReceiveCount).map(String::as_str), Some("2"));
     let color = &first.message_attributes().expect("message attributes")["color"];
     assert_eq!((color.data_type(), color.string_value()), ("String", Some("blue")));
     assert_eq!(second.body(), Some("bye"));
@@ -142,4 +139,42 @@ async fn a_missing_queue_is_typed_and_carries_the_query_error_code() {
     assert!(matches!(error, ReceiveMessageError::QueueDoesNotExist(_)), "{error:?}");
     assert_eq!(error.code(), Some("AWS.SimpleQueueService.NonExistentQueue"));
     assert_eq!(server.requests().len(), 2, "a client error is not retried");
+}
+
+/// A timer that returns at once and records what it was asked to wait.
+#[derive(Debug, Clone, Default)]
+struct RecordingSleep(std::sync::Arc<std::sync::Mutex<Vec<std::time::Duration>>>);
+
+impl workspace_runtime::config::AsyncSleep for RecordingSleep {
+    fn sleep(&self, duration: std::time::Duration) -> workspace_runtime::config::Sleep {
+        self.0.lock().expect("waits").push(duration);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+#[tokio::test]
+async fn from_2026_a_long_poll_backs_off_even_when_the_retry_quota_is_empty() {
+    use workspace_runtime::config::{RetryBehavior, RetryConfig};
+    let down = || FakeServer::start(|_, _| Reply::error(500, "InternalError", "down"));
+    let retry = RetryConfig::standard().with_behavior(RetryBehavior::Standard2026).with_max_attempts(100);
+    // A fresh client per call: each has its own quota of 500 tokens, 14 a transient retry.
+    let run = |server: &FakeServer| {
+        let sleep = RecordingSleep::default();
+        let config = support::fixture_builder(server).retry_config(retry).sleep_impl(sleep.clone()).build();
+        (Client::from_conf(config), sleep)
+    };
+
+    let server = down();
+    let (client, sleep) = run(&server);
+    client.send_message().queue_url(QUEUE).message_body("x").send().await.expect_err("down");
+    assert_eq!(server.requests().len(), 36, "35 retries take 490 of the 500 tokens; the 36th is refused");
+    assert_eq!(sleep.0.lock().expect("waits").len(), 35, "SendMessage returns the error at once");
+
+    let server = down();
+    let (client, sleep) = run(&server);
+    client.receive_message().queue_url(QUEUE).send().await.expect_err("down");
+    assert_eq!(server.requests().len(), 36);
+    let waits = sleep.0.lock().expect("waits").clone();
+    assert_eq!(waits.len(), 36, "ReceiveMessage, long polling, backs off once more before returning");
+    assert!(waits.iter().all(|w| *w < std::time::Duration::from_secs(20)), "{waits:?}");
 }

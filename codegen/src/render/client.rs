@@ -8,7 +8,7 @@ use quote::quote;
 use super::id;
 use super::structure::{main_setter_params, MISSING_DOCS};
 use super::types::{deprecated_attr, doc_attrs, element, type_tokens, value_type};
-use crate::ir::{Crate, Field, MemberPath, Operation, Role, RustType};
+use crate::ir::{Crate, Field, MemberPath, Operation, RetryTuning, Role, RustType};
 use crate::render::std_paths::Std;
 
 /// `src/client.rs`: the `Client` with one method per operation, and endpoint resolution from
@@ -23,6 +23,11 @@ pub fn client_module(krate: &Crate) -> TokenStream {
     let signing_name = match &krate.service.signing_name {
         Some(name) => quote!(#some(#name)),
         None => quote!(#none),
+    };
+    let handle = quote!(crate::orchestrator::Handle::new(config, #signing_name));
+    let handle = match krate.service.retry_tuning {
+        RetryTuning::Standard => handle,
+        RetryTuning::DynamoDb => quote!(#handle.with_retry_tuning(crate::config::RetryTuning::DYNAMODB)),
     };
     let methods = krate.operations.iter().map(|op| {
         let (module, fluent, method) =
@@ -56,7 +61,7 @@ pub fn client_module(krate: &Crate) -> TokenStream {
             /// A client that owns `config`.
             pub fn from_conf(config: crate::config::Config) -> Self {
                 Client {
-                    handle: ::std::sync::Arc::new(crate::orchestrator::Handle::new(config, #signing_name)),
+                    handle: ::std::sync::Arc::new(#handle),
                 }
             }
             /// The client's configuration.
@@ -183,6 +188,11 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
         let encodings = &op.request_compression;
         quote!(const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];)
     });
+    let long_polling = op.long_polling.then(|| {
+        quote!(
+            const LONG_POLLING: bool = true;
+        )
+    });
     quote! {
         #[cfg(feature = "client")]
         impl crate::orchestrator::Operation for #name {
@@ -191,6 +201,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             type Error = #error;
             const NAME: &'static str = #name_text;
             #compression
+            #long_polling
             fn serialize(input: &#input) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
                 Self::serialize_request(input)
             }

@@ -96,18 +96,46 @@ impl std::error::Error for ConnectorError {
     }
 }
 
-/// How failed attempts are retried: AWS's standard mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RetryConfig {
-    max_attempts: u32,
-    initial_backoff: Duration,
-    max_backoff: Duration,
+/// Which generation of AWS's standard retry rules a [`RetryConfig`] follows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryBehavior {
+    /// The rules before 2026: every error backs off from 1 s, and a retry costs the quota 5
+    /// tokens (10 after a timeout or a lost connection).
+    #[default]
+    Standard,
+    /// The rules AWS SDKs adopted in 2026 ("retry behavior 2.1"; `AWS_NEW_RETRIES_2026=true`
+    /// turns it on in [`Config::from_env`]): transient errors back off from 50 ms (25 ms for
+    /// DynamoDB, which also gets 4 attempts), throttling errors from 1 s; the cap applies
+    /// before the jitter; a server's `x-amz-retry-after` is honoured within the computed backoff
+    /// plus 5 s; a retry costs 14 tokens, 5 after throttling; and a long-polling operation (SQS
+    /// `ReceiveMessage`) still backs off when the quota refuses a retry.
+    Standard2026,
 }
 
+/// How failed attempts are retried: AWS's standard mode. Attempts and backoff not set here are
+/// the [`RetryBehavior`]'s defaults for the service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryConfig {
+    max_attempts: Option<u32>,
+    initial_backoff: Option<Duration>,
+    max_backoff: Duration,
+    behavior: RetryBehavior,
+}
+
+/// The transient-error backoff base of [`RetryBehavior::Standard2026`] for most services.
+const TRANSIENT_BACKOFF_2026: Duration = Duration::from_millis(50);
+
 impl RetryConfig {
-    /// Standard mode: 3 attempts in all, backoff with full jitter from 1 s doubling up to 20 s.
+    /// Standard mode: 3 attempts in all (the service's default), backoff with full jitter from
+    /// 1 s doubling up to 20 s.
     pub fn standard() -> Self {
-        RetryConfig { max_attempts: 3, initial_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(20) }
+        RetryConfig {
+            max_attempts: None,
+            initial_backoff: None,
+            max_backoff: Duration::from_secs(20),
+            behavior: RetryBehavior::Standard,
+        }
     }
 
     /// One attempt, no retries.
@@ -117,13 +145,13 @@ impl RetryConfig {
 
     /// The number of attempts in all, the first included (at least 1).
     pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
-        self.max_attempts = max_attempts.max(1);
+        self.max_attempts = Some(max_attempts.max(1));
         self
     }
 
-    /// The base of the exponential backoff.
+    /// The base of the exponential backoff, for every kind of error.
     pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
-        self.initial_backoff = initial_backoff;
+        self.initial_backoff = Some(initial_backoff);
         self
     }
 
@@ -133,20 +161,76 @@ impl RetryConfig {
         self
     }
 
-    /// The number of attempts in all.
-    pub fn max_attempts(&self) -> u32 {
-        self.max_attempts
+    /// Which generation of the standard rules applies.
+    pub fn with_behavior(mut self, behavior: RetryBehavior) -> Self {
+        self.behavior = behavior;
+        self
     }
 
-    /// The base of the exponential backoff.
+    /// The number of attempts in all, as set or as the behavior gives services without a
+    /// tuning of their own (3).
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts.unwrap_or(3)
+    }
+
+    /// The base of the exponential backoff, as set or as the behavior gives throttling errors
+    /// (1 s; transient errors back off from 50 ms under [`RetryBehavior::Standard2026`]).
     pub fn initial_backoff(&self) -> Duration {
-        self.initial_backoff
+        self.initial_backoff.unwrap_or(Duration::from_secs(1))
     }
 
     /// The longest wait between two attempts.
     pub fn max_backoff(&self) -> Duration {
         self.max_backoff
     }
+
+    /// Which generation of the standard rules applies.
+    pub fn behavior(&self) -> RetryBehavior {
+        self.behavior
+    }
+
+    /// The attempts for a service with `tuning`: the set number, else the behavior's default.
+    pub(crate) fn attempts_for(&self, tuning: RetryTuning) -> u32 {
+        match (self.max_attempts, self.behavior) {
+            (Some(set), _) => set,
+            (None, RetryBehavior::Standard2026) => tuning.max_attempts,
+            (None, _) => 3,
+        }
+    }
+
+    /// The backoff base for an error of `kind` at a service with `tuning`.
+    pub(crate) fn base_for(&self, kind: crate::orchestrator::RetryKind, tuning: RetryTuning) -> Duration {
+        match (self.initial_backoff, self.behavior) {
+            (Some(set), _) => set,
+            (None, RetryBehavior::Standard2026) if kind == crate::orchestrator::RetryKind::Transient => {
+                tuning.transient_backoff
+            }
+            (None, _) => Duration::from_secs(1),
+        }
+    }
+
+    /// The behavior the environment asks for: [`RetryBehavior::Standard2026`] when
+    /// `AWS_NEW_RETRIES_2026` is `true` (in any case), as AWS SDKs read it.
+    pub(crate) fn from_env(env: &Env) -> Self {
+        let new = env.get("AWS_NEW_RETRIES_2026").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let behavior = if new { RetryBehavior::Standard2026 } else { RetryBehavior::Standard };
+        Self::standard().with_behavior(behavior)
+    }
+}
+
+/// What a service's SDKs tune in [`RetryBehavior::Standard2026`]'s defaults: the generated
+/// client passes [`RetryTuning::DYNAMODB`] for DynamoDB and DynamoDB Streams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryTuning {
+    max_attempts: u32,
+    transient_backoff: Duration,
+}
+
+impl RetryTuning {
+    /// Most services: 3 attempts, transient errors back off from 50 ms.
+    pub const STANDARD: RetryTuning = RetryTuning { max_attempts: 3, transient_backoff: TRANSIENT_BACKOFF_2026 };
+    /// DynamoDB and DynamoDB Streams: 4 attempts, transient errors back off from 25 ms.
+    pub const DYNAMODB: RetryTuning = RetryTuning { max_attempts: 4, transient_backoff: Duration::from_millis(25) };
 }
 
 impl Default for RetryConfig {
@@ -262,12 +346,14 @@ impl Config {
     }
 
     /// A builder preset from the environment as AWS SDKs read it: the Region from
-    /// `AWS_REGION`, `AWS_DEFAULT_REGION` or the selected profile, and credentials from the
-    /// default chain (environment variables, then the shared `~/.aws` files).
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION` or the selected profile, credentials from the
+    /// default chain (environment variables, then the shared `~/.aws` files), and the retry
+    /// behavior (`AWS_NEW_RETRIES_2026`).
     pub fn from_env() -> Builder {
         let env = Env::process();
         let mut builder = Builder::default().credentials_provider(DefaultCredentialsChain::with_env(env.clone()));
         builder.config.region = crate::credentials::default_region(&env);
+        builder.config.retry = RetryConfig::from_env(&env);
         builder
     }
 

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
-use crate::config::{Config, ConnectorError};
+use crate::config::{Config, ConnectorError, RetryBehavior, RetryConfig, RetryTuning};
 use crate::error::{BuildError, ProvideErrorMetadata, Unhandled};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::primitives::Document;
@@ -47,6 +47,11 @@ pub trait Operation {
     /// The encodings its `@requestCompression` allows, in order of preference (none: the body
     /// is sent as it is).
     const REQUEST_COMPRESSION: &'static [&'static str] = &[];
+
+    /// Whether it is a long-polling operation (SQS `ReceiveMessage`): one a caller runs in a
+    /// tight loop, so under [`RetryBehavior::Standard2026`] it backs off even when the retry quota
+    /// refuses a retry, rather than letting the loop spin against a failing service.
+    const LONG_POLLING: bool = false;
 }
 
 /// Why an error is worth retrying.
@@ -230,6 +235,7 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
 pub struct Handle {
     config: Config,
     signing_name: Option<&'static str>,
+    tuning: RetryTuning,
     quota: RetryQuota,
     signing_keys: crate::sigv4::SigningKeyCache,
     // Endpoints depend on the configuration alone (no operation uses context parameters), so
@@ -244,10 +250,17 @@ impl Handle {
         Handle {
             config,
             signing_name,
+            tuning: RetryTuning::STANDARD,
             quota: RetryQuota::new(),
             signing_keys: crate::sigv4::SigningKeyCache::new(),
             endpoint: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The service's own retry defaults (DynamoDB's), in place of the standard ones.
+    pub fn with_retry_tuning(mut self, tuning: RetryTuning) -> Self {
+        self.tuning = tuning;
+        self
     }
 
     /// The configuration.
@@ -309,10 +322,13 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     };
 
     let retry = config.retry;
+    let max_attempts = retry.attempts_for(handle.tuning);
     let mut attempt = 1;
+    // What the last retry took from the quota, given back when the call succeeds.
+    let mut taken = 0;
     loop {
         let mut request = request.clone();
-        request.headers.insert("amz-sdk-request", format!("attempt={attempt}; max={}", retry.max_attempts()));
+        request.headers.insert("amz-sdk-request", format!("attempt={attempt}; max={max_attempts}"));
         if let Some((service, region, credentials)) = signing {
             let params = crate::sigv4::SigningParams {
                 access_key_id: credentials.access_key_id(),
@@ -328,7 +344,7 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
         let (kind, outcome) = match sent {
             Ok(response) if (200..300).contains(&response.status) => match O::deserialize(&response) {
                 Ok(output) => {
-                    handle.quota.succeeded(attempt);
+                    handle.quota.succeeded(taken);
                     return Ok(output);
                 }
                 Err(err) => (None, SdkError::ServiceError(ServiceError { err, raw: response })),
@@ -349,18 +365,26 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
             Err(Attempt::Failed(e)) => (None, SdkError::DispatchFailure(e)),
             Err(Attempt::NoSleep) => return Err(SdkError::construction(NO_SLEEP)),
         };
-        if kind.is_none() {
+        let Some(kind) = kind else { return Err(outcome) };
+        if attempt >= max_attempts {
             return Err(outcome);
         }
-        // A retry after a timeout or a lost connection costs the quota more than one after an
-        // error response, since the service may still be working on the first attempt.
         let lost = matches!(outcome, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_));
-        let cost = if lost { TIMEOUT_RETRY_COST } else { RETRY_COST };
-        if attempt >= retry.max_attempts() || !handle.quota.acquire(cost) {
+        let cost = retry_cost(retry.behavior(), kind, lost);
+        let retry_after = match &outcome {
+            SdkError::ServiceError(e) => e.raw.headers.get("x-amz-retry-after"),
+            _ => None,
+        };
+        let delay = backoff(&retry, handle.tuning, kind, attempt, retry_after);
+        let Some(sleep) = &config.sleep else { return Err(SdkError::construction(NO_SLEEP)) };
+        if !handle.quota.acquire(cost) {
+            if O::LONG_POLLING && retry.behavior() == RetryBehavior::Standard2026 {
+                sleep.sleep(delay).await;
+            }
             return Err(outcome);
         }
-        let Some(sleep) = &config.sleep else { return Err(SdkError::construction(NO_SLEEP)) };
-        sleep.sleep(backoff(&retry, attempt)).await;
+        taken = cost;
+        sleep.sleep(delay).await;
         attempt += 1;
     }
 }
@@ -476,17 +500,27 @@ fn classify(code: Option<&str>, status: u16) -> Option<RetryKind> {
 }
 
 /// The standard mode's retry quota: a bucket of 500 tokens shared by a client's calls.
-/// A retry takes 5 (10 after a timeout or lost connection); a success after retries gives 5
-/// back, a first-attempt success 1, so a failing service is not hammered by every caller's
-/// retries at once.
+/// A retry takes [`retry_cost`]; a success after retries gives the last retry's cost back, a
+/// first-attempt success 1, so a failing service is not hammered by every caller's retries at
+/// once.
 #[derive(Debug)]
 struct RetryQuota {
     tokens: Mutex<u32>,
 }
 
 const QUOTA_CAPACITY: u32 = 500;
-const RETRY_COST: u32 = 5;
-const TIMEOUT_RETRY_COST: u32 = 10;
+
+/// What a retry takes from the quota. Before 2026: 5, or 10 after a timeout or a lost
+/// connection (the service may still be working on the first attempt). From 2026: 14, or 5
+/// after throttling (the service asked to be called again later).
+fn retry_cost(behavior: RetryBehavior, kind: RetryKind, lost: bool) -> u32 {
+    match (behavior, kind) {
+        (RetryBehavior::Standard2026, RetryKind::Throttling) => 5,
+        (RetryBehavior::Standard2026, _) => 14,
+        (_, _) if lost => 10,
+        (_, _) => 5,
+    }
+}
 
 impl RetryQuota {
     fn new() -> Self {
@@ -502,18 +536,37 @@ impl RetryQuota {
         true
     }
 
-    fn succeeded(&self, attempt: u32) {
-        let refund = if attempt == 1 { 1 } else { RETRY_COST };
+    /// A call succeeded; `taken` is what its last retry took (0: it needed none).
+    fn succeeded(&self, taken: u32) {
+        let refund = if taken == 0 { 1 } else { taken };
         let mut tokens = self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         *tokens = (*tokens + refund).min(QUOTA_CAPACITY);
     }
 }
 
-/// Exponential backoff with full jitter: a random wait in `[0, initial * 2^(attempt-1))`,
-/// capped at the maximum.
-fn backoff(retry: &crate::config::RetryConfig, attempt: u32) -> Duration {
-    let exponential = retry.initial_backoff().as_secs_f64() * 2f64.powi(attempt.saturating_sub(1).min(30) as i32);
-    Duration::from_secs_f64((random_unit() * exponential).min(retry.max_backoff().as_secs_f64()))
+/// Exponential backoff with full jitter: a random wait in `[0, base * 2^(attempt-1))` (the base
+/// as [`RetryConfig`] gives it for the error's kind), capped at the maximum: after the jitter
+/// before 2026, before it from 2026. From 2026 a server's `x-amz-retry-after` (milliseconds)
+/// replaces it, kept within `[backoff, backoff + 5 s]`; a value that is not a number is ignored.
+fn backoff(
+    retry: &RetryConfig,
+    tuning: RetryTuning,
+    kind: RetryKind,
+    attempt: u32,
+    retry_after: Option<&str>,
+) -> Duration {
+    let base = retry.base_for(kind, tuning).as_secs_f64();
+    let exponential = base * 2f64.powi(attempt.saturating_sub(1).min(30) as i32);
+    let max = retry.max_backoff().as_secs_f64();
+    let seconds = |s: f64| Duration::try_from_secs_f64(s).unwrap_or(retry.max_backoff());
+    if retry.behavior() != RetryBehavior::Standard2026 {
+        return seconds((random_unit() * exponential).min(max));
+    }
+    let computed = seconds(random_unit() * exponential.min(max));
+    match retry_after.and_then(|ms| ms.trim().parse::<u64>().ok()) {
+        Some(ms) => Duration::from_millis(ms).clamp(computed, computed.saturating_add(Duration::from_secs(5))),
+        None => computed,
+    }
 }
 
 /// A random number in `[0, 1)`; jitter needs spread, not cryptographic strength.

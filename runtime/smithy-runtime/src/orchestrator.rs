@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
-use crate::config::{Config, ConnectorError};
+use crate::config::{Config, ConnectorError, RetryBehavior, RetryConfig, RetryTuning};
 use crate::error::{BuildError, ProvideErrorMetadata, Unhandled};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::primitives::Document;
@@ -46,6 +46,11 @@ pub trait Operation {
     /// The encodings its `@requestCompression` allows, in order of preference (none: the body
     /// is sent as it is).
     const REQUEST_COMPRESSION: &'static [&'static str] = &[];
+
+    /// Whether it is a long-polling operation (SQS `ReceiveMessage`): one a caller runs in a
+    /// tight loop, so under [`RetryBehavior::Standard2026`] it backs off even when the retry quota
+    /// refuses a retry, rather than letting the loop spin against a failing service.
+    const LONG_POLLING: bool = false;
 }
 
 /// Why an error is worth retrying.
@@ -229,6 +234,7 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
 pub struct Handle {
     config: Config,
     signing_name: Option<&'static str>,
+    tuning: RetryTuning,
     quota: RetryQuota,
     signing_keys: crate::sigv4::SigningKeyCache,
     // Endpoints depend on the configuration alone (no operation uses context parameters), so
@@ -243,10 +249,17 @@ impl Handle {
         Handle {
             config,
             signing_name,
+            tuning: RetryTuning::STANDARD,
             quota: RetryQuota::new(),
             signing_keys: crate::sigv4::SigningKeyCache::new(),
             endpoint: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The service's own retry defaults (DynamoDB's), in place of the standard ones.
+    pub fn with_retry_tuning(mut self, tuning: RetryTuning) -> Self {
+        self.tuning = tuning;
+        self
     }
 
     /// The configuration.
@@ -308,10 +321,13 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     };
 
     let retry = config.retry;
+    let max_attempts = retry.attempts_for(handle.tuning);
     let mut attempt = 1;
+    // What the last retry took from the quota, given back when the call succeeds.
+    let mut taken = 0;
     loop {
         let mut request = request.clone();
-        request.headers.insert("amz-sdk-request", format!("attempt={attempt}; max={}", retry.max_attempts()));
+        request.headers.insert("amz-sdk-request", format!("attempt={attempt}; max={max_attempts}"));
         if let Some((service, region, credentials)) = signing {
             let params = crate::sigv4::SigningParams {
                 access_key_id: credentials.access_key_id(),
@@ -327,7 +343,7 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
         let (kind, outcome) = match sent {
             Ok(response) if (200..300).contains(&response.status) => match O::deserialize(&response) {
                 Ok(output) => {
-                    handle.quota.succeeded(attempt);
+                    handle.quota.succeeded(taken);
                     return Ok(output);
                 }
                 Err(err) => (None, SdkError::ServiceError(ServiceError { err, raw: response })),
@@ -348,18 +364,26 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
             Err(Attempt::Failed(e)) => (None, SdkError::DispatchFailure(e)),
             Err(Attempt::NoSleep) => return Err(SdkError::construction(NO_SLEEP)),
         };
-        if kind.is_none() {
+        let Some(kind) = kind else { return Err(outcome) };
+        if attempt >= max_attempts {
             return Err(outcome);
         }
-        // A retry after a timeout or a lost connection costs the quota more than one after an
-        // error response, since the service may still be working on the first attempt.
         let lost = matches!(outcome, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_));
-        let cost = if lost { TIMEOUT_RETRY_COST } else { RETRY_COST };
-        if attempt >= retry.max_attempts() || !handle.quota.acquire(cost) {
+        let cost = retry_cost(retry.behavior(), kind, lost);
+        let retry_after = match &outcome {
+            SdkError::ServiceError(e) => e.raw.headers.get("x-amz-retry-after"),
+            _ => None,
+        };
+        let delay = backoff(&retry, handle.tuning, kind, attempt, retry_after);
+        let Some(sleep) = &config.sleep else { return Err(SdkError::construction(NO_SLEEP)) };
+        if !handle.quota.acquire(cost) {
+            if O::LONG_POLLING && retry.behavior() == RetryBehavior::Standard2026 {
+                sleep.sleep(delay).await;
+            }
             return Err(outcome);
         }
-        let Some(sleep) = &config.sleep else { return Err(SdkError::construction(NO_SLEEP)) };
-        sleep.sleep(backoff(&retry, attempt)).await;
+        taken = cost;
+        sleep.sleep(delay).await;
         attempt += 1;
     }
 }
@@ -475,17 +499,27 @@ fn classify(code: Option<&str>, status: u16) -> Option<RetryKind> {
 }
 
 /// The standard mode's retry quota: a bucket of 500 tokens shared by a client's calls.
-/// A retry takes 5 (10 after a timeout or lost connection); a success after retries gives 5
-/// back, a first-attempt success 1, so a failing service is not hammered by every caller's
-/// retries at once.
+/// A retry takes [`retry_cost`]; a success after retries gives the last retry's cost back, a
+/// first-attempt success 1, so a failing service is not hammered by every caller's retries at
+/// once.
 #[derive(Debug)]
 struct RetryQuota {
     tokens: Mutex<u32>,
 }
 
 const QUOTA_CAPACITY: u32 = 500;
-const RETRY_COST: u32 = 5;
-const TIMEOUT_RETRY_COST: u32 = 10;
+
+/// What a retry takes from the quota. Before 2026: 5, or 10 after a timeout or a lost
+/// connection (the service may still be working on the first attempt). From 2026: 14, or 5
+/// after throttling (the service asked to be called again later).
+fn retry_cost(behavior: RetryBehavior, kind: RetryKind, lost: bool) -> u32 {
+    match (behavior, kind) {
+        (RetryBehavior::Standard2026, RetryKind::Throttling) => 5,
+        (RetryBehavior::Standard2026, _) => 14,
+        (_, _) if lost => 10,
+        (_, _) => 5,
+    }
+}
 
 impl RetryQuota {
     fn new() -> Self {
@@ -501,18 +535,37 @@ impl RetryQuota {
         true
     }
 
-    fn succeeded(&self, attempt: u32) {
-        let refund = if attempt == 1 { 1 } else { RETRY_COST };
+    /// A call succeeded; `taken` is what its last retry took (0: it needed none).
+    fn succeeded(&self, taken: u32) {
+        let refund = if taken == 0 { 1 } else { taken };
         let mut tokens = self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         *tokens = (*tokens + refund).min(QUOTA_CAPACITY);
     }
 }
 
-/// Exponential backoff with full jitter: a random wait in `[0, initial * 2^(attempt-1))`,
-/// capped at the maximum.
-fn backoff(retry: &crate::config::RetryConfig, attempt: u32) -> Duration {
-    let exponential = retry.initial_backoff().as_secs_f64() * 2f64.powi(attempt.saturating_sub(1).min(30) as i32);
-    Duration::from_secs_f64((random_unit() * exponential).min(retry.max_backoff().as_secs_f64()))
+/// Exponential backoff with full jitter: a random wait in `[0, base * 2^(attempt-1))` (the base
+/// as [`RetryConfig`] gives it for the error's kind), capped at the maximum: after the jitter
+/// before 2026, before it from 2026. From 2026 a server's `x-amz-retry-after` (milliseconds)
+/// replaces it, kept within `[backoff, backoff + 5 s]`; a value that is not a number is ignored.
+fn backoff(
+    retry: &RetryConfig,
+    tuning: RetryTuning,
+    kind: RetryKind,
+    attempt: u32,
+    retry_after: Option<&str>,
+) -> Duration {
+    let base = retry.base_for(kind, tuning).as_secs_f64();
+    let exponential = base * 2f64.powi(attempt.saturating_sub(1).min(30) as i32);
+    let max = retry.max_backoff().as_secs_f64();
+    let seconds = |s: f64| Duration::try_from_secs_f64(s).unwrap_or(retry.max_backoff());
+    if retry.behavior() != RetryBehavior::Standard2026 {
+        return seconds((random_unit() * exponential).min(max));
+    }
+    let computed = seconds(random_unit() * exponential.min(max));
+    match retry_after.and_then(|ms| ms.trim().parse::<u64>().ok()) {
+        Some(ms) => Duration::from_millis(ms).clamp(computed, computed.saturating_add(Duration::from_secs(5))),
+        None => computed,
+    }
 }
 
 /// A random number in `[0, 1)`; jitter needs spread, not cryptographic strength.
@@ -714,25 +767,90 @@ mod tests {
 
     #[test]
     fn backoff_is_jittered_and_capped() {
-        let retry = crate::config::RetryConfig::standard();
+        let retry = RetryConfig::standard();
         for attempt in 1..=10 {
             let cap = (2f64.powi(attempt as i32 - 1)).min(20.0);
-            let wait = backoff(&retry, attempt).as_secs_f64();
-            assert!((0.0..=cap).contains(&wait), "attempt {attempt}: {wait} > {cap}");
+            for kind in [RetryKind::Transient, RetryKind::Throttling] {
+                let wait = backoff(&retry, RetryTuning::STANDARD, kind, attempt, None).as_secs_f64();
+                assert!((0.0..=cap).contains(&wait), "attempt {attempt}: {wait} > {cap}");
+            }
         }
-        let waits: std::collections::BTreeSet<_> = (0..20).map(|_| backoff(&retry, 3)).collect();
+        let waits: std::collections::BTreeSet<_> =
+            (0..20).map(|_| backoff(&retry, RetryTuning::STANDARD, RetryKind::Transient, 3, None)).collect();
         assert!(waits.len() > 10, "jitter should spread waits: {waits:?}");
+        let retry_after = backoff(&retry, RetryTuning::STANDARD, RetryKind::Throttling, 1, Some("9000"));
+        assert!(retry_after <= Duration::from_secs(1), "before 2026 x-amz-retry-after is not read: {retry_after:?}");
+    }
+
+    #[test]
+    fn the_2026_backoff_bases_depend_on_the_error_and_the_service() {
+        let retry = RetryConfig::standard().with_behavior(RetryBehavior::Standard2026);
+        let most = |kind, attempt| backoff(&retry, RetryTuning::STANDARD, kind, attempt, None);
+        let dynamodb = |kind, attempt| backoff(&retry, RetryTuning::DYNAMODB, kind, attempt, None);
+        for _ in 0..50 {
+            assert!(most(RetryKind::Transient, 1) < Duration::from_millis(50));
+            assert!(most(RetryKind::Transient, 3) < Duration::from_millis(200));
+            assert!(dynamodb(RetryKind::Transient, 1) < Duration::from_millis(25));
+            assert!(dynamodb(RetryKind::Throttling, 1) < Duration::from_secs(1));
+            // The cap applies before the jitter: attempt 10's 512 s becomes a draw below 20 s.
+            assert!(most(RetryKind::Throttling, 10) < Duration::from_secs(20));
+        }
+        let spread: std::collections::BTreeSet<_> = (0..20).map(|_| most(RetryKind::Throttling, 10)).collect();
+        assert!(spread.len() > 10, "the capped wait is still jittered: {spread:?}");
+        // A set base wins over the behavior's, for every kind.
+        let set = retry.with_initial_backoff(Duration::from_millis(2));
+        assert!(backoff(&set, RetryTuning::STANDARD, RetryKind::Throttling, 1, None) < Duration::from_millis(2));
+        assert_eq!((retry.attempts_for(RetryTuning::DYNAMODB), retry.attempts_for(RetryTuning::STANDARD)), (4, 3));
+        assert_eq!(retry.with_max_attempts(2).attempts_for(RetryTuning::DYNAMODB), 2);
+        assert_eq!(RetryConfig::standard().attempts_for(RetryTuning::DYNAMODB), 3, "only from 2026");
+    }
+
+    #[test]
+    fn the_2026_backoff_honours_x_amz_retry_after_within_five_seconds_of_its_own() {
+        let retry = RetryConfig::standard().with_behavior(RetryBehavior::Standard2026);
+        let wait = |header| backoff(&retry, RetryTuning::STANDARD, RetryKind::Transient, 1, Some(header));
+        for _ in 0..50 {
+            let asked = wait("1500");
+            assert_eq!(asked, Duration::from_millis(1500), "within [backoff, backoff + 5 s]");
+            let long = wait("60000");
+            assert!(long <= Duration::from_millis(5050) && long >= Duration::from_secs(5), "{long:?}");
+            assert!(wait("0") < Duration::from_millis(50), "never below the computed backoff");
+            assert!(wait("soon") < Duration::from_millis(50), "a header that is not milliseconds is ignored");
+        }
     }
 
     #[test]
     fn quota_runs_out_and_refills() {
         let quota = RetryQuota::new();
-        let granted = (0..200).filter(|_| quota.acquire(RETRY_COST)).count();
-        assert_eq!(granted, (QUOTA_CAPACITY / RETRY_COST) as usize);
-        assert!(!quota.acquire(TIMEOUT_RETRY_COST));
-        quota.succeeded(2);
-        assert!(quota.acquire(RETRY_COST));
-        assert!(!quota.acquire(RETRY_COST));
+        let cost = retry_cost(RetryBehavior::Standard, RetryKind::Transient, false);
+        let granted = (0..200).filter(|_| quota.acquire(cost)).count();
+        assert_eq!(granted, (QUOTA_CAPACITY / cost) as usize);
+        assert!(!quota.acquire(retry_cost(RetryBehavior::Standard, RetryKind::Transient, true)));
+        quota.succeeded(cost);
+        assert!(quota.acquire(cost));
+        assert!(!quota.acquire(cost));
+    }
+
+    #[test]
+    fn retry_costs_before_and_from_2026() {
+        use RetryBehavior::{Standard, Standard2026};
+        use RetryKind::{Throttling, Transient};
+        assert_eq!(
+            [
+                retry_cost(Standard, Transient, false),
+                retry_cost(Standard, Transient, true),
+                retry_cost(Standard, Throttling, false)
+            ],
+            [5, 10, 5]
+        );
+        assert_eq!(
+            [
+                retry_cost(Standard2026, Transient, false),
+                retry_cost(Standard2026, Transient, true),
+                retry_cost(Standard2026, Throttling, false)
+            ],
+            [14, 14, 5]
+        );
     }
 
     #[test]
