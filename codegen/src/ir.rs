@@ -189,6 +189,9 @@ pub struct ServiceInfo {
     pub query_compatible: bool,
     /// The retry defaults AWS SDKs tune for the service (from 2026).
     pub retry_tuning: RetryTuning,
+    /// The service sends its response bodies' CRC-32 in `x-amz-crc32` (DynamoDB), which the
+    /// client checks.
+    pub response_crc32: bool,
 }
 
 /// A service's own retry defaults, as AWS SDKs give them (retry behavior 2026).
@@ -621,6 +624,7 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
     };
     let info = ServiceInfo {
         retry_tuning: RetryTuning::of(sdk_id.as_deref()),
+        response_crc32: sdk_id.as_deref() == Some("DynamoDB"),
         id: service.id.clone(),
         title: t.title.clone().unwrap_or_else(|| service.id.name().to_owned()),
         version: svc.version.clone(),

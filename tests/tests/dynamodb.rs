@@ -157,3 +157,41 @@ async fn from_2026_dynamodb_gets_four_attempts_and_honours_x_amz_retry_after() {
     assert!(started.elapsed() >= Duration::from_millis(300), "waited {:?}", started.elapsed());
     assert_eq!(server.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn a_body_that_does_not_match_its_x_amz_crc32_is_retried() {
+    const BODY: &str = r#"{"Item":{"pk":{"S":"a"}}}"#;
+    // zlib.crc32 of BODY.
+    const CRC32: &str = "642333050";
+    let server = FakeServer::start(|_, n| {
+        let mut reply = Reply::json(200, BODY);
+        // The first answer's header is one off: a body damaged on the way.
+        reply.headers.push(("x-amz-crc32".into(), if n == 0 { "642333051".into() } else { CRC32.into() }));
+        reply
+    });
+    let item = client(&server)
+        .get_item()
+        .table_name("t")
+        .key("pk", AttributeValue::S("a".into()))
+        .send()
+        .await
+        .expect("the second answer checks out");
+    assert_eq!(item.item().map(|item| &item["pk"]), Some(&AttributeValue::S("a".into())));
+    assert_eq!(server.requests().len(), 2, "the mismatch is retried");
+
+    let server = FakeServer::start(|_, _| {
+        let mut reply = Reply::json(200, BODY);
+        reply.headers.push(("x-amz-crc32".into(), "1".into()));
+        reply
+    });
+    let error = client(&server)
+        .get_item()
+        .table_name("t")
+        .key("pk", AttributeValue::S("a".into()))
+        .send()
+        .await
+        .expect_err("never matches");
+    let source = std::error::Error::source(&error).and_then(std::error::Error::source).map(ToString::to_string);
+    assert!(source.is_some_and(|s| s.contains("x-amz-crc32")), "{error:?}");
+    assert_eq!(server.requests().len(), 3, "every attempt of the standard mode");
+}

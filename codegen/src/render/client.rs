@@ -29,6 +29,7 @@ pub fn client_module(krate: &Crate) -> TokenStream {
         RetryTuning::Standard => handle,
         RetryTuning::DynamoDb => quote!(#handle.with_retry_tuning(crate::config::RetryTuning::DYNAMODB)),
     };
+    let handle = if krate.service.response_crc32 { quote!(#handle.with_response_crc32()) } else { handle };
     let methods = krate.operations.iter().map(|op| {
         let (module, fluent, method) =
             (id(&op.names.module), id(&op.names.fluent_builder), id(&op.names.client_method));

@@ -87,6 +87,8 @@ struct Parts {
     /// (with the runtime's `compression` feature), and so do the case tests; the sans-IO core
     /// sends bodies as they are.
     compression: bool,
+    /// The client checks responses' `x-amz-crc32` (the runtime's `crc32` feature).
+    crc32: bool,
 }
 
 impl Parts {
@@ -100,6 +102,7 @@ impl Parts {
             endpoints: krate.endpoints.is_some(),
             endpoint_tests: krate.endpoints.as_ref().is_some_and(|e| !e.tests.is_empty()),
             compression: krate.operations.iter().any(|op| !op.request_compression.is_empty()),
+            crc32: krate.service.response_crc32,
         }
     }
 
@@ -245,6 +248,7 @@ fn cargo_toml(krate: &Crate, parts: Parts) -> String {
         let client: Vec<String> = ["client"]
             .into_iter()
             .chain(compression)
+            .chain(parts.crc32.then_some("crc32"))
             .map(|f| format!("{}/{f}", crate::runtime::RUNTIME_CRATE))
             .collect();
         format!("{CLIENT_FEATURES}client = {}\n", toml::Value::from(client))

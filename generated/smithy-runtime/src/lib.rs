@@ -33,6 +33,8 @@ pub mod rest_json;
 
 #[cfg(feature = "compression")]
 pub mod compression;
+#[cfg(feature = "crc32")]
+pub mod crc32;
 
 #[cfg(feature = "client")]
 pub mod config;

@@ -236,6 +236,8 @@ pub struct Handle {
     config: Config,
     signing_name: Option<&'static str>,
     tuning: RetryTuning,
+    #[cfg(feature = "crc32")]
+    response_crc32: bool,
     quota: RetryQuota,
     signing_keys: crate::sigv4::SigningKeyCache,
     // Endpoints depend on the configuration alone (no operation uses context parameters), so
@@ -251,6 +253,8 @@ impl Handle {
             config,
             signing_name,
             tuning: RetryTuning::STANDARD,
+            #[cfg(feature = "crc32")]
+            response_crc32: false,
             quota: RetryQuota::new(),
             signing_keys: crate::sigv4::SigningKeyCache::new(),
             endpoint: std::sync::OnceLock::new(),
@@ -260,6 +264,14 @@ impl Handle {
     /// The service's own retry defaults (DynamoDB's), in place of the standard ones.
     pub fn with_retry_tuning(mut self, tuning: RetryTuning) -> Self {
         self.tuning = tuning;
+        self
+    }
+
+    /// Responses are checked against their `x-amz-crc32` header (DynamoDB's); one that does not
+    /// match is retried as an I/O failure ([`crate::crc32::ChecksumMismatch`]).
+    #[cfg(feature = "crc32")]
+    pub fn with_response_crc32(mut self) -> Self {
+        self.response_crc32 = true;
         self
     }
 
@@ -341,6 +353,14 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
             crate::sigv4::sign_cached(&mut request, &params, &handle.signing_keys).map_err(SdkError::construction)?;
         }
         let sent = send(http.as_ref(), config, &url, &request).await;
+        #[cfg(feature = "crc32")]
+        let sent = match sent {
+            Ok(response) if handle.response_crc32 => match crate::crc32::verify(&response) {
+                Ok(()) => Ok(response),
+                Err(mismatch) => Err(Attempt::Failed(ConnectorError::io(mismatch))),
+            },
+            other => other,
+        };
         let (kind, outcome) = match sent {
             Ok(response) if (200..300).contains(&response.status) => match O::deserialize(&response) {
                 Ok(output) => {
