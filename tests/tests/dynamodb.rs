@@ -1,7 +1,9 @@
 //! End to end: a DynamoDB-shaped awsJson1_0 client (the `dynamodb-lite` fixture, a small model
 //! written for these tests) against a fake service on 127.0.0.1: `PutItem` and `GetItem` with
-//! attribute values, `Query` paging over map tokens, a conditional-check failure typed, and
-//! throttling then success. Every request's SigV4 signature is recomputed with `aws-sigv4`.
+//! attribute values, `Query` paging over map tokens, a conditional-check failure typed,
+//! throttling then success, a cancelled transaction's reasons, the 2026 retry behavior's
+//! DynamoDB tuning and `x-amz-retry-after`, and `x-amz-crc32` checks. Every request's SigV4
+//! signature is recomputed with `aws-sigv4`.
 
 mod support;
 
@@ -194,4 +196,50 @@ async fn a_body_that_does_not_match_its_x_amz_crc32_is_retried() {
     let source = std::error::Error::source(&error).and_then(std::error::Error::source).map(ToString::to_string);
     assert!(source.is_some_and(|s| s.contains("x-amz-crc32")), "{error:?}");
     assert_eq!(server.requests().len(), 3, "every attempt of the standard mode");
+}
+
+#[tokio::test]
+async fn a_cancelled_transaction_says_why_per_item_and_the_token_is_filled_in() {
+    use fixture_dynamodb_lite::operation::transact_write_items::TransactWriteItemsError;
+    use fixture_dynamodb_lite::types::{Put, TransactWriteItem};
+    let server = FakeServer::start(|_, _| {
+        Reply::json(
+            400,
+            r#"{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+                "Message":"Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]",
+                "CancellationReasons":[{"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"pk":{"S":"b"}}}]}"#,
+        )
+    });
+    let put = |pk: &str| {
+        let put = Put::builder()
+            .table_name("t")
+            .item("pk", AttributeValue::S(pk.into()))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .expect("put");
+        TransactWriteItem::builder().put(put).build()
+    };
+    let error = client(&server)
+        .transact_write_items()
+        .transact_items(put("a"))
+        .transact_items(put("b"))
+        .send()
+        .await
+        .expect_err("cancelled")
+        .into_service_error();
+    let TransactWriteItemsError::TransactionCanceledException(cancelled) = &error else { panic!("{error:?}") };
+    let codes: Vec<Option<&str>> = cancelled.cancellation_reasons().iter().map(|r| r.code()).collect();
+    assert_eq!(codes, [Some("None"), Some("ConditionalCheckFailed")]);
+    let failed = &cancelled.cancellation_reasons()[1];
+    assert_eq!(failed.message(), Some("The conditional request failed"));
+    assert_eq!(failed.item().map(|item| &item["pk"]), Some(&AttributeValue::S("b".into())));
+    assert!(cancelled.message().is_some_and(|m| m.contains("ConditionalCheckFailed")));
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "a cancelled transaction is not retried");
+    checked(&requests[0], "DynamoDB_20120810.TransactWriteItems");
+    let body = json(&requests[0]);
+    let token = body["ClientRequestToken"].as_str().expect("an idempotency token, filled in");
+    assert_eq!(token.len(), 36, "a UUID: {token}");
+    assert_eq!(body["TransactItems"][1]["Put"]["Item"], serde_json::json!({"pk": {"S": "b"}}));
 }
