@@ -407,7 +407,7 @@ fn delegating_setters(k: &Crate, f: &Field) -> TokenStream {
     let deprecated = deprecated_attr(f.deprecated.as_ref());
     let (params, args) = main_setter_params(k, f);
     let main = quote! {
-        pub fn #ident(mut self, #params) -> Self {
+        #[inline] pub fn #ident(mut self, #params) -> Self {
             self.inner = self.inner.#ident(#args);
             self
         }
@@ -418,13 +418,13 @@ fn delegating_setters(k: &Crate, f: &Field) -> TokenStream {
         #main
         #docs
         #deprecated
-        pub fn #set(mut self, input: #option<#ty>) -> Self {
+        #[inline] pub fn #set(mut self, input: #option<#ty>) -> Self {
             self.inner = self.inner.#set(input);
             self
         }
         #docs
         #deprecated
-        pub fn #get(&self) -> &#option<#ty> {
+        #[inline] pub fn #get(&self) -> &#option<#ty> {
             self.inner.#get()
         }
     }

@@ -84,7 +84,7 @@ pub fn operation_error(k: &Crate, op: &Operation) -> TokenStream {
         let doc = format!(" Whether this is the `{}` error.", e.variant);
         quote! {
             #[doc = #doc]
-            pub fn #is(&self) -> bool {
+            #[inline] pub fn #is(&self) -> bool {
                 matches!(self, Self::#variant(_))
             }
         }

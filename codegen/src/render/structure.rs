@@ -41,7 +41,7 @@ pub fn structure(k: &Crate, s: &Structure) -> TokenStream {
             );
             quote!(#[doc = ""] #[doc = #note])
         });
-        quote! { #docs #list_note #deprecated pub fn #ident(&self) -> #ret { #body } }
+        quote! { #docs #list_note #deprecated #[inline] pub fn #ident(&self) -> #ret { #body } }
     });
 
     let builder_doc = format!(" Creates a new builder-style object to manufacture [`{name}`].");
@@ -174,7 +174,7 @@ fn setters(k: &Crate, f: &Field) -> TokenStream {
                 #[doc = #doc]
                 #docs
                 #deprecated
-                pub fn #ident(mut self, #params) -> Self {
+                #[inline] pub fn #ident(mut self, #params) -> Self {
                     let mut v = self.#ident.unwrap_or_default();
                     v.push(#value);
                     self.#ident = #some(v);
@@ -191,7 +191,7 @@ fn setters(k: &Crate, f: &Field) -> TokenStream {
                 #[doc = #doc]
                 #docs
                 #deprecated
-                pub fn #ident(mut self, #params) -> Self {
+                #[inline] pub fn #ident(mut self, #params) -> Self {
                     let mut hash_map = self.#ident.unwrap_or_default();
                     hash_map.insert(#k_value, #v_value);
                     self.#ident = #some(hash_map);
@@ -205,7 +205,7 @@ fn setters(k: &Crate, f: &Field) -> TokenStream {
                 #docs
                 #required
                 #deprecated
-                pub fn #ident(mut self, #params) -> Self {
+                #[inline] pub fn #ident(mut self, #params) -> Self {
                     self.#ident = #some(#value);
                     self
                 }
@@ -217,14 +217,14 @@ fn setters(k: &Crate, f: &Field) -> TokenStream {
         #docs
         #required
         #deprecated
-        pub fn #set(mut self, input: #option<#ty>) -> Self {
+        #[inline] pub fn #set(mut self, input: #option<#ty>) -> Self {
             self.#ident = input;
             self
         }
         #docs
         #required
         #deprecated
-        pub fn #get(&self) -> &#option<#ty> {
+        #[inline] pub fn #get(&self) -> &#option<#ty> {
             &self.#ident
         }
     }

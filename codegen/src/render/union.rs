@@ -34,7 +34,7 @@ pub fn union(k: &Crate, u: &Union) -> TokenStream {
         match &v.ty {
             None => quote! {
                 #[doc = #is_doc]
-                pub fn #is(&self) -> bool {
+                #[inline] pub fn #is(&self) -> bool {
                     matches!(self, #name::#ident)
                 }
             },
@@ -47,11 +47,11 @@ pub fn union(k: &Crate, u: &Union) -> TokenStream {
                 );
                 quote! {
                     #[doc = #as_doc]
-                    pub fn #as_(&self) -> #result<&#ty, &Self> {
+                    #[inline] pub fn #as_(&self) -> #result<&#ty, &Self> {
                         if let #name::#ident(val) = self { #ok(val) } else { #err(self) }
                     }
                     #[doc = #is_doc]
-                    pub fn #is(&self) -> bool {
+                    #[inline] pub fn #is(&self) -> bool {
                         self.#as_().is_ok()
                     }
                 }

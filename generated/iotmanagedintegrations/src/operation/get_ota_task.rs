@@ -59,22 +59,27 @@ impl GetOtaTaskError {
         self.meta().message()
     }
     /// Whether this is the `AccessDeniedException` error.
+    #[inline]
     pub fn is_access_denied_exception(&self) -> bool {
         matches!(self, Self::AccessDeniedException(_))
     }
     /// Whether this is the `InternalServerException` error.
+    #[inline]
     pub fn is_internal_server_exception(&self) -> bool {
         matches!(self, Self::InternalServerException(_))
     }
     /// Whether this is the `ResourceNotFoundException` error.
+    #[inline]
     pub fn is_resource_not_found_exception(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
     /// Whether this is the `ThrottlingException` error.
+    #[inline]
     pub fn is_throttling_exception(&self) -> bool {
         matches!(self, Self::ThrottlingException(_))
     }
     /// Whether this is the `ValidationException` error.
+    #[inline]
     pub fn is_validation_exception(&self) -> bool {
         matches!(self, Self::ValidationException(_))
     }

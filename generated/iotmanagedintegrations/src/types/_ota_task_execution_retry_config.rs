@@ -10,6 +10,7 @@ impl OtaTaskExecutionRetryConfig {
     /// The conditions under which a failed delivery is retried.
     ///
     /// If no value was sent for this field, this returns an empty slice; use `.retry_config_criteria.is_none()` to tell the two apart.
+    #[inline]
     pub fn retry_config_criteria(&self) -> &[crate::types::RetryConfigCriteria] {
         self.retry_config_criteria.as_deref().unwrap_or_default()
     }
@@ -29,6 +30,7 @@ pub struct OtaTaskExecutionRetryConfigBuilder {
 impl OtaTaskExecutionRetryConfigBuilder {
     /// Appends an item to `retry_config_criteria`. To replace the whole list use [`Self::set_retry_config_criteria`].
     /// The conditions under which a failed delivery is retried.
+    #[inline]
     pub fn retry_config_criteria(
         mut self,
         input: crate::types::RetryConfigCriteria,
@@ -39,6 +41,7 @@ impl OtaTaskExecutionRetryConfigBuilder {
         self
     }
     /// The conditions under which a failed delivery is retried.
+    #[inline]
     pub fn set_retry_config_criteria(
         mut self,
         input: Option<Vec<crate::types::RetryConfigCriteria>>,
@@ -47,6 +50,7 @@ impl OtaTaskExecutionRetryConfigBuilder {
         self
     }
     /// The conditions under which a failed delivery is retried.
+    #[inline]
     pub fn get_retry_config_criteria(
         &self,
     ) -> &Option<Vec<crate::types::RetryConfigCriteria>> {

@@ -14,20 +14,24 @@ pub struct OtaTaskSchedulingConfig {
 }
 impl OtaTaskSchedulingConfig {
     /// What happens to unfinished executions once the task reaches its `EndTime`. Ignored when no end time was set.
+    #[inline]
     pub fn end_behavior(&self) -> Option<&crate::types::SchedulingConfigEndBehavior> {
         self.end_behavior.as_ref()
     }
     /// The time at which the OTA task stops.
+    #[inline]
     pub fn end_time(&self) -> Option<&str> {
         self.end_time.as_deref()
     }
     /// The maintenance windows configured for the task.
     ///
     /// If no value was sent for this field, this returns an empty slice; use `.maintenance_windows.is_none()` to tell the two apart.
+    #[inline]
     pub fn maintenance_windows(&self) -> &[crate::types::ScheduleMaintenanceWindow] {
         self.maintenance_windows.as_deref().unwrap_or_default()
     }
     /// The time at which the OTA task begins.
+    #[inline]
     pub fn start_time(&self) -> Option<&str> {
         self.start_time.as_deref()
     }
@@ -49,6 +53,7 @@ pub struct OtaTaskSchedulingConfigBuilder {
 }
 impl OtaTaskSchedulingConfigBuilder {
     /// What happens to unfinished executions once the task reaches its `EndTime`. Ignored when no end time was set.
+    #[inline]
     pub fn end_behavior(
         mut self,
         input: impl Into<crate::types::SchedulingConfigEndBehavior>,
@@ -57,6 +62,7 @@ impl OtaTaskSchedulingConfigBuilder {
         self
     }
     /// What happens to unfinished executions once the task reaches its `EndTime`. Ignored when no end time was set.
+    #[inline]
     pub fn set_end_behavior(
         mut self,
         input: Option<crate::types::SchedulingConfigEndBehavior>,
@@ -65,27 +71,32 @@ impl OtaTaskSchedulingConfigBuilder {
         self
     }
     /// What happens to unfinished executions once the task reaches its `EndTime`. Ignored when no end time was set.
+    #[inline]
     pub fn get_end_behavior(
         &self,
     ) -> &Option<crate::types::SchedulingConfigEndBehavior> {
         &self.end_behavior
     }
     /// The time at which the OTA task stops.
+    #[inline]
     pub fn end_time(mut self, input: impl Into<String>) -> Self {
         self.end_time = Some(input.into());
         self
     }
     /// The time at which the OTA task stops.
+    #[inline]
     pub fn set_end_time(mut self, input: Option<String>) -> Self {
         self.end_time = input;
         self
     }
     /// The time at which the OTA task stops.
+    #[inline]
     pub fn get_end_time(&self) -> &Option<String> {
         &self.end_time
     }
     /// Appends an item to `maintenance_windows`. To replace the whole list use [`Self::set_maintenance_windows`].
     /// The maintenance windows configured for the task.
+    #[inline]
     pub fn maintenance_windows(
         mut self,
         input: crate::types::ScheduleMaintenanceWindow,
@@ -96,6 +107,7 @@ impl OtaTaskSchedulingConfigBuilder {
         self
     }
     /// The maintenance windows configured for the task.
+    #[inline]
     pub fn set_maintenance_windows(
         mut self,
         input: Option<Vec<crate::types::ScheduleMaintenanceWindow>>,
@@ -104,22 +116,26 @@ impl OtaTaskSchedulingConfigBuilder {
         self
     }
     /// The maintenance windows configured for the task.
+    #[inline]
     pub fn get_maintenance_windows(
         &self,
     ) -> &Option<Vec<crate::types::ScheduleMaintenanceWindow>> {
         &self.maintenance_windows
     }
     /// The time at which the OTA task begins.
+    #[inline]
     pub fn start_time(mut self, input: impl Into<String>) -> Self {
         self.start_time = Some(input.into());
         self
     }
     /// The time at which the OTA task begins.
+    #[inline]
     pub fn set_start_time(mut self, input: Option<String>) -> Self {
         self.start_time = input;
         self
     }
     /// The time at which the OTA task begins.
+    #[inline]
     pub fn get_start_time(&self) -> &Option<String> {
         &self.start_time
     }

@@ -10,10 +10,12 @@ pub struct RetryConfigCriteria {
 }
 impl RetryConfigCriteria {
     /// Which kind of failure triggers a retry.
+    #[inline]
     pub fn failure_type(&self) -> Option<&crate::types::RetryCriteriaFailureType> {
         self.failure_type.as_ref()
     }
     /// How many retries are allowed for this failure type.
+    #[inline]
     pub fn min_number_of_retries(&self) -> Option<i32> {
         self.min_number_of_retries
     }
@@ -33,6 +35,7 @@ pub struct RetryConfigCriteriaBuilder {
 }
 impl RetryConfigCriteriaBuilder {
     /// Which kind of failure triggers a retry.
+    #[inline]
     pub fn failure_type(
         mut self,
         input: impl Into<crate::types::RetryCriteriaFailureType>,
@@ -41,6 +44,7 @@ impl RetryConfigCriteriaBuilder {
         self
     }
     /// Which kind of failure triggers a retry.
+    #[inline]
     pub fn set_failure_type(
         mut self,
         input: Option<crate::types::RetryCriteriaFailureType>,
@@ -49,20 +53,24 @@ impl RetryConfigCriteriaBuilder {
         self
     }
     /// Which kind of failure triggers a retry.
+    #[inline]
     pub fn get_failure_type(&self) -> &Option<crate::types::RetryCriteriaFailureType> {
         &self.failure_type
     }
     /// How many retries are allowed for this failure type.
+    #[inline]
     pub fn min_number_of_retries(mut self, input: impl Into<i32>) -> Self {
         self.min_number_of_retries = Some(input.into());
         self
     }
     /// How many retries are allowed for this failure type.
+    #[inline]
     pub fn set_min_number_of_retries(mut self, input: Option<i32>) -> Self {
         self.min_number_of_retries = input;
         self
     }
     /// How many retries are allowed for this failure type.
+    #[inline]
     pub fn get_min_number_of_retries(&self) -> &Option<i32> {
         &self.min_number_of_retries
     }

@@ -10,10 +10,12 @@ pub struct ScheduleMaintenanceWindow {
 }
 impl ScheduleMaintenanceWindow {
     /// How long the next maintenance window lasts, in minutes.
+    #[inline]
     pub fn duration_in_minutes(&self) -> Option<i32> {
         self.duration_in_minutes
     }
     /// When the next maintenance window opens.
+    #[inline]
     pub fn start_time(&self) -> Option<&str> {
         self.start_time.as_deref()
     }
@@ -33,30 +35,36 @@ pub struct ScheduleMaintenanceWindowBuilder {
 }
 impl ScheduleMaintenanceWindowBuilder {
     /// How long the next maintenance window lasts, in minutes.
+    #[inline]
     pub fn duration_in_minutes(mut self, input: impl Into<i32>) -> Self {
         self.duration_in_minutes = Some(input.into());
         self
     }
     /// How long the next maintenance window lasts, in minutes.
+    #[inline]
     pub fn set_duration_in_minutes(mut self, input: Option<i32>) -> Self {
         self.duration_in_minutes = input;
         self
     }
     /// How long the next maintenance window lasts, in minutes.
+    #[inline]
     pub fn get_duration_in_minutes(&self) -> &Option<i32> {
         &self.duration_in_minutes
     }
     /// When the next maintenance window opens.
+    #[inline]
     pub fn start_time(mut self, input: impl Into<String>) -> Self {
         self.start_time = Some(input.into());
         self
     }
     /// When the next maintenance window opens.
+    #[inline]
     pub fn set_start_time(mut self, input: Option<String>) -> Self {
         self.start_time = input;
         self
     }
     /// When the next maintenance window opens.
+    #[inline]
     pub fn get_start_time(&self) -> &Option<String> {
         &self.start_time
     }

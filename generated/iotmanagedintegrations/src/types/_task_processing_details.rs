@@ -24,40 +24,49 @@ pub struct TaskProcessingDetails {
 }
 impl TaskProcessingDetails {
     /// How many devices in the task are canceled.
+    #[inline]
     pub fn number_of_canceled_things(&self) -> Option<i32> {
         self.number_of_canceled_things
     }
     /// How many devices in the task are failed.
+    #[inline]
     pub fn number_of_failed_things(&self) -> Option<i32> {
         self.number_of_failed_things
     }
     /// How many devices in the task are in progress.
+    #[inline]
     pub fn number_of_in_progress_things(&self) -> Option<i32> {
         self.number_of_in_progress_things
     }
     /// How many devices in the task are queued.
+    #[inline]
     pub fn number_of_queued_things(&self) -> Option<i32> {
         self.number_of_queued_things
     }
     /// How many devices in the task are rejected.
+    #[inline]
     pub fn number_of_rejected_things(&self) -> Option<i32> {
         self.number_of_rejected_things
     }
     /// How many devices in the task are removed.
+    #[inline]
     pub fn number_of_removed_things(&self) -> Option<i32> {
         self.number_of_removed_things
     }
     /// How many devices in the task are done successfully.
+    #[inline]
     pub fn number_of_succeeded_things(&self) -> Option<i32> {
         self.number_of_succeeded_things
     }
     /// How many devices in the task are timed out.
+    #[inline]
     pub fn number_of_timed_out_things(&self) -> Option<i32> {
         self.number_of_timed_out_things
     }
     /// The devices (things) that the task is currently working on.
     ///
     /// If no value was sent for this field, this returns an empty slice; use `.processing_targets.is_none()` to tell the two apart.
+    #[inline]
     pub fn processing_targets(&self) -> &[String] {
         self.processing_targets.as_deref().unwrap_or_default()
     }
@@ -84,119 +93,144 @@ pub struct TaskProcessingDetailsBuilder {
 }
 impl TaskProcessingDetailsBuilder {
     /// How many devices in the task are canceled.
+    #[inline]
     pub fn number_of_canceled_things(mut self, input: impl Into<i32>) -> Self {
         self.number_of_canceled_things = Some(input.into());
         self
     }
     /// How many devices in the task are canceled.
+    #[inline]
     pub fn set_number_of_canceled_things(mut self, input: Option<i32>) -> Self {
         self.number_of_canceled_things = input;
         self
     }
     /// How many devices in the task are canceled.
+    #[inline]
     pub fn get_number_of_canceled_things(&self) -> &Option<i32> {
         &self.number_of_canceled_things
     }
     /// How many devices in the task are failed.
+    #[inline]
     pub fn number_of_failed_things(mut self, input: impl Into<i32>) -> Self {
         self.number_of_failed_things = Some(input.into());
         self
     }
     /// How many devices in the task are failed.
+    #[inline]
     pub fn set_number_of_failed_things(mut self, input: Option<i32>) -> Self {
         self.number_of_failed_things = input;
         self
     }
     /// How many devices in the task are failed.
+    #[inline]
     pub fn get_number_of_failed_things(&self) -> &Option<i32> {
         &self.number_of_failed_things
     }
     /// How many devices in the task are in progress.
+    #[inline]
     pub fn number_of_in_progress_things(mut self, input: impl Into<i32>) -> Self {
         self.number_of_in_progress_things = Some(input.into());
         self
     }
     /// How many devices in the task are in progress.
+    #[inline]
     pub fn set_number_of_in_progress_things(mut self, input: Option<i32>) -> Self {
         self.number_of_in_progress_things = input;
         self
     }
     /// How many devices in the task are in progress.
+    #[inline]
     pub fn get_number_of_in_progress_things(&self) -> &Option<i32> {
         &self.number_of_in_progress_things
     }
     /// How many devices in the task are queued.
+    #[inline]
     pub fn number_of_queued_things(mut self, input: impl Into<i32>) -> Self {
         self.number_of_queued_things = Some(input.into());
         self
     }
     /// How many devices in the task are queued.
+    #[inline]
     pub fn set_number_of_queued_things(mut self, input: Option<i32>) -> Self {
         self.number_of_queued_things = input;
         self
     }
     /// How many devices in the task are queued.
+    #[inline]
     pub fn get_number_of_queued_things(&self) -> &Option<i32> {
         &self.number_of_queued_things
     }
     /// How many devices in the task are rejected.
+    #[inline]
     pub fn number_of_rejected_things(mut self, input: impl Into<i32>) -> Self {
         self.number_of_rejected_things = Some(input.into());
         self
     }
     /// How many devices in the task are rejected.
+    #[inline]
     pub fn set_number_of_rejected_things(mut self, input: Option<i32>) -> Self {
         self.number_of_rejected_things = input;
         self
     }
     /// How many devices in the task are rejected.
+    #[inline]
     pub fn get_number_of_rejected_things(&self) -> &Option<i32> {
         &self.number_of_rejected_things
     }
     /// How many devices in the task are removed.
+    #[inline]
     pub fn number_of_removed_things(mut self, input: impl Into<i32>) -> Self {
         self.number_of_removed_things = Some(input.into());
         self
     }
     /// How many devices in the task are removed.
+    #[inline]
     pub fn set_number_of_removed_things(mut self, input: Option<i32>) -> Self {
         self.number_of_removed_things = input;
         self
     }
     /// How many devices in the task are removed.
+    #[inline]
     pub fn get_number_of_removed_things(&self) -> &Option<i32> {
         &self.number_of_removed_things
     }
     /// How many devices in the task are done successfully.
+    #[inline]
     pub fn number_of_succeeded_things(mut self, input: impl Into<i32>) -> Self {
         self.number_of_succeeded_things = Some(input.into());
         self
     }
     /// How many devices in the task are done successfully.
+    #[inline]
     pub fn set_number_of_succeeded_things(mut self, input: Option<i32>) -> Self {
         self.number_of_succeeded_things = input;
         self
     }
     /// How many devices in the task are done successfully.
+    #[inline]
     pub fn get_number_of_succeeded_things(&self) -> &Option<i32> {
         &self.number_of_succeeded_things
     }
     /// How many devices in the task are timed out.
+    #[inline]
     pub fn number_of_timed_out_things(mut self, input: impl Into<i32>) -> Self {
         self.number_of_timed_out_things = Some(input.into());
         self
     }
     /// How many devices in the task are timed out.
+    #[inline]
     pub fn set_number_of_timed_out_things(mut self, input: Option<i32>) -> Self {
         self.number_of_timed_out_things = input;
         self
     }
     /// How many devices in the task are timed out.
+    #[inline]
     pub fn get_number_of_timed_out_things(&self) -> &Option<i32> {
         &self.number_of_timed_out_things
     }
     /// Appends an item to `processing_targets`. To replace the whole list use [`Self::set_processing_targets`].
     /// The devices (things) that the task is currently working on.
+    #[inline]
     pub fn processing_targets(mut self, input: impl Into<String>) -> Self {
         let mut v = self.processing_targets.unwrap_or_default();
         v.push(input.into());
@@ -204,11 +238,13 @@ impl TaskProcessingDetailsBuilder {
         self
     }
     /// The devices (things) that the task is currently working on.
+    #[inline]
     pub fn set_processing_targets(mut self, input: Option<Vec<String>>) -> Self {
         self.processing_targets = input;
         self
     }
     /// The devices (things) that the task is currently working on.
+    #[inline]
     pub fn get_processing_targets(&self) -> &Option<Vec<String>> {
         &self.processing_targets
     }

@@ -8,6 +8,7 @@ pub struct GetOtaTaskInput {
 }
 impl GetOtaTaskInput {
     /// The identifier of the OTA task to look up.
+    #[inline]
     pub fn identifier(&self) -> Option<&str> {
         self.identifier.as_deref()
     }
@@ -28,6 +29,7 @@ impl GetOtaTaskInputBuilder {
     /// The identifier of the OTA task to look up.
     ///
     /// This field is required.
+    #[inline]
     pub fn identifier(mut self, input: impl Into<String>) -> Self {
         self.identifier = Some(input.into());
         self
@@ -35,6 +37,7 @@ impl GetOtaTaskInputBuilder {
     /// The identifier of the OTA task to look up.
     ///
     /// This field is required.
+    #[inline]
     pub fn set_identifier(mut self, input: Option<String>) -> Self {
         self.identifier = input;
         self
@@ -42,6 +45,7 @@ impl GetOtaTaskInputBuilder {
     /// The identifier of the OTA task to look up.
     ///
     /// This field is required.
+    #[inline]
     pub fn get_identifier(&self) -> &Option<String> {
         &self.identifier
     }

@@ -42,78 +42,95 @@ pub struct GetOtaTaskOutput {
 }
 impl GetOtaTaskOutput {
     /// The identifier of the OTA task.
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
     /// The Amazon Resource Name (ARN) of the OTA task.
+    #[inline]
     pub fn task_arn(&self) -> Option<&str> {
         self.task_arn.as_deref()
     }
     /// A free-form description of the OTA task.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// The Amazon S3 URL of the update that the task delivers.
+    #[inline]
     pub fn s3_url(&self) -> Option<&str> {
         self.s3_url.as_deref()
     }
     /// The transfer protocol used to deliver the update to devices.
+    #[inline]
     pub fn protocol(&self) -> Option<&crate::types::OtaProtocol> {
         self.protocol.as_ref()
     }
     /// Whether the task runs once or keeps targeting newly matching devices.
+    #[inline]
     pub fn ota_type(&self) -> Option<&crate::types::OtaType> {
         self.ota_type.as_ref()
     }
     /// A query that selects which things are added to the target thing group.
+    #[inline]
     pub fn ota_target_query_string(&self) -> Option<&str> {
         self.ota_target_query_string.as_deref()
     }
     /// How the update reaches the devices.
+    #[inline]
     pub fn ota_mechanism(&self) -> Option<&crate::types::OtaMechanism> {
         self.ota_mechanism.as_ref()
     }
     /// The devices (things) the task is aimed at.
     ///
     /// If no value was sent for this field, this returns an empty slice; use `.target.is_none()` to tell the two apart.
+    #[inline]
     pub fn target(&self) -> &[String] {
         self.target.as_deref().unwrap_or_default()
     }
     /// When the OTA task was created.
+    #[inline]
     pub fn created_at(&self) -> Option<crate::primitives::DateTime> {
         self.created_at
     }
     /// When the OTA task was last changed.
+    #[inline]
     pub fn last_updated_at(&self) -> Option<crate::primitives::DateTime> {
         self.last_updated_at
     }
     /// The identifier of the task configuration the task was created from.
+    #[inline]
     pub fn task_configuration_id(&self) -> Option<&str> {
         self.task_configuration_id.as_deref()
     }
     /// Per-state counts of the devices the task is processing.
+    #[inline]
     pub fn task_processing_details(
         &self,
     ) -> Option<&crate::types::TaskProcessingDetails> {
         self.task_processing_details.as_ref()
     }
     /// Controls when an OTA task starts, stops, and may run.
+    #[inline]
     pub fn ota_scheduling_config(
         &self,
     ) -> Option<&crate::types::OtaTaskSchedulingConfig> {
         self.ota_scheduling_config.as_ref()
     }
     /// Retry settings applied to each device execution of an OTA task.
+    #[inline]
     pub fn ota_task_execution_retry_config(
         &self,
     ) -> Option<&crate::types::OtaTaskExecutionRetryConfig> {
         self.ota_task_execution_retry_config.as_ref()
     }
     /// The current state of the OTA task.
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::OtaStatus> {
         self.status.as_ref()
     }
     /// The key/value tags attached to the OTA task.
+    #[inline]
     pub fn tags(&self) -> Option<&::std::collections::HashMap<String, String>> {
         self.tags.as_ref()
     }
@@ -177,104 +194,126 @@ pub struct GetOtaTaskOutputBuilder {
 }
 impl GetOtaTaskOutputBuilder {
     /// The identifier of the OTA task.
+    #[inline]
     pub fn task_id(mut self, input: impl Into<String>) -> Self {
         self.task_id = Some(input.into());
         self
     }
     /// The identifier of the OTA task.
+    #[inline]
     pub fn set_task_id(mut self, input: Option<String>) -> Self {
         self.task_id = input;
         self
     }
     /// The identifier of the OTA task.
+    #[inline]
     pub fn get_task_id(&self) -> &Option<String> {
         &self.task_id
     }
     /// The Amazon Resource Name (ARN) of the OTA task.
+    #[inline]
     pub fn task_arn(mut self, input: impl Into<String>) -> Self {
         self.task_arn = Some(input.into());
         self
     }
     /// The Amazon Resource Name (ARN) of the OTA task.
+    #[inline]
     pub fn set_task_arn(mut self, input: Option<String>) -> Self {
         self.task_arn = input;
         self
     }
     /// The Amazon Resource Name (ARN) of the OTA task.
+    #[inline]
     pub fn get_task_arn(&self) -> &Option<String> {
         &self.task_arn
     }
     /// A free-form description of the OTA task.
+    #[inline]
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
     }
     /// A free-form description of the OTA task.
+    #[inline]
     pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// A free-form description of the OTA task.
+    #[inline]
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The Amazon S3 URL of the update that the task delivers.
+    #[inline]
     pub fn s3_url(mut self, input: impl Into<String>) -> Self {
         self.s3_url = Some(input.into());
         self
     }
     /// The Amazon S3 URL of the update that the task delivers.
+    #[inline]
     pub fn set_s3_url(mut self, input: Option<String>) -> Self {
         self.s3_url = input;
         self
     }
     /// The Amazon S3 URL of the update that the task delivers.
+    #[inline]
     pub fn get_s3_url(&self) -> &Option<String> {
         &self.s3_url
     }
     /// The transfer protocol used to deliver the update to devices.
+    #[inline]
     pub fn protocol(mut self, input: impl Into<crate::types::OtaProtocol>) -> Self {
         self.protocol = Some(input.into());
         self
     }
     /// The transfer protocol used to deliver the update to devices.
+    #[inline]
     pub fn set_protocol(mut self, input: Option<crate::types::OtaProtocol>) -> Self {
         self.protocol = input;
         self
     }
     /// The transfer protocol used to deliver the update to devices.
+    #[inline]
     pub fn get_protocol(&self) -> &Option<crate::types::OtaProtocol> {
         &self.protocol
     }
     /// Whether the task runs once or keeps targeting newly matching devices.
+    #[inline]
     pub fn ota_type(mut self, input: impl Into<crate::types::OtaType>) -> Self {
         self.ota_type = Some(input.into());
         self
     }
     /// Whether the task runs once or keeps targeting newly matching devices.
+    #[inline]
     pub fn set_ota_type(mut self, input: Option<crate::types::OtaType>) -> Self {
         self.ota_type = input;
         self
     }
     /// Whether the task runs once or keeps targeting newly matching devices.
+    #[inline]
     pub fn get_ota_type(&self) -> &Option<crate::types::OtaType> {
         &self.ota_type
     }
     /// A query that selects which things are added to the target thing group.
+    #[inline]
     pub fn ota_target_query_string(mut self, input: impl Into<String>) -> Self {
         self.ota_target_query_string = Some(input.into());
         self
     }
     /// A query that selects which things are added to the target thing group.
+    #[inline]
     pub fn set_ota_target_query_string(mut self, input: Option<String>) -> Self {
         self.ota_target_query_string = input;
         self
     }
     /// A query that selects which things are added to the target thing group.
+    #[inline]
     pub fn get_ota_target_query_string(&self) -> &Option<String> {
         &self.ota_target_query_string
     }
     /// How the update reaches the devices.
+    #[inline]
     pub fn ota_mechanism(
         mut self,
         input: impl Into<crate::types::OtaMechanism>,
@@ -283,6 +322,7 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// How the update reaches the devices.
+    #[inline]
     pub fn set_ota_mechanism(
         mut self,
         input: Option<crate::types::OtaMechanism>,
@@ -291,11 +331,13 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// How the update reaches the devices.
+    #[inline]
     pub fn get_ota_mechanism(&self) -> &Option<crate::types::OtaMechanism> {
         &self.ota_mechanism
     }
     /// Appends an item to `target`. To replace the whole list use [`Self::set_target`].
     /// The devices (things) the task is aimed at.
+    #[inline]
     pub fn target(mut self, input: impl Into<String>) -> Self {
         let mut v = self.target.unwrap_or_default();
         v.push(input.into());
@@ -303,29 +345,35 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// The devices (things) the task is aimed at.
+    #[inline]
     pub fn set_target(mut self, input: Option<Vec<String>>) -> Self {
         self.target = input;
         self
     }
     /// The devices (things) the task is aimed at.
+    #[inline]
     pub fn get_target(&self) -> &Option<Vec<String>> {
         &self.target
     }
     /// When the OTA task was created.
+    #[inline]
     pub fn created_at(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
         self.created_at = Some(input.into());
         self
     }
     /// When the OTA task was created.
+    #[inline]
     pub fn set_created_at(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.created_at = input;
         self
     }
     /// When the OTA task was created.
+    #[inline]
     pub fn get_created_at(&self) -> &Option<crate::primitives::DateTime> {
         &self.created_at
     }
     /// When the OTA task was last changed.
+    #[inline]
     pub fn last_updated_at(
         mut self,
         input: impl Into<crate::primitives::DateTime>,
@@ -334,6 +382,7 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// When the OTA task was last changed.
+    #[inline]
     pub fn set_last_updated_at(
         mut self,
         input: Option<crate::primitives::DateTime>,
@@ -342,24 +391,29 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// When the OTA task was last changed.
+    #[inline]
     pub fn get_last_updated_at(&self) -> &Option<crate::primitives::DateTime> {
         &self.last_updated_at
     }
     /// The identifier of the task configuration the task was created from.
+    #[inline]
     pub fn task_configuration_id(mut self, input: impl Into<String>) -> Self {
         self.task_configuration_id = Some(input.into());
         self
     }
     /// The identifier of the task configuration the task was created from.
+    #[inline]
     pub fn set_task_configuration_id(mut self, input: Option<String>) -> Self {
         self.task_configuration_id = input;
         self
     }
     /// The identifier of the task configuration the task was created from.
+    #[inline]
     pub fn get_task_configuration_id(&self) -> &Option<String> {
         &self.task_configuration_id
     }
     /// Per-state counts of the devices the task is processing.
+    #[inline]
     pub fn task_processing_details(
         mut self,
         input: impl Into<crate::types::TaskProcessingDetails>,
@@ -368,6 +422,7 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// Per-state counts of the devices the task is processing.
+    #[inline]
     pub fn set_task_processing_details(
         mut self,
         input: Option<crate::types::TaskProcessingDetails>,
@@ -376,12 +431,14 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// Per-state counts of the devices the task is processing.
+    #[inline]
     pub fn get_task_processing_details(
         &self,
     ) -> &Option<crate::types::TaskProcessingDetails> {
         &self.task_processing_details
     }
     /// Controls when an OTA task starts, stops, and may run.
+    #[inline]
     pub fn ota_scheduling_config(
         mut self,
         input: impl Into<crate::types::OtaTaskSchedulingConfig>,
@@ -390,6 +447,7 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// Controls when an OTA task starts, stops, and may run.
+    #[inline]
     pub fn set_ota_scheduling_config(
         mut self,
         input: Option<crate::types::OtaTaskSchedulingConfig>,
@@ -398,12 +456,14 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// Controls when an OTA task starts, stops, and may run.
+    #[inline]
     pub fn get_ota_scheduling_config(
         &self,
     ) -> &Option<crate::types::OtaTaskSchedulingConfig> {
         &self.ota_scheduling_config
     }
     /// Retry settings applied to each device execution of an OTA task.
+    #[inline]
     pub fn ota_task_execution_retry_config(
         mut self,
         input: impl Into<crate::types::OtaTaskExecutionRetryConfig>,
@@ -412,6 +472,7 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// Retry settings applied to each device execution of an OTA task.
+    #[inline]
     pub fn set_ota_task_execution_retry_config(
         mut self,
         input: Option<crate::types::OtaTaskExecutionRetryConfig>,
@@ -420,27 +481,32 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// Retry settings applied to each device execution of an OTA task.
+    #[inline]
     pub fn get_ota_task_execution_retry_config(
         &self,
     ) -> &Option<crate::types::OtaTaskExecutionRetryConfig> {
         &self.ota_task_execution_retry_config
     }
     /// The current state of the OTA task.
+    #[inline]
     pub fn status(mut self, input: impl Into<crate::types::OtaStatus>) -> Self {
         self.status = Some(input.into());
         self
     }
     /// The current state of the OTA task.
+    #[inline]
     pub fn set_status(mut self, input: Option<crate::types::OtaStatus>) -> Self {
         self.status = input;
         self
     }
     /// The current state of the OTA task.
+    #[inline]
     pub fn get_status(&self) -> &Option<crate::types::OtaStatus> {
         &self.status
     }
     /// Inserts an entry into `tags`. To replace the whole map use [`Self::set_tags`].
     /// The key/value tags attached to the OTA task.
+    #[inline]
     pub fn tags(mut self, k: impl Into<String>, input: impl Into<String>) -> Self {
         let mut hash_map = self.tags.unwrap_or_default();
         hash_map
@@ -455,6 +521,7 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// The key/value tags attached to the OTA task.
+    #[inline]
     pub fn set_tags(
         mut self,
         input: Option<::std::collections::HashMap<String, String>>,
@@ -463,6 +530,7 @@ impl GetOtaTaskOutputBuilder {
         self
     }
     /// The key/value tags attached to the OTA task.
+    #[inline]
     pub fn get_tags(&self) -> &Option<::std::collections::HashMap<String, String>> {
         &self.tags
     }

@@ -37,16 +37,19 @@ impl GetOtaTaskFluentBuilder {
             .await
     }
     /// The identifier of the OTA task to look up.
+    #[inline]
     pub fn identifier(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.identifier(input);
         self
     }
     /// The identifier of the OTA task to look up.
+    #[inline]
     pub fn set_identifier(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_identifier(input);
         self
     }
     /// The identifier of the OTA task to look up.
+    #[inline]
     pub fn get_identifier(&self) -> &Option<String> {
         self.inner.get_identifier()
     }

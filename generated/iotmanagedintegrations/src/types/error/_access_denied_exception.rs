@@ -9,6 +9,7 @@ pub struct AccessDeniedException {
 }
 impl AccessDeniedException {
     /// _Documentation missing in the model._
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
@@ -28,16 +29,19 @@ pub struct AccessDeniedExceptionBuilder {
 }
 impl AccessDeniedExceptionBuilder {
     /// _Documentation missing in the model._
+    #[inline]
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
     /// _Documentation missing in the model._
+    #[inline]
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
     /// _Documentation missing in the model._
+    #[inline]
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }

@@ -13,14 +13,17 @@ pub struct ResourceNotFoundException {
 }
 impl ResourceNotFoundException {
     /// _Documentation missing in the model._
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
     /// The identifier of the resource that was not found.
+    #[inline]
     pub fn resource_id(&self) -> Option<&str> {
         self.resource_id.as_deref()
     }
     /// The kind of resource that was not found.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_deref()
     }
@@ -42,44 +45,53 @@ pub struct ResourceNotFoundExceptionBuilder {
 }
 impl ResourceNotFoundExceptionBuilder {
     /// _Documentation missing in the model._
+    #[inline]
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
     /// _Documentation missing in the model._
+    #[inline]
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
     /// _Documentation missing in the model._
+    #[inline]
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
     /// The identifier of the resource that was not found.
+    #[inline]
     pub fn resource_id(mut self, input: impl Into<String>) -> Self {
         self.resource_id = Some(input.into());
         self
     }
     /// The identifier of the resource that was not found.
+    #[inline]
     pub fn set_resource_id(mut self, input: Option<String>) -> Self {
         self.resource_id = input;
         self
     }
     /// The identifier of the resource that was not found.
+    #[inline]
     pub fn get_resource_id(&self) -> &Option<String> {
         &self.resource_id
     }
     /// The kind of resource that was not found.
+    #[inline]
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
     }
     /// The kind of resource that was not found.
+    #[inline]
     pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// The kind of resource that was not found.
+    #[inline]
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
