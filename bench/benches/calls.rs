@@ -1,6 +1,6 @@
 //! Per call: `get_ota_task` end to end (build, endpoint, sign, send in memory, parse), ours
-//! against aws-sdk-rust's, for a full 200 response and a ThrottlingException; and our response
-//! parser alone.
+//! against aws-sdk-rust's, for a full 200 response and a ThrottlingException; DynamoDB's
+//! `get_item` the same way; and our response parser alone.
 
 use bench::{ours, sdk, FULL_TASK, THROTTLING};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
@@ -33,6 +33,45 @@ fn per_call(c: &mut Criterion) {
     group.finish();
 }
 
+fn dynamodb_get_item(c: &mut Criterion) {
+    use bench::dynamodb;
+    let rt = runtime();
+    let mut group = c.benchmark_group("dynamodb_get_item");
+    let ours = dynamodb::ours::client();
+    group.bench_function("ours", |b| {
+        b.to_async(&rt).iter(|| async {
+            use fixture_dynamodb_lite::types::AttributeValue;
+            let output = ours
+                .get_item()
+                .table_name("users")
+                .key("pk", AttributeValue::S("user#42".into()))
+                .key("sk", AttributeValue::S("profile".into()))
+                .send()
+                .await
+                .expect("GetItem");
+            assert_eq!(output.item().map(|item| item.len()), Some(8));
+            black_box(output)
+        })
+    });
+    let theirs = dynamodb::sdk::client();
+    group.bench_function("sdk", |b| {
+        b.to_async(&rt).iter(|| async {
+            use aws_sdk_dynamodb::types::AttributeValue;
+            let output = theirs
+                .get_item()
+                .table_name("users")
+                .key("pk", AttributeValue::S("user#42".into()))
+                .key("sk", AttributeValue::S("profile".into()))
+                .send()
+                .await
+                .expect("GetItem");
+            assert_eq!(output.item().map(|item| item.len()), Some(8));
+            black_box(output)
+        })
+    });
+    group.finish();
+}
+
 fn parse_only(c: &mut Criterion) {
     use iotmanagedintegrations::operation::get_ota_task::GetOtaTask;
     let response = ours::response((200, FULL_TASK));
@@ -44,5 +83,5 @@ fn parse_only(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, per_call, parse_only);
+criterion_group!(benches, per_call, dynamodb_get_item, parse_only);
 criterion_main!(benches);

@@ -1,5 +1,5 @@
-//! What the benchmarks share: the canned GetOtaTask responses, and a client of each kind that
-//! answers every request from memory with them (static credentials, retries off).
+//! What the benchmarks share: the canned GetOtaTask and GetItem responses, and a client of each
+//! kind that answers every request from memory with them (static credentials, retries off).
 
 /// A 200 GetOtaTask response body with every output member set.
 pub const FULL_TASK: &str = r#"{"TaskId":"abc","TaskArn":"arn:aws:iotmanagedintegrations:us-east-1:123456789012:ota-task/abc","Description":"firmware 2.1","S3Url":"s3://bucket/firmware.bin","Protocol":"HTTP","OtaType":"ONE_TIME","OtaTargetQueryString":"thingName:lamp*","OtaMechanism":"PUSH","Target":["arn:aws:iotmanagedintegrations:us-east-1:123456789012:managed-thing/t1","arn:aws:iotmanagedintegrations:us-east-1:123456789012:managed-thing/t2"],"CreatedAt":1764000000,"LastUpdatedAt":1764003600.5,"TaskConfigurationId":"cfg-1","TaskProcessingDetails":{"NumberOfCanceledThings":1,"NumberOfFailedThings":2,"NumberOfInProgressThings":3,"numberOfQueuedThings":4,"numberOfRejectedThings":5,"numberOfRemovedThings":6,"numberOfSucceededThings":7,"numberOfTimedOutThings":8,"processingTargets":["t1","t2"]},"OtaSchedulingConfig":{"EndBehavior":"STOP_ROLLOUT","EndTime":"2026-12-01T00:00:00Z","MaintenanceWindows":[{"StartTime":"00:30","DurationInMinutes":60}],"StartTime":"2026-11-28T00:00:00Z"},"OtaTaskExecutionRetryConfig":{"RetryConfigCriteria":[{"FailureType":"FAILED","MinNumberOfRetries":2}]},"Status":"IN_PROGRESS","Tags":{"team":"lighting","site":"berlin"}}"#;
@@ -80,5 +80,73 @@ pub mod sdk {
             .http_client(http)
             .build();
         aws_sdk_iotmanagedintegrations::Client::from_conf(config)
+    }
+}
+
+/// DynamoDB's `GetItem`, ours (the `dynamodb-lite` fixture's client, whose GetItem has
+/// DynamoDB's shapes) and the SDK's, answered from memory with [`dynamodb::ITEM`].
+pub mod dynamodb {
+    use super::REGION;
+
+    /// A 200 GetItem body: an item with a string key, a number, a map and a list.
+    pub const ITEM: &str = r#"{"Item":{"pk":{"S":"user#42"},"sk":{"S":"profile"},"age":{"N":"42"},"name":{"S":"Ada Lovelace"},"tags":{"SS":["admin","beta"]},"address":{"M":{"city":{"S":"London"},"zip":{"S":"W1"}}},"logins":{"L":[{"N":"1764000000"},{"N":"1764003600"}]},"active":{"BOOL":true}}}"#;
+
+    /// The DynamoDB JSON content type.
+    const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
+
+    pub mod ours {
+        use super::*;
+        use fixture_dynamodb_lite::config::{HttpClient, HttpFuture, RetryConfig};
+        use fixture_dynamodb_lite::credentials::Credentials;
+        use fixture_dynamodb_lite::http::{Headers, HttpRequest, HttpResponse};
+
+        #[derive(Debug)]
+        struct InMemory(HttpResponse);
+
+        impl HttpClient for InMemory {
+            fn call<'a>(&'a self, _url: &'a str, _request: &'a HttpRequest) -> HttpFuture<'a> {
+                let response = self.0.clone();
+                Box::pin(async move { Ok(response) })
+            }
+        }
+
+        pub fn client() -> fixture_dynamodb_lite::Client {
+            let mut headers = Headers::new();
+            headers.insert("Content-Type", CONTENT_TYPE);
+            headers.insert("X-Amzn-Requestid", "req-1");
+            let config = fixture_dynamodb_lite::config::Config::builder()
+                .region(REGION)
+                .endpoint_url("https://dynamodb.us-east-1.amazonaws.com")
+                .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret", None, None))
+                .retry_config(RetryConfig::disabled())
+                .http_client(InMemory(HttpResponse::new(200, headers, ITEM)))
+                .build();
+            fixture_dynamodb_lite::Client::from_conf(config)
+        }
+    }
+
+    pub mod sdk {
+        use super::*;
+        use aws_sdk_dynamodb::config::retry::RetryConfig;
+        use aws_sdk_dynamodb::config::{Credentials, Region};
+        use aws_smithy_types::body::SdkBody;
+
+        pub fn client() -> aws_sdk_dynamodb::Client {
+            let http = aws_smithy_http_client::test_util::infallible_client_fn(move |_request| {
+                http::Response::builder()
+                    .status(200)
+                    .header("Content-Type", CONTENT_TYPE)
+                    .header("X-Amzn-Requestid", "req-1")
+                    .body(SdkBody::from(ITEM))
+                    .expect("a valid response")
+            });
+            let config = aws_sdk_dynamodb::Config::builder()
+                .region(Region::new(REGION))
+                .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret", None, None, "bench"))
+                .retry_config(RetryConfig::disabled())
+                .http_client(http)
+                .build();
+            aws_sdk_dynamodb::Client::from_conf(config)
+        }
     }
 }

@@ -1,5 +1,5 @@
-//! `cargo xtask bench`: our generated crate against aws-sdk-iotmanagedintegrations on the same
-//! work, in one run, written to BENCHMARKS.md. The benchmark crate (`bench/`) is a workspace
+//! `cargo xtask bench`: our generated crates against aws-sdk-iotmanagedintegrations and
+//! aws-sdk-dynamodb on the same work, in one run, written to BENCHMARKS.md. The benchmark crate (`bench/`) is a workspace
 //! of its own, so the README's test command never builds it.
 
 use std::fmt::Write as _;
@@ -12,7 +12,10 @@ use serde_json::Value;
 
 /// The SDK release we compare against (also pinned in `bench/Cargo.toml`).
 const SDK_VERSION: &str = "1.64.0";
+/// The aws-sdk-dynamodb release we compare against (also pinned in `bench/Cargo.toml`).
+const DYNAMODB_SDK_VERSION: &str = "1.136.0";
 const FULL_MODEL: &str = "models/aws/iot-managed-integrations-2025-03-03.json";
+const DYNAMODB_MODEL: &str = "models/aws/dynamodb-2012-08-10.json";
 /// Runs of the in-process codegen measurement, after one warm-up.
 const CODEGEN_RUNS: usize = 10;
 
@@ -34,6 +37,8 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         "get_ota_task/sdk_ok",
         "get_ota_task/ours_throttled",
         "get_ota_task/sdk_throttled",
+        "dynamodb_get_item/ours",
+        "dynamodb_get_item/sdk",
         "parse/ours_get_ota_task",
     ]
     .iter()
@@ -66,6 +71,11 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
     let options = Options { models: vec![full_model], ..Options::default() };
     codegen::sync(&options, &full_crate, false).map_err(|e| e.to_string())?;
     codegen::sync_runtime(&work.join("iot-full"), false).map_err(|e| e.to_string())?;
+    // DynamoDB's whole model, the same way.
+    let dynamodb_crate = work.join("dynamodb-full/dynamodb");
+    let options = Options { models: vec![shared.join(DYNAMODB_MODEL)], ..Options::default() };
+    codegen::sync(&options, &dynamodb_crate, false).map_err(|e| e.to_string())?;
+    codegen::sync_runtime(&work.join("dynamodb-full"), false).map_err(|e| e.to_string())?;
     let generated = root.join("generated/iotmanagedintegrations");
     let lock = bench.join("Cargo.lock");
     let projects = [
@@ -74,6 +84,8 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         Project::ours("ours-full-sans-io", &full_crate, false),
         Project::ours("ours-full-client", &full_crate, true),
         Project::sdk(),
+        Project::ours_dynamodb(&dynamodb_crate),
+        Project::sdk_dynamodb(),
     ];
     let mut builds = Vec::new();
     for project in &projects {
@@ -85,7 +97,7 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
     }
     println!("== release binaries (stripped)");
     let mut sizes = Vec::new();
-    for name in ["ours-client", "sdk"] {
+    for name in ["ours-client", "sdk", "ours-dynamodb-client", "sdk-dynamodb"] {
         let dir = work.join("builds").join(name);
         let release = clean_build(&dir, true)?;
         let size = std::fs::metadata(dir.join("target/release/bench-bin")).map_err(|e| e.to_string())?.len();
@@ -210,6 +222,31 @@ fn main() {
 }
 "#;
 
+const DYNAMODB_MAIN: &str = r#"fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let config = smithy_config::from_env().region("us-east-1").build();
+    let client = dynamodb::Client::new(&config);
+    let key = dynamodb::types::AttributeValue::S(std::env::args().nth(1).unwrap_or_default());
+    let item = runtime.block_on(client.get_item().table_name("users").key("pk", key).send());
+    println!("{item:?}");
+}
+"#;
+
+const SDK_DYNAMODB_MAIN: &str = r#"use aws_sdk_dynamodb::config::{Credentials, Region};
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let config = aws_sdk_dynamodb::Config::builder()
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("AKID", "secret", None, None, "bench"))
+        .build();
+    let client = aws_sdk_dynamodb::Client::from_conf(config);
+    let key = aws_sdk_dynamodb::types::AttributeValue::S(std::env::args().nth(1).unwrap_or_default());
+    let item = runtime.block_on(client.get_item().table_name("users").key("pk", key).send());
+    println!("{item:?}");
+}
+"#;
+
 impl Project {
     /// Our crate at `krate`; with `client`, its `client` feature and, as a program that sends
     /// requests has them, the transport crate beside it and tokio.
@@ -222,6 +259,27 @@ impl Project {
             dependency.push_str("tokio = { version = \"1\", features = [\"rt\"] }\n");
         }
         Project { name, dependency, main: if client { CLIENT_MAIN } else { SANS_IO_MAIN } }
+    }
+
+    /// The whole DynamoDB crate at `krate` with its `client` feature, the transport and tokio.
+    fn ours_dynamodb(krate: &Path) -> Self {
+        let transport = krate.with_file_name(codegen::runtime::CONFIG_CRATE);
+        let dependency = format!(
+            "dynamodb = {{ path = \"{}\", features = [\"client\"] }}\n\
+             smithy-config = {{ path = \"{}\" }}\n\
+             tokio = {{ version = \"1\", features = [\"rt\"] }}\n",
+            krate.display(),
+            transport.display()
+        );
+        Project { name: "ours-dynamodb-client", dependency, main: DYNAMODB_MAIN }
+    }
+
+    fn sdk_dynamodb() -> Self {
+        let dependency = format!(
+            "aws-sdk-dynamodb = {{ version = \"={DYNAMODB_SDK_VERSION}\", features = [\"behavior-version-latest\"] }}\n\
+             tokio = {{ version = \"1\", features = [\"rt\"] }}\n"
+        );
+        Project { name: "sdk-dynamodb", dependency, main: SDK_DYNAMODB_MAIN }
     }
 
     fn sdk() -> Self {
@@ -312,7 +370,11 @@ impl Report {
         let mut md = String::new();
         let w = &mut md;
         let sdk = self.build("sdk");
-        writeln!(w, "# Benchmarks: generated crate vs aws-sdk-iotmanagedintegrations {SDK_VERSION}\n").ok();
+        writeln!(
+            w,
+            "# Benchmarks: generated crates vs aws-sdk-iotmanagedintegrations {SDK_VERSION} and aws-sdk-dynamodb {DYNAMODB_SDK_VERSION}\n"
+        )
+        .ok();
         writeln!(
             w,
             "Generated by `cargo xtask bench` on {} ({:.0} s in all). Do not edit by hand: rerun the command.\n",
@@ -354,6 +416,30 @@ impl Report {
             sdk_size as f64 / ours_size as f64,
             5.0,
         );
+        let (ours_dynamodb, sdk_dynamodb) = (self.build("ours-dynamodb-client"), self.build("sdk-dynamodb"));
+        target(
+            "clean debug build, DynamoDB (whole model), `client` feature",
+            secs(ours_dynamodb),
+            secs(sdk_dynamodb),
+            sdk_dynamodb.seconds / ours_dynamodb.seconds,
+            4.0,
+        );
+        let (ours_get, sdk_get) = (self.call("dynamodb_get_item/ours"), self.call("dynamodb_get_item/sdk"));
+        target(
+            "per call, DynamoDB get_item (median)",
+            micros(ours_get),
+            micros(sdk_get),
+            sdk_get.median / ours_get.median,
+            5.0,
+        );
+        let (ours_size, sdk_size) = (size("ours-dynamodb-client"), size("sdk-dynamodb"));
+        target(
+            "stripped release binary calling DynamoDB get_item",
+            mb(ours_size),
+            mb(sdk_size),
+            sdk_size as f64 / ours_size as f64,
+            3.0,
+        );
         let full = self.codegen.first().ok_or("no codegen measurement")?;
         let full_ms = full["median_ms"].as_f64().unwrap_or(f64::NAN);
         let met = if full_ms < 100.0 { "yes" } else { "**no**" };
@@ -380,6 +466,17 @@ impl Report {
             )
             .ok();
         }
+        writeln!(
+            w,
+            "| DynamoDB get_item, an 8-attribute item | {} ± {:.2} µs | {} ± {:.2} µs | {:.1}× |",
+            micros(ours_get),
+            ours_get.mad / 1e3,
+            micros(sdk_get),
+            sdk_get.mad / 1e3,
+            sdk_get.median / ours_get.median
+        )
+        .ok();
+        writeln!(w, "\nOur DynamoDB client here is the `dynamodb-lite` fixture's (this repository's own subset model, whose GetItem has DynamoDB's shapes), so the benchmark crate builds without `../shared`; the clean builds and binaries below use the crate generated from DynamoDB's whole model.").ok();
         let parse = self.call("parse/ours_get_ota_task");
         let body = parse.bytes.unwrap_or(0);
         let rate = body as f64 / parse.median * 1e3;
@@ -389,17 +486,19 @@ impl Report {
             .ok();
         writeln!(w, "| crate | time | crates compiled | SDK / ours |\n| --- | --- | --- | --- |").ok();
         for (name, build) in &self.builds {
+            // Each of our crates against the SDK crate of the same service.
+            let theirs = if name.contains("dynamodb") { sdk_dynamodb } else { sdk };
             writeln!(
                 w,
                 "| {} | {:.1} s | {} | {:.1}× |",
                 describe(name),
                 build.seconds,
                 build.crates,
-                sdk.seconds / build.seconds
+                theirs.seconds / build.seconds
             )
             .ok();
         }
-        writeln!(w, "\n## Binary size (release, stripped, a `main` that calls get_ota_task)\n").ok();
+        writeln!(w, "\n## Binary size (release, stripped, a `main` that makes one call: get_ota_task, or DynamoDB's get_item)\n").ok();
         writeln!(w, "| binary | release build | size |\n| --- | --- | --- |").ok();
         for (name, build, size) in &self.sizes {
             writeln!(w, "| {} | {:.1} s | {} |", describe(name), build.seconds, mb(*size)).ok();
@@ -442,6 +541,8 @@ fn describe(name: &str) -> &'static str {
         "ours-client" => "ours: GetOtaTask, `client` feature",
         "ours-full-sans-io" => "ours: full service (83 operations), default features",
         "ours-full-client" => "ours: full service (83 operations), `client` feature",
+        "ours-dynamodb-client" => "ours: DynamoDB, whole model, `client` feature",
+        "sdk-dynamodb" => "aws-sdk-dynamodb, default features",
         _ => "aws-sdk-iotmanagedintegrations, default features",
     }
 }
