@@ -396,13 +396,14 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
             _ => None,
         };
         let delay = backoff(&retry, handle.tuning, kind, attempt, retry_after);
-        let Some(sleep) = &config.sleep else { return Err(SdkError::construction(NO_SLEEP)) };
         if !handle.quota.acquire(cost) {
-            if O::LONG_POLLING && retry.behavior() == RetryBehavior::Standard2026 {
+            if let (true, RetryBehavior::Standard2026, Some(sleep)) = (O::LONG_POLLING, retry.behavior(), &config.sleep)
+            {
                 sleep.sleep(delay).await;
             }
             return Err(outcome);
         }
+        let Some(sleep) = &config.sleep else { return Err(SdkError::construction(NO_SLEEP)) };
         taken = cost;
         sleep.sleep(delay).await;
         attempt += 1;
