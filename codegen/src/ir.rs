@@ -11,6 +11,7 @@
 //! here, so rendering a valid IR cannot.
 
 mod cases;
+mod customizations;
 mod names;
 mod pagination;
 mod prelude;
@@ -201,24 +202,6 @@ pub enum RetryTuning {
     /// DynamoDB and DynamoDB Streams: 4 attempts, a 25 ms transient backoff base.
     DynamoDb,
 }
-
-impl RetryTuning {
-    fn of(sdk_id: Option<&str>) -> RetryTuning {
-        match sdk_id {
-            Some("DynamoDB" | "DynamoDB Streams") => RetryTuning::DynamoDb,
-            _ => RetryTuning::Standard,
-        }
-    }
-}
-
-/// The long-polling operations of AWS services (by SDK id and name), which AWS SDKs back off
-/// even when the retry quota is empty (retry behavior 2026).
-const LONG_POLLING: &[(&str, &str)] = &[
-    ("SQS", "ReceiveMessage"),
-    ("SFN", "GetActivityTask"),
-    ("SWF", "PollForActivityTask"),
-    ("SWF", "PollForDecisionTask"),
-];
 
 /// Where a structure lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -485,7 +468,8 @@ pub struct Operation {
     pub request_compression: Vec<String>,
     /// The model gives it no input (`smithy.api#Unit`): `input` is an empty structure.
     pub unit_input: bool,
-    /// A long-polling operation (SQS `ReceiveMessage`): see [`LONG_POLLING`].
+    /// A long-polling operation (SQS `ReceiveMessage`), which backs off even when the retry
+    /// quota is empty.
     pub long_polling: bool,
     /// Client request and response test cases of the operation.
     pub request_tests: Vec<RequestTest>,
@@ -623,8 +607,8 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
         None => default_package(sdk_id.as_deref().unwrap_or(service.id.name())),
     };
     let info = ServiceInfo {
-        retry_tuning: RetryTuning::of(sdk_id.as_deref()),
-        response_crc32: sdk_id.as_deref() == Some("DynamoDB"),
+        retry_tuning: customizations::retry_tuning(sdk_id.as_deref()),
+        response_crc32: customizations::response_crc32(sdk_id.as_deref()),
         id: service.id.clone(),
         title: t.title.clone().unwrap_or_else(|| service.id.name().to_owned()),
         version: svc.version.clone(),
@@ -1118,11 +1102,7 @@ impl Cx<'_> {
                 warnings,
             ),
             unit_input: self.model.shapes.get(&op.input).is_some_and(|s| s.traits.unit_type),
-            long_polling: {
-                let service = &self.model.shapes[&self.selection.service];
-                let sdk_id = service.traits.aws_service.as_ref().map(|s| s.sdk_id.as_str());
-                LONG_POLLING.iter().any(|&(id, name)| sdk_id == Some(id) && planned.names.name == name)
-            },
+            long_polling: customizations::long_polling(krate.service.sdk_id.as_deref(), &planned.names.name),
             request_compression: shape
                 .traits
                 .request_compression

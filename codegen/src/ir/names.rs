@@ -277,7 +277,6 @@ impl Table {
         }
     }
 
-    /// The id of a shared structure (a unit structure has none).
     /// Every name the crate gives an item of its own: types, builders, operations and their
     /// errors, fluent builders and paginators.
     pub fn item_names(&self) -> impl Iterator<Item = &str> {
@@ -290,6 +289,7 @@ impl Table {
         structures.chain(others).chain(operations)
     }
 
+    /// The id of a shared structure (a unit structure has none).
     pub fn struct_id(&self, shape: &ShapeId) -> Option<StructId> {
         self.struct_ids.get(shape).copied()
     }

@@ -266,7 +266,8 @@ fn cargo_toml(krate: &Crate, parts: Parts) -> String {
 }
 
 /// The features of a crate with the client layer, before its `client` list (the runtime's
-/// `client`, and its `compression` for a crate whose operations compress). The transport is
+/// `client`, its `compression` for a crate whose operations compress, its `crc32` for a
+/// service that sends `x-amz-crc32`). The transport is
 /// not one: it is the `smithy-config` crate, which a program that sends requests depends on
 /// beside the service crates, so that none of them waits for hyper, rustls and tokio to build.
 const CLIENT_FEATURES: &str = r#"

@@ -434,7 +434,8 @@ fn read_body(k: &Crate, s: &Structure) -> TokenStream {
             }
             ty => {
                 let read = read_value(k, ty, &quote!(&value), 0);
-                let (m, error) = (Codec::of(k).module(), Codec::of(k).error());
+                let codec = Codec::of(k);
+                let (m, error) = (codec.module(), codec.error());
                 quote!({
                     let value = #m::parse(&response.body).map_err(|e| e.to_string())?;
                     #[allow(clippy::needless_question_mark)] // `read` is an expression that uses `?`
@@ -463,7 +464,8 @@ fn read_body(k: &Crate, s: &Structure) -> TokenStream {
 fn read_members(k: &Crate, s: &Structure, object: TokenStream) -> Option<TokenStream> {
     let Std { result, ok, .. } = Std::of(k);
     let fields = read_fields(k, s)?;
-    let (m, error) = (Codec::of(k).module(), Codec::of(k).error());
+    let codec = Codec::of(k);
+    let (m, error) = (codec.module(), codec.error());
     Some(quote! {
         for (key, value) in #m::expect_object(#object).map_err(|e| e.to_string())? {
             if value.is_null() {

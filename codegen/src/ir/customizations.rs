@@ -1,0 +1,46 @@
+//! What AWS SDKs do differently for particular services, keyed as they key it, by SDK id: the
+//! one place the IR looks such facts up (smithy-rs has a decorator per service for them).
+
+use super::RetryTuning;
+
+/// The service's own retry defaults (retry behavior 2026): DynamoDB and DynamoDB Streams get 4
+/// attempts and a 25 ms transient backoff base.
+pub fn retry_tuning(sdk_id: Option<&str>) -> RetryTuning {
+    match sdk_id {
+        Some("DynamoDB" | "DynamoDB Streams") => RetryTuning::DynamoDb,
+        _ => RetryTuning::Standard,
+    }
+}
+
+/// Whether the service sends its response bodies' CRC-32 in `x-amz-crc32`, for the client to
+/// check: DynamoDB does.
+pub fn response_crc32(sdk_id: Option<&str>) -> bool {
+    sdk_id == Some("DynamoDB")
+}
+
+/// Whether the operation long-polls, so that it backs off even when the retry quota is empty
+/// (retry behavior 2026).
+pub fn long_polling(sdk_id: Option<&str>, operation: &str) -> bool {
+    const LONG_POLLING: &[(&str, &str)] = &[
+        ("SQS", "ReceiveMessage"),
+        ("SFN", "GetActivityTask"),
+        ("SWF", "PollForActivityTask"),
+        ("SWF", "PollForDecisionTask"),
+    ];
+    LONG_POLLING.iter().any(|&(id, name)| sdk_id == Some(id) && operation == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn customizations_follow_the_sdk_id() {
+        assert_eq!(retry_tuning(Some("DynamoDB Streams")), RetryTuning::DynamoDb);
+        assert_eq!(retry_tuning(Some("SQS")), RetryTuning::Standard);
+        assert!(response_crc32(Some("DynamoDB")) && !response_crc32(Some("DynamoDB Streams")));
+        assert!(long_polling(Some("SQS"), "ReceiveMessage"));
+        assert!(!long_polling(Some("SQS"), "SendMessage"));
+        assert!(!long_polling(None, "ReceiveMessage"));
+    }
+}
