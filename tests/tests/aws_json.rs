@@ -8,14 +8,10 @@ mod support;
 use fixture_aws_json::operation::get_item::GetItemError;
 use fixture_aws_json::primitives::DateTime;
 use fixture_aws_json::Client;
-use support::{fixture_config, verify_sigv4_for, FakeServer, Reply};
+use support::{fixture_config, FakeServer, Reply};
 
 fn client(server: &FakeServer) -> Client {
     Client::from_conf(fixture_config(server))
-}
-
-fn body_json(body: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(body).expect("a JSON body")
 }
 
 #[tokio::test]
@@ -34,14 +30,10 @@ async fn a_call_is_a_signed_post_to_the_root_naming_the_operation() {
 
     let requests = server.requests();
     let request = &requests[0];
-    assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/"));
-    assert_eq!(request.header("x-amz-target"), Some("Items.PutItem"));
-    assert_eq!(request.header("content-type"), Some("application/x-amz-json-1.0"));
+    let body = support::checked_aws_json_1_0(request, "Items.PutItem", "items");
     assert_eq!(request.header("x-amzn-query-mode"), Some("true"));
     assert_eq!(request.header("x-tag"), None, "@httpHeader does not apply");
-    let body = body_json(&request.body);
     assert_eq!(body, serde_json::json!({"Key": "k1", "Tag": "blue", "Count": 3, "Attributes": {"size": "L"}}));
-    verify_sigv4_for(request, None, "items");
 }
 
 #[tokio::test]
@@ -53,7 +45,8 @@ async fn an_empty_input_is_an_empty_object_and_outputs_read_every_member() {
     assert_eq!(item.key(), Some("k1"));
     assert_eq!(item.attributes().and_then(|a| a.get("size")).map(String::as_str), Some("L"));
     assert_eq!(item.updated_at(), Some(DateTime::from_secs_f64(1_700_000_000.5)));
-    assert_eq!(body_json(&server.requests()[0].body), serde_json::json!({"Key": "k1"}));
+    let body = support::checked_aws_json_1_0(&server.requests()[0], "Items.GetItem", "items");
+    assert_eq!(body, serde_json::json!({"Key": "k1"}));
 }
 
 #[tokio::test]

@@ -12,21 +12,15 @@ use std::time::Duration;
 use fixture_dynamodb_lite::operation::put_item::PutItemError;
 use fixture_dynamodb_lite::types::AttributeValue;
 use fixture_dynamodb_lite::Client;
-use support::{fixture_config, verify_sigv4_for, FakeServer, Recorded, Reply};
+use support::{fixture_config, FakeServer, Recorded, Reply};
 
 fn client(server: &FakeServer) -> Client {
     Client::from_conf(fixture_config(server))
 }
 
-fn json(request: &Recorded) -> serde_json::Value {
-    serde_json::from_slice(&request.body).expect("a JSON body")
-}
-
-fn checked(request: &Recorded, target: &str) {
-    assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/"));
-    assert_eq!(request.header("x-amz-target"), Some(target));
-    assert_eq!(request.header("content-type"), Some("application/x-amz-json-1.0"));
-    verify_sigv4_for(request, None, "dynamodb");
+/// The request's JSON body, after checking what every DynamoDB call has in common.
+fn checked(request: &Recorded, target: &str) -> serde_json::Value {
+    support::checked_aws_json_1_0(request, target, "dynamodb")
 }
 
 #[tokio::test]
@@ -53,10 +47,14 @@ async fn put_item_and_get_item_carry_attribute_values() {
     assert_eq!(item["on"], AttributeValue::Bool(true));
 
     let requests = server.requests();
-    checked(&requests[0], "DynamoDB_20120810.PutItem");
-    assert_eq!(json(&requests[0]), serde_json::json!({"TableName": "t", "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}));
-    checked(&requests[1], "DynamoDB_20120810.GetItem");
-    assert_eq!(json(&requests[1]), serde_json::json!({"TableName": "t", "Key": {"pk": {"S": "a"}}}));
+    assert_eq!(
+        checked(&requests[0], "DynamoDB_20120810.PutItem"),
+        serde_json::json!({"TableName": "t", "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}})
+    );
+    assert_eq!(
+        checked(&requests[1], "DynamoDB_20120810.GetItem"),
+        serde_json::json!({"TableName": "t", "Key": {"pk": {"S": "a"}}})
+    );
 }
 
 #[tokio::test]
@@ -78,13 +76,12 @@ async fn query_pages_over_map_tokens() {
     assert_eq!(keys, [&AttributeValue::S("a".into()), &AttributeValue::S("b".into())]);
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "the page without LastEvaluatedKey is the last");
-    assert_eq!(json(&requests[0]), serde_json::json!({"TableName": "t", "Limit": 1}));
+    assert_eq!(checked(&requests[0], "DynamoDB_20120810.Query"), serde_json::json!({"TableName": "t", "Limit": 1}));
     assert_eq!(
-        json(&requests[1]),
+        checked(&requests[1], "DynamoDB_20120810.Query"),
         serde_json::json!({"TableName": "t", "Limit": 1, "ExclusiveStartKey": {"pk": {"S": "a"}}}),
         "the next page starts at the last key"
     );
-    checked(&requests[1], "DynamoDB_20120810.Query");
 }
 
 #[tokio::test]
@@ -237,8 +234,7 @@ async fn a_cancelled_transaction_says_why_per_item_and_the_token_is_filled_in() 
 
     let requests = server.requests();
     assert_eq!(requests.len(), 1, "a cancelled transaction is not retried");
-    checked(&requests[0], "DynamoDB_20120810.TransactWriteItems");
-    let body = json(&requests[0]);
+    let body = checked(&requests[0], "DynamoDB_20120810.TransactWriteItems");
     let token = body["ClientRequestToken"].as_str().expect("an idempotency token, filled in");
     assert_eq!(token.len(), 36, "a UUID: {token}");
     assert_eq!(body["TransactItems"][1]["Put"]["Item"], serde_json::json!({"pk": {"S": "b"}}));

@@ -11,7 +11,7 @@ use fixture_sqs_lite::operation::receive_message::ReceiveMessageError;
 use fixture_sqs_lite::operation::send_message::SendMessageError;
 use fixture_sqs_lite::types::{MessageAttributeValue, MessageSystemAttributeName};
 use fixture_sqs_lite::Client;
-use support::{fixture_config, verify_sigv4_for, FakeServer, Recorded, Reply};
+use support::{fixture_config, FakeServer, Recorded, Reply};
 
 const QUEUE: &str = "https://sqs.us-east-1.amazonaws.com/123456789012/orders";
 
@@ -21,12 +21,8 @@ fn client(server: &FakeServer) -> Client {
 
 /// The request's body as JSON, after checking what every SQS call has in common.
 fn checked(request: &Recorded, target: &str) -> serde_json::Value {
-    assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/"));
-    assert_eq!(request.header("x-amz-target"), Some(target));
-    assert_eq!(request.header("content-type"), Some("application/x-amz-json-1.0"));
     assert_eq!(request.header("x-amzn-query-mode"), Some("true"), "query-compatible services ask for query errors");
-    verify_sigv4_for(request, None, "sqs");
-    serde_json::from_slice(&request.body).expect("a JSON body")
+    support::checked_aws_json_1_0(request, target, "sqs")
 }
 
 #[tokio::test]

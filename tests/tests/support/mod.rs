@@ -218,6 +218,16 @@ pub fn fixture_builder(server: &FakeServer) -> workspace_runtime::config::Builde
         .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
 }
 
+/// Checks what every awsJson1_0 call has, `POST /` naming the operation in `X-Amz-Target`, a
+/// JSON body and a valid SigV4 signature for `signing_name`, and returns the body as JSON.
+pub fn checked_aws_json_1_0(request: &Recorded, target: &str, signing_name: &str) -> serde_json::Value {
+    assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/"));
+    assert_eq!(request.header("x-amz-target"), Some(target));
+    assert_eq!(request.header("content-type"), Some("application/x-amz-json-1.0"));
+    verify_sigv4_for(request, None, signing_name);
+    serde_json::from_slice(&request.body).expect("a JSON body")
+}
+
 /// Checks `request`'s `Authorization` header by signing the same request again with the
 /// `aws-sigv4` crate, with the same credentials, Region, service and `x-amz-date`.
 pub fn verify_sigv4(request: &Recorded, session_token: Option<&str>) {
