@@ -17,24 +17,23 @@ pub(crate) fn ser_ota_task_execution_retry_config(
     w.end_object();
 }
 pub(crate) fn de_ota_task_execution_retry_config(
-    value: &crate::json::JsonValue,
+    r: &mut crate::json::JsonReader<'_>,
 ) -> Result<crate::types::OtaTaskExecutionRetryConfig, crate::json::JsonError> {
     let mut builder = crate::types::OtaTaskExecutionRetryConfig::builder();
-    for (key, value) in crate::json::expect_object(value)? {
-        if value.is_null() {
-            continue;
-        }
-        if key == "RetryConfigCriteria" {
-            builder.retry_config_criteria = Some({
-                let mut items = Vec::new();
-                for item0 in crate::json::expect_array(value)? {
-                    if item0.is_null() {
-                        continue;
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match &*key {
+            "RetryConfigCriteria" => {
+                builder.retry_config_criteria = Some({
+                    let mut items = Vec::new();
+                    r.begin_array()?;
+                    while r.next_item()? {
+                        items.push(crate::protocol::de_retry_config_criteria(r)?);
                     }
-                    items.push(crate::protocol::de_retry_config_criteria(item0)?);
-                }
-                items
-            });
+                    items
+                });
+            }
+            _ => r.skip()?,
         }
     }
     Ok(builder.build())
@@ -68,43 +67,30 @@ pub(crate) fn ser_ota_task_scheduling_config(
     w.end_object();
 }
 pub(crate) fn de_ota_task_scheduling_config(
-    value: &crate::json::JsonValue,
+    r: &mut crate::json::JsonReader<'_>,
 ) -> Result<crate::types::OtaTaskSchedulingConfig, crate::json::JsonError> {
     let mut builder = crate::types::OtaTaskSchedulingConfig::builder();
-    for (key, value) in crate::json::expect_object(value)? {
-        if value.is_null() {
-            continue;
-        }
-        match key.as_str() {
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match &*key {
             "EndBehavior" => {
                 builder.end_behavior = Some(
-                    crate::types::SchedulingConfigEndBehavior::from(
-                        crate::json::expect_string(value)?.as_str(),
-                    ),
+                    crate::types::SchedulingConfigEndBehavior::from(&*r.str()?),
                 );
             }
-            "EndTime" => {
-                builder.end_time = Some(crate::json::expect_string(value)?);
-            }
+            "EndTime" => builder.end_time = Some(r.string()?),
             "MaintenanceWindows" => {
                 builder.maintenance_windows = Some({
                     let mut items = Vec::new();
-                    for item0 in crate::json::expect_array(value)? {
-                        if item0.is_null() {
-                            continue;
-                        }
-                        items
-                            .push(
-                                crate::protocol::de_schedule_maintenance_window(item0)?,
-                            );
+                    r.begin_array()?;
+                    while r.next_item()? {
+                        items.push(crate::protocol::de_schedule_maintenance_window(r)?);
                     }
                     items
                 });
             }
-            "StartTime" => {
-                builder.start_time = Some(crate::json::expect_string(value)?);
-            }
-            _ => {}
+            "StartTime" => builder.start_time = Some(r.string()?),
+            _ => r.skip()?,
         }
     }
     Ok(builder.build())
@@ -126,25 +112,19 @@ pub(crate) fn ser_retry_config_criteria(
     w.end_object();
 }
 pub(crate) fn de_retry_config_criteria(
-    value: &crate::json::JsonValue,
+    r: &mut crate::json::JsonReader<'_>,
 ) -> Result<crate::types::RetryConfigCriteria, crate::json::JsonError> {
     let mut builder = crate::types::RetryConfigCriteria::builder();
-    for (key, value) in crate::json::expect_object(value)? {
-        if value.is_null() {
-            continue;
-        }
-        match key.as_str() {
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match &*key {
             "FailureType" => {
                 builder.failure_type = Some(
-                    crate::types::RetryCriteriaFailureType::from(
-                        crate::json::expect_string(value)?.as_str(),
-                    ),
+                    crate::types::RetryCriteriaFailureType::from(&*r.str()?),
                 );
             }
-            "MinNumberOfRetries" => {
-                builder.min_number_of_retries = Some(crate::json::expect_i32(value)?);
-            }
-            _ => {}
+            "MinNumberOfRetries" => builder.min_number_of_retries = Some(r.i32()?),
+            _ => r.skip()?,
         }
     }
     Ok(builder.build())
@@ -166,21 +146,15 @@ pub(crate) fn ser_schedule_maintenance_window(
     w.end_object();
 }
 pub(crate) fn de_schedule_maintenance_window(
-    value: &crate::json::JsonValue,
+    r: &mut crate::json::JsonReader<'_>,
 ) -> Result<crate::types::ScheduleMaintenanceWindow, crate::json::JsonError> {
     let mut builder = crate::types::ScheduleMaintenanceWindow::builder();
-    for (key, value) in crate::json::expect_object(value)? {
-        if value.is_null() {
-            continue;
-        }
-        match key.as_str() {
-            "DurationInMinutes" => {
-                builder.duration_in_minutes = Some(crate::json::expect_i32(value)?);
-            }
-            "StartTime" => {
-                builder.start_time = Some(crate::json::expect_string(value)?);
-            }
-            _ => {}
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match &*key {
+            "DurationInMinutes" => builder.duration_in_minutes = Some(r.i32()?),
+            "StartTime" => builder.start_time = Some(r.string()?),
+            _ => r.skip()?,
         }
     }
     Ok(builder.build())
@@ -234,61 +208,41 @@ pub(crate) fn ser_task_processing_details(
     w.end_object();
 }
 pub(crate) fn de_task_processing_details(
-    value: &crate::json::JsonValue,
+    r: &mut crate::json::JsonReader<'_>,
 ) -> Result<crate::types::TaskProcessingDetails, crate::json::JsonError> {
     let mut builder = crate::types::TaskProcessingDetails::builder();
-    for (key, value) in crate::json::expect_object(value)? {
-        if value.is_null() {
-            continue;
-        }
-        match key.as_str() {
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match &*key {
             "NumberOfCanceledThings" => {
-                builder.number_of_canceled_things = Some(
-                    crate::json::expect_i32(value)?,
-                );
+                builder.number_of_canceled_things = Some(r.i32()?);
             }
-            "NumberOfFailedThings" => {
-                builder.number_of_failed_things = Some(crate::json::expect_i32(value)?);
-            }
+            "NumberOfFailedThings" => builder.number_of_failed_things = Some(r.i32()?),
             "NumberOfInProgressThings" => {
-                builder.number_of_in_progress_things = Some(
-                    crate::json::expect_i32(value)?,
-                );
+                builder.number_of_in_progress_things = Some(r.i32()?);
             }
-            "numberOfQueuedThings" => {
-                builder.number_of_queued_things = Some(crate::json::expect_i32(value)?);
-            }
+            "numberOfQueuedThings" => builder.number_of_queued_things = Some(r.i32()?),
             "numberOfRejectedThings" => {
-                builder.number_of_rejected_things = Some(
-                    crate::json::expect_i32(value)?,
-                );
+                builder.number_of_rejected_things = Some(r.i32()?);
             }
-            "numberOfRemovedThings" => {
-                builder.number_of_removed_things = Some(crate::json::expect_i32(value)?);
-            }
+            "numberOfRemovedThings" => builder.number_of_removed_things = Some(r.i32()?),
             "numberOfSucceededThings" => {
-                builder.number_of_succeeded_things = Some(
-                    crate::json::expect_i32(value)?,
-                );
+                builder.number_of_succeeded_things = Some(r.i32()?);
             }
             "numberOfTimedOutThings" => {
-                builder.number_of_timed_out_things = Some(
-                    crate::json::expect_i32(value)?,
-                );
+                builder.number_of_timed_out_things = Some(r.i32()?);
             }
             "processingTargets" => {
                 builder.processing_targets = Some({
                     let mut items = Vec::new();
-                    for item0 in crate::json::expect_array(value)? {
-                        if item0.is_null() {
-                            continue;
-                        }
-                        items.push(crate::json::expect_string(item0)?);
+                    r.begin_array()?;
+                    while r.next_item()? {
+                        items.push(r.string()?);
                     }
                     items
                 });
             }
-            _ => {}
+            _ => r.skip()?,
         }
     }
     Ok(builder.build())
@@ -307,18 +261,14 @@ pub(crate) fn ser_access_denied_exception(
 }
 #[cfg(test)]
 pub(crate) fn de_access_denied_exception(
-    value: &crate::json::JsonValue,
+    r: &mut crate::json::JsonReader<'_>,
 ) -> Result<crate::types::error::AccessDeniedException, crate::json::JsonError> {
     let mut builder = crate::types::error::AccessDeniedException::builder();
-    for (key, value) in crate::json::expect_object(value)? {
-        if value.is_null() {
-            continue;
-        }
-        match key.as_str() {
-            "Message" | "message" => {
-                builder.message = Some(crate::json::expect_string(value)?);
-            }
-            _ => {}
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match &*key {
+            "Message" | "message" => builder.message = Some(r.string()?),
+            _ => r.skip()?,
         }
     }
     Ok(builder.build())
@@ -337,18 +287,14 @@ pub(crate) fn ser_internal_server_exception(
 }
 #[cfg(test)]
 pub(crate) fn de_internal_server_exception(
-    value: &crate::json::JsonValue,
+    r: &mut crate::json::JsonReader<'_>,
 ) -> Result<crate::types::error::InternalServerException, crate::json::JsonError> {
     let mut builder = crate::types::error::InternalServerException::builder();
-    for (key, value) in crate::json::expect_object(value)? {
-        if value.is_null() {
-            continue;
-        }
-        match key.as_str() {
-            "Message" | "message" => {
-                builder.message = Some(crate::json::expect_string(value)?);
-            }
-            _ => {}
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match &*key {
+            "Message" | "message" => builder.message = Some(r.string()?),
+            _ => r.skip()?,
         }
     }
     Ok(builder.build())
@@ -375,24 +321,16 @@ pub(crate) fn ser_resource_not_found_exception(
 }
 #[cfg(test)]
 pub(crate) fn de_resource_not_found_exception(
-    value: &crate::json::JsonValue,
+    r: &mut crate::json::JsonReader<'_>,
 ) -> Result<crate::types::error::ResourceNotFoundException, crate::json::JsonError> {
     let mut builder = crate::types::error::ResourceNotFoundException::builder();
-    for (key, value) in crate::json::expect_object(value)? {
-        if value.is_null() {
-            continue;
-        }
-        match key.as_str() {
-            "Message" | "message" => {
-                builder.message = Some(crate::json::expect_string(value)?);
-            }
-            "ResourceId" => {
-                builder.resource_id = Some(crate::json::expect_string(value)?);
-            }
-            "ResourceType" => {
-                builder.resource_type = Some(crate::json::expect_string(value)?);
-            }
-            _ => {}
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match &*key {
+            "Message" | "message" => builder.message = Some(r.string()?),
+            "ResourceId" => builder.resource_id = Some(r.string()?),
+            "ResourceType" => builder.resource_type = Some(r.string()?),
+            _ => r.skip()?,
         }
     }
     Ok(builder.build())
@@ -411,18 +349,14 @@ pub(crate) fn ser_throttling_exception(
 }
 #[cfg(test)]
 pub(crate) fn de_throttling_exception(
-    value: &crate::json::JsonValue,
+    r: &mut crate::json::JsonReader<'_>,
 ) -> Result<crate::types::error::ThrottlingException, crate::json::JsonError> {
     let mut builder = crate::types::error::ThrottlingException::builder();
-    for (key, value) in crate::json::expect_object(value)? {
-        if value.is_null() {
-            continue;
-        }
-        match key.as_str() {
-            "Message" | "message" => {
-                builder.message = Some(crate::json::expect_string(value)?);
-            }
-            _ => {}
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match &*key {
+            "Message" | "message" => builder.message = Some(r.string()?),
+            _ => r.skip()?,
         }
     }
     Ok(builder.build())
@@ -441,209 +375,142 @@ pub(crate) fn ser_validation_exception(
 }
 #[cfg(test)]
 pub(crate) fn de_validation_exception(
-    value: &crate::json::JsonValue,
+    r: &mut crate::json::JsonReader<'_>,
 ) -> Result<crate::types::error::ValidationException, crate::json::JsonError> {
     let mut builder = crate::types::error::ValidationException::builder();
-    for (key, value) in crate::json::expect_object(value)? {
-        if value.is_null() {
-            continue;
-        }
-        match key.as_str() {
-            "Message" | "message" => {
-                builder.message = Some(crate::json::expect_string(value)?);
-            }
-            _ => {}
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match &*key {
+            "Message" | "message" => builder.message = Some(r.string()?),
+            _ => r.skip()?,
         }
     }
     Ok(builder.build())
 }
 pub(crate) fn de_access_denied_exception_error(
     response: &crate::http::HttpResponse,
-    body: Option<&crate::json::JsonValue>,
     meta: crate::error::ErrorMetadata,
 ) -> Result<crate::types::error::AccessDeniedException, crate::error::Unhandled> {
-    let read = |meta| -> Result<crate::types::error::AccessDeniedException, String> {
+    let read = |
+        meta,
+    | -> Result<crate::types::error::AccessDeniedException, crate::json::JsonError> {
         let mut builder = crate::types::error::AccessDeniedException::builder();
         builder.meta = Some(meta);
-        if let Some(body) = body {
-            for (key, value) in crate::json::expect_object(body)
-                .map_err(|e| e.to_string())?
-            {
-                if value.is_null() {
-                    continue;
+        if crate::json::JsonReader::well_formed(&response.body) {
+            let r = &mut crate::json::JsonReader::body(&response.body);
+            r.begin_object()?;
+            while let Some(key) = r.next_key()? {
+                match &*key {
+                    "Message" | "message" => builder.message = Some(r.string()?),
+                    _ => r.skip()?,
                 }
-                let mut set = || -> Result<(), crate::json::JsonError> {
-                    match key.as_str() {
-                        "Message" | "message" => {
-                            builder.message = Some(crate::json::expect_string(value)?);
-                        }
-                        _ => {}
-                    }
-                    Ok(())
-                };
-                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
             }
+            r.finish()?;
         }
-        let build = || -> Result<
-            crate::types::error::AccessDeniedException,
-            crate::json::JsonError,
-        > { Ok(builder.build()) };
-        build().map_err(|e| e.to_string())
+        Ok(builder.build())
     };
     read(meta.clone())
-        .map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
+        .map_err(|e| crate::error::Unhandled::unreadable(meta, response, e.to_string()))
 }
 pub(crate) fn de_internal_server_exception_error(
     response: &crate::http::HttpResponse,
-    body: Option<&crate::json::JsonValue>,
     meta: crate::error::ErrorMetadata,
 ) -> Result<crate::types::error::InternalServerException, crate::error::Unhandled> {
-    let read = |meta| -> Result<crate::types::error::InternalServerException, String> {
+    let read = |
+        meta,
+    | -> Result<crate::types::error::InternalServerException, crate::json::JsonError> {
         let mut builder = crate::types::error::InternalServerException::builder();
         builder.meta = Some(meta);
-        if let Some(body) = body {
-            for (key, value) in crate::json::expect_object(body)
-                .map_err(|e| e.to_string())?
-            {
-                if value.is_null() {
-                    continue;
+        if crate::json::JsonReader::well_formed(&response.body) {
+            let r = &mut crate::json::JsonReader::body(&response.body);
+            r.begin_object()?;
+            while let Some(key) = r.next_key()? {
+                match &*key {
+                    "Message" | "message" => builder.message = Some(r.string()?),
+                    _ => r.skip()?,
                 }
-                let mut set = || -> Result<(), crate::json::JsonError> {
-                    match key.as_str() {
-                        "Message" | "message" => {
-                            builder.message = Some(crate::json::expect_string(value)?);
-                        }
-                        _ => {}
-                    }
-                    Ok(())
-                };
-                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
             }
+            r.finish()?;
         }
-        let build = || -> Result<
-            crate::types::error::InternalServerException,
-            crate::json::JsonError,
-        > { Ok(builder.build()) };
-        build().map_err(|e| e.to_string())
+        Ok(builder.build())
     };
     read(meta.clone())
-        .map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
+        .map_err(|e| crate::error::Unhandled::unreadable(meta, response, e.to_string()))
 }
 pub(crate) fn de_resource_not_found_exception_error(
     response: &crate::http::HttpResponse,
-    body: Option<&crate::json::JsonValue>,
     meta: crate::error::ErrorMetadata,
 ) -> Result<crate::types::error::ResourceNotFoundException, crate::error::Unhandled> {
-    let read = |meta| -> Result<crate::types::error::ResourceNotFoundException, String> {
+    let read = |
+        meta,
+    | -> Result<crate::types::error::ResourceNotFoundException, crate::json::JsonError> {
         let mut builder = crate::types::error::ResourceNotFoundException::builder();
         builder.meta = Some(meta);
-        if let Some(body) = body {
-            for (key, value) in crate::json::expect_object(body)
-                .map_err(|e| e.to_string())?
-            {
-                if value.is_null() {
-                    continue;
+        if crate::json::JsonReader::well_formed(&response.body) {
+            let r = &mut crate::json::JsonReader::body(&response.body);
+            r.begin_object()?;
+            while let Some(key) = r.next_key()? {
+                match &*key {
+                    "Message" | "message" => builder.message = Some(r.string()?),
+                    "ResourceId" => builder.resource_id = Some(r.string()?),
+                    "ResourceType" => builder.resource_type = Some(r.string()?),
+                    _ => r.skip()?,
                 }
-                let mut set = || -> Result<(), crate::json::JsonError> {
-                    match key.as_str() {
-                        "Message" | "message" => {
-                            builder.message = Some(crate::json::expect_string(value)?);
-                        }
-                        "ResourceId" => {
-                            builder.resource_id = Some(
-                                crate::json::expect_string(value)?,
-                            );
-                        }
-                        "ResourceType" => {
-                            builder.resource_type = Some(
-                                crate::json::expect_string(value)?,
-                            );
-                        }
-                        _ => {}
-                    }
-                    Ok(())
-                };
-                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
             }
+            r.finish()?;
         }
-        let build = || -> Result<
-            crate::types::error::ResourceNotFoundException,
-            crate::json::JsonError,
-        > { Ok(builder.build()) };
-        build().map_err(|e| e.to_string())
+        Ok(builder.build())
     };
     read(meta.clone())
-        .map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
+        .map_err(|e| crate::error::Unhandled::unreadable(meta, response, e.to_string()))
 }
 pub(crate) fn de_throttling_exception_error(
     response: &crate::http::HttpResponse,
-    body: Option<&crate::json::JsonValue>,
     meta: crate::error::ErrorMetadata,
 ) -> Result<crate::types::error::ThrottlingException, crate::error::Unhandled> {
-    let read = |meta| -> Result<crate::types::error::ThrottlingException, String> {
+    let read = |
+        meta,
+    | -> Result<crate::types::error::ThrottlingException, crate::json::JsonError> {
         let mut builder = crate::types::error::ThrottlingException::builder();
         builder.meta = Some(meta);
-        if let Some(body) = body {
-            for (key, value) in crate::json::expect_object(body)
-                .map_err(|e| e.to_string())?
-            {
-                if value.is_null() {
-                    continue;
+        if crate::json::JsonReader::well_formed(&response.body) {
+            let r = &mut crate::json::JsonReader::body(&response.body);
+            r.begin_object()?;
+            while let Some(key) = r.next_key()? {
+                match &*key {
+                    "Message" | "message" => builder.message = Some(r.string()?),
+                    _ => r.skip()?,
                 }
-                let mut set = || -> Result<(), crate::json::JsonError> {
-                    match key.as_str() {
-                        "Message" | "message" => {
-                            builder.message = Some(crate::json::expect_string(value)?);
-                        }
-                        _ => {}
-                    }
-                    Ok(())
-                };
-                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
             }
+            r.finish()?;
         }
-        let build = || -> Result<
-            crate::types::error::ThrottlingException,
-            crate::json::JsonError,
-        > { Ok(builder.build()) };
-        build().map_err(|e| e.to_string())
+        Ok(builder.build())
     };
     read(meta.clone())
-        .map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
+        .map_err(|e| crate::error::Unhandled::unreadable(meta, response, e.to_string()))
 }
 pub(crate) fn de_validation_exception_error(
     response: &crate::http::HttpResponse,
-    body: Option<&crate::json::JsonValue>,
     meta: crate::error::ErrorMetadata,
 ) -> Result<crate::types::error::ValidationException, crate::error::Unhandled> {
-    let read = |meta| -> Result<crate::types::error::ValidationException, String> {
+    let read = |
+        meta,
+    | -> Result<crate::types::error::ValidationException, crate::json::JsonError> {
         let mut builder = crate::types::error::ValidationException::builder();
         builder.meta = Some(meta);
-        if let Some(body) = body {
-            for (key, value) in crate::json::expect_object(body)
-                .map_err(|e| e.to_string())?
-            {
-                if value.is_null() {
-                    continue;
+        if crate::json::JsonReader::well_formed(&response.body) {
+            let r = &mut crate::json::JsonReader::body(&response.body);
+            r.begin_object()?;
+            while let Some(key) = r.next_key()? {
+                match &*key {
+                    "Message" | "message" => builder.message = Some(r.string()?),
+                    _ => r.skip()?,
                 }
-                let mut set = || -> Result<(), crate::json::JsonError> {
-                    match key.as_str() {
-                        "Message" | "message" => {
-                            builder.message = Some(crate::json::expect_string(value)?);
-                        }
-                        _ => {}
-                    }
-                    Ok(())
-                };
-                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
             }
+            r.finish()?;
         }
-        let build = || -> Result<
-            crate::types::error::ValidationException,
-            crate::json::JsonError,
-        > { Ok(builder.build()) };
-        build().map_err(|e| e.to_string())
+        Ok(builder.build())
     };
     read(meta.clone())
-        .map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
+        .map_err(|e| crate::error::Unhandled::unreadable(meta, response, e.to_string()))
 }

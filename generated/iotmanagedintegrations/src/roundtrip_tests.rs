@@ -185,9 +185,9 @@ fn roundtrip_ota_task_execution_retry_config() {
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_ota_task_execution_retry_config(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
-        let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
-        let back = crate::protocol::de_ota_task_execution_retry_config(&parsed)
+        let mut reader = crate::json::JsonReader::new(&bytes);
+        let back = crate::protocol::de_ota_task_execution_retry_config(&mut reader)
+            .and_then(|back| reader.finish().map(|()| back))
             .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
@@ -200,9 +200,9 @@ fn roundtrip_ota_task_scheduling_config() {
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_ota_task_scheduling_config(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
-        let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
-        let back = crate::protocol::de_ota_task_scheduling_config(&parsed)
+        let mut reader = crate::json::JsonReader::new(&bytes);
+        let back = crate::protocol::de_ota_task_scheduling_config(&mut reader)
+            .and_then(|back| reader.finish().map(|()| back))
             .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
@@ -215,9 +215,9 @@ fn roundtrip_retry_config_criteria() {
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_retry_config_criteria(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
-        let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
-        let back = crate::protocol::de_retry_config_criteria(&parsed)
+        let mut reader = crate::json::JsonReader::new(&bytes);
+        let back = crate::protocol::de_retry_config_criteria(&mut reader)
+            .and_then(|back| reader.finish().map(|()| back))
             .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
@@ -230,9 +230,9 @@ fn roundtrip_schedule_maintenance_window() {
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_schedule_maintenance_window(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
-        let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
-        let back = crate::protocol::de_schedule_maintenance_window(&parsed)
+        let mut reader = crate::json::JsonReader::new(&bytes);
+        let back = crate::protocol::de_schedule_maintenance_window(&mut reader)
+            .and_then(|back| reader.finish().map(|()| back))
             .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
@@ -245,9 +245,9 @@ fn roundtrip_task_processing_details() {
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_task_processing_details(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
-        let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
-        let back = crate::protocol::de_task_processing_details(&parsed)
+        let mut reader = crate::json::JsonReader::new(&bytes);
+        let back = crate::protocol::de_task_processing_details(&mut reader)
+            .and_then(|back| reader.finish().map(|()| back))
             .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
@@ -260,9 +260,9 @@ fn roundtrip_access_denied_exception() {
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_access_denied_exception(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
-        let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
-        let back = crate::protocol::de_access_denied_exception(&parsed)
+        let mut reader = crate::json::JsonReader::new(&bytes);
+        let back = crate::protocol::de_access_denied_exception(&mut reader)
+            .and_then(|back| reader.finish().map(|()| back))
             .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
@@ -275,9 +275,9 @@ fn roundtrip_internal_server_exception() {
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_internal_server_exception(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
-        let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
-        let back = crate::protocol::de_internal_server_exception(&parsed)
+        let mut reader = crate::json::JsonReader::new(&bytes);
+        let back = crate::protocol::de_internal_server_exception(&mut reader)
+            .and_then(|back| reader.finish().map(|()| back))
             .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
@@ -290,9 +290,9 @@ fn roundtrip_resource_not_found_exception() {
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_resource_not_found_exception(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
-        let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
-        let back = crate::protocol::de_resource_not_found_exception(&parsed)
+        let mut reader = crate::json::JsonReader::new(&bytes);
+        let back = crate::protocol::de_resource_not_found_exception(&mut reader)
+            .and_then(|back| reader.finish().map(|()| back))
             .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
@@ -305,9 +305,9 @@ fn roundtrip_throttling_exception() {
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_throttling_exception(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
-        let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
-        let back = crate::protocol::de_throttling_exception(&parsed)
+        let mut reader = crate::json::JsonReader::new(&bytes);
+        let back = crate::protocol::de_throttling_exception(&mut reader)
+            .and_then(|back| reader.finish().map(|()| back))
             .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }
@@ -320,9 +320,9 @@ fn roundtrip_validation_exception() {
         let mut writer = crate::json::JsonWriter::new();
         crate::protocol::ser_validation_exception(&value, &mut writer);
         let bytes = writer.finish().into_bytes();
-        let parsed = crate::json::parse(&bytes)
-            .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
-        let back = crate::protocol::de_validation_exception(&parsed)
+        let mut reader = crate::json::JsonReader::new(&bytes);
+        let back = crate::protocol::de_validation_exception(&mut reader)
+            .and_then(|back| reader.finish().map(|()| back))
             .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(& bytes)));
         crate::protocol_test_util::assert_same(&back, &value);
     }

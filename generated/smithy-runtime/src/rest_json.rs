@@ -2,52 +2,73 @@
 //! restJson1 helpers shared by the generated serializers and deserializers: error
 //! identification, query strings, header text and non-numeric floats.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::error::ErrorMetadata;
 use crate::http::{Headers, HttpResponse};
-use crate::json::{JsonError, JsonValue};
+use crate::json::{JsonError, JsonReader};
+
+/// The members of a JSON error body that its metadata comes from.
+#[derive(Debug, Default)]
+struct ErrorMembers<'a> {
+    code: Option<Cow<'a, str>>,
+    type_: Option<Cow<'a, str>>,
+    message: Option<Cow<'a, str>>,
+}
+
+/// Reads the top-level string members `code`, `__type` and the message (`message`, `Message`
+/// or `errorMessage`, first found) of an error body, skipping the rest; a body that is not a
+/// JSON object gives whatever was read before it went wrong.
+fn error_members(body: &[u8]) -> ErrorMembers<'_> {
+    let mut members = ErrorMembers::default();
+    let mut r = JsonReader::body(body);
+    let _ = (|| -> Result<(), JsonError> {
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            let slot = match &*key {
+                "code" => &mut members.code,
+                "__type" => &mut members.type_,
+                "message" | "Message" | "errorMessage" if members.message.is_none() => &mut members.message,
+                _ => {
+                    r.skip()?;
+                    continue;
+                }
+            };
+            match r.str() {
+                Ok(text) => *slot = Some(text),
+                // Not a string: not a code or message.
+                Err(_) => r.skip()?,
+            }
+        }
+        Ok(())
+    })();
+    members
+}
 
 /// The error code of an error response: the `X-Amzn-Errortype` header, else the body's `code`,
 /// else its `__type`, sanitized (see [`crate::error::sanitize_error_code`]).
-pub fn error_code(response: &HttpResponse, body: Option<&JsonValue>) -> Option<String> {
-    let from_body = |key: &str| {
-        body.and_then(|b| b.get(key)).and_then(|v| match v {
-            JsonValue::String(s) => Some(s.as_str()),
-            _ => None,
-        })
-    };
-    let raw = response.headers.get("x-amzn-errortype").or_else(|| from_body("code")).or_else(|| from_body("__type"))?;
+fn error_code(response: &HttpResponse, members: &ErrorMembers<'_>) -> Option<String> {
+    let raw = response.headers.get("x-amzn-errortype").or(members.code.as_deref()).or(members.type_.as_deref())?;
     let code = crate::error::sanitize_error_code(raw);
     (!code.is_empty()).then(|| code.to_owned())
 }
 
 /// Error metadata of a response: code, message (`message`, `Message` or `errorMessage` in the
 /// body), request id (`x-amzn-requestid`) and status.
-pub fn error_metadata(response: &HttpResponse, body: Option<&JsonValue>) -> ErrorMetadata {
+pub fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
+    let members = error_members(&response.body);
     let mut meta = ErrorMetadata::builder().status(response.status);
-    if let Some(code) = error_code(response, body) {
+    if let Some(code) = error_code(response, &members) {
         meta = meta.code(code);
     }
-    let message = ["message", "Message", "errorMessage"].iter().find_map(|key| match body.and_then(|b| b.get(key)) {
-        Some(JsonValue::String(s)) => Some(s.clone()),
-        _ => None,
-    });
-    if let Some(message) = message {
-        meta = meta.message(message);
+    if let Some(message) = members.message {
+        meta = meta.message(message.into_owned());
     }
     if let Some(id) = response.headers.get("x-amzn-requestid") {
         meta = meta.request_id(id);
     }
     meta.build()
-}
-
-/// A response body as JSON; an empty (or all-whitespace) body reads as an empty object.
-pub fn parse_body(body: &[u8]) -> Result<JsonValue, JsonError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(JsonValue::Object(Vec::new()));
-    }
-    crate::json::parse(body)
 }
 
 /// Appends `name=value` pairs, percent-encoded, after a `?` (or `&` when the URI has a query).

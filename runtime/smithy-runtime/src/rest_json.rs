@@ -1,52 +1,73 @@
 //! restJson1 helpers shared by the generated serializers and deserializers: error
 //! identification, query strings, header text and non-numeric floats.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::error::ErrorMetadata;
 use crate::http::{Headers, HttpResponse};
-use crate::json::{JsonError, JsonValue};
+use crate::json::{JsonError, JsonReader};
+
+/// The members of a JSON error body that its metadata comes from.
+#[derive(Debug, Default)]
+struct ErrorMembers<'a> {
+    code: Option<Cow<'a, str>>,
+    type_: Option<Cow<'a, str>>,
+    message: Option<Cow<'a, str>>,
+}
+
+/// Reads the top-level string members `code`, `__type` and the message (`message`, `Message`
+/// or `errorMessage`, first found) of an error body, skipping the rest; a body that is not a
+/// JSON object gives whatever was read before it went wrong.
+fn error_members(body: &[u8]) -> ErrorMembers<'_> {
+    let mut members = ErrorMembers::default();
+    let mut r = JsonReader::body(body);
+    let _ = (|| -> Result<(), JsonError> {
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            let slot = match &*key {
+                "code" => &mut members.code,
+                "__type" => &mut members.type_,
+                "message" | "Message" | "errorMessage" if members.message.is_none() => &mut members.message,
+                _ => {
+                    r.skip()?;
+                    continue;
+                }
+            };
+            match r.str() {
+                Ok(text) => *slot = Some(text),
+                // Not a string: not a code or message.
+                Err(_) => r.skip()?,
+            }
+        }
+        Ok(())
+    })();
+    members
+}
 
 /// The error code of an error response: the `X-Amzn-Errortype` header, else the body's `code`,
 /// else its `__type`, sanitized (see [`crate::error::sanitize_error_code`]).
-pub fn error_code(response: &HttpResponse, body: Option<&JsonValue>) -> Option<String> {
-    let from_body = |key: &str| {
-        body.and_then(|b| b.get(key)).and_then(|v| match v {
-            JsonValue::String(s) => Some(s.as_str()),
-            _ => None,
-        })
-    };
-    let raw = response.headers.get("x-amzn-errortype").or_else(|| from_body("code")).or_else(|| from_body("__type"))?;
+fn error_code(response: &HttpResponse, members: &ErrorMembers<'_>) -> Option<String> {
+    let raw = response.headers.get("x-amzn-errortype").or(members.code.as_deref()).or(members.type_.as_deref())?;
     let code = crate::error::sanitize_error_code(raw);
     (!code.is_empty()).then(|| code.to_owned())
 }
 
 /// Error metadata of a response: code, message (`message`, `Message` or `errorMessage` in the
 /// body), request id (`x-amzn-requestid`) and status.
-pub fn error_metadata(response: &HttpResponse, body: Option<&JsonValue>) -> ErrorMetadata {
+pub fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
+    let members = error_members(&response.body);
     let mut meta = ErrorMetadata::builder().status(response.status);
-    if let Some(code) = error_code(response, body) {
+    if let Some(code) = error_code(response, &members) {
         meta = meta.code(code);
     }
-    let message = ["message", "Message", "errorMessage"].iter().find_map(|key| match body.and_then(|b| b.get(key)) {
-        Some(JsonValue::String(s)) => Some(s.clone()),
-        _ => None,
-    });
-    if let Some(message) = message {
-        meta = meta.message(message);
+    if let Some(message) = members.message {
+        meta = meta.message(message.into_owned());
     }
     if let Some(id) = response.headers.get("x-amzn-requestid") {
         meta = meta.request_id(id);
     }
     meta.build()
-}
-
-/// A response body as JSON; an empty (or all-whitespace) body reads as an empty object.
-pub fn parse_body(body: &[u8]) -> Result<JsonValue, JsonError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(JsonValue::Object(Vec::new()));
-    }
-    crate::json::parse(body)
 }
 
 /// Appends `name=value` pairs, percent-encoded, after a `?` (or `&` when the URI has a query).
@@ -131,21 +152,30 @@ mod tests {
 
     #[test]
     fn error_code_prefers_the_header_then_code_then_type() {
-        let body = crate::json::parse(br#"{"code": "FromCode", "__type": "ns#FromType", "Message": "m"}"#).unwrap();
+        let body = br#"{"code": "FromCode", "skipped": [{"code": "Nested"}], "__type": "ns#FromType", "Message": "m"}"#;
         let mut headers = Headers::new();
         headers.insert("X-Amzn-Errortype", "FromHeader");
         headers.insert("x-amzn-requestid", "req");
-        let with_header = HttpResponse::new(400, headers, Vec::new());
-        assert_eq!(error_code(&with_header, Some(&body)).as_deref(), Some("FromHeader"));
-        let bare = HttpResponse::new(400, Headers::new(), Vec::new());
-        assert_eq!(error_code(&bare, Some(&body)).as_deref(), Some("FromCode"));
-        let type_only = crate::json::parse(br#"{"__type": "ns#FromType:extra"}"#).unwrap();
-        assert_eq!(error_code(&bare, Some(&type_only)).as_deref(), Some("FromType"));
-        assert_eq!(error_code(&bare, None), None);
-
-        let meta = error_metadata(&with_header, Some(&body));
+        let with_header = HttpResponse::new(400, headers, body.to_vec());
+        let meta = error_metadata(&with_header);
         assert_eq!((meta.code(), meta.message(), meta.request_id()), (Some("FromHeader"), Some("m"), Some("req")));
         assert_eq!(meta.status(), Some(400));
+        let code = |body: &[u8]| {
+            error_metadata(&HttpResponse::new(400, Headers::new(), body.to_vec())).code().map(str::to_owned)
+        };
+        assert_eq!(code(body).as_deref(), Some("FromCode"));
+        assert_eq!(code(br#"{"__type": "ns#FromType:extra"}"#).as_deref(), Some("FromType"));
+        // A code that is not a string is no code; the `__type` after it still counts.
+        assert_eq!(code(br#"{"code": 5, "__type": "T"}"#).as_deref(), Some("T"));
+        assert_eq!(code(b""), None);
+        assert_eq!(code(b"<html>"), None);
+        // What was read before the body went wrong is kept.
+        assert_eq!(code(br#"{"__type": "T", "x": tru"#).as_deref(), Some("T"));
+        let message = |body: &[u8]| {
+            error_metadata(&HttpResponse::new(400, Headers::new(), body.to_vec())).message().map(str::to_owned)
+        };
+        assert_eq!(message(br#"{"message": "first", "Message": "second"}"#).as_deref(), Some("first"));
+        assert_eq!(message(br#"{"errorMessage": "e\u00e9"}"#).as_deref(), Some("eé"));
     }
 
     #[test]
@@ -166,6 +196,5 @@ mod tests {
             assert!(back == f || (back.is_nan() && f.is_nan()));
         }
         assert!(parse_float("nope").is_err());
-        assert_eq!(parse_body(b"  ").unwrap(), JsonValue::Object(Vec::new()));
     }
 }

@@ -5,7 +5,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::json::{
-    error_correction, finish_build, format_tokens, read_fields, read_value, write_fields, write_value, Codec,
+    error_correction, finish_build, format_tokens, has_body_fields, read_fields, read_value, write_fields, write_value,
+    Codec,
 };
 use crate::ir::{Crate, Field, Location, Named, Operation, PathSegment, RustType, StructId, Structure};
 use crate::model::TimestampFormat;
@@ -374,6 +375,7 @@ fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
 /// Statements setting builder fields from a response's status and headers (`response` bound).
 fn read_http_fields(k: &Crate, s: &Structure) -> Vec<TokenStream> {
     let Std { some, result, string, vec, boxed, .. } = Std::of(k);
+    let error = Codec::of(k).error();
     let mut code = Vec::new();
     for field in &s.fields {
         let ident = id(&field.ident);
@@ -395,7 +397,7 @@ fn read_http_fields(k: &Crate, s: &Structure) -> Vec<TokenStream> {
                 let value = if field.boxed { quote!(#boxed::new(value)) } else { quote!(value) };
                 code.push(quote! {
                     if let #some(text) = crate::rest_json::header_text(&response.headers, #header) {
-                        let value = #parse.map_err(|e| ::std::format!("header `{}` ({}): {}", #header, #name, e))?;
+                        let value = #parse.map_err(|e| #error::new(::std::format!("header `{}` ({}): {}", #header, #name, e)))?;
                         builder.#ident = #some(#value);
                     }
                 });
@@ -415,32 +417,32 @@ fn read_http_fields(k: &Crate, s: &Structure) -> Vec<TokenStream> {
     code
 }
 
-/// Statements filling builder fields from the body (payload or JSON members), `response` bound;
-/// `?` returns a `String` describing what is malformed.
+/// Statements filling builder fields from the body (payload or members), `response` bound;
+/// `?` returns the codec's error.
 fn read_body(k: &Crate, s: &Structure) -> TokenStream {
-    let Std { some, result, ok, string, boxed, .. } = Std::of(k);
+    let Std { some, string, boxed, .. } = Std::of(k);
+    let codec = Codec::of(k);
+    let (reader, error) = (codec.reader(), codec.error());
     if let Some(field) = s.fields.iter().find(|f| f.location == Location::Payload) {
         let ident = id(&field.ident);
         let value = match &field.ty {
             RustType::Blob => quote!(#some(crate::primitives::Blob::new(response.body.clone()))),
             RustType::String => quote!(#some(
-                #string::from_utf8(response.body.clone()).map_err(|e| e.to_string())?
+                #string::from_utf8(response.body.clone()).map_err(|e| #error::new(e.to_string()))?
             )),
             RustType::Enum(_) => {
                 let ty = type_tokens(k, &field.ty);
                 quote!(#some(#ty::from(
-                    ::std::str::from_utf8(&response.body).map_err(|e| e.to_string())?
+                    ::std::str::from_utf8(&response.body).map_err(|e| #error::new(e.to_string()))?
                 )))
             }
             ty => {
-                let read = read_value(k, ty, &quote!(&value), 0);
-                let codec = Codec::of(k);
-                let (m, error) = (codec.module(), codec.error());
+                let read = read_value(k, ty, 0);
                 quote!({
-                    let value = #m::parse(&response.body).map_err(|e| e.to_string())?;
-                    #[allow(clippy::needless_question_mark)] // `read` is an expression that uses `?`
-                    let read = || -> #result<_, #error> { #ok(#read) };
-                    #some(read().map_err(|e| e.to_string())?)
+                    let r = &mut #reader::new(&response.body);
+                    let value = #read;
+                    r.finish()?;
+                    #some(value)
                 })
             }
         };
@@ -451,60 +453,27 @@ fn read_body(k: &Crate, s: &Structure) -> TokenStream {
             }
         };
     }
-    let Some(members) = read_members(k, s, quote!(&document)) else { return quote!() };
-    let parse_body = Codec::of(k).parse_body();
-    quote! {
-        let document = #parse_body(&response.body).map_err(|e| e.to_string())?;
-        #members
+    if !has_body_fields(s) {
+        return quote!();
     }
-}
-
-/// A loop setting `builder`'s body fields from the members of `object` (a `&JsonValue`); `?`
-/// returns a `String` naming the member that could not be read. None without body fields.
-fn read_members(k: &Crate, s: &Structure, object: TokenStream) -> Option<TokenStream> {
-    let Std { result, ok, .. } = Std::of(k);
-    let fields = read_fields(k, s)?;
-    let codec = Codec::of(k);
-    let (m, error) = (codec.module(), codec.error());
-    Some(quote! {
-        for (key, value) in #m::expect_object(#object).map_err(|e| e.to_string())? {
-            if value.is_null() {
-                continue;
-            }
-            let mut set = || -> #result<(), #error> {
-                #fields
-                #ok(())
-            };
-            set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
-        }
-    })
-}
-
-/// The end of a deserializer: the spec's error correction, then `build()`, as a `String` error.
-fn correct_and_build(k: &Crate, s: &Structure, ty: &TokenStream) -> TokenStream {
-    let Std { result, .. } = Std::of(k);
-    let correction = error_correction(k, s);
-    let build = finish_build(k, s);
-    let error = Codec::of(k).error();
+    let fields = read_fields(k, s);
     quote! {
-        let build = || -> #result<#ty, #error> {
-            #correction
-            #build
-        };
-        build().map_err(|e| e.to_string())
+        let r = &mut #reader::body(&response.body);
+        #fields
+        r.finish()?;
     }
 }
 
 /// `deserialize_response`: the output for a 2xx response, the operation's error otherwise.
 pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
-    let Std { some, none, result, err, string, .. } = Std::of(k);
+    let Std { some, none, result, err, .. } = Std::of(k);
     let output = k.structure(op.output);
     let output_ty = id(&output.name);
     let error_ty = id(&op.names.error);
     let http_fields = read_http_fields(k, output);
     let body = read_body(k, output);
     let correction = error_correction(k, output);
-    let finish = correct_and_build(k, output, &quote!(#output_ty));
+    let build = finish_build(k, output);
     let builder = if http_fields.is_empty() && body.is_empty() && correction.is_empty() {
         quote!(let builder)
     } else {
@@ -518,7 +487,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
             crate::ir::Role::Error(info) => info.code.as_str(),
             _ => error.name.as_str(),
         };
-        quote!(#some(#code) => crate::protocol::#f(response, body.as_ref(), meta).map(#error_ty::#variant),)
+        quote!(#some(#code) => crate::protocol::#f(response, meta).map(#error_ty::#variant),)
     });
     let error_arms: Vec<TokenStream> = error_arms.collect();
     let codec = Codec::of(k);
@@ -528,15 +497,15 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
     let (identify, code) = if k.service.query_compatible {
         (
             quote! {
-                let identified = #metadata(response, body.as_ref());
+                let identified = #metadata(response);
                 let meta = crate::error::query_compatible(identified.clone(), response);
             },
             quote!(identified.code()),
         )
     } else {
-        (quote!(let meta = #metadata(response, body.as_ref());), quote!(meta.code()))
+        (quote!(let meta = #metadata(response);), quote!(meta.code()))
     };
-    let parse = codec.module();
+    let error = codec.error();
     let dispatch = if error_arms.is_empty() {
         quote!(#error_ty::unhandled(meta, #none))
     } else {
@@ -557,14 +526,15 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
             if !(200..300).contains(&response.status) {
                 return #err(Self::deserialize_error(response));
             }
-            let read = || -> #result<#output_ty, #string> {
+            let read = || -> #result<#output_ty, #error> {
                 #builder = #output_ty::builder();
                 #(#http_fields)*
                 #body
-                #finish
+                #correction
+                #build
             };
-            read().map_err(|message| {
-                #error_ty::Unhandled(crate::error::Unhandled::unreadable(#metadata(response, #none), response, message))
+            read().map_err(|e| {
+                #error_ty::Unhandled(crate::error::Unhandled::unreadable(#metadata(response), response, e.to_string()))
             })
         }
 
@@ -572,45 +542,41 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
         /// (`X-Amzn-Errortype`, else the body's `code`, else its `__type`; rpcv2Cbor: `__type`);
         /// unknown codes become `Unhandled`.
         fn deserialize_error(response: &crate::http::HttpResponse) -> #error_ty {
-            let body = #parse::parse(&response.body).ok();
             #identify
             #dispatch
         }
     }
 }
 
-/// `de_x_error`: a modeled error from a response (headers, status and JSON body), or the
+/// `de_x_error`: a modeled error from a response (headers, status and body), or the
 /// `Unhandled` error for a response that does not read as one.
 pub fn error_fn(k: &Crate, error: StructId) -> TokenStream {
-    let Std { option, some, result, string, .. } = Std::of(k);
+    let Std { some, result, .. } = Std::of(k);
     let s = k.structure(error);
-    let value_ty = Codec::of(k).value();
     let ty = named_tokens(k, Named::Structure(error));
     let f = id(&s.fns.error_reader);
     let http_fields = read_http_fields(k, s);
-    let finish = correct_and_build(k, s, &ty);
-    let body = read_members(k, s, quote!(body)).map(|members| {
-        quote! {
-            if let #some(body) = body {
-                #members
-            }
-        }
-    });
-    let body_param = if body.is_some() { quote!(body) } else { quote!(_body) };
+    let body = read_body(k, s);
+    // A body that is not well formed is ignored rather than failing the error it came with.
+    let reader = Codec::of(k).reader();
+    let body = (!body.is_empty()).then(|| quote!(if #reader::well_formed(&response.body) { #body }));
+    let correction = error_correction(k, s);
+    let build = finish_build(k, s);
+    let codec_error = Codec::of(k).error();
     quote! {
         pub(crate) fn #f(
             response: &crate::http::HttpResponse,
-            #body_param: #option<&#value_ty>,
             meta: crate::error::ErrorMetadata,
         ) -> #result<#ty, crate::error::Unhandled> {
-            let read = |meta| -> #result<#ty, #string> {
+            let read = |meta| -> #result<#ty, #codec_error> {
                 let mut builder = #ty::builder();
                 builder.meta = #some(meta);
                 #(#http_fields)*
                 #body
-                #finish
+                #correction
+                #build
             };
-            read(meta.clone()).map_err(|message| crate::error::Unhandled::unreadable(meta, response, message))
+            read(meta.clone()).map_err(|e| crate::error::Unhandled::unreadable(meta, response, e.to_string()))
         }
     }
 }

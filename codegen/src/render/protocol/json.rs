@@ -28,19 +28,11 @@ impl Codec {
         }
     }
 
-    /// The runtime module: `crate::json` or `crate::cbor`.
-    pub fn module(self) -> TokenStream {
+    /// The token reader type that deserializers take.
+    pub fn reader(self) -> TokenStream {
         match self {
-            Codec::Json => quote!(crate::json),
-            Codec::Cbor => quote!(crate::cbor),
-        }
-    }
-
-    /// The parsed value type.
-    pub fn value(self) -> TokenStream {
-        match self {
-            Codec::Json => quote!(crate::json::JsonValue),
-            Codec::Cbor => quote!(crate::cbor::CborValue),
+            Codec::Json => quote!(crate::json::JsonReader),
+            Codec::Cbor => quote!(crate::cbor::CborReader),
         }
     }
 
@@ -58,12 +50,11 @@ impl Codec {
         }
     }
 
-    /// An empty object (map) value.
-    fn empty_object(self, k: &Crate) -> TokenStream {
-        let Std { vec, .. } = Std::of(k);
+    /// A reader over an empty object (map).
+    fn empty_object(self) -> TokenStream {
         match self {
-            Codec::Json => quote!(crate::json::JsonValue::Object(#vec::new())),
-            Codec::Cbor => quote!(crate::cbor::CborValue::Map(#vec::new())),
+            Codec::Json => quote!(crate::json::JsonReader::new(b"{}")),
+            Codec::Cbor => quote!(crate::cbor::CborReader::new(&[0xa0])),
         }
     }
 
@@ -80,14 +71,6 @@ impl Codec {
         match self {
             Codec::Json => quote!(crate::rest_json::error_metadata),
             Codec::Cbor => quote!(crate::cbor::error_metadata),
-        }
-    }
-
-    /// The function reading a whole response body (an empty one is an empty object).
-    pub fn parse_body(self) -> TokenStream {
-        match self {
-            Codec::Json => quote!(crate::rest_json::parse_body),
-            Codec::Cbor => quote!(crate::cbor::parse_body),
         }
     }
 }
@@ -161,73 +144,83 @@ pub fn write_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) 
     }
 }
 
-/// An expression of type `T` read from `value` (an expression of the codec's `&JsonValue` or
-/// `&CborValue`), using `?` on its error.
-pub fn read_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) -> TokenStream {
+/// An expression of type `T` read with the reader `r` (the codec's `JsonReader` or
+/// `CborReader`), using `?` on its error.
+pub fn read_value(k: &Crate, ty: &RustType, depth: usize) -> TokenStream {
     let Std { some, none, vec, .. } = Std::of(k);
-    let m = Codec::of(k).module();
     match ty {
-        RustType::String => quote!(#m::expect_string(#value)?),
-        RustType::Bool => quote!(#m::expect_bool(#value)?),
-        RustType::I8 => quote!(#m::expect_i8(#value)?),
-        RustType::I16 => quote!(#m::expect_i16(#value)?),
-        RustType::I32 => quote!(#m::expect_i32(#value)?),
-        RustType::I64 => quote!(#m::expect_i64(#value)?),
-        RustType::F32 => quote!(#m::expect_f32(#value)?),
-        RustType::F64 => quote!(#m::expect_f64(#value)?),
-        RustType::BigInteger => quote!(crate::primitives::BigInteger::new(#m::expect_number_text(#value)?)),
-        RustType::BigDecimal => quote!(crate::primitives::BigDecimal::new(#m::expect_number_text(#value)?)),
+        RustType::String => quote!(r.string()?),
+        RustType::Bool => quote!(r.bool()?),
+        RustType::I8 => quote!(r.i8()?),
+        RustType::I16 => quote!(r.i16()?),
+        RustType::I32 => quote!(r.i32()?),
+        RustType::I64 => quote!(r.i64()?),
+        RustType::F32 => quote!(r.f32()?),
+        RustType::F64 => quote!(r.f64()?),
+        RustType::BigInteger => quote!(crate::primitives::BigInteger::new(r.number_text()?)),
+        RustType::BigDecimal => quote!(crate::primitives::BigDecimal::new(r.number_text()?)),
         RustType::DateTime(format) => {
             let format = format_tokens(*format, TimestampFormat::EpochSeconds);
-            quote!(#m::expect_timestamp(#value, #format)?)
+            quote!(r.timestamp(#format)?)
         }
-        RustType::Blob => quote!(#m::expect_blob(#value)?),
-        RustType::Document => quote!(#m::expect_document(#value)?),
+        RustType::Blob => quote!(r.blob()?),
+        RustType::Document => quote!(r.document()?),
         RustType::Enum(_) => {
             let ty = type_tokens(k, ty);
-            quote!(#ty::from(#m::expect_string(#value)?.as_str()))
+            quote!(#ty::from(&*r.str()?))
         }
         RustType::IntEnum(_) => {
             let ty = type_tokens(k, ty);
-            quote!(#ty::from(#m::expect_i32(#value)?))
+            quote!(#ty::from(r.i32()?))
         }
         RustType::Structure(_) | RustType::Union(_) => {
             let f = id(&fns(k, ty).expect("a structure or union").de);
-            quote!(crate::protocol::#f(#value)?)
+            quote!(crate::protocol::#f(r)?)
         }
         RustType::List { item, sparse } => {
-            let v = format_ident!("item{depth}");
-            let read = read_value(k, item, &quote!(#v), depth + 1);
+            let read = read_value(k, item, depth + 1);
             // Dense lists skip nulls; sparse lists keep them as `None`.
-            let push = if *sparse {
-                quote!(items.push(if #v.is_null() { #none } else { #some(#read) });)
+            let read_items = if *sparse {
+                quote!(while r.next_sparse_item()? { items.push(if r.take_null()? { #none } else { #some(#read) }); })
             } else {
-                quote!(if #v.is_null() { continue; } items.push(#read);)
+                quote!(while r.next_item()? { items.push(#read); })
             };
             quote!({
                 let mut items = #vec::new();
-                for #v in #m::expect_array(#value)? { #push }
+                r.begin_array()?;
+                #read_items
                 items
             })
         }
         RustType::Map { key, value: value_ty, sparse } => {
-            let (key_var, v) = (format_ident!("key{depth}"), format_ident!("value{depth}"));
+            let key_var = format_ident!("key{depth}");
             let key_value = match &**key {
                 RustType::Enum(_) => {
                     let key_ty = type_tokens(k, key);
-                    quote!(#key_ty::from(#key_var.as_str()))
+                    quote!(#key_ty::from(&*#key_var))
                 }
-                _ => quote!(#key_var.clone()),
+                _ => quote!(#key_var.into_owned()),
             };
-            let read = read_value(k, value_ty, &quote!(#v), depth + 1);
-            let insert = if *sparse {
-                quote!(map.insert(#key_value, if #v.is_null() { #none } else { #some(#read) });)
+            let read = read_value(k, value_ty, depth + 1);
+            let read_entries = if *sparse {
+                quote! {
+                    while let #some(#key_var) = r.next_sparse_key()? {
+                        let value = if r.take_null()? { #none } else { #some(#read) };
+                        map.insert(#key_value, value);
+                    }
+                }
             } else {
-                quote!(if #v.is_null() { continue; } map.insert(#key_value, #read);)
+                quote! {
+                    while let #some(#key_var) = r.next_key()? {
+                        let value = #read;
+                        map.insert(#key_value, value);
+                    }
+                }
             };
             quote!({
                 let mut map = ::std::collections::HashMap::new();
-                for (#key_var, #v) in #m::expect_object(#value)? { #insert }
+                r.begin_object()?;
+                #read_entries
                 map
             })
         }
@@ -258,39 +251,43 @@ pub fn write_fields<'a>(k: &Crate, fields: impl IntoIterator<Item = &'a Field>, 
     quote!(#(#writes)*)
 }
 
-/// Statements setting the builder field whose JSON name is `key` from `value` (both bound);
-/// None when no field is read from the body.
+/// A loop over the members of the object at the reader `r`, setting `builder`'s body fields
+/// and skipping the members it does not know; `?` returns the codec's error.
 /// An error's message (`s.message`) is read from `Message` or `message`, whichever the
 /// service sends.
-pub fn read_fields(k: &Crate, s: &Structure) -> Option<TokenStream> {
+pub fn read_fields(k: &Crate, s: &Structure) -> TokenStream {
     let Std { some, boxed, .. } = Std::of(k);
-    let arms: Vec<(Vec<&str>, TokenStream)> = s
-        .fields
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let Location::Body(name) = &f.location else { return None };
-            let ident = id(&f.ident);
-            let read = read_value(k, &f.ty, &quote!(value), 0);
-            let read = if f.boxed { quote!(#boxed::new(#read)) } else { read };
-            let mut names = vec![name.as_str()];
-            if s.message == Some(i) {
-                names = vec!["Message", "message"];
+    let arms = s.fields.iter().enumerate().filter_map(|(i, f)| {
+        let Location::Body(name) = &f.location else { return None };
+        let ident = id(&f.ident);
+        let read = read_value(k, &f.ty, 0);
+        let read = if f.boxed { quote!(#boxed::new(#read)) } else { read };
+        let names = if s.message == Some(i) { vec!["Message", "message"] } else { vec![name.as_str()] };
+        Some(quote!(#(#names)|* => builder.#ident = #some(#read),))
+    });
+    let arms: Vec<TokenStream> = arms.collect();
+    if arms.is_empty() {
+        return quote! {
+            r.begin_object()?;
+            while r.next_key()?.is_some() {
+                r.skip()?;
             }
-            Some((names, quote!(builder.#ident = #some(#read);)))
-        })
-        .collect();
-    match arms.as_slice() {
-        [] => None,
-        [(names, set)] if names.len() == 1 => {
-            let name = names[0];
-            Some(quote!(if key == #name { #set }))
-        }
-        _ => {
-            let arms = arms.iter().map(|(names, set)| quote!(#(#names)|* => { #set }));
-            Some(quote!(match key.as_str() { #(#arms)* _ => {} }))
+        };
+    }
+    quote! {
+        r.begin_object()?;
+        while let #some(key) = r.next_key()? {
+            match &*key {
+                #(#arms)*
+                _ => r.skip()?,
+            }
         }
     }
+}
+
+/// Whether a structure has fields read from the body.
+pub fn has_body_fields(s: &Structure) -> bool {
+    s.fields.iter().any(|f| matches!(f.location, Location::Body(_)))
 }
 
 /// The spec asks clients to fill a `@required` member the service left out with a zero value
@@ -332,8 +329,8 @@ fn zero_value(k: &Crate, ty: &RustType) -> TokenStream {
         }
         RustType::Structure(_) => {
             let f = id(&fns(k, ty).expect("a structure").de);
-            let empty = Codec::of(k).empty_object(k);
-            quote!(crate::protocol::#f(&#empty)?)
+            let empty = Codec::of(k).empty_object();
+            quote!(crate::protocol::#f(&mut #empty)?)
         }
         RustType::List { .. } => quote!(#vec::new()),
         RustType::Map { .. } => quote!(::std::collections::HashMap::new()),
@@ -357,7 +354,7 @@ pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &R
     let named = Named::Structure(struct_id);
     let ty = named_tokens(k, named);
     let c = Codec::of(k);
-    let (m, writer, value_ty, error) = (c.module(), c.writer(), c.value(), c.error());
+    let (writer, reader, error) = (c.writer(), c.reader(), c.error());
     let mut out = TokenStream::new();
     if registry.serialized.contains(&named) {
         let f = id(&s.fns.ser);
@@ -378,28 +375,14 @@ pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &R
         let fields = read_fields(k, s);
         let correction = error_correction(k, s);
         let build = finish_build(k, s);
-        let rebind = (fields.is_none() && !correction.is_empty()).then(|| quote!(let mut builder = builder;));
+        let builder =
+            if has_body_fields(s) || !correction.is_empty() { quote!(let mut builder) } else { quote!(let builder) };
         let cfg = registry.de_cfg(named);
-        let read = match fields {
-            None => quote! {
-                #m::expect_object(value)?;
-                let builder = #ty::builder();
-            },
-            Some(fields) => quote! {
-                let mut builder = #ty::builder();
-                for (key, value) in #m::expect_object(value)? {
-                    if value.is_null() {
-                        continue;
-                    }
-                    #fields
-                }
-            },
-        };
         out.extend(quote! {
             #cfg
-            pub(crate) fn #f(value: &#value_ty) -> #result<#ty, #error> {
-                #read
-                #rebind
+            pub(crate) fn #f(r: &mut #reader<'_>) -> #result<#ty, #error> {
+                #builder = #ty::builder();
+                #fields
                 #correction
                 #build
             }
@@ -414,7 +397,7 @@ pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -
     let named = Named::Union(union_id);
     let ty = named_tokens(k, named);
     let c = Codec::of(k);
-    let (m, writer, value_ty, error) = (c.module(), c.writer(), c.value(), c.error());
+    let (writer, reader, error) = (c.writer(), c.reader(), c.error());
     let mut out = TokenStream::new();
     if registry.serialized.contains(&named) {
         let f = id(&u.fns.ser);
@@ -450,9 +433,9 @@ pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -
             let ident = id(&v.ident);
             let member = &v.json_name;
             match &v.ty {
-                None => quote!(#member => #ty::#ident,),
+                None => quote!(#member => { r.skip()?; #ty::#ident }),
                 Some(t) => {
-                    let read = read_value(k, t, &quote!(value), 0);
+                    let read = read_value(k, t, 0);
                     let read = if v.boxed { quote!(#boxed::new(#read)) } else { read };
                     quote!(#member => #ty::#ident(#read),)
                 }
@@ -460,19 +443,24 @@ pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -
         });
         out.extend(quote! {
             #cfg
-            pub(crate) fn #f(value: &#value_ty) -> #result<#ty, #error> {
+            pub(crate) fn #f(r: &mut #reader<'_>) -> #result<#ty, #error> {
                 let mut variant = #none;
-                for (key, value) in #m::expect_object(value)? {
-                    // Null members are unset; `__type` is informational and ignored.
-                    if value.is_null() || key == "__type" {
+                r.begin_object()?;
+                while let #some(key) = r.next_key()? {
+                    // `__type` is informational and ignored.
+                    if key == "__type" {
+                        r.skip()?;
                         continue;
                     }
                     if variant.is_some() {
                         return #err(#error::new("a union has more than one member set"));
                     }
-                    variant = #some(match key.as_str() {
+                    variant = #some(match &*key {
                         #(#arms)*
-                        _ => #ty::Unknown,
+                        _ => {
+                            r.skip()?;
+                            #ty::Unknown
+                        }
                     });
                 }
                 variant.ok_or_else(|| #error::new("a union has no member set"))

@@ -140,7 +140,7 @@ pub fn roundtrip_module(krate: &Crate) -> TokenStream {
         .chain(krate.union_ids().map(|(i, u)| union_arb(krate, i, u)));
     let codecs = krate.shared_structures().map(|(_, s)| &s.fns).chain(krate.unions.iter().map(|u| &u.fns));
     let codec = Codec::of(krate);
-    let (writer, module, finish) = (codec.writer(), codec.module(), codec.finish(&quote!(writer)));
+    let (writer, reader, finish) = (codec.writer(), codec.reader(), codec.finish(&quote!(writer)));
     // What a failure shows of the body: JSON as text, CBOR as bytes.
     let shown = match codec {
         Codec::Json => quote!(#string::from_utf8_lossy(&bytes)),
@@ -158,8 +158,10 @@ pub fn roundtrip_module(krate: &Crate) -> TokenStream {
                     let mut writer = #writer::new();
                     crate::protocol::#ser(&value, &mut writer);
                     let bytes = #finish;
-                    let parsed = #module::parse(&bytes).unwrap_or_else(|e| panic!("{e}: {:?}", #shown));
-                    let back = crate::protocol::#de(&parsed).unwrap_or_else(|e| panic!("{e}: {:?}", #shown));
+                    let mut reader = #reader::new(&bytes);
+                    let back = crate::protocol::#de(&mut reader)
+                        .and_then(|back| reader.finish().map(|()| back))
+                        .unwrap_or_else(|e| panic!("{e}: {:?}", #shown));
                     crate::protocol_test_util::assert_same(&back, &value);
                 }
             }

@@ -149,146 +149,97 @@ impl GetOtaTask {
         if !(200..300).contains(&response.status) {
             return Err(Self::deserialize_error(response));
         }
-        let read = || -> Result<GetOtaTaskOutput, String> {
+        let read = || -> Result<GetOtaTaskOutput, crate::json::JsonError> {
             let mut builder = GetOtaTaskOutput::builder();
-            let document = crate::rest_json::parse_body(&response.body)
-                .map_err(|e| e.to_string())?;
-            for (key, value) in crate::json::expect_object(&document)
-                .map_err(|e| e.to_string())?
-            {
-                if value.is_null() {
-                    continue;
-                }
-                let mut set = || -> Result<(), crate::json::JsonError> {
-                    match key.as_str() {
-                        "TaskId" => {
-                            builder.task_id = Some(crate::json::expect_string(value)?);
-                        }
-                        "TaskArn" => {
-                            builder.task_arn = Some(crate::json::expect_string(value)?);
-                        }
-                        "Description" => {
-                            builder.description = Some(
-                                crate::json::expect_string(value)?,
-                            );
-                        }
-                        "S3Url" => {
-                            builder.s3_url = Some(crate::json::expect_string(value)?);
-                        }
-                        "Protocol" => {
-                            builder.protocol = Some(
-                                crate::types::OtaProtocol::from(
-                                    crate::json::expect_string(value)?.as_str(),
-                                ),
-                            );
-                        }
-                        "OtaType" => {
-                            builder.ota_type = Some(
-                                crate::types::OtaType::from(
-                                    crate::json::expect_string(value)?.as_str(),
-                                ),
-                            );
-                        }
-                        "OtaTargetQueryString" => {
-                            builder.ota_target_query_string = Some(
-                                crate::json::expect_string(value)?,
-                            );
-                        }
-                        "OtaMechanism" => {
-                            builder.ota_mechanism = Some(
-                                crate::types::OtaMechanism::from(
-                                    crate::json::expect_string(value)?.as_str(),
-                                ),
-                            );
-                        }
-                        "Target" => {
-                            builder.target = Some({
-                                let mut items = Vec::new();
-                                for item0 in crate::json::expect_array(value)? {
-                                    if item0.is_null() {
-                                        continue;
-                                    }
-                                    items.push(crate::json::expect_string(item0)?);
-                                }
-                                items
-                            });
-                        }
-                        "CreatedAt" => {
-                            builder.created_at = Some(
-                                crate::json::expect_timestamp(
-                                    value,
-                                    crate::primitives::Format::EpochSeconds,
-                                )?,
-                            );
-                        }
-                        "LastUpdatedAt" => {
-                            builder.last_updated_at = Some(
-                                crate::json::expect_timestamp(
-                                    value,
-                                    crate::primitives::Format::EpochSeconds,
-                                )?,
-                            );
-                        }
-                        "TaskConfigurationId" => {
-                            builder.task_configuration_id = Some(
-                                crate::json::expect_string(value)?,
-                            );
-                        }
-                        "TaskProcessingDetails" => {
-                            builder.task_processing_details = Some(
-                                crate::protocol::de_task_processing_details(value)?,
-                            );
-                        }
-                        "OtaSchedulingConfig" => {
-                            builder.ota_scheduling_config = Some(
-                                crate::protocol::de_ota_task_scheduling_config(value)?,
-                            );
-                        }
-                        "OtaTaskExecutionRetryConfig" => {
-                            builder.ota_task_execution_retry_config = Some(
-                                crate::protocol::de_ota_task_execution_retry_config(value)?,
-                            );
-                        }
-                        "Status" => {
-                            builder.status = Some(
-                                crate::types::OtaStatus::from(
-                                    crate::json::expect_string(value)?.as_str(),
-                                ),
-                            );
-                        }
-                        "Tags" => {
-                            builder.tags = Some({
-                                let mut map = ::std::collections::HashMap::new();
-                                for (key0, value0) in crate::json::expect_object(value)? {
-                                    if value0.is_null() {
-                                        continue;
-                                    }
-                                    map.insert(
-                                        key0.clone(),
-                                        crate::json::expect_string(value0)?,
-                                    );
-                                }
-                                map
-                            });
-                        }
-                        _ => {}
+            let r = &mut crate::json::JsonReader::body(&response.body);
+            r.begin_object()?;
+            while let Some(key) = r.next_key()? {
+                match &*key {
+                    "TaskId" => builder.task_id = Some(r.string()?),
+                    "TaskArn" => builder.task_arn = Some(r.string()?),
+                    "Description" => builder.description = Some(r.string()?),
+                    "S3Url" => builder.s3_url = Some(r.string()?),
+                    "Protocol" => {
+                        builder.protocol = Some(
+                            crate::types::OtaProtocol::from(&*r.str()?),
+                        );
                     }
-                    Ok(())
-                };
-                set().map_err(|e| ::std::format!("member `{key}`: {e}"))?;
+                    "OtaType" => {
+                        builder.ota_type = Some(crate::types::OtaType::from(&*r.str()?));
+                    }
+                    "OtaTargetQueryString" => {
+                        builder.ota_target_query_string = Some(r.string()?);
+                    }
+                    "OtaMechanism" => {
+                        builder.ota_mechanism = Some(
+                            crate::types::OtaMechanism::from(&*r.str()?),
+                        );
+                    }
+                    "Target" => {
+                        builder.target = Some({
+                            let mut items = Vec::new();
+                            r.begin_array()?;
+                            while r.next_item()? {
+                                items.push(r.string()?);
+                            }
+                            items
+                        });
+                    }
+                    "CreatedAt" => {
+                        builder.created_at = Some(
+                            r.timestamp(crate::primitives::Format::EpochSeconds)?,
+                        );
+                    }
+                    "LastUpdatedAt" => {
+                        builder.last_updated_at = Some(
+                            r.timestamp(crate::primitives::Format::EpochSeconds)?,
+                        );
+                    }
+                    "TaskConfigurationId" => {
+                        builder.task_configuration_id = Some(r.string()?);
+                    }
+                    "TaskProcessingDetails" => {
+                        builder.task_processing_details = Some(
+                            crate::protocol::de_task_processing_details(r)?,
+                        );
+                    }
+                    "OtaSchedulingConfig" => {
+                        builder.ota_scheduling_config = Some(
+                            crate::protocol::de_ota_task_scheduling_config(r)?,
+                        );
+                    }
+                    "OtaTaskExecutionRetryConfig" => {
+                        builder.ota_task_execution_retry_config = Some(
+                            crate::protocol::de_ota_task_execution_retry_config(r)?,
+                        );
+                    }
+                    "Status" => {
+                        builder.status = Some(crate::types::OtaStatus::from(&*r.str()?));
+                    }
+                    "Tags" => {
+                        builder.tags = Some({
+                            let mut map = ::std::collections::HashMap::new();
+                            r.begin_object()?;
+                            while let Some(key0) = r.next_key()? {
+                                let value = r.string()?;
+                                map.insert(key0.into_owned(), value);
+                            }
+                            map
+                        });
+                    }
+                    _ => r.skip()?,
+                }
             }
-            let build = || -> Result<GetOtaTaskOutput, crate::json::JsonError> {
-                Ok(builder.build())
-            };
-            build().map_err(|e| e.to_string())
+            r.finish()?;
+            Ok(builder.build())
         };
         read()
-            .map_err(|message| {
+            .map_err(|e| {
                 GetOtaTaskError::Unhandled(
                     crate::error::Unhandled::unreadable(
-                        crate::rest_json::error_metadata(response, None),
+                        crate::rest_json::error_metadata(response),
                         response,
-                        message,
+                        e.to_string(),
                     ),
                 )
             })
@@ -297,47 +248,26 @@ impl GetOtaTask {
     /// (`X-Amzn-Errortype`, else the body's `code`, else its `__type`; rpcv2Cbor: `__type`);
     /// unknown codes become `Unhandled`.
     fn deserialize_error(response: &crate::http::HttpResponse) -> GetOtaTaskError {
-        let body = crate::json::parse(&response.body).ok();
-        let meta = crate::rest_json::error_metadata(response, body.as_ref());
+        let meta = crate::rest_json::error_metadata(response);
         let error = match meta.code() {
             Some("AccessDeniedException") => {
-                crate::protocol::de_access_denied_exception_error(
-                        response,
-                        body.as_ref(),
-                        meta,
-                    )
+                crate::protocol::de_access_denied_exception_error(response, meta)
                     .map(GetOtaTaskError::AccessDeniedException)
             }
             Some("InternalServerException") => {
-                crate::protocol::de_internal_server_exception_error(
-                        response,
-                        body.as_ref(),
-                        meta,
-                    )
+                crate::protocol::de_internal_server_exception_error(response, meta)
                     .map(GetOtaTaskError::InternalServerException)
             }
             Some("ResourceNotFoundException") => {
-                crate::protocol::de_resource_not_found_exception_error(
-                        response,
-                        body.as_ref(),
-                        meta,
-                    )
+                crate::protocol::de_resource_not_found_exception_error(response, meta)
                     .map(GetOtaTaskError::ResourceNotFoundException)
             }
             Some("ThrottlingException") => {
-                crate::protocol::de_throttling_exception_error(
-                        response,
-                        body.as_ref(),
-                        meta,
-                    )
+                crate::protocol::de_throttling_exception_error(response, meta)
                     .map(GetOtaTaskError::ThrottlingException)
             }
             Some("ValidationException") => {
-                crate::protocol::de_validation_exception_error(
-                        response,
-                        body.as_ref(),
-                        meta,
-                    )
+                crate::protocol::de_validation_exception_error(response, meta)
                     .map(GetOtaTaskError::ValidationException)
             }
             _ => Err(crate::error::Unhandled::new(meta, None)),
