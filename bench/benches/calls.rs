@@ -1,6 +1,6 @@
 //! Per call: `get_ota_task` end to end (build, endpoint, sign, send in memory, parse), ours
 //! against aws-sdk-rust's, for a full 200 response and a ThrottlingException; DynamoDB's
-//! `get_item` the same way; and our response parser alone.
+//! `get_item` the same way; and our response parser alone, against serde_json into derived structs.
 
 use bench::{ours, sdk, FULL_TASK, THROTTLING};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
@@ -79,6 +79,12 @@ fn parse_only(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(FULL_TASK.len() as u64));
     group.bench_function("ours/get_ota_task", |b| {
         b.iter(|| GetOtaTask::deserialize_response(black_box(&response)).expect("parses"))
+    });
+    group.bench_function("serde_json/get_ota_task", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<bench::serde_reference::GetOtaTaskOutput>(black_box(FULL_TASK.as_bytes()))
+                .expect("parses")
+        })
     });
     group.finish();
 }

@@ -150,3 +150,86 @@ pub mod dynamodb {
         }
     }
 }
+
+/// The bench-only reference for parsing: [`FULL_TASK`] read by `serde_json::from_slice` into
+/// derived structs with the same members as `GetOtaTaskOutput` (enums as strings, timestamps as
+/// the epoch-second numbers the body holds, unknown members ignored).
+pub mod serde_reference {
+    use std::collections::HashMap;
+
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct GetOtaTaskOutput {
+        pub task_id: Option<String>,
+        pub task_arn: Option<String>,
+        pub description: Option<String>,
+        #[serde(rename = "S3Url")]
+        pub s3_url: Option<String>,
+        pub protocol: Option<String>,
+        pub ota_type: Option<String>,
+        pub ota_target_query_string: Option<String>,
+        pub ota_mechanism: Option<String>,
+        pub target: Option<Vec<String>>,
+        pub created_at: Option<f64>,
+        pub last_updated_at: Option<f64>,
+        pub task_configuration_id: Option<String>,
+        pub task_processing_details: Option<TaskProcessingDetails>,
+        pub ota_scheduling_config: Option<OtaTaskSchedulingConfig>,
+        pub ota_task_execution_retry_config: Option<OtaTaskExecutionRetryConfig>,
+        pub status: Option<String>,
+        pub tags: Option<HashMap<String, String>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    pub struct TaskProcessingDetails {
+        #[serde(rename = "NumberOfCanceledThings")]
+        pub number_of_canceled_things: Option<i32>,
+        #[serde(rename = "NumberOfFailedThings")]
+        pub number_of_failed_things: Option<i32>,
+        #[serde(rename = "NumberOfInProgressThings")]
+        pub number_of_in_progress_things: Option<i32>,
+        #[serde(rename = "numberOfQueuedThings")]
+        pub number_of_queued_things: Option<i32>,
+        #[serde(rename = "numberOfRejectedThings")]
+        pub number_of_rejected_things: Option<i32>,
+        #[serde(rename = "numberOfRemovedThings")]
+        pub number_of_removed_things: Option<i32>,
+        #[serde(rename = "numberOfSucceededThings")]
+        pub number_of_succeeded_things: Option<i32>,
+        #[serde(rename = "numberOfTimedOutThings")]
+        pub number_of_timed_out_things: Option<i32>,
+        #[serde(rename = "processingTargets")]
+        pub processing_targets: Option<Vec<String>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct OtaTaskSchedulingConfig {
+        pub end_behavior: Option<String>,
+        pub end_time: Option<String>,
+        pub maintenance_windows: Option<Vec<ScheduleMaintenanceWindow>>,
+        pub start_time: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct ScheduleMaintenanceWindow {
+        pub duration_in_minutes: Option<i32>,
+        pub start_time: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct OtaTaskExecutionRetryConfig {
+        pub retry_config_criteria: Option<Vec<RetryConfigCriteria>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct RetryConfigCriteria {
+        pub failure_type: Option<String>,
+        pub min_number_of_retries: Option<i32>,
+    }
+}

@@ -14,6 +14,7 @@
 //!   `x-amz-content-sha256` header is added);
 //! - a session token is sent in `x-amz-security-token` and signed.
 
+use std::borrow::Cow;
 use std::error::Error;
 use std::fmt;
 use std::sync::Mutex;
@@ -26,6 +27,8 @@ use crate::http::{Headers, HttpRequest};
 
 /// The algorithm name that opens the string to sign and the `authorization` header.
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+/// The SHA-256 of an empty payload, which most `GET` requests have.
+const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// Lowercase names of headers that are never signed: `authorization` carries
 /// the signature itself, and the others may be added, changed or dropped on
@@ -195,21 +198,28 @@ fn sign_inner(
         None => request.headers.remove("x-amz-security-token"),
     }
 
+    // Built with `push_str` rather than `format!`: signing is on every call's path.
     let (canonical_headers, signed_headers) = canonical_headers(&request.headers);
-    let canonical_request = format!(
-        "{method}\n{uri}\n{query}\n{canonical_headers}\n{signed_headers}\n{payload}",
-        method = request.method,
-        uri = canonical_uri(request.path()),
-        query = canonical_query(request.query().unwrap_or_default()),
-        payload = hex(&Sha256::digest(&request.body)),
+    let uri = canonical_uri(request.path());
+    let query = canonical_query(request.query().unwrap_or_default());
+    let payload = if request.body.is_empty() { EMPTY_SHA256.to_owned() } else { hex(&Sha256::digest(&request.body)) };
+    let mut canonical_request = String::with_capacity(
+        request.method.len() + uri.len() + query.len() + canonical_headers.len() + signed_headers.len() + 68,
     );
+    for part in [&request.method, &uri, &query, &canonical_headers, &signed_headers] {
+        canonical_request.push_str(part);
+        canonical_request.push('\n');
+    }
+    canonical_request.push_str(&payload);
 
-    let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
-    let string_to_sign =
-        format!("{ALGORITHM}\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical_request.as_bytes())));
+    let scope = [date, params.region, params.service, "aws4_request"].join("/");
+    let string_to_sign = [ALGORITHM, &amz_date, &scope, &hex(&Sha256::digest(canonical_request.as_bytes()))].join("\n");
 
     let derive = || {
-        let mut key = hmac_sha256(format!("AWS4{}", params.secret_access_key).as_bytes(), date.as_bytes());
+        let mut secret = String::with_capacity(params.secret_access_key.len() + 4);
+        secret.push_str("AWS4");
+        secret.push_str(params.secret_access_key);
+        let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
         for part in [params.region, params.service, "aws4_request"] {
             key = hmac_sha256(&key, part.as_bytes());
         }
@@ -221,13 +231,19 @@ fn sign_inner(
     };
     let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
 
-    request.headers.insert(
-        "authorization",
-        format!(
-            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-            params.access_key_id
-        ),
-    );
+    let authorization = [
+        ALGORITHM,
+        " Credential=",
+        params.access_key_id,
+        "/",
+        &scope,
+        ", SignedHeaders=",
+        &signed_headers,
+        ", Signature=",
+        &signature,
+    ]
+    .concat();
+    request.headers.insert("authorization", authorization);
     Ok(Signed { canonical_request, string_to_sign, signature })
 }
 
@@ -236,12 +252,29 @@ fn format_amz_date(seconds: u64) -> String {
     let days = seconds / 86_400;
     let second_of_day = seconds % 86_400;
     let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        second_of_day / 3600,
-        second_of_day / 60 % 60,
-        second_of_day % 60
-    )
+    let mut out = String::with_capacity(16);
+    // Years beyond 9999 get their extra digits, as `{:04}` would give them.
+    if year > 9999 {
+        out.push_str(&(year / 10_000).to_string());
+    }
+    let fields = [
+        (year % 10_000, 4),
+        (month, 2),
+        (day, 2),
+        (second_of_day / 3600, 2),
+        (second_of_day / 60 % 60, 2),
+        (second_of_day % 60, 2),
+    ];
+    for (index, (value, width)) in fields.into_iter().enumerate() {
+        if index == 3 {
+            out.push('T');
+        }
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (value / 10u64.pow(place) % 10) as u8));
+        }
+    }
+    out.push('Z');
+    out
 }
 
 /// The proleptic Gregorian (year, month, day) of a day counted from 1970-01-01.
@@ -349,11 +382,18 @@ fn decode_query_component(text: &str) -> Vec<u8> {
 
 /// The canonical headers block (`name:value\n` per header, sorted) and the
 /// signed headers list (`name;name`), leaving out [`UNSIGNED_HEADERS`].
-fn canonical_headers(headers: &Headers) -> (String, String) {
-    let mut entries: Vec<(String, String)> = headers
+fn canonical_headers<'a>(headers: &'a Headers) -> (String, String) {
+    let lowercase = |name: &'a str| -> Cow<'a, str> {
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        }
+    };
+    let mut entries: Vec<(Cow<'a, str>, Cow<'a, str>)> = headers
         .iter()
-        .map(|(name, value)| (name.to_ascii_lowercase(), trim_all(value)))
-        .filter(|(name, _)| !UNSIGNED_HEADERS.contains(&name.as_str()))
+        .map(|(name, value)| (lowercase(name), trim_all(value)))
+        .filter(|(name, _)| !UNSIGNED_HEADERS.contains(&&**name))
         .collect();
     // Stable, so the values of one name keep their order.
     entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -362,7 +402,7 @@ fn canonical_headers(headers: &Headers) -> (String, String) {
     let mut signed = String::new();
     let mut previous: Option<&str> = None;
     for (name, value) in &entries {
-        if previous == Some(name.as_str()) {
+        if previous == Some(&**name) {
             // Another value of the same header: comma-joined on its line.
             block.pop();
             block.push(',');
@@ -382,14 +422,18 @@ fn canonical_headers(headers: &Headers) -> (String, String) {
 }
 
 /// Trims spaces and tabs from both ends and collapses inner runs of spaces to one.
-fn trim_all(value: &str) -> String {
+fn trim_all(value: &str) -> Cow<'_, str> {
+    let trimmed = value.trim_matches([' ', '\t']);
+    if !trimmed.contains("  ") {
+        return Cow::Borrowed(trimmed);
+    }
     let mut out = String::with_capacity(value.len());
-    for c in value.trim_matches([' ', '\t']).chars() {
+    for c in trimmed.chars() {
         if !(c == ' ' && out.ends_with(' ')) {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
