@@ -41,11 +41,12 @@ enum Task {
     /// Check the IDL parser against Smithy's own loader cases: every valid case must produce the
     /// expected JSON AST, every invalid case a located error.
     IdlConformance,
-    /// Run the official restJson1 compliance suite against generated clients and print a table
-    /// by file; unsupported cases are listed, with reasons, in xtask/conformance-unsupported.txt.
+    /// Run the official compliance suites of every protocol we speak against generated clients
+    /// and print a table by file and a line per protocol; the cases we knowingly fail are listed,
+    /// with reasons, in xtask/conformance-unsupported/<protocol>.txt.
     Conformance,
-    /// Benchmark the generated crate against aws-sdk-iotmanagedintegrations (per call, parse,
-    /// clean builds, binary size, codegen) and write BENCHMARKS.md. Needs the crates.io registry
+    /// Benchmark the generated crates against aws-sdk-iotmanagedintegrations and aws-sdk-dynamodb
+    /// (per call, parse, clean builds, binary size, codegen) and write BENCHMARKS.md. Needs the crates.io registry
     /// and about 25 minutes; the README's test command never runs it.
     Bench,
     /// Print the JSON AST of Smithy IDL files (parsed together, as one model).
