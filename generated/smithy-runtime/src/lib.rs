@@ -30,6 +30,8 @@ pub mod partition_data;
 pub mod partitions;
 #[cfg(feature = "rest-json")]
 pub mod rest_json;
+#[cfg(feature = "xml")]
+pub mod xml;
 
 #[cfg(feature = "compression")]
 pub mod compression;
