@@ -111,7 +111,7 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
 }
 
 /// A suite's model files: its own, the suites' shared shapes and the trait definitions.
-fn suite_models(dirs: &[PathBuf], shared: &Path) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn suite_models(dirs: &[PathBuf], shared: &Path) -> Result<Vec<PathBuf>, String> {
     let mut models = Vec::new();
     for dir in dirs {
         models.extend(smithy_files(dir)?);

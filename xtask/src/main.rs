@@ -3,6 +3,7 @@
 mod bench;
 mod conformance;
 mod docs_check;
+mod fuzz;
 mod idl_conformance;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -49,6 +50,15 @@ enum Task {
     /// (per call, parse, clean builds, binary size, codegen) and write BENCHMARKS.md. Needs the crates.io registry
     /// and about 25 minutes; the README's test command never runs it.
     Bench,
+    /// Fuzz every response decoder (JSON, CBOR, XML, error bodies, endpoint rules) with
+    /// cargo-fuzz on the nightly toolchain, from a seed corpus of the compliance suites' bodies
+    /// and the AWS models' rule sets; prints each target's executions and coverage. Not part of
+    /// `.ci/run`.
+    Fuzz {
+        /// How long each target runs.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
     /// Print the JSON AST of Smithy IDL files (parsed together, as one model).
     Ast {
         #[arg(required = true)]
@@ -96,6 +106,7 @@ fn main() -> ExitCode {
         Task::IdlConformance => idl_conformance::run(&shared),
         Task::Conformance => conformance::run(&root(), &shared),
         Task::Bench => bench::run(&root(), &shared),
+        Task::Fuzz { seconds } => fuzz::run(&root(), &shared, seconds),
         Task::Ast { files } => ast_cmd(&files),
     };
     match result {
