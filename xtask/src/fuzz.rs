@@ -12,10 +12,11 @@ use codegen::model::ShapeKind;
 use smithy_runtime::primitives::base64;
 
 /// The targets, with the protocol suites whose bodies seed them.
-const TARGETS: [(&str, &[&str]); 5] = [
+const TARGETS: [(&str, &[&str]); 6] = [
     ("json", &["aws/restJson1", "aws/awsJson1_0", "aws/awsJson1_1"]),
     ("cbor", &["smithy/rpcv2Cbor", "aws/rpcv2Cbor"]),
     ("xml", &["aws/restXml", "aws/restXmlWithNamespace", "aws/awsQuery", "aws/ec2Query"]),
+    ("query_errors", &["aws/awsQuery", "aws/ec2Query"]),
     ("error_metadata", &["aws/restJson1", "aws/awsJson1_0", "aws/awsJson1_1", "smithy/rpcv2Cbor"]),
     ("endpoint_rules", &[]),
 ];

@@ -27,6 +27,8 @@ pub mod json;
 pub mod partition_data;
 #[cfg(feature = "endpoint")]
 pub mod partitions;
+#[cfg(feature = "query")]
+pub mod query;
 #[cfg(feature = "rest-json")]
 pub mod rest_json;
 #[cfg(feature = "xml")]
