@@ -24,7 +24,7 @@ macro_rules! member_fn {
                 9 => {
                     r.begin_object()?;
                     while let Some(key) = r.next_key()? {
-                        member(r, &key[key.len().min(1)..])?;
+                        member(r, key.get(1..).unwrap_or_default())?;
                     }
                     Ok(())
                 }
