@@ -557,9 +557,14 @@ pub fn error_fn(k: &Crate, error: StructId) -> TokenStream {
     let f = id(&s.fns.error_reader);
     let http_fields = read_http_fields(k, s);
     let body = read_body(k, s);
-    // A body that is not well formed is ignored rather than failing the error it came with.
+    // A JSON or CBOR body that is not well formed is ignored rather than failing the error it
+    // came with; a raw payload (bytes, text) is taken as it is.
+    let raw_payload = s.fields.iter().any(|f| {
+        f.location == Location::Payload && matches!(f.ty, RustType::Blob | RustType::String | RustType::Enum(_))
+    });
     let reader = Codec::of(k).reader();
-    let body = (!body.is_empty()).then(|| quote!(if #reader::well_formed(&response.body) { #body }));
+    let body =
+        if raw_payload || body.is_empty() { body } else { quote!(if #reader::well_formed(&response.body) { #body }) };
     let correction = error_correction(k, s);
     let build = finish_build(k, s);
     let codec_error = Codec::of(k).error();
