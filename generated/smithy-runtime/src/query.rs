@@ -105,13 +105,18 @@ pub fn enter_result(r: &mut XmlReader<'_>, operation: &str, dialect: Dialect) ->
     Err(XmlError::new(format!("a `{response}` without a `{result}` element")))
 }
 
+/// An error response's root element and the elements from it down to `<Error>`.
+fn error_path(dialect: Dialect) -> (&'static str, &'static [&'static str]) {
+    match dialect {
+        Dialect::AwsQuery => ("ErrorResponse", &["Error"]),
+        Dialect::Ec2Query => ("Response", &["Errors", "Error"]),
+    }
+}
+
 /// Moves the reader into an error response's `<Error>` element, whose children are the error's
 /// code, message and members.
 pub fn enter_error(r: &mut XmlReader<'_>, dialect: Dialect) -> Result<(), XmlError> {
-    let (root, path): (&str, &[&str]) = match dialect {
-        Dialect::AwsQuery => ("ErrorResponse", &["Error"]),
-        Dialect::Ec2Query => ("Response", &["Errors", "Error"]),
-    };
+    let (root, path) = error_path(dialect);
     let element = r.root()?;
     if element.name() != root {
         return Err(XmlError::new(format!("expected an `{root}` element, found `{}`", element.name())));
@@ -135,24 +140,13 @@ pub fn enter_error(r: &mut XmlReader<'_>, dialect: Dialect) -> Result<(), XmlErr
 pub fn error_metadata(response: &HttpResponse, dialect: Dialect) -> ErrorMetadata {
     let mut found = ErrorFields::default();
     let mut r = XmlReader::new(&response.body);
+    let (root_name, path) = error_path(dialect);
     let _ = (|| -> Result<(), XmlError> {
-        let root = r.root()?;
-        let root_name = root.name().to_owned();
+        let in_wrapper = r.root()?.name() == root_name;
         while let Some(child) = r.next_child()? {
-            match (child.name(), dialect) {
-                ("RequestId" | "RequestID", _) => found.request_id = Some(r.text()?.into_owned()),
-                ("Error", Dialect::AwsQuery) if root_name == "ErrorResponse" => found.read(&mut r)?,
-                ("Errors", Dialect::Ec2Query) if root_name == "Response" => {
-                    // The first error is the one reported.
-                    let mut first = true;
-                    while let Some(error) = r.next_child()? {
-                        if error.name() == "Error" && std::mem::take(&mut first) {
-                            found.read(&mut r)?;
-                        } else {
-                            r.skip()?;
-                        }
-                    }
-                }
+            match child.name() {
+                "RequestId" | "RequestID" => found.request_id = Some(r.text()?.into_owned()),
+                name if in_wrapper && path.first() == Some(&name) => found.read(&mut r, &path[1..])?,
                 _ => r.skip()?,
             }
         }
@@ -184,9 +178,20 @@ struct ErrorFields {
 }
 
 impl ErrorFields {
-    /// Reads `Code`, `Message` and `Type` from the children of the `<Error>` element just
-    /// entered.
-    fn read(&mut self, r: &mut XmlReader<'_>) -> Result<(), XmlError> {
+    /// Reads `Code`, `Message` and `Type` from the `<Error>` that `path` leads to from the
+    /// element just entered (the first one, where ec2Query's `<Errors>` holds several).
+    fn read(&mut self, r: &mut XmlReader<'_>, path: &[&str]) -> Result<(), XmlError> {
+        if let Some((next, rest)) = path.split_first() {
+            let mut first = true;
+            while let Some(child) = r.next_child()? {
+                if child.name() == *next && std::mem::take(&mut first) {
+                    self.read(r, rest)?;
+                } else {
+                    r.skip()?;
+                }
+            }
+            return Ok(());
+        }
         while let Some(child) = r.next_child()? {
             // Codes and fault types are tokens, so whitespace around them is formatting;
             // messages are kept as sent.

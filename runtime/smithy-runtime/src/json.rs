@@ -760,56 +760,46 @@ impl<'a> JsonReader<'a> {
 
     /// The string starting at the `"` under the cursor.
     fn string_token(&mut self) -> Result<Cow<'a, str>, JsonError> {
-        let open = self.pos;
-        self.pos += 1;
-        let mut start = self.pos;
-        // Only used (and allocated) once an escape sequence shows up.
-        let mut unescaped: Option<String> = None;
-        loop {
-            self.plain_run();
-            match self.peek() {
-                None => return Err(self.fail(open, "unterminated string")),
-                Some(b'"') => {
-                    let run = self.run(start);
-                    self.pos += 1;
-                    return Ok(match unescaped {
-                        None => Cow::Borrowed(run),
-                        Some(mut text) => {
-                            text.push_str(run);
-                            Cow::Owned(text)
-                        }
-                    });
-                }
-                Some(b'\\') => {
-                    // Escapes are ASCII, so they never split a UTF-8 sequence.
-                    let run = self.run(start);
-                    let text = unescaped.get_or_insert_with(String::new);
-                    text.push_str(run);
-                    let c = self.escape()?;
-                    unescaped.get_or_insert_with(String::new).push(c);
-                    start = self.pos;
-                }
-                Some(byte) => {
-                    return Err(self.error(format!("unescaped control character U+{byte:04X} in a string")));
-                }
-            }
-        }
+        self.scan_string(true)
     }
 
     /// Moves over the string at the cursor, checking it, without keeping its text.
     fn skip_string(&mut self) -> Result<(), JsonError> {
+        self.scan_string(false).map(drop)
+    }
+
+    /// Moves over the string starting at the `"` under the cursor, checking it. With `keep`,
+    /// its text: borrowed from the input unless it has escapes; without, nothing meaningful.
+    fn scan_string(&mut self, keep: bool) -> Result<Cow<'a, str>, JsonError> {
         let open = self.pos;
         self.pos += 1;
+        let mut start = self.pos;
+        // Only grown (and allocated) once an escape shows up in a string kept; an escape always
+        // adds a character, so it stays empty exactly when the text can be borrowed.
+        let mut unescaped = String::new();
         loop {
             self.plain_run();
             match self.peek() {
                 None => return Err(self.fail(open, "unterminated string")),
                 Some(b'"') => {
+                    let run = self.run(start);
                     self.pos += 1;
-                    return Ok(());
+                    if unescaped.is_empty() {
+                        return Ok(Cow::Borrowed(run));
+                    }
+                    unescaped.push_str(run);
+                    return Ok(Cow::Owned(unescaped));
                 }
                 Some(b'\\') => {
-                    self.escape()?;
+                    // Escapes are ASCII, so they never split a UTF-8 sequence.
+                    if keep {
+                        unescaped.push_str(self.run(start));
+                    }
+                    let c = self.escape()?;
+                    if keep {
+                        unescaped.push(c);
+                    }
+                    start = self.pos;
                 }
                 Some(byte) => {
                     return Err(self.error(format!("unescaped control character U+{byte:04X} in a string")));

@@ -256,24 +256,23 @@ fn format_amz_date(seconds: u64) -> String {
     if year > 9999 {
         out.push_str(&(year / 10_000).to_string());
     }
-    let fields = [
-        (year % 10_000, 4),
-        (month, 2),
-        (day, 2),
-        (second_of_day / 3600, 2),
-        (second_of_day / 60 % 60, 2),
-        (second_of_day % 60, 2),
-    ];
-    for (index, (value, width)) in fields.into_iter().enumerate() {
-        if index == 3 {
-            out.push('T');
-        }
-        for place in (0..width).rev() {
-            out.push(char::from(b'0' + (value / 10u64.pow(place) % 10) as u8));
-        }
-    }
+    push_digits(&mut out, year % 10_000, 4);
+    push_digits(&mut out, month, 2);
+    push_digits(&mut out, day, 2);
+    out.push('T');
+    push_digits(&mut out, second_of_day / 3600, 2);
+    push_digits(&mut out, second_of_day / 60 % 60, 2);
+    push_digits(&mut out, second_of_day % 60, 2);
     out.push('Z');
     out
+}
+
+/// The last `width` decimal digits of `value`, zero-padded (no `format!`: signing is on every
+/// call's path).
+fn push_digits(out: &mut String, value: u64, width: u32) {
+    for place in (0..width).rev() {
+        out.push(char::from(b'0' + (value / 10u64.pow(place) % 10) as u8));
+    }
 }
 
 /// The proleptic Gregorian (year, month, day) of a day counted from 1970-01-01.

@@ -418,11 +418,20 @@ fn read_http_fields(k: &Crate, s: &Structure) -> Vec<TokenStream> {
 }
 
 /// Statements filling builder fields from the body (payload or members), `response` bound;
-/// `?` returns the codec's error.
-fn read_body(k: &Crate, s: &Structure) -> TokenStream {
+/// `?` returns the codec's error. With `lenient` (an error's body), a JSON or CBOR body that is
+/// not well formed is passed over rather than failing the error it came with; a raw payload
+/// (bytes, text) is taken as it is either way.
+fn read_body(k: &Crate, s: &Structure, lenient: bool) -> TokenStream {
     let Std { some, string, boxed, .. } = Std::of(k);
     let codec = Codec::of(k);
     let (reader, error) = (codec.reader(), codec.error());
+    let checked = |read: TokenStream| {
+        if lenient {
+            quote!(if #reader::well_formed(&response.body) { #read })
+        } else {
+            read
+        }
+    };
     if let Some(field) = s.fields.iter().find(|f| f.location == Location::Payload) {
         let ident = id(&field.ident);
         let value = match &field.ty {
@@ -447,9 +456,12 @@ fn read_body(k: &Crate, s: &Structure) -> TokenStream {
             }
         };
         let value = if field.boxed { quote!(#value.map(#boxed::new)) } else { value };
+        let set = quote!(builder.#ident = #value;);
+        let set =
+            if matches!(field.ty, RustType::Blob | RustType::String | RustType::Enum(_)) { set } else { checked(set) };
         return quote! {
             if !response.body.is_empty() {
-                builder.#ident = #value;
+                #set
             }
         };
     }
@@ -457,11 +469,23 @@ fn read_body(k: &Crate, s: &Structure) -> TokenStream {
         return quote!();
     }
     let fields = read_fields(k, s);
-    quote! {
+    checked(quote! {
         let r = &mut #reader::body(&response.body);
         #fields
         r.finish()?;
-    }
+    })
+}
+
+/// Statements reading `s` from `response` into `builder` (status and headers, then the body)
+/// and building it after the spec's error correction; `?` returns the codec's error. `lenient`
+/// as for [`read_body`]. None when nothing is read, so `builder` need not be `mut`.
+fn read_and_build(k: &Crate, s: &Structure, lenient: bool) -> (TokenStream, bool) {
+    let http_fields = read_http_fields(k, s);
+    let body = read_body(k, s, lenient);
+    let correction = error_correction(k, s);
+    let build = finish_build(k, s);
+    let reads = !(http_fields.is_empty() && body.is_empty() && correction.is_empty());
+    (quote!(#(#http_fields)* #body #correction #build), reads)
 }
 
 /// `deserialize_response`: the output for a 2xx response, the operation's error otherwise.
@@ -470,15 +494,8 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
     let output = k.structure(op.output);
     let output_ty = id(&output.name);
     let error_ty = id(&op.names.error);
-    let http_fields = read_http_fields(k, output);
-    let body = read_body(k, output);
-    let correction = error_correction(k, output);
-    let build = finish_build(k, output);
-    let builder = if http_fields.is_empty() && body.is_empty() && correction.is_empty() {
-        quote!(let builder)
-    } else {
-        quote!(let mut builder)
-    };
+    let (read, reads) = read_and_build(k, output, false);
+    let builder = if reads { quote!(let mut builder) } else { quote!(let builder) };
     let error_arms = op.errors.iter().map(|e| {
         let variant = id(&e.variant);
         let error = k.structure(e.error);
@@ -528,10 +545,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
             }
             let read = || -> #result<#output_ty, #error> {
                 #builder = #output_ty::builder();
-                #(#http_fields)*
-                #body
-                #correction
-                #build
+                #read
             };
             read().map_err(|e| {
                 #error_ty::Unhandled(crate::error::Unhandled::unreadable(#metadata(response), response, e.to_string()))
@@ -555,18 +569,7 @@ pub fn error_fn(k: &Crate, error: StructId) -> TokenStream {
     let s = k.structure(error);
     let ty = named_tokens(k, Named::Structure(error));
     let f = id(&s.fns.error_reader);
-    let http_fields = read_http_fields(k, s);
-    let body = read_body(k, s);
-    // A JSON or CBOR body that is not well formed is ignored rather than failing the error it
-    // came with; a raw payload (bytes, text) is taken as it is.
-    let raw_payload = s.fields.iter().any(|f| {
-        f.location == Location::Payload && matches!(f.ty, RustType::Blob | RustType::String | RustType::Enum(_))
-    });
-    let reader = Codec::of(k).reader();
-    let body =
-        if raw_payload || body.is_empty() { body } else { quote!(if #reader::well_formed(&response.body) { #body }) };
-    let correction = error_correction(k, s);
-    let build = finish_build(k, s);
+    let (read, _) = read_and_build(k, s, true);
     let codec_error = Codec::of(k).error();
     quote! {
         pub(crate) fn #f(
@@ -576,10 +579,7 @@ pub fn error_fn(k: &Crate, error: StructId) -> TokenStream {
             let read = |meta| -> #result<#ty, #codec_error> {
                 let mut builder = #ty::builder();
                 builder.meta = #some(meta);
-                #(#http_fields)*
-                #body
-                #correction
-                #build
+                #read
             };
             read(meta.clone()).map_err(|e| crate::error::Unhandled::unreadable(meta, response, e.to_string()))
         }
