@@ -50,14 +50,6 @@ impl Codec {
         }
     }
 
-    /// A reader over an empty object (map).
-    fn empty_object(self) -> TokenStream {
-        match self {
-            Codec::Json => quote!(crate::json::JsonReader::new(b"{}")),
-            Codec::Cbor => quote!(crate::cbor::CborReader::new(&[0xa0])),
-        }
-    }
-
     /// The bytes of the finished writer `writer`.
     pub fn finish(self, writer: &TokenStream) -> TokenStream {
         match self {
@@ -329,8 +321,9 @@ fn zero_value(k: &Crate, ty: &RustType) -> TokenStream {
         }
         RustType::Structure(_) => {
             let f = id(&fns(k, ty).expect("a structure").de);
-            let empty = Codec::of(k).empty_object();
-            quote!(crate::protocol::#f(&mut #empty)?)
+            // An empty body reads as an empty object (map) in both codecs.
+            let reader = Codec::of(k).reader();
+            quote!(crate::protocol::#f(&mut #reader::body(&[]))?)
         }
         RustType::List { .. } => quote!(#vec::new()),
         RustType::Map { .. } => quote!(::std::collections::HashMap::new()),
