@@ -188,6 +188,11 @@ pub struct ServiceInfo {
     /// `@awsQueryCompatible`: requests say so (`x-amzn-query-mode`), and errors' metadata
     /// carries the query error code of `x-amzn-query-error`.
     pub query_compatible: bool,
+    /// restXml's `noErrorWrapping`: errors come as a bare `<Error>` (S3).
+    pub no_error_wrapping: bool,
+    /// The service's `@xmlNamespace`, declared on a request document's root unless the root's
+    /// shape declares its own.
+    pub xml_namespace: Option<XmlNamespace>,
     /// The retry defaults AWS SDKs tune for the service (from 2026).
     pub retry_tuning: RetryTuning,
     /// The service sends its response bodies' CRC-32 in `x-amz-crc32` (DynamoDB), which the
@@ -299,6 +304,10 @@ pub struct Structure {
     pub deprecated: Option<Deprecated>,
     pub role: Role,
     pub fields: Vec<Field>,
+    /// Its element's name as a document's root: `@xmlName`, else the shape's name.
+    pub xml_name: String,
+    /// Its `@xmlNamespace`, which applies where it is a document's root.
+    pub xml_namespace: Option<XmlNamespace>,
     /// The error's `message` field, read from `Message` or `message` (errors only).
     pub message: Option<usize>,
     /// Names of its functions in the protocol and test modules.
@@ -362,6 +371,62 @@ pub struct Field {
     pub location: Location,
     pub media_type: Option<String>,
     pub idempotency_token: bool,
+    pub xml: XmlMember,
+}
+
+/// How a member's value is laid out in the XML protocols' bodies (restXml, and awsQuery's and
+/// ec2Query's responses) and in the query protocols' form-encoded requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XmlMember {
+    /// The element's (or attribute's) name: `@xmlName`, else the member name.
+    pub name: String,
+    /// The member's segment of a query request key: `name` in awsQuery; `@ec2QueryName`, else
+    /// `name` capitalized, in ec2Query.
+    pub query_key: String,
+    /// Whether `name` is the member's `@xmlName` (which names a payload's root element).
+    pub renamed: bool,
+    /// `@xmlAttribute`: an attribute of the containing element.
+    pub attribute: bool,
+    /// `@xmlFlattened`: a list's items (a map's entries) repeat in the containing element.
+    pub flattened: bool,
+    pub namespace: Option<XmlNamespace>,
+    pub nested: XmlNested,
+}
+
+/// The names inside a list or map value, following its Rust type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum XmlNested {
+    Value,
+    List {
+        member: String,
+        namespace: Option<XmlNamespace>,
+        item: Box<XmlNested>,
+    },
+    Map {
+        key: String,
+        value: String,
+        key_namespace: Option<XmlNamespace>,
+        value_namespace: Option<XmlNamespace>,
+        nested: Box<XmlNested>,
+    },
+}
+
+/// An `xmlns` or `xmlns:{prefix}` attribute.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XmlNamespace {
+    /// `xmlns` or `xmlns:{prefix}`.
+    pub attribute: String,
+    pub uri: String,
+}
+
+impl XmlNamespace {
+    fn of(ns: &model::XmlNamespace) -> Self {
+        let attribute = match &ns.prefix {
+            Some(prefix) => format!("xmlns:{prefix}"),
+            None => "xmlns".to_owned(),
+        };
+        XmlNamespace { attribute, uri: ns.uri.clone() }
+    }
 }
 
 impl Field {
@@ -431,6 +496,9 @@ pub struct Union {
     pub deprecated: Option<Deprecated>,
     pub sensitive: bool,
     pub variants: Vec<UnionVariant>,
+    /// Its element's name as a document's root: `@xmlName`, else the shape's name.
+    pub xml_name: String,
+    pub xml_namespace: Option<XmlNamespace>,
     pub fns: CodecNames,
 }
 
@@ -443,6 +511,7 @@ pub struct UnionVariant {
     pub member: String,
     /// The JSON member name (`@jsonName` or the member name).
     pub json_name: String,
+    pub xml: XmlMember,
     /// `None` for members targeting `smithy.api#Unit`.
     pub ty: Option<RustType>,
     pub boxed: bool,
@@ -591,10 +660,6 @@ pub struct Settings<'a> {
 /// The `@requestCompression` encodings the runtime can apply.
 const SUPPORTED_COMPRESSION: &[&str] = &["gzip"];
 
-/// The protocols the generator speaks.
-pub const SUPPORTED_PROTOCOLS: &[Protocol] =
-    &[Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1, Protocol::RpcV2Cbor];
-
 /// Builds the intermediate form for a selection of a model.
 pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result<Crate> {
     let service = &model.shapes[&selection.service];
@@ -615,11 +680,12 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
         sdk_id,
         signing_name: t.sigv4.as_ref().map(|s| s.name.clone()),
         query_compatible: t.aws_query_compatible,
+        no_error_wrapping: t.no_error_wrapping,
+        xml_namespace: t.xml_namespace.as_ref().map(XmlNamespace::of),
     };
     let names = names::Table::new(model, selection);
-    let http_bindings =
-        protocol.is_none_or(|p| !matches!(p, Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RpcV2Cbor));
-    let cx = Cx { model, selection, names: &names, http_bindings };
+    let http_bindings = protocol.is_none_or(|p| matches!(p, Protocol::RestJson1 | Protocol::RestXml));
+    let cx = Cx { model, selection, names: &names, http_bindings, protocol };
 
     let manifest = manifest_settings(&service.id, settings, &info.title)?;
     let mut krate = Crate {
@@ -667,7 +733,7 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
 }
 
 /// The service's protocol: the one asked for, else the one AWS SDKs prefer among those it
-/// declares. A protocol the generator does not speak is an error unless only types are wanted.
+/// declares. A service declaring none is an error unless only types are wanted.
 fn choose_protocol(service: &Shape, settings: Settings) -> Result<Option<Protocol>> {
     let declared = &service.traits.protocols;
     let chosen = match settings.protocol {
@@ -685,16 +751,7 @@ fn choose_protocol(service: &Shape, settings: Settings) -> Result<Option<Protoco
         return Ok(None);
     }
     match chosen {
-        Some(p) if SUPPORTED_PROTOCOLS.contains(&p) => Ok(Some(p)),
-        Some(p) => Err(Error::shape(
-            &service.id,
-            format!(
-                "the service speaks {}, which the generator does not support yet (it speaks: {}); \
-                 pass --types-only to generate its types without wire code or client",
-                p.name(),
-                SUPPORTED_PROTOCOLS.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
-            ),
-        )),
+        Some(p) => Ok(Some(p)),
         None => {
             Err(Error::shape(&service.id, "the service declares no protocol trait; pass --protocol or --types-only"))
         }
@@ -813,9 +870,67 @@ struct Cx<'a> {
     /// and names JSON members with `@jsonName`: restJson1 does; the JSON RPC protocols put
     /// every member in the body under its own name.
     http_bindings: bool,
+    protocol: Option<Protocol>,
 }
 
 impl Cx<'_> {
+    /// A structure or union member's XML and query names.
+    fn xml_member(&self, member: &Member) -> XmlMember {
+        let t = &member.traits;
+        let name = t.xml_name.clone().unwrap_or_else(|| member.name.clone());
+        let query_key = match self.protocol {
+            Some(Protocol::Ec2Query) => t.ec2_query_name.clone().unwrap_or_else(|| capitalize(&name)),
+            _ => name.clone(),
+        };
+        XmlMember {
+            query_key,
+            renamed: t.xml_name.is_some(),
+            attribute: t.xml_attribute,
+            flattened: t.xml_flattened,
+            namespace: t.xml_namespace.as_ref().map(XmlNamespace::of),
+            nested: self.xml_nested(&member.target),
+            name,
+        }
+    }
+
+    /// The XML protocols cannot carry documents (the specs leave them undefined).
+    fn check_wire_type(&self, member: &ShapeId, ty: &RustType) -> Result<()> {
+        let xml = matches!(self.protocol, Some(Protocol::RestXml | Protocol::AwsQuery | Protocol::Ec2Query));
+        let document = match ty {
+            RustType::Document => true,
+            RustType::List { item, .. } => return self.check_wire_type(member, item),
+            RustType::Map { value, .. } => return self.check_wire_type(member, value),
+            _ => false,
+        };
+        match (xml, document, self.protocol) {
+            (true, true, Some(p)) => {
+                Err(Error::shape(member, format!("is a document, which the {} protocol cannot carry", p.name())))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The element names inside a value of the shape `target`.
+    fn xml_nested(&self, target: &ShapeId) -> XmlNested {
+        let name = |m: &Member, default: &str| m.traits.xml_name.clone().unwrap_or_else(|| default.to_owned());
+        let namespace = |m: &Member| m.traits.xml_namespace.as_ref().map(XmlNamespace::of);
+        match &self.model.shapes[target].kind {
+            ShapeKind::List(item) => XmlNested::List {
+                member: name(item, "member"),
+                namespace: namespace(item),
+                item: Box::new(self.xml_nested(&item.target)),
+            },
+            ShapeKind::Map { key, value } => XmlNested::Map {
+                key: name(key, "key"),
+                value: name(value, "value"),
+                key_namespace: namespace(key),
+                value_namespace: namespace(value),
+                nested: Box::new(self.xml_nested(&value.target)),
+            },
+            _ => XmlNested::Value,
+        }
+    }
+
     /// The Rust type of a member (without `Option`/`Box`); timestamps carry the member's format.
     /// `container` names the shape holding the member, for errors.
     fn member_type(&self, container: &ShapeId, member: &Member) -> Result<RustType> {
@@ -899,10 +1014,12 @@ impl Cx<'_> {
         let role = match planned.module {
             Module::Errors => {
                 let t = &shape.traits;
+                // awsQuery errors may have a code (and status) of their own.
+                let query_error = t.aws_query_error.as_ref().filter(|_| self.protocol == Some(Protocol::AwsQuery));
                 Role::Error(ErrorInfo {
-                    code: shape.id.name().to_owned(),
+                    code: query_error.map_or_else(|| shape.id.name().to_owned(), |q| q.code.clone()),
                     fault: t.error.unwrap_or(ErrorFault::Client),
-                    http_status: t.http_error,
+                    http_status: query_error.map(|q| q.http_response_code).or(t.http_error),
                     retryable: t.retryable,
                 })
             }
@@ -915,6 +1032,7 @@ impl Cx<'_> {
             let traits = self.model.member_traits(member);
             let member_id = shape.id.with_member(&member.name);
             let ty = self.member_type(&shape.id, member)?;
+            self.check_wire_type(&member_id, &ty)?;
             let optional = role == Role::Input || self.model.is_optional(shape, member);
             let location = if self.http_bindings {
                 location(&traits, &member.name, &role)
@@ -941,6 +1059,7 @@ impl Cx<'_> {
                 location,
                 media_type: traits.media_type.clone(),
                 idempotency_token: traits.idempotency_token,
+                xml: self.xml_member(member),
             });
         }
         // An error's message is its `message` member in any letter case (restJson1 services
@@ -963,6 +1082,8 @@ impl Cx<'_> {
             response_tests: Vec::new(),
             role,
             fields,
+            xml_name: shape.traits.xml_name.clone().unwrap_or_else(|| shape.id.name().to_owned()),
+            xml_namespace: shape.traits.xml_namespace.as_ref().map(XmlNamespace::of),
             message,
             fns: planned.fns.clone(),
         })
@@ -1017,7 +1138,14 @@ impl Cx<'_> {
                         Some(name) if self.http_bindings => name.clone(),
                         _ => m.name.clone(),
                     },
-                    ty: if unit { None } else { Some(self.member_type(&shape.id, m)?) },
+                    xml: self.xml_member(m),
+                    ty: if unit {
+                        None
+                    } else {
+                        let ty = self.member_type(&shape.id, m)?;
+                        self.check_wire_type(&shape.id.with_member(&m.name), &ty)?;
+                        Some(ty)
+                    },
                     boxed: self.selection.boxed.contains(&shape.id.with_member(&m.name)),
                     docs: docs_of(traits.documentation.as_deref()),
                     deprecated: deprecated_of(&m.traits),
@@ -1033,6 +1161,8 @@ impl Cx<'_> {
             deprecated: deprecated_of(&shape.traits),
             sensitive: shape.traits.sensitive,
             variants,
+            xml_name: shape.traits.xml_name.clone().unwrap_or_else(|| shape.id.name().to_owned()),
+            xml_namespace: shape.traits.xml_namespace.as_ref().map(XmlNamespace::of),
             fns: planned.fns.clone(),
         })
     }
@@ -1212,4 +1342,10 @@ fn location(traits: &model::Traits, member: &str, role: &Role) -> Location {
     } else {
         body()
     }
+}
+
+/// `name` with its first letter in upper case, as ec2Query names its keys.
+fn capitalize(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }

@@ -73,8 +73,8 @@ pub struct Generated {
     pub warnings: Vec<Error>,
 }
 
-/// Whether the generator speaks the protocol it would choose for the service of `options`
-/// (`options.protocol`, else the one AWS SDKs prefer); a service it does not is generated with
+/// Whether the service of `options` has a protocol to speak (`options.protocol`, else the one
+/// AWS SDKs prefer among those it declares); a service without one is generated with
 /// [`Options::types_only`].
 pub fn speaks_protocol(options: &Options) -> Result<bool> {
     let model = model::load_files(&options.models)?;
@@ -84,7 +84,7 @@ pub fn speaks_protocol(options: &Options) -> Result<bool> {
         Some(name) => model::Protocol::from_name(name),
         None => model::Protocol::preferred(declared),
     };
-    Ok(chosen.is_some_and(|p| ir::SUPPORTED_PROTOCOLS.contains(&p)))
+    Ok(chosen.is_some())
 }
 
 /// What [`sync`] did to one crate.

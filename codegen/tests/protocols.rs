@@ -1,6 +1,5 @@
 //! The protocol a crate speaks: the one AWS SDKs prefer among those the service declares, or
-//! the one asked for; a protocol the generator does not speak is an error naming it and the
-//! service, unless only types are asked for.
+//! the one asked for; a service declaring none is an error unless only types are asked for.
 
 use std::path::{Path, PathBuf};
 
@@ -32,11 +31,21 @@ fn generate(path: PathBuf, protocol: Option<&str>, types_only: bool) -> codegen:
 }
 
 #[test]
-fn an_unspoken_protocol_is_an_error_naming_it_and_the_service() {
-    let error = generate(model("query", &["aws.protocols#awsQuery"]), None, false).unwrap_err().to_string();
-    assert!(error.contains("ex#Svc"), "{error}");
-    assert!(error.contains("awsQuery"), "{error}");
-    assert!(error.contains("--types-only"), "{error}");
+fn every_protocol_is_spoken() {
+    for protocol in codegen::model::Protocol::PREFERENCE {
+        let files = generate(model(protocol.name(), &[protocol.trait_id()]), None, false)
+            .unwrap_or_else(|e| panic!("{}: {e}", protocol.name()));
+        assert!(files.contains_key(Path::new("src/protocol.rs")), "{}", protocol.name());
+    }
+}
+
+#[test]
+fn a_document_in_an_xml_protocol_is_an_error_naming_the_member() {
+    let path = model("document", &["aws.protocols#restXml"]);
+    let text = std::fs::read_to_string(&path).unwrap().replace("smithy.api#String", "smithy.api#Document");
+    std::fs::write(&path, text).unwrap();
+    let error = generate(path, None, false).unwrap_err().to_string();
+    assert!(error.contains("ex#OpInput$name") && error.contains("restXml"), "{error}");
 }
 
 #[test]

@@ -22,15 +22,22 @@ struct Case {
 
 /// The suites run, by the protocol they test and the folders under `protocol-tests/` that hold
 /// them (rpcv2Cbor has Smithy's own and AWS's query-compatible cases).
-const SUITES: [(Protocol, &[&str]); 4] = [
-    (Protocol::RestJson1, &["aws/restJson1"]),
-    (Protocol::AwsJson1_0, &["aws/awsJson1_0"]),
-    (Protocol::AwsJson1_1, &["aws/awsJson1_1"]),
-    (Protocol::RpcV2Cbor, &["smithy/rpcv2Cbor", "aws/rpcv2Cbor"]),
+const SUITES: [(&str, Protocol, &[&str]); 8] = [
+    ("restJson1", Protocol::RestJson1, &["aws/restJson1"]),
+    ("awsJson1_0", Protocol::AwsJson1_0, &["aws/awsJson1_0"]),
+    ("awsJson1_1", Protocol::AwsJson1_1, &["aws/awsJson1_1"]),
+    ("rpcv2Cbor", Protocol::RpcV2Cbor, &["smithy/rpcv2Cbor", "aws/rpcv2Cbor"]),
+    ("awsQuery", Protocol::AwsQuery, &["aws/awsQuery"]),
+    ("ec2Query", Protocol::Ec2Query, &["aws/ec2Query"]),
+    ("restXml", Protocol::RestXml, &["aws/restXml"]),
+    // A restXml service whose shapes declare an `@xmlNamespace`.
+    ("restXmlWithNamespace", Protocol::RestXml, &["aws/restXmlWithNamespace"]),
 ];
 
 /// One protocol's suite: its models, its services' crates and its client cases.
 struct Suite {
+    /// The suite's name: its protocol's, or its folder's where a protocol has several.
+    name: &'static str,
     protocol: Protocol,
     dirs: Vec<PathBuf>,
     model: codegen::model::Model,
@@ -39,18 +46,26 @@ struct Suite {
     crates: Vec<String>,
 }
 
-pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
+/// Runs the suites named in `only` (every suite when it is empty).
+pub fn run(root: &Path, shared: &Path, only: &[String]) -> Result<(), String> {
+    if let Some(unknown) = only.iter().find(|o| !SUITES.iter().any(|(name, ..)| name == o)) {
+        let names: Vec<&str> = SUITES.iter().map(|(name, ..)| *name).collect();
+        return Err(format!("no suite is named `{unknown}` (the suites: {})", names.join(", ")));
+    }
     let tests = shared.join("smithy/protocol-tests");
     let work = root.join("target/conformance");
     let mut suites = Vec::new();
     let mut members = Vec::new();
-    for (protocol, folders) in SUITES {
+    for (name, protocol, folders) in SUITES {
+        if !only.is_empty() && !only.iter().any(|o| o == name) {
+            continue;
+        }
         let dirs: Vec<PathBuf> = folders.iter().map(|f| tests.join(f)).collect();
-        let suite = load_suite(protocol, dirs, shared)?;
+        let mut suite = load_suite(name, protocol, dirs, shared)?;
         for service in &suite.services {
             let package = format!(
                 "conformance-{}-{}",
-                codegen::naming::snake_case(protocol.name()).replace('_', "-"),
+                codegen::naming::snake_case(name).replace('_', "-"),
                 codegen::naming::snake_case(service.name()).replace('_', "-")
             );
             let options = Options {
@@ -62,13 +77,10 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
             };
             let files = codegen::generate(&options).map_err(|e| format!("{service}: {e}"))?;
             codegen::write_atomically(&work.join(&package), &files).map_err(|e| e.to_string())?;
+            suite.crates.push(package.replace('-', "_"));
             members.push(package);
         }
         suites.push(suite);
-    }
-    for suite in &mut suites {
-        let prefix = format!("conformance_{}_", codegen::naming::snake_case(suite.protocol.name()));
-        suite.crates = members.iter().map(|m| m.replace('-', "_")).filter(|m| m.starts_with(&prefix)).collect();
     }
     crate::write_scratch_workspace(&work, &members)?;
 
@@ -97,7 +109,7 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         }
         let (line, suite_problems) = report(root, suite, &mine)?;
         summary.push(line);
-        problems.extend(suite_problems.into_iter().map(|p| format!("{}: {p}", suite.protocol.name())));
+        problems.extend(suite_problems.into_iter().map(|p| format!("{}: {p}", suite.name)));
     }
     println!();
     for line in &summary {
@@ -162,7 +174,7 @@ structure ValidationExceptionField {
     Ok(path)
 }
 
-fn load_suite(protocol: Protocol, dirs: Vec<PathBuf>, shared: &Path) -> Result<Suite, String> {
+fn load_suite(name: &'static str, protocol: Protocol, dirs: Vec<PathBuf>, shared: &Path) -> Result<Suite, String> {
     if let Some(missing) = dirs.iter().find(|d| !d.is_dir()) {
         return Err(format!(
             "{} is missing: the protocol compliance tests live in ../shared beside the project (pass --shared DIR)",
@@ -176,7 +188,7 @@ fn load_suite(protocol: Protocol, dirs: Vec<PathBuf>, shared: &Path) -> Result<S
         .filter(|s| matches!(s.kind, ShapeKind::Service(_)) && s.traits.protocols.contains(&protocol))
         .map(|s| s.id.clone())
         .collect();
-    Ok(Suite { protocol, dirs, model, services, crates: Vec::new() })
+    Ok(Suite { name, protocol, dirs, model, services, crates: Vec::new() })
 }
 
 /// `test protocol_tests::name ... ok|FAILED` lines, by the crate whose tests they are (cargo
@@ -208,7 +220,7 @@ fn results_by_crate(stdout: &str, stderr: &str) -> BTreeMap<String, BTreeMap<Str
 
 /// Prints a suite's table; its summary line and what is wrong.
 fn report(root: &Path, suite: &Suite, results: &BTreeMap<String, bool>) -> Result<(String, Vec<String>), String> {
-    let name = suite.protocol.name();
+    let name = suite.name;
     // Every client case the suite defines must have run: none may vanish unreported.
     let client = |a: &Option<AppliesTo>| AppliesTo::includes_clients(*a);
     let mut defined = Vec::new();

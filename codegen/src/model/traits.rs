@@ -62,6 +62,17 @@ pub struct Traits {
     pub http_payload: bool,
     pub http_response_code: bool,
     pub json_name: Option<String>,
+    /// `@xmlName`: an element's (or attribute's) name, or a shape's as a document's root.
+    pub xml_name: Option<String>,
+    pub xml_attribute: bool,
+    pub xml_flattened: bool,
+    pub xml_namespace: Option<XmlNamespace>,
+    /// `aws.protocols#ec2QueryName`: an ec2Query request key.
+    pub ec2_query_name: Option<String>,
+    /// `aws.protocols#awsQueryError`: an error's code (and status) in awsQuery.
+    pub aws_query_error: Option<AwsQueryError>,
+    /// `aws.protocols#restXml`'s `noErrorWrapping`: errors come as a bare `<Error>`.
+    pub no_error_wrapping: bool,
     /// The protocol traits of a service, in the model's order.
     pub protocols: Vec<Protocol>,
 
@@ -234,6 +245,28 @@ impl Protocol {
         let id = self.trait_id();
         &id[id.find('#').map_or(0, |i| i + 1)..]
     }
+}
+
+/// `@xmlNamespace`: an `xmlns` (or `xmlns:{prefix}`) declaration on an element.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct XmlNamespace {
+    pub uri: String,
+    pub prefix: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AwsQueryError {
+    pub code: String,
+    pub http_response_code: u16,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RestXmlSettings {
+    #[serde(default)]
+    no_error_wrapping: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -421,8 +454,21 @@ impl Traits {
             } else {
                 match id.to_string().as_str() {
                     protocol if Protocol::from_trait(protocol).is_some() => {
-                        traits.protocols.extend(Protocol::from_trait(protocol));
-                        Ok(true)
+                        let settings = match protocol {
+                            "aws.protocols#restXml" => typed::<RestXmlSettings>(&value),
+                            _ => Ok(RestXmlSettings::default()),
+                        };
+                        settings.map(|settings| {
+                            traits.no_error_wrapping |= settings.no_error_wrapping;
+                            traits.protocols.extend(Protocol::from_trait(protocol));
+                            true
+                        })
+                    }
+                    "aws.protocols#ec2QueryName" => {
+                        string(&value).map(|v| traits.ec2_query_name = Some(v)).map(|()| true)
+                    }
+                    "aws.protocols#awsQueryError" => {
+                        typed(&value).map(|v| traits.aws_query_error = Some(v)).map(|()| true)
                     }
                     "aws.api#service" => typed(&value).map(|v| traits.aws_service = Some(v)).map(|()| true),
                     "aws.auth#sigv4" => typed(&value).map(|v| traits.sigv4 = Some(v)).map(|()| true),
@@ -497,6 +543,10 @@ impl Traits {
             "httpPayload" => t.http_payload = true,
             "httpResponseCode" => t.http_response_code = true,
             "jsonName" => t.json_name = Some(string(value)?),
+            "xmlName" => t.xml_name = Some(string(value)?),
+            "xmlAttribute" => t.xml_attribute = true,
+            "xmlFlattened" => t.xml_flattened = true,
+            "xmlNamespace" => t.xml_namespace = Some(typed(value)?),
             _ => return Ok(false),
         }
         Ok(true)

@@ -1163,3 +1163,34 @@ impl UnknownIntVariantValue {
         self.0
     }
 }
+
+/// A float as the protocols write it outside JSON and CBOR (headers, query strings, XML, forms): `NaN`, `Infinity`, `-Infinity`, or the number.
+pub fn float_text(value: f64) -> String {
+    if value.is_nan() {
+        "NaN".to_owned()
+    } else if value.is_infinite() {
+        if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+    } else {
+        value.to_string()
+    }
+}
+
+/// [`float_text`] for an `f32`, printed as the shortest text of the `f32` itself (`4.1`, not the
+/// `4.099999904632568` of its widening to `f64`).
+pub fn f32_text(value: f32) -> String {
+    if value.is_finite() {
+        value.to_string()
+    } else {
+        float_text(f64::from(value))
+    }
+}
+
+/// Parses [`float_text`]'s forms (and any number Rust accepts).
+pub fn parse_float(text: &str) -> Result<f64, String> {
+    match text.trim() {
+        "NaN" => Ok(f64::NAN),
+        "Infinity" => Ok(f64::INFINITY),
+        "-Infinity" => Ok(f64::NEG_INFINITY),
+        other => other.parse().map_err(|e| format!("`{other}` is not a number: {e}")),
+    }
+}

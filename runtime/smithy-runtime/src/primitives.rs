@@ -1163,6 +1163,37 @@ impl UnknownIntVariantValue {
     }
 }
 
+/// A float as the protocols write it outside JSON and CBOR (headers, query strings, XML, forms): `NaN`, `Infinity`, `-Infinity`, or the number.
+pub fn float_text(value: f64) -> String {
+    if value.is_nan() {
+        "NaN".to_owned()
+    } else if value.is_infinite() {
+        if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+    } else {
+        value.to_string()
+    }
+}
+
+/// [`float_text`] for an `f32`, printed as the shortest text of the `f32` itself (`4.1`, not the
+/// `4.099999904632568` of its widening to `f64`).
+pub fn f32_text(value: f32) -> String {
+    if value.is_finite() {
+        value.to_string()
+    } else {
+        float_text(f64::from(value))
+    }
+}
+
+/// Parses [`float_text`]'s forms (and any number Rust accepts).
+pub fn parse_float(text: &str) -> Result<f64, String> {
+    match text.trim() {
+        "NaN" => Ok(f64::NAN),
+        "Infinity" => Ok(f64::INFINITY),
+        "-Infinity" => Ok(f64::NEG_INFINITY),
+        other => other.parse().map_err(|e| format!("`{other}` is not a number: {e}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1708,5 +1739,16 @@ mod tests {
         assert_ne!(BigInteger::new("18446744073709551616"), BigInteger::new("18446744073709551615"));
         let set: std::collections::HashSet<BigDecimal> = ["1.0", "1", "1e0"].into_iter().map(BigDecimal::new).collect();
         assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn float_text_round_trips() {
+        assert_eq!(f32_text(4.1), "4.1");
+        assert_eq!(f32_text(f32::NEG_INFINITY), "-Infinity");
+        for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1.5, -0.25] {
+            let back = parse_float(&float_text(f)).unwrap();
+            assert!(back == f || (back.is_nan() && f.is_nan()));
+        }
+        assert!(parse_float("nope").is_err());
     }
 }

@@ -1,6 +1,6 @@
-//! awsQuery and ec2Query: the form-urlencoded request body ([`QueryWriter`]), where in an XML
-//! response the output's members are ([`enter_result`]), and the error's ([`enter_error`],
-//! [`error_metadata`]).
+//! awsQuery and ec2Query: the form-urlencoded request body ([`QueryWriter`]) and where in an
+//! XML response the output's members are ([`enter_result`], [`leave_result`]); their errors are
+//! read with [`crate::xml::enter_error`] and [`crate::xml::error_metadata`].
 //!
 //! awsQuery wraps an output as `<{Op}Response><{Op}Result>...</{Op}Result>` with a
 //! `<ResponseMetadata>` beside it, and an error as
@@ -8,8 +8,7 @@
 //! ec2Query puts the output's members straight in `<{Op}Response>` and an error in
 //! `<Response><Errors><Error><Code/><Message/>...</Error></Errors><RequestID/></Response>`.
 
-use crate::error::ErrorMetadata;
-use crate::http::{percent_encode, HttpResponse};
+use crate::http::percent_encode;
 use crate::xml::{XmlError, XmlReader};
 
 /// Which of the two query protocols a response speaks.
@@ -28,7 +27,7 @@ pub enum Dialect {
 /// # use smithy_runtime::query::QueryWriter;
 /// let mut w = QueryWriter::new("AssumeRole", "2011-06-15");
 /// w.pair("RoleArn", "arn:aws:iam::123456789012:role/a b");
-/// w.pair(&QueryWriter::key("Tags.member", 1, "Key"), "team");
+/// w.pair(&QueryWriter::member(&QueryWriter::indexed("Tags", "member", 1), "Key"), "team");
 /// assert_eq!(
 ///     w.finish(),
 ///     "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fa%20b&Tags.member.1.Key=team"
@@ -64,14 +63,28 @@ impl QueryWriter {
         self.out.push('=');
     }
 
-    /// `{prefix}.{index}.{name}` (no trailing part when `name` is empty): the key of a member of
-    /// a list's or map's `index`th entry, counted from 1 as the protocols do.
-    pub fn key(prefix: &str, index: usize, name: &str) -> String {
-        if name.is_empty() {
-            format!("{prefix}.{index}")
-        } else {
-            format!("{prefix}.{index}.{name}")
+    /// `{prefix}.{name}`: the key of a structure's member (or a map entry's key or value).
+    pub fn member(prefix: &str, name: &str) -> String {
+        let mut key = String::with_capacity(prefix.len() + 1 + name.len());
+        key.push_str(prefix);
+        key.push('.');
+        key.push_str(name);
+        key
+    }
+
+    /// `{prefix}.{segment}.{index}`, or `{prefix}.{index}` when `segment` is empty (a flattened
+    /// list or map, and every ec2Query list): the key of a list's item or a map's entry,
+    /// counted from 1 as the protocols do.
+    pub fn indexed(prefix: &str, segment: &str, index: usize) -> String {
+        let mut key = String::with_capacity(prefix.len() + segment.len() + 8);
+        key.push_str(prefix);
+        key.push('.');
+        if !segment.is_empty() {
+            key.push_str(segment);
+            key.push('.');
         }
+        key.push_str(&index.to_string());
+        key
     }
 
     /// The body.
@@ -104,128 +117,28 @@ pub fn enter_result(r: &mut XmlReader<'_>, operation: &str, dialect: Dialect) ->
     Err(XmlError::new(format!("a `{response}` without a `{result}` element")))
 }
 
-/// An error response's root element and the elements from it down to `<Error>`.
-fn error_path(dialect: Dialect) -> (&'static str, &'static [&'static str]) {
-    match dialect {
-        Dialect::AwsQuery => ("ErrorResponse", &["Error"]),
-        Dialect::Ec2Query => ("Response", &["Errors", "Error"]),
-    }
-}
-
-/// Moves the reader into an error response's `<Error>` element, whose children are the error's
-/// code, message and members.
-pub fn enter_error(r: &mut XmlReader<'_>, dialect: Dialect) -> Result<(), XmlError> {
-    let (root, path) = error_path(dialect);
-    let element = r.root()?;
-    if element.name() != root {
-        return Err(XmlError::new(format!("expected an `{root}` element, found `{}`", element.name())));
-    }
-    'levels: for name in path {
-        while let Some(child) = r.next_child()? {
-            if child.name() == *name {
-                continue 'levels;
-            }
+/// Leaves the element [`enter_result`] entered, once its members are read: passes over what
+/// follows it in `<{operation}Response>` (awsQuery's `ResponseMetadata`) and checks the document
+/// ends there.
+pub fn leave_result(r: &mut XmlReader<'_>, dialect: Dialect) -> Result<(), XmlError> {
+    if dialect == Dialect::AwsQuery {
+        while r.next_child()?.is_some() {
             r.skip()?;
         }
-        return Err(XmlError::new(format!("an error response without its `{name}` element")));
     }
-    Ok(())
-}
-
-/// The metadata of an error response: `Code` and `Message` of its `<Error>` (awsQuery's `Type`,
-/// `Sender` or `Receiver`, as the `type` extra), the request id from the body's
-/// `RequestId`/`RequestID` or else the `x-amzn-requestid` header, and the status. A body that
-/// does not read as an error gives whatever was found before it went wrong.
-pub fn error_metadata(response: &HttpResponse, dialect: Dialect) -> ErrorMetadata {
-    let mut found = ErrorFields::default();
-    let mut r = XmlReader::new(&response.body);
-    let (root_name, path) = error_path(dialect);
-    let _ = (|| -> Result<(), XmlError> {
-        let in_wrapper = r.root()?.name() == root_name;
-        while let Some(child) = r.next_child()? {
-            match child.name() {
-                "RequestId" | "RequestID" => found.request_id = Some(r.text()?.into_owned()),
-                name if in_wrapper && path.first() == Some(&name) => found.read(&mut r, &path[1..])?,
-                _ => r.skip()?,
-            }
-        }
-        Ok(())
-    })();
-    let mut meta = ErrorMetadata::builder().status(response.status);
-    if let Some(code) = found.code.filter(|c| !c.is_empty()) {
-        meta = meta.code(code);
-    }
-    if let Some(message) = found.message {
-        meta = meta.message(message);
-    }
-    if let Some(kind) = found.kind {
-        meta = meta.custom("type", kind);
-    }
-    if let Some(id) = found.request_id.as_deref().or_else(|| response.headers.get("x-amzn-requestid")) {
-        meta = meta.request_id(id);
-    }
-    meta.build()
-}
-
-/// What an error response's body says of the error.
-#[derive(Default)]
-struct ErrorFields {
-    code: Option<String>,
-    message: Option<String>,
-    kind: Option<String>,
-    request_id: Option<String>,
-}
-
-impl ErrorFields {
-    /// Reads `Code`, `Message` and `Type` from the `<Error>` that `path` leads to from the
-    /// element just entered (the first one, where ec2Query's `<Errors>` holds several).
-    fn read(&mut self, r: &mut XmlReader<'_>, path: &[&str]) -> Result<(), XmlError> {
-        if let Some((next, rest)) = path.split_first() {
-            let mut first = true;
-            while let Some(child) = r.next_child()? {
-                if child.name() == *next && std::mem::take(&mut first) {
-                    self.read(r, rest)?;
-                } else {
-                    r.skip()?;
-                }
-            }
-            return Ok(());
-        }
-        while let Some(child) = r.next_child()? {
-            // Codes and fault types are tokens, so whitespace around them is formatting;
-            // messages are kept as sent.
-            let trim = child.name() != "Message";
-            let slot = match child.name() {
-                "Code" => &mut self.code,
-                "Message" => &mut self.message,
-                "Type" => &mut self.kind,
-                _ => {
-                    r.skip()?;
-                    continue;
-                }
-            };
-            let text = r.text()?;
-            *slot = Some(if trim { text.trim().to_owned() } else { text.into_owned() });
-        }
-        Ok(())
-    }
+    r.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::Headers;
-
-    fn response(status: u16, body: &str) -> HttpResponse {
-        HttpResponse::new(status, Headers::new(), body.as_bytes().to_vec())
-    }
 
     #[test]
     fn writes_form_pairs_percent_encoded() {
         let mut w = QueryWriter::new("Send Message", "2012-11-05");
         w.pair("Attribute.1.Name", "a=b&c+d/é");
         w.empty("Entries");
-        w.pair(&QueryWriter::key("Values", 2, ""), "~x_y-z.");
+        w.pair(&QueryWriter::indexed("Values", "", 2), "~x_y-z.");
         assert_eq!(
             w.finish(),
             "Action=Send%20Message&Version=2012-11-05&Attribute.1.Name=a%3Db%26c%2Bd%2F%C3%A9&Entries=&Values.2=~x_y-z."
@@ -254,54 +167,13 @@ mod tests {
     }
 
     #[test]
-    fn aws_query_errors() {
-        let body = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameterValue</Code>\
-            <Message>bad &amp; wrong</Message><Extra>1</Extra></Error><RequestId>req-1</RequestId></ErrorResponse>";
-        let meta = error_metadata(&response(400, body), Dialect::AwsQuery);
-        assert_eq!(meta.code(), Some("InvalidParameterValue"));
-        assert_eq!(meta.message(), Some("bad & wrong"));
-        assert_eq!(meta.extra("type"), Some("Sender"));
-        assert_eq!(meta.request_id(), Some("req-1"));
-        assert_eq!(meta.status(), Some(400));
+    fn leaves_the_result_through_the_metadata() {
+        let body = "<AResponse><AResult><X>1</X></AResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AResponse>";
         let mut r = XmlReader::new(body.as_bytes());
-        enter_error(&mut r, Dialect::AwsQuery).unwrap();
-        let names: Vec<String> = std::iter::from_fn(|| {
-            let name = r.next_child().unwrap()?.name().to_owned();
+        enter_result(&mut r, "A", Dialect::AwsQuery).unwrap();
+        while r.next_child().unwrap().is_some() {
             r.skip().unwrap();
-            Some(name)
-        })
-        .collect();
-        assert_eq!(names, ["Type", "Code", "Message", "Extra"]);
-    }
-
-    #[test]
-    fn ec2_query_errors() {
-        let body = "<Response><Errors><Error><Code>InvalidInstanceID.NotFound</Code><Message>gone</Message></Error>\
-            <Error><Code>Second</Code></Error></Errors><RequestID>req-2</RequestID></Response>";
-        let meta = error_metadata(&response(400, body), Dialect::Ec2Query);
-        assert_eq!(meta.code(), Some("InvalidInstanceID.NotFound"));
-        assert_eq!(meta.message(), Some("gone"));
-        assert_eq!(meta.request_id(), Some("req-2"));
-        let mut r = XmlReader::new(body.as_bytes());
-        enter_error(&mut r, Dialect::Ec2Query).unwrap();
-        assert_eq!(r.next_child().unwrap().map(|e| e.name().to_owned()).as_deref(), Some("Code"));
-    }
-
-    #[test]
-    fn unreadable_error_bodies_keep_what_was_found() {
-        let mut headers = Headers::new();
-        headers.insert("x-amzn-requestid", "from-header");
-        let html = HttpResponse::new(503, headers, b"<html><body>Service Unavailable".to_vec());
-        let meta = error_metadata(&html, Dialect::AwsQuery);
-        assert_eq!((meta.code(), meta.request_id(), meta.status()), (None, Some("from-header"), Some(503)));
-        let truncated = "<ErrorResponse><Error><Code>Throttling</Code><Message>slow do";
-        let meta = error_metadata(&response(400, truncated), Dialect::AwsQuery);
-        assert_eq!(meta.code(), Some("Throttling"));
-        assert_eq!(error_metadata(&response(400, ""), Dialect::Ec2Query).code(), None);
-        // The dialect decides which wrapper counts.
-        let aws = "<ErrorResponse><Error><Code>C</Code></Error></ErrorResponse>";
-        assert_eq!(error_metadata(&response(400, aws), Dialect::Ec2Query).code(), None);
-        let mut r = XmlReader::new(b"<Response><Errors></Errors></Response>");
-        assert!(enter_error(&mut r, Dialect::Ec2Query).is_err());
+        }
+        leave_result(&mut r, Dialect::AwsQuery).unwrap();
     }
 }

@@ -103,37 +103,6 @@ pub fn prefix_headers(headers: &Headers, prefix: &str) -> HashMap<String, String
         .collect()
 }
 
-/// A float as restJson1 writes it outside JSON: `NaN`, `Infinity`, `-Infinity`, or the number.
-pub fn float_text(value: f64) -> String {
-    if value.is_nan() {
-        "NaN".to_owned()
-    } else if value.is_infinite() {
-        if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
-    } else {
-        value.to_string()
-    }
-}
-
-/// [`float_text`] for an `f32`, printed as the shortest text of the `f32` itself (`4.1`, not the
-/// `4.099999904632568` of its widening to `f64`).
-pub fn f32_text(value: f32) -> String {
-    if value.is_finite() {
-        value.to_string()
-    } else {
-        float_text(f64::from(value))
-    }
-}
-
-/// Parses [`float_text`]'s forms (and any number Rust accepts).
-pub fn parse_float(text: &str) -> Result<f64, String> {
-    match text.trim() {
-        "NaN" => Ok(f64::NAN),
-        "Infinity" => Ok(f64::INFINITY),
-        "-Infinity" => Ok(f64::NEG_INFINITY),
-        other => other.parse().map_err(|e| format!("`{other}` is not a number: {e}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,7 +148,7 @@ mod tests {
     }
 
     #[test]
-    fn query_headers_and_floats() {
+    fn query_and_headers() {
         let mut uri = "/p?fixed=1".to_owned();
         push_query(&mut uri, &[("a b".into(), "c&d".into()), ("e".into(), String::new())]);
         assert_eq!(uri, "/p?fixed=1&a%20b=c%26d&e=");
@@ -189,12 +158,5 @@ mod tests {
         headers.append("X-Meta-One", "1");
         assert_eq!(header_text(&headers, "x-LIST").as_deref(), Some("a, b"));
         assert_eq!(prefix_headers(&headers, "x-meta-"), HashMap::from([("One".to_owned(), "1".to_owned())]));
-        assert_eq!(f32_text(4.1), "4.1");
-        assert_eq!(f32_text(f32::NEG_INFINITY), "-Infinity");
-        for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1.5, -0.25] {
-            let back = parse_float(&float_text(f)).unwrap();
-            assert!(back == f || (back.is_nan() && f.is_nan()));
-        }
-        assert!(parse_float("nope").is_err());
     }
 }

@@ -9,10 +9,17 @@
 //! piece, and no call panics on any input.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::error::Error;
 use std::fmt;
+use std::hash::Hash;
+use std::str::FromStr;
 
 use quick_xml::events::{BytesRef, BytesStart, Event};
+
+use crate::error::ErrorMetadata;
+use crate::http::HttpResponse;
+use crate::primitives::{Blob, DateTime, Format};
 
 /// How deep elements may nest.
 pub const MAX_DEPTH: usize = 128;
@@ -179,6 +186,12 @@ impl XmlElement<'_> {
         std::str::from_utf8(self.start.local_name().into_inner()).unwrap_or("\u{FFFD}")
     }
 
+    /// The element's name as written, namespace prefix included (`ns:Output` where
+    /// [`name`](XmlElement::name) is `Output`); a name that is not UTF-8 reads as `U+FFFD`.
+    pub fn qualified_name(&self) -> &str {
+        std::str::from_utf8(self.start.name().into_inner()).unwrap_or("\u{FFFD}")
+    }
+
     /// The value of the attribute named `name` (as written, prefix included), references
     /// decoded; None when the element has no such attribute.
     pub fn attribute(&self, name: &str) -> Result<Option<String>, XmlError> {
@@ -195,6 +208,23 @@ impl XmlElement<'_> {
             }
         }
         Ok(found)
+    }
+
+    /// Every attribute of the element in document order, namespace declarations (`xmlns`,
+    /// `xmlns:p`) included: its name as written (prefix included; bytes that are not UTF-8 read
+    /// as `U+FFFD`) and its value decoded and normalized as [`attribute`](XmlElement::attribute)
+    /// reads it. A malformed or repeated attribute is an error.
+    pub fn attributes(&self) -> Result<Vec<(String, String)>, XmlError> {
+        let mut all = Vec::new();
+        for attribute in self.start.attributes() {
+            let attribute = attribute.map_err(|e| XmlError::new(format!("invalid attribute: {e}")))?;
+            let name = String::from_utf8_lossy(attribute.key.as_ref()).into_owned();
+            let value = attribute
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| XmlError::new(format!("invalid value of attribute `{name}`: {e}")))?;
+            all.push((name, value.into_owned()));
+        }
+        Ok(all)
     }
 }
 
@@ -315,6 +345,57 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// [`next_child`](XmlReader::next_child) for mixed content: enters the next child element of
+    /// the innermost open element (None at that element's end tag, which closes it), and appends
+    /// the character data passed over on the way, CDATA sections and references joined and
+    /// decoded as [`text`](XmlReader::text) decodes them, to `text`. Comments and processing
+    /// instructions are passed over. Called until it returns None, it reads an element's whole
+    /// content, text or children, with the same depth limit; on an error, what it appended to
+    /// `text` is unspecified.
+    ///
+    /// ```
+    /// # use smithy_runtime::xml::{XmlError, XmlReader};
+    /// let mut r = XmlReader::new(b"<p>one <b>two</b> &amp; three</p>");
+    /// r.root()?;
+    /// let mut text = String::new();
+    /// let child = r.next_child_with_text(&mut text)?;
+    /// assert_eq!((child.map(|c| c.name().to_owned()).as_deref(), text.as_str()), (Some("b"), "one "));
+    /// assert_eq!(r.text()?, "two");
+    /// text.clear();
+    /// assert!(r.next_child_with_text(&mut text)?.is_none());
+    /// assert_eq!(text, " & three");
+    /// r.finish()?;
+    /// # Ok::<(), XmlError>(())
+    /// ```
+    pub fn next_child_with_text(&mut self, text: &mut String) -> Result<Option<XmlElement<'a>>, XmlError> {
+        if self.depth == 0 {
+            return Err(self.error("no element is open to read a child of"));
+        }
+        loop {
+            match self.event()? {
+                Event::Start(start) => {
+                    self.enter()?;
+                    return Ok(Some(XmlElement { start }));
+                }
+                Event::End(_) => {
+                    self.depth -= 1;
+                    return Ok(None);
+                }
+                Event::Text(piece) => {
+                    text.push_str(&piece.xml10_content().map_err(|e| self.error(e.to_string()))?);
+                }
+                Event::CData(piece) => {
+                    text.push_str(&piece.xml10_content().map_err(|e| self.error(e.to_string()))?);
+                }
+                Event::GeneralRef(reference) => {
+                    text.push(self.reference(&reference)?);
+                }
+                Event::Eof => return Err(self.error("unexpected end of input inside an element")),
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::Empty(_) | Event::DocType(_) => {}
+            }
+        }
+    }
+
     /// The text of the element just entered, through its end tag: character data, CDATA
     /// sections and references, joined; an element inside it is an error.
     pub fn text(&mut self) -> Result<Cow<'a, str>, XmlError> {
@@ -371,6 +452,132 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The text of the element just entered as an owned string.
+    pub fn string(&mut self) -> Result<String, XmlError> {
+        self.text().map(Cow::into_owned)
+    }
+
+    /// The element's text parsed with `parse`, an error naming what was expected and where.
+    fn parsed<T>(&mut self, parse: impl FnOnce(&str) -> Result<T, XmlError>) -> Result<T, XmlError> {
+        let at = self.inner.buffer_position();
+        let text = self.text()?;
+        parse(&text).map_err(|e| XmlError { offset: Some(at), ..e })
+    }
+
+    /// `true` or `false`.
+    pub fn bool(&mut self) -> Result<bool, XmlError> {
+        self.parsed(parse_bool)
+    }
+
+    /// An integer that fits an `i8`.
+    pub fn i8(&mut self) -> Result<i8, XmlError> {
+        self.parsed(parse_int)
+    }
+
+    /// An integer that fits an `i16`.
+    pub fn i16(&mut self) -> Result<i16, XmlError> {
+        self.parsed(parse_int)
+    }
+
+    /// An integer that fits an `i32`.
+    pub fn i32(&mut self) -> Result<i32, XmlError> {
+        self.parsed(parse_int)
+    }
+
+    /// An integer that fits an `i64`.
+    pub fn i64(&mut self) -> Result<i64, XmlError> {
+        self.parsed(parse_int)
+    }
+
+    /// A number as the nearest `f32`, or `NaN`, `Infinity` or `-Infinity`.
+    pub fn f32(&mut self) -> Result<f32, XmlError> {
+        self.parsed(|text| parse_float(text).map(|f| f as f32))
+    }
+
+    /// A number as the nearest `f64`, or `NaN`, `Infinity` or `-Infinity`.
+    pub fn f64(&mut self) -> Result<f64, XmlError> {
+        self.parsed(parse_float)
+    }
+
+    /// The text of a `bigInteger` or `bigDecimal`, without surrounding whitespace.
+    pub fn number_text(&mut self) -> Result<String, XmlError> {
+        self.text().map(|text| text.trim().to_owned())
+    }
+
+    /// Binary data from base64 text.
+    pub fn blob(&mut self) -> Result<Blob, XmlError> {
+        self.parsed(parse_blob)
+    }
+
+    /// A timestamp in `format` (or, failing that, in another format, as services sometimes send).
+    pub fn timestamp(&mut self, format: Format) -> Result<DateTime, XmlError> {
+        self.parsed(|text| parse_timestamp(text, format))
+    }
+
+    /// The items of the list element just entered: each child named `member` (the list's
+    /// `@xmlName` for its member, or `member`) read by `item`, others skipped.
+    pub fn list<T>(
+        &mut self,
+        member: &str,
+        mut item: impl FnMut(&mut Self, &XmlElement<'a>) -> Result<T, XmlError>,
+    ) -> Result<Vec<T>, XmlError> {
+        let mut items = Vec::new();
+        while let Some(child) = self.next_child()? {
+            if child.name() == member {
+                items.push(item(self, &child)?);
+            } else {
+                self.skip()?;
+            }
+        }
+        Ok(items)
+    }
+
+    /// The entries of the map element just entered: each `<entry>` child read with
+    /// [`entry`](XmlReader::entry), others skipped.
+    pub fn map<K: Eq + Hash, V>(
+        &mut self,
+        key: &str,
+        value: &str,
+        mut read_key: impl FnMut(&mut Self) -> Result<K, XmlError>,
+        mut read_value: impl FnMut(&mut Self, &XmlElement<'a>) -> Result<V, XmlError>,
+    ) -> Result<HashMap<K, V>, XmlError> {
+        let mut map = HashMap::new();
+        while let Some(child) = self.next_child()? {
+            if child.name() == "entry" {
+                let (k, v) = self.entry(key, value, &mut read_key, &mut read_value)?;
+                map.insert(k, v);
+            } else {
+                self.skip()?;
+            }
+        }
+        Ok(map)
+    }
+
+    /// The map entry just entered (an `<entry>`, or a flattened map's element): its child named
+    /// `key` read by `read_key` and the one named `value` by `read_value`; both must be there.
+    pub fn entry<K, V>(
+        &mut self,
+        key: &str,
+        value: &str,
+        mut read_key: impl FnMut(&mut Self) -> Result<K, XmlError>,
+        mut read_value: impl FnMut(&mut Self, &XmlElement<'a>) -> Result<V, XmlError>,
+    ) -> Result<(K, V), XmlError> {
+        let (mut k, mut v) = (None, None);
+        while let Some(child) = self.next_child()? {
+            if child.name() == key && k.is_none() {
+                k = Some(read_key(self)?);
+            } else if child.name() == value && v.is_none() {
+                v = Some(read_value(self, &child)?);
+            } else {
+                self.skip()?;
+            }
+        }
+        match (k, v) {
+            (Some(k), Some(v)) => Ok((k, v)),
+            _ => Err(self.error(format!("a map entry without its `{key}` and `{value}` elements"))),
+        }
+    }
+
     /// Skips the rest of the element just entered, children and all.
     pub fn skip(&mut self) -> Result<(), XmlError> {
         let Some(outer) = self.depth.checked_sub(1) else {
@@ -408,6 +615,194 @@ impl<'a> XmlReader<'a> {
                 _ => return Err(self.error("unexpected content after the root element")),
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Scalars as text
+// ---------------------------------------------------------------------------
+
+/// `true` or `false` (surrounding whitespace aside).
+pub fn parse_bool(text: &str) -> Result<bool, XmlError> {
+    match text.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(XmlError::new(format!("expected `true` or `false`, found `{other}`"))),
+    }
+}
+
+/// An integer of the type `T`.
+pub fn parse_int<T: FromStr>(text: &str) -> Result<T, XmlError> {
+    let text = text.trim();
+    text.parse()
+        .map_err(|_| XmlError::new(format!("expected an integer of {}, found `{text}`", std::any::type_name::<T>())))
+}
+
+/// A number, or `NaN`, `Infinity` or `-Infinity`.
+pub fn parse_float(text: &str) -> Result<f64, XmlError> {
+    crate::primitives::parse_float(text).map_err(XmlError::new)
+}
+
+/// Binary data from base64 text.
+pub fn parse_blob(text: &str) -> Result<Blob, XmlError> {
+    crate::primitives::base64::decode(text.trim())
+        .map(Blob::new)
+        .map_err(|e| XmlError::new(format!("invalid base64: {e}")))
+}
+
+/// A timestamp in `format`, or failing that in another format.
+pub fn parse_timestamp(text: &str, format: Format) -> Result<DateTime, XmlError> {
+    let text = text.trim();
+    match DateTime::from_str(text, format) {
+        Ok(timestamp) => Ok(timestamp),
+        Err(e) => [Format::DateTime, Format::HttpDate, Format::EpochSeconds]
+            .into_iter()
+            .filter(|&other| other != format)
+            .find_map(|other| DateTime::from_str(text, other).ok())
+            .ok_or_else(|| XmlError::new(e.to_string())),
+    }
+}
+
+/// A timestamp's text in `format`, or in epoch seconds where `format` cannot write it (a year
+/// beyond 9999).
+pub fn timestamp_text(value: &DateTime, format: Format) -> String {
+    value.fmt(format).or_else(|_| value.fmt(Format::EpochSeconds)).unwrap_or_default()
+}
+
+/// A map's entries in the order of their keys, so a request's bytes do not depend on hashing.
+pub fn sorted<K: AsRef<str>, V>(map: &HashMap<K, V>) -> Vec<(&K, &V)> {
+    let mut entries: Vec<(&K, &V)> = map.iter().collect();
+    entries.sort_unstable_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+    entries
+}
+
+// ---------------------------------------------------------------------------
+// Error responses
+// ---------------------------------------------------------------------------
+
+/// Where an XML error response puts its `<Error>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorLayout {
+    /// `<ErrorResponse><Error>...</Error><RequestId/></ErrorResponse>`: awsQuery, and restXml.
+    Wrapped,
+    /// `<Response><Errors><Error>...</Error></Errors><RequestID/></Response>`: ec2Query.
+    Ec2,
+    /// `<Error>...<RequestId/></Error>`: restXml with `noErrorWrapping` (S3).
+    Bare,
+}
+
+impl ErrorLayout {
+    /// The response's root element and the elements from it down to `<Error>`.
+    fn path(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            ErrorLayout::Wrapped => ("ErrorResponse", &["Error"]),
+            ErrorLayout::Ec2 => ("Response", &["Errors", "Error"]),
+            ErrorLayout::Bare => ("Error", &[]),
+        }
+    }
+}
+
+/// Moves the reader into an error response's `<Error>` element, whose children are the error's
+/// code, message and members.
+pub fn enter_error(r: &mut XmlReader<'_>, layout: ErrorLayout) -> Result<(), XmlError> {
+    let (root, path) = layout.path();
+    let element = r.root()?;
+    if element.name() != root {
+        return Err(XmlError::new(format!("expected an `{root}` element, found `{}`", element.name())));
+    }
+    'levels: for name in path {
+        while let Some(child) = r.next_child()? {
+            if child.name() == *name {
+                continue 'levels;
+            }
+            r.skip()?;
+        }
+        return Err(XmlError::new(format!("an error response without its `{name}` element")));
+    }
+    Ok(())
+}
+
+/// The metadata of an error response: `Code` and `Message` of its `<Error>` (`Type`, `Sender`
+/// or `Receiver`, as the `type` extra), the request id from the body's `RequestId`/`RequestID`
+/// or else the `x-amzn-requestid` header, and the status. A body that does not read as an
+/// error gives whatever was found before it went wrong.
+pub fn error_metadata(response: &HttpResponse, layout: ErrorLayout) -> ErrorMetadata {
+    let mut found = ErrorFields::default();
+    let mut r = XmlReader::new(&response.body);
+    let (root_name, path) = layout.path();
+    let _ = (|| -> Result<(), XmlError> {
+        let in_wrapper = r.root()?.name() == root_name;
+        if in_wrapper && path.is_empty() {
+            return found.read(&mut r, path);
+        }
+        while let Some(child) = r.next_child()? {
+            match child.name() {
+                "RequestId" | "RequestID" => found.request_id = Some(r.text()?.into_owned()),
+                name if in_wrapper && path.first() == Some(&name) => found.read(&mut r, &path[1..])?,
+                _ => r.skip()?,
+            }
+        }
+        Ok(())
+    })();
+    let mut meta = ErrorMetadata::builder().status(response.status);
+    if let Some(code) = found.code.filter(|c| !c.is_empty()) {
+        meta = meta.code(code);
+    }
+    if let Some(message) = found.message {
+        meta = meta.message(message);
+    }
+    if let Some(kind) = found.kind {
+        meta = meta.custom("type", kind);
+    }
+    if let Some(id) = found.request_id.as_deref().or_else(|| response.headers.get("x-amzn-requestid")) {
+        meta = meta.request_id(id);
+    }
+    meta.build()
+}
+
+/// What an error response's body says of the error.
+#[derive(Default)]
+struct ErrorFields {
+    code: Option<String>,
+    message: Option<String>,
+    kind: Option<String>,
+    request_id: Option<String>,
+}
+
+impl ErrorFields {
+    /// Reads `Code`, `Message`, `Type` (and a bare `<Error>`'s `RequestId`) from the `<Error>`
+    /// that `path` leads to from the element just entered (the first one, where ec2Query's
+    /// `<Errors>` holds several).
+    fn read(&mut self, r: &mut XmlReader<'_>, path: &[&str]) -> Result<(), XmlError> {
+        if let Some((next, rest)) = path.split_first() {
+            let mut first = true;
+            while let Some(child) = r.next_child()? {
+                if child.name() == *next && std::mem::take(&mut first) {
+                    self.read(r, rest)?;
+                } else {
+                    r.skip()?;
+                }
+            }
+            return Ok(());
+        }
+        while let Some(child) = r.next_child()? {
+            // Codes and fault types are tokens, so whitespace around them is formatting;
+            // messages are kept as sent.
+            let trim = child.name() != "Message";
+            let slot = match child.name() {
+                "Code" => &mut self.code,
+                "Message" => &mut self.message,
+                "Type" => &mut self.kind,
+                "RequestId" | "RequestID" => &mut self.request_id,
+                _ => {
+                    r.skip()?;
+                    continue;
+                }
+            };
+            let text = r.text()?;
+            *slot = Some(if trim { text.trim().to_owned() } else { text.into_owned() });
+        }
+        Ok(())
     }
 }
 
@@ -559,6 +954,75 @@ mod tests {
     }
 
     #[test]
+    fn mixed_content_names_and_attributes() {
+        let doc = b"<ns:R xmlns:ns='urn:x' b=\"2&amp;\" a='1\n'>lead<![CDATA[<c>]]>&#65;<!--x-->z<ns:E/> \n<F>f</F>tail</ns:R>";
+        let mut r = XmlReader::new(doc);
+        let root = r.root().unwrap();
+        assert_eq!((root.name(), root.qualified_name()), ("R", "ns:R"));
+        let attributes = root.attributes().unwrap();
+        let expected = [("xmlns:ns", "urn:x"), ("b", "2&"), ("a", "1 ")].map(|(n, v)| (n.to_owned(), v.to_owned()));
+        assert_eq!(attributes, expected);
+        let mut text = String::new();
+        let child = r.next_child_with_text(&mut text).unwrap().unwrap();
+        assert_eq!((child.qualified_name(), text.as_str()), ("ns:E", "lead<c>Az"));
+        assert!(child.attributes().unwrap().is_empty());
+        text.clear();
+        // The empty element's content, then the whitespace after it.
+        assert!(r.next_child_with_text(&mut text).unwrap().is_none());
+        assert_eq!(text, "");
+        let child = r.next_child_with_text(&mut text).unwrap().unwrap();
+        assert_eq!((child.qualified_name(), text.as_str()), ("F", " \n"));
+        assert_eq!(r.text().unwrap(), "f");
+        text.clear();
+        assert!(r.next_child_with_text(&mut text).unwrap().is_none());
+        assert_eq!(text, "tail");
+        r.finish().unwrap();
+        // Misuse, refused references, repeated attributes and depth are errors, as elsewhere.
+        assert!(XmlReader::new(b"<a/>").next_child_with_text(&mut text).is_err());
+        let mut r = XmlReader::new(b"<a>&e;</a>");
+        r.root().unwrap();
+        assert_eq!(r.next_child_with_text(&mut text).unwrap_err().message(), "unknown entity `&e;`");
+        let mut r = XmlReader::new(b"<a>text");
+        r.root().unwrap();
+        assert!(r.next_child_with_text(&mut text).is_err());
+        assert!(XmlReader::new(b"<a x='1' x='2'/>").root().unwrap().attributes().is_err());
+        let input = "<a>".repeat(MAX_DEPTH + 1);
+        let mut r = XmlReader::new(input.as_bytes());
+        r.root().unwrap();
+        let err = (0..MAX_DEPTH).try_for_each(|_| r.next_child_with_text(&mut text).map(drop)).unwrap_err();
+        assert!(err.message().contains("nested more than"), "{err}");
+        // Every truncation and single-byte damage of the document is read or refused, never a panic.
+        fn walk(r: &mut XmlReader<'_>, text: &mut String) -> Result<(), XmlError> {
+            while let Some(child) = r.next_child_with_text(text)? {
+                child.attributes()?;
+                walk(r, text)?;
+            }
+            Ok(())
+        }
+        let mut read = 0;
+        for at in 0..=doc.len() {
+            for replacement in [None, Some(b'<'), Some(b'&'), Some(b'>')] {
+                let mut bytes = doc[..at].to_vec();
+                if let Some(byte) = replacement {
+                    bytes.push(byte);
+                    bytes.extend_from_slice(doc.get(at + 1..).unwrap_or_default());
+                }
+                let mut r = XmlReader::new(&bytes);
+                match r
+                    .root()
+                    .and_then(|root| root.attributes())
+                    .and_then(|_| walk(&mut r, &mut text))
+                    .and_then(|()| r.finish())
+                {
+                    Ok(()) => read += 1,
+                    Err(err) => assert!(err.offset().map_or(true, |o| o <= bytes.len() as u64), "{err}"),
+                }
+            }
+        }
+        assert!(read > 0);
+    }
+
+    #[test]
     fn nesting_is_limited() {
         let deep = |n: usize| format!("{}{}", "<a>".repeat(n), "</a>".repeat(n));
         assert!(read_document(deep(MAX_DEPTH).as_bytes()).is_ok());
@@ -643,5 +1107,73 @@ mod tests {
             })();
         }
         assert!(read > 1_000, "only {read} documents read");
+    }
+
+    fn response(status: u16, body: &str) -> HttpResponse {
+        HttpResponse::new(status, crate::http::Headers::new(), body.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn aws_query_errors() {
+        let body = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameterValue</Code>\
+            <Message>bad &amp; wrong</Message><Extra>1</Extra></Error><RequestId>req-1</RequestId></ErrorResponse>";
+        let meta = error_metadata(&response(400, body), ErrorLayout::Wrapped);
+        assert_eq!(meta.code(), Some("InvalidParameterValue"));
+        assert_eq!(meta.message(), Some("bad & wrong"));
+        assert_eq!(meta.extra("type"), Some("Sender"));
+        assert_eq!(meta.request_id(), Some("req-1"));
+        assert_eq!(meta.status(), Some(400));
+        let mut r = XmlReader::new(body.as_bytes());
+        enter_error(&mut r, ErrorLayout::Wrapped).unwrap();
+        let names: Vec<String> = std::iter::from_fn(|| {
+            let name = r.next_child().unwrap()?.name().to_owned();
+            r.skip().unwrap();
+            Some(name)
+        })
+        .collect();
+        assert_eq!(names, ["Type", "Code", "Message", "Extra"]);
+    }
+
+    #[test]
+    fn ec2_query_errors() {
+        let body = "<Response><Errors><Error><Code>InvalidInstanceID.NotFound</Code><Message>gone</Message></Error>\
+            <Error><Code>Second</Code></Error></Errors><RequestID>req-2</RequestID></Response>";
+        let meta = error_metadata(&response(400, body), ErrorLayout::Ec2);
+        assert_eq!(meta.code(), Some("InvalidInstanceID.NotFound"));
+        assert_eq!(meta.message(), Some("gone"));
+        assert_eq!(meta.request_id(), Some("req-2"));
+        let mut r = XmlReader::new(body.as_bytes());
+        enter_error(&mut r, ErrorLayout::Ec2).unwrap();
+        assert_eq!(r.next_child().unwrap().map(|e| e.name().to_owned()).as_deref(), Some("Code"));
+    }
+
+    #[test]
+    fn unreadable_error_bodies_keep_what_was_found() {
+        let mut headers = crate::http::Headers::new();
+        headers.insert("x-amzn-requestid", "from-header");
+        let html = HttpResponse::new(503, headers, b"<html><body>Service Unavailable".to_vec());
+        let meta = error_metadata(&html, ErrorLayout::Wrapped);
+        assert_eq!((meta.code(), meta.request_id(), meta.status()), (None, Some("from-header"), Some(503)));
+        let truncated = "<ErrorResponse><Error><Code>Throttling</Code><Message>slow do";
+        let meta = error_metadata(&response(400, truncated), ErrorLayout::Wrapped);
+        assert_eq!(meta.code(), Some("Throttling"));
+        assert_eq!(error_metadata(&response(400, ""), ErrorLayout::Ec2).code(), None);
+        // The dialect decides which wrapper counts.
+        let aws = "<ErrorResponse><Error><Code>C</Code></Error></ErrorResponse>";
+        assert_eq!(error_metadata(&response(400, aws), ErrorLayout::Ec2).code(), None);
+        let mut r = XmlReader::new(b"<Response><Errors></Errors></Response>");
+        assert!(enter_error(&mut r, ErrorLayout::Ec2).is_err());
+    }
+
+    #[test]
+    fn bare_errors() {
+        let body = "<Error><Code>NoSuchKey</Code><Message>The key does not exist</Message>\
+            <Key>k</Key><RequestId>req-3</RequestId><HostId>h</HostId></Error>";
+        let meta = error_metadata(&response(404, body), ErrorLayout::Bare);
+        assert_eq!((meta.code(), meta.request_id()), (Some("NoSuchKey"), Some("req-3")));
+        let mut r = XmlReader::new(body.as_bytes());
+        enter_error(&mut r, ErrorLayout::Bare).unwrap();
+        assert_eq!(r.next_child().unwrap().map(|e| e.name().to_owned()).as_deref(), Some("Code"));
+        assert_eq!(error_metadata(&response(404, body), ErrorLayout::Wrapped).code(), None);
     }
 }

@@ -44,8 +44,8 @@ fn scalar_text(k: &Crate, field: &Field, ty: &RustType, value: &TokenStream, pla
         }
         RustType::String => quote!(#value.to_string()),
         RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => quote!(#value.to_string()),
-        RustType::F32 => quote!(crate::rest_json::f32_text(*#value)),
-        RustType::F64 => quote!(crate::rest_json::float_text(*#value)),
+        RustType::F32 => quote!(crate::primitives::f32_text(*#value)),
+        RustType::F64 => quote!(crate::primitives::float_text(*#value)),
         RustType::BigInteger | RustType::BigDecimal => quote!(#value.as_str().to_owned()),
         RustType::DateTime(format) => {
             let format = format_tokens(*format, place.default_timestamp_format());
@@ -79,8 +79,8 @@ fn parse_scalar(k: &Crate, field: &Field, ty: &RustType, text: &TokenStream) -> 
         RustType::I16 => quote!(#text.trim().parse::<i16>()#err),
         RustType::I32 => quote!(#text.trim().parse::<i32>()#err),
         RustType::I64 => quote!(#text.trim().parse::<i64>()#err),
-        RustType::F32 => quote!(crate::rest_json::parse_float(#text).map(|f| f as f32)),
-        RustType::F64 => quote!(crate::rest_json::parse_float(#text)),
+        RustType::F32 => quote!(crate::primitives::parse_float(#text).map(|f| f as f32)),
+        RustType::F64 => quote!(crate::primitives::parse_float(#text)),
         RustType::BigInteger => {
             quote!(#result::<_, #string>::Ok(crate::primitives::BigInteger::new(#text.trim())))
         }
@@ -309,6 +309,7 @@ fn field_value(k: &Crate, field: &Field, container: &TokenStream) -> TokenStream
 /// Statements binding `body` (and setting Content-Type), or None when the request has no body.
 fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
     let Std { some, none, vec, .. } = Std::of(k);
+    let xml = matches!(Codec::of(k), Codec::Xml(_));
     let content_type = |ct: &str| {
         quote! {
             if !headers.contains("Content-Type") {
@@ -330,6 +331,29 @@ fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
                 let ct = content_type(field.media_type.as_deref().unwrap_or("text/plain"));
                 quote!(match &input.#ident {
                     #some(text) => { #ct text.as_str().as_bytes().to_vec() }
+                    #none => #vec::new(),
+                })
+            }
+            RustType::Structure(_) | RustType::Union(_) if xml => {
+                let ct = content_type(field.media_type.as_deref().unwrap_or("application/xml"));
+                // The member's `@xmlName`, else the target's name; its namespace, else the
+                // target's, else the service's.
+                let (target_name, target_ns) = match &field.ty {
+                    RustType::Structure(id) => (&k.structure(*id).xml_name, &k.structure(*id).xml_namespace),
+                    RustType::Union(id) => (&k.union(*id).xml_name, &k.union(*id).xml_namespace),
+                    _ => unreachable!("matched a structure or union"),
+                };
+                let name = if field.xml.renamed { &field.xml.name } else { target_name };
+                let ns = field.xml.namespace.as_ref().or(target_ns.as_ref()).or(k.service.xml_namespace.as_ref());
+                let write = super::xml::write_root(k, name, ns, &field.ty, &quote!(value));
+                quote!(match &input.#ident {
+                    #some(value) => {
+                        #ct
+                        let mut writer = crate::xml::XmlWriter::new();
+                        let w = &mut writer;
+                        #write
+                        writer.finish().into_bytes()
+                    }
                     #none => #vec::new(),
                 })
             }
@@ -358,6 +382,23 @@ fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
     }
     if !input.fields.iter().any(|f| matches!(f.location, Location::Body(_))) {
         return None;
+    }
+    if xml {
+        let ct = content_type("application/xml");
+        let name = &input.xml_name;
+        let ns = super::xml::namespace(input.xml_namespace.as_ref().or(k.service.xml_namespace.as_ref()));
+        let body_fields = input.fields.iter().filter(|f| matches!(f.location, Location::Body(_)));
+        let writes = super::xml::write_fields(k, body_fields, &quote!(input));
+        return Some(quote! {
+            #ct
+            let mut writer = crate::xml::XmlWriter::new();
+            let w = &mut writer;
+            w.start(#name);
+            #ns
+            #writes
+            w.end(#name);
+            let body = writer.finish().into_bytes();
+        });
     }
     let ct = content_type("application/json");
     let writes = write_fields(k, &input.fields, &quote!(input));
@@ -402,11 +443,9 @@ fn read_http_fields(k: &Crate, s: &Structure) -> Vec<TokenStream> {
                     }
                 });
             }
+            // An empty map when no header has the prefix, as AWS SDKs give it.
             Location::PrefixHeaders(prefix) => code.push(quote! {
-                let map = crate::rest_json::prefix_headers(&response.headers, #prefix);
-                if !map.is_empty() {
-                    builder.#ident = #some(map);
-                }
+                builder.#ident = #some(crate::rest_json::prefix_headers(&response.headers, #prefix));
             }),
             Location::ResponseCode => {
                 code.push(quote!(builder.#ident = #some(i32::from(response.status));));
@@ -421,9 +460,14 @@ fn read_http_fields(k: &Crate, s: &Structure) -> Vec<TokenStream> {
 /// `?` returns the codec's error. With `lenient` (an error's body), a JSON or CBOR body that is
 /// not well formed is passed over rather than failing the error it came with; a raw payload
 /// (bytes, text) is taken as it is either way.
-fn read_body(k: &Crate, s: &Structure, lenient: bool) -> TokenStream {
+fn read_body(k: &Crate, s: &Structure, lenient: bool, op: Option<&Operation>) -> TokenStream {
     let Std { some, string, boxed, .. } = Std::of(k);
     let codec = Codec::of(k);
+    if let Codec::Xml(_) = codec {
+        if !s.fields.iter().any(|f| f.location == Location::Payload) {
+            return read_xml_members(k, s, lenient, op);
+        }
+    }
     let (reader, error) = (codec.reader(), codec.error());
     let checked = |read: TokenStream| {
         if lenient {
@@ -445,6 +489,16 @@ fn read_body(k: &Crate, s: &Structure, lenient: bool) -> TokenStream {
                     ::std::str::from_utf8(&response.body).map_err(|e| #error::new(e.to_string()))?
                 )))
             }
+            ty if matches!(codec, Codec::Xml(_)) => {
+                let read = super::xml::read_value(k, ty, &field.xml.nested, &quote!(&element));
+                quote!({
+                    let r = &mut #reader::new(&response.body);
+                    let element = r.root()?;
+                    let value = #read;
+                    r.finish()?;
+                    #some(value)
+                })
+            }
             ty => {
                 let read = read_value(k, ty, 0);
                 quote!({
@@ -457,8 +511,7 @@ fn read_body(k: &Crate, s: &Structure, lenient: bool) -> TokenStream {
         };
         let value = if field.boxed { quote!(#value.map(#boxed::new)) } else { value };
         let set = quote!(builder.#ident = #value;);
-        let set =
-            if matches!(field.ty, RustType::Blob | RustType::String | RustType::Enum(_)) { set } else { checked(set) };
+        let set = if is_raw(&field.ty) || matches!(codec, Codec::Xml(_)) { set } else { checked(set) };
         return quote! {
             if !response.body.is_empty() {
                 #set
@@ -476,12 +529,68 @@ fn read_body(k: &Crate, s: &Structure, lenient: bool) -> TokenStream {
     })
 }
 
+/// Whether a payload of this type is the body as it is (bytes or text), not a document.
+fn is_raw(ty: &RustType) -> bool {
+    matches!(ty, RustType::Blob | RustType::String | RustType::Enum(_))
+}
+
+/// Statements filling an XML response's members into `builder`: an error's from its `<Error>`
+/// element (`lenient`: a body without one is passed over), the output of the query operation
+/// `op` from its result element, a restXml output's from the root element.
+fn read_xml_members(k: &Crate, s: &Structure, lenient: bool, op: Option<&Operation>) -> TokenStream {
+    if !has_body_fields(s) {
+        return quote!();
+    }
+    let codec = Codec::of(k);
+    let body_fields = s.fields.iter().filter(|f| matches!(f.location, Location::Body(_)));
+    if lenient {
+        let layout = codec.error_layout();
+        let fields = super::xml::read_fields(k, s, body_fields, None);
+        return quote! {
+            let r = &mut crate::xml::XmlReader::new(&response.body);
+            if crate::xml::enter_error(r, #layout).is_ok() {
+                #fields
+            }
+        };
+    }
+    let dialect = match k.protocol {
+        Some(crate::model::Protocol::AwsQuery) => Some(quote!(crate::query::Dialect::AwsQuery)),
+        Some(crate::model::Protocol::Ec2Query) => Some(quote!(crate::query::Dialect::Ec2Query)),
+        _ => None,
+    };
+    match (dialect, op) {
+        (Some(dialect), Some(op)) => {
+            let name = op.shape.name();
+            let fields = super::xml::read_fields(k, s, body_fields, None);
+            quote! {
+                let r = &mut crate::xml::XmlReader::new(&response.body);
+                crate::query::enter_result(r, #name, #dialect)?;
+                #fields
+                crate::query::leave_result(r, #dialect)?;
+            }
+        }
+        _ => {
+            let has_attributes = s.fields.iter().any(|f| f.xml.attribute && matches!(f.location, Location::Body(_)));
+            let element = if has_attributes { quote!(let element = r.root()?;) } else { quote!(r.root()?;) };
+            let fields = super::xml::read_fields(k, s, body_fields, Some(&quote!(element)));
+            quote! {
+                if !response.body.is_empty() {
+                    let r = &mut crate::xml::XmlReader::new(&response.body);
+                    #element
+                    #fields
+                    r.finish()?;
+                }
+            }
+        }
+    }
+}
+
 /// Statements reading `s` from `response` into `builder` (status and headers, then the body)
 /// and building it after the spec's error correction; `?` returns the codec's error. `lenient`
 /// as for [`read_body`]. None when nothing is read, so `builder` need not be `mut`.
-fn read_and_build(k: &Crate, s: &Structure, lenient: bool) -> (TokenStream, bool) {
+fn read_and_build(k: &Crate, s: &Structure, lenient: bool, op: Option<&Operation>) -> (TokenStream, bool) {
     let http_fields = read_http_fields(k, s);
-    let body = read_body(k, s, lenient);
+    let body = read_body(k, s, lenient, op);
     let correction = error_correction(k, s);
     let build = finish_build(k, s);
     let reads = !(http_fields.is_empty() && body.is_empty() && correction.is_empty());
@@ -494,7 +603,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
     let output = k.structure(op.output);
     let output_ty = id(&output.name);
     let error_ty = id(&op.names.error);
-    let (read, reads) = read_and_build(k, output, false);
+    let (read, reads) = read_and_build(k, output, false, Some(op));
     let builder = if reads { quote!(let mut builder) } else { quote!(let builder) };
     let error_arms = op.errors.iter().map(|e| {
         let variant = id(&e.variant);
@@ -508,19 +617,19 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
     });
     let error_arms: Vec<TokenStream> = error_arms.collect();
     let codec = Codec::of(k);
-    let metadata = codec.error_metadata();
+    let metadata = codec.error_metadata(&quote!(response));
     // An `awsQueryCompatible` service's metadata carries the query error code; the error's
     // shape is identified by the protocol's own code.
     let (identify, code) = if k.service.query_compatible {
         (
             quote! {
-                let identified = #metadata(response);
+                let identified = #metadata;
                 let meta = crate::error::query_compatible(identified.clone(), response);
             },
             quote!(identified.code()),
         )
     } else {
-        (quote!(let meta = #metadata(response);), quote!(meta.code()))
+        (quote!(let meta = #metadata;), quote!(meta.code()))
     };
     let error = codec.error();
     let dispatch = if error_arms.is_empty() {
@@ -548,7 +657,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
                 #read
             };
             read().map_err(|e| {
-                #error_ty::Unhandled(crate::error::Unhandled::unreadable(#metadata(response), response, e.to_string()))
+                #error_ty::Unhandled(crate::error::Unhandled::unreadable(#metadata, response, e.to_string()))
             })
         }
 
@@ -569,7 +678,7 @@ pub fn error_fn(k: &Crate, error: StructId) -> TokenStream {
     let s = k.structure(error);
     let ty = named_tokens(k, Named::Structure(error));
     let f = id(&s.fns.error_reader);
-    let (read, _) = read_and_build(k, s, true);
+    let (read, _) = read_and_build(k, s, true, None);
     let codec_error = Codec::of(k).error();
     quote! {
         pub(crate) fn #f(

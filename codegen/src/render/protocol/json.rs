@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::Registry;
 use crate::ir::{CodecNames, Crate, Field, Location, Named, RustType, StructId, Structure, Union, UnionId};
-use crate::model::TimestampFormat;
+use crate::model::{Protocol, TimestampFormat};
 use crate::render::id;
 use crate::render::std_paths::Std;
 use crate::render::types::{named_tokens, type_tokens};
@@ -17,14 +17,35 @@ use crate::render::types::{named_tokens, type_tokens};
 pub enum Codec {
     Json,
     Cbor,
+    /// XML responses (restXml, awsQuery, ec2Query), with errors in this layout.
+    Xml(XmlErrors),
+}
+
+/// Where an XML protocol's error responses put the `<Error>` (the runtime's `ErrorLayout`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XmlErrors {
+    Wrapped,
+    Ec2,
+    Bare,
 }
 
 impl Codec {
     pub fn of(k: &Crate) -> Self {
-        if k.protocol == Some(crate::model::Protocol::RpcV2Cbor) {
-            Codec::Cbor
-        } else {
-            Codec::Json
+        match k.protocol {
+            Some(Protocol::RpcV2Cbor) => Codec::Cbor,
+            Some(Protocol::RestXml) if k.service.no_error_wrapping => Codec::Xml(XmlErrors::Bare),
+            Some(Protocol::RestXml | Protocol::AwsQuery) => Codec::Xml(XmlErrors::Wrapped),
+            Some(Protocol::Ec2Query) => Codec::Xml(XmlErrors::Ec2),
+            _ => Codec::Json,
+        }
+    }
+
+    /// The runtime's `ErrorLayout` of an XML codec's errors.
+    pub fn error_layout(self) -> TokenStream {
+        match self {
+            Codec::Xml(XmlErrors::Wrapped) => quote!(crate::xml::ErrorLayout::Wrapped),
+            Codec::Xml(XmlErrors::Ec2) => quote!(crate::xml::ErrorLayout::Ec2),
+            Codec::Xml(XmlErrors::Bare) | Codec::Json | Codec::Cbor => quote!(crate::xml::ErrorLayout::Bare),
         }
     }
 
@@ -33,6 +54,7 @@ impl Codec {
         match self {
             Codec::Json => quote!(crate::json::JsonReader),
             Codec::Cbor => quote!(crate::cbor::CborReader),
+            Codec::Xml(_) => quote!(crate::xml::XmlReader),
         }
     }
 
@@ -40,6 +62,7 @@ impl Codec {
         match self {
             Codec::Json => quote!(crate::json::JsonWriter),
             Codec::Cbor => quote!(crate::cbor::CborWriter),
+            Codec::Xml(_) => quote!(crate::xml::XmlWriter),
         }
     }
 
@@ -47,22 +70,28 @@ impl Codec {
         match self {
             Codec::Json => quote!(crate::json::JsonError),
             Codec::Cbor => quote!(crate::cbor::CborError),
+            Codec::Xml(_) => quote!(crate::xml::XmlError),
         }
     }
 
     /// The bytes of the finished writer `writer`.
     pub fn finish(self, writer: &TokenStream) -> TokenStream {
         match self {
-            Codec::Json => quote!(#writer.finish().into_bytes()),
+            Codec::Json | Codec::Xml(_) => quote!(#writer.finish().into_bytes()),
             Codec::Cbor => quote!(#writer.finish()),
         }
     }
 
-    /// The function reading an error response's metadata (code, message, request id).
-    pub fn error_metadata(self) -> TokenStream {
+    /// The call reading the metadata (code, message, request id) of the error response
+    /// `response`.
+    pub fn error_metadata(self, response: &TokenStream) -> TokenStream {
         match self {
-            Codec::Json => quote!(crate::rest_json::error_metadata),
-            Codec::Cbor => quote!(crate::cbor::error_metadata),
+            Codec::Json => quote!(crate::rest_json::error_metadata(#response)),
+            Codec::Cbor => quote!(crate::cbor::error_metadata(#response)),
+            Codec::Xml(_) => {
+                let layout = self.error_layout();
+                quote!(crate::xml::error_metadata(#response, #layout))
+            }
         }
     }
 }
@@ -321,9 +350,19 @@ fn zero_value(k: &Crate, ty: &RustType) -> TokenStream {
         }
         RustType::Structure(_) => {
             let f = id(&fns(k, ty).expect("a structure").de);
-            // An empty body reads as an empty object (map) in both codecs.
-            let reader = Codec::of(k).reader();
-            quote!(crate::protocol::#f(&mut #reader::body(&[]))?)
+            match Codec::of(k) {
+                // An empty element.
+                Codec::Xml(_) => quote!({
+                    let r = &mut crate::xml::XmlReader::new(b"<a/>");
+                    let element = r.root()?;
+                    crate::protocol::#f(r, &element)?
+                }),
+                // An empty body reads as an empty object (map) in both codecs.
+                codec => {
+                    let reader = codec.reader();
+                    quote!(crate::protocol::#f(&mut #reader::body(&[]))?)
+                }
+            }
         }
         RustType::List { .. } => quote!(#vec::new()),
         RustType::Map { .. } => quote!(::std::collections::HashMap::new()),

@@ -7,9 +7,11 @@
 
 mod http;
 mod json;
+mod query;
 pub mod roundtrip;
 mod rpc;
 pub mod tests;
+mod xml;
 
 use std::collections::BTreeSet;
 
@@ -19,6 +21,7 @@ use quote::quote;
 use super::{id, RuntimeModule};
 use crate::ir::{Crate, Location, Named, Operation, RustType};
 use crate::model::Protocol;
+pub use json::Codec;
 
 /// What a protocol adds to a crate.
 pub trait ProtocolGenerator: Sync {
@@ -46,7 +49,21 @@ pub fn generator(protocol: Protocol) -> &'static dyn ProtocolGenerator {
             framing: Framing::RpcV2Cbor,
             modules: &[RuntimeModule::Http, RuntimeModule::Cbor],
         },
-        other => unreachable!("the IR accepts only spoken protocols, not {}", other.name()),
+        Protocol::RestXml => &Wire {
+            protocol: "restXml",
+            framing: Framing::HttpBindings,
+            modules: &[RuntimeModule::Http, RuntimeModule::Json, RuntimeModule::RestJson, RuntimeModule::Xml],
+        },
+        Protocol::AwsQuery => &Wire {
+            protocol: "awsQuery",
+            framing: Framing::Query,
+            modules: &[RuntimeModule::Http, RuntimeModule::Xml, RuntimeModule::Query],
+        },
+        Protocol::Ec2Query => &Wire {
+            protocol: "ec2Query",
+            framing: Framing::Query,
+            modules: &[RuntimeModule::Http, RuntimeModule::Xml, RuntimeModule::Query],
+        },
     }
 }
 
@@ -62,8 +79,10 @@ struct Wire {
 }
 
 enum Framing {
-    /// restJson1's HTTP binding traits.
+    /// restJson1's and restXml's HTTP binding traits.
     HttpBindings,
+    /// awsQuery's and ec2Query's form-encoded `POST /`.
+    Query,
     /// awsJson1_0 and awsJson1_1, with their `Content-Type`.
     AwsJson(&'static str),
     RpcV2Cbor,
@@ -74,7 +93,7 @@ impl Framing {
         let service = k.service.id.name();
         let operation = op.shape.name();
         let mut rpc = match self {
-            Framing::HttpBindings => return None,
+            Framing::HttpBindings | Framing::Query => return None,
             Framing::AwsJson(content_type) => rpc::Rpc {
                 path: "/".to_owned(),
                 headers: vec![
@@ -107,8 +126,35 @@ impl ProtocolGenerator for Wire {
     }
 
     fn protocol_module(&self, krate: &Crate, registry: &Registry) -> TokenStream {
-        let structures = krate.shared_structures().map(|(id, s)| json::structure_fns(krate, id, s, registry));
-        let unions = krate.union_ids().map(|(id, u)| json::union_fns(krate, id, u, registry));
+        let (structures, unions): (Vec<TokenStream>, Vec<TokenStream>) = match (&self.framing, json::Codec::of(krate)) {
+            // Requests in forms, responses in XML.
+            (Framing::Query, _) => (
+                krate
+                    .shared_structures()
+                    .map(|(id, s)| {
+                        let ser = query::structure_fn(krate, id, s, registry);
+                        let de = xml::structure_fns(krate, id, s, registry, false);
+                        quote!(#ser #de)
+                    })
+                    .collect(),
+                krate
+                    .union_ids()
+                    .map(|(id, u)| {
+                        let ser = query::union_fn(krate, id, u, registry);
+                        let de = xml::union_fns(krate, id, u, registry, false);
+                        quote!(#ser #de)
+                    })
+                    .collect(),
+            ),
+            (_, json::Codec::Xml(_)) => (
+                krate.shared_structures().map(|(id, s)| xml::structure_fns(krate, id, s, registry, true)).collect(),
+                krate.union_ids().map(|(id, u)| xml::union_fns(krate, id, u, registry, true)).collect(),
+            ),
+            _ => (
+                krate.shared_structures().map(|(id, s)| json::structure_fns(krate, id, s, registry)).collect(),
+                krate.union_ids().map(|(id, u)| json::union_fns(krate, id, u, registry)).collect(),
+            ),
+        };
         // Readers for the errors an operation can return (an error shape can also be a plain member).
         let errors = registry.returned_errors.iter().map(|e| http::error_fn(krate, *e));
         let doc = format!(" {} serializers and deserializers of the service's shapes.", self.protocol);
@@ -126,9 +172,10 @@ impl ProtocolGenerator for Wire {
             " The `{}` operation over {}, without I/O: [`{0}::serialize_request`] turns an input into an HTTP request and [`{0}::deserialize_response`] turns any HTTP response into the output or the error.",
             op.names.name, self.protocol
         );
-        let request = match self.framing.rpc(krate, op) {
-            Some(rpc) => rpc::serialize_request(krate, op, &rpc),
-            None => http::serialize_request(krate, op),
+        let request = match (&self.framing, self.framing.rpc(krate, op)) {
+            (_, Some(rpc)) => rpc::serialize_request(krate, op, &rpc),
+            (Framing::Query, None) => query::serialize_request(krate, op),
+            (_, None) => http::serialize_request(krate, op),
         };
         let response = http::deserialize_response(krate, op);
         quote! {

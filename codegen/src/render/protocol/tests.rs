@@ -183,11 +183,15 @@ fn message_checks(message: &HttpMessageTest, value: TokenStream) -> TokenStream 
     let forbid = &message.forbid_headers;
     let require = &message.require_headers;
     let body = message.body.as_ref().map(|body| {
-        let is_json = message.body_media_type.as_deref().is_some_and(|m| m.contains("json"));
+        let media = message.body_media_type.as_deref().unwrap_or_default();
         if is_cbor(message) {
             quote!(crate::protocol_test_util::assert_cbor_eq(&#value.body, #body);)
-        } else if is_json {
+        } else if media.contains("json") {
             quote!(crate::protocol_test_util::assert_json_eq(&#value.body, #body);)
+        } else if media.contains("xml") {
+            quote!(crate::protocol_test_util::assert_xml_eq(&#value.body, #body);)
+        } else if media == "application/x-www-form-urlencoded" {
+            quote!(crate::protocol_test_util::assert_form_eq(&#value.body, #body);)
         } else {
             let bytes = Literal::byte_string(body.as_bytes());
             quote!(assert_eq!(#value.body.as_slice(), #bytes.as_slice(), "body");)
