@@ -172,6 +172,21 @@ pub enum EndpointValue {
     StringArray(Vec<String>),
 }
 
+/// An endpoint parameter an operation sets: `Endpoints::params[param]`, from an input field
+/// (`@contextParam`) or fixed by the operation (`@staticContextParams`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EndpointArgument {
+    pub param: usize,
+    pub value: EndpointArgumentValue,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EndpointArgumentValue {
+    /// The input's field (by index): a `String` for a string parameter, a `bool` for a boolean.
+    Field(usize),
+    Fixed(EndpointValue),
+}
+
 #[derive(Clone, Debug)]
 pub enum EndpointExpectation {
     Endpoint(model::ExpectedEndpoint),
@@ -198,6 +213,8 @@ pub struct ServiceInfo {
     /// The service sends its response bodies' CRC-32 in `x-amz-crc32` (DynamoDB), which the
     /// client checks.
     pub response_crc32: bool,
+    /// Requests are signed by S3's SigV4 rules.
+    pub s3_signing: bool,
 }
 
 /// A service's own retry defaults, as AWS SDKs give them (retry behavior 2026).
@@ -530,6 +547,14 @@ pub struct Operation {
     pub output: StructId,
     pub errors: Vec<OperationError>,
     pub http: Option<HttpBinding>,
+    /// The endpoint parameters the operation sets from its input or fixes; empty when its
+    /// endpoint depends on the config alone.
+    pub endpoint_arguments: Vec<EndpointArgument>,
+    /// `@s3UnwrappedXmlOutput`: the output's one body member is the response document's root
+    /// element, not a child of it.
+    pub unwrapped_xml_output: bool,
+    /// A `200 OK` whose body is an `<Error>` document is an error (S3's `CompleteMultipartUpload`).
+    pub errors_in_200: bool,
     /// How the operation pages its results (`@paginated`, merged with the service's).
     pub pagination: Option<Pagination>,
     /// The `@requestCompression` encodings the runtime applies, by preference (gzip; others
@@ -597,6 +622,51 @@ pub struct RequestTest {
     pub name: String,
     pub case: HttpRequestTest,
     pub input: StructureValue,
+    /// The client configuration of a case that checks where the request goes (its
+    /// `resolvedHost`, with `AwsConfig` vendor params), for the endpoint rules.
+    pub endpoint: Option<CaseEndpoint>,
+}
+
+/// What a case's `AwsConfig` vendor params set that the endpoint rules read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseEndpoint {
+    pub region: Option<String>,
+    pub force_path_style: bool,
+    pub accelerate: bool,
+    pub use_dual_stack: bool,
+    pub resolved_host: String,
+}
+
+impl CaseEndpoint {
+    /// From a case with a `resolvedHost` and `AwsConfig` vendor params: the client's Region and
+    /// S3 settings, the operation's S3 settings over them.
+    fn of(case: &HttpRequestTest) -> Option<Self> {
+        let resolved_host = case.resolved_host.clone()?;
+        let m = &case.message;
+        if !m.vendor_params_shape.as_deref().is_some_and(|s| s.ends_with("#AwsConfig")) {
+            return None;
+        }
+        let scoped = m.vendor_params.as_ref()?.get("scopedConfig")?;
+        let client = scoped.get("client");
+        let mut endpoint = CaseEndpoint {
+            region: client.and_then(|c| c.get("region")).and_then(Value::as_str).map(str::to_owned),
+            resolved_host,
+            ..CaseEndpoint::default()
+        };
+        let s3_settings = [client, scoped.get("operation")].into_iter().flatten().filter_map(|c| c.get("s3"));
+        for s3 in s3_settings {
+            if let Some(style) = s3.get("addressing_style").and_then(Value::as_str) {
+                endpoint.force_path_style = style == "path";
+            }
+            if let Some(accelerate) = s3.get("use_accelerate_endpoint").and_then(Value::as_bool) {
+                endpoint.accelerate = accelerate;
+            }
+            if let Some(dual_stack) = s3.get("use_dualstack_endpoint").and_then(Value::as_bool) {
+                endpoint.use_dual_stack = dual_stack;
+            }
+        }
+        Some(endpoint)
+    }
 }
 
 /// A client `httpResponseTests` case, the name of its test and the output or error its params
@@ -653,7 +723,7 @@ pub struct Settings<'a> {
     pub runtime: &'a crate::Runtime,
     /// The protocol to speak when the service declares several; the preferred one otherwise.
     pub protocol: Option<Protocol>,
-    /// Types only: no wire code and no client, for services whose protocol is not spoken yet.
+    /// Types only: no wire code and no client, for services that declare no protocol.
     pub types_only: bool,
 }
 
@@ -674,6 +744,7 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
     let info = ServiceInfo {
         retry_tuning: customizations::retry_tuning(sdk_id.as_deref()),
         response_crc32: customizations::response_crc32(sdk_id.as_deref()),
+        s3_signing: customizations::bucket_in_endpoint(sdk_id.as_deref()),
         id: service.id.clone(),
         title: t.title.clone().unwrap_or_else(|| service.id.name().to_owned()),
         version: svc.version.clone(),
@@ -891,6 +962,60 @@ impl Cx<'_> {
             nested: self.xml_nested(&member.target),
             name,
         }
+    }
+
+    /// The endpoint parameters `op` sets: its input members' `@contextParam`s and its
+    /// `@staticContextParams`, each checked against the rule set's parameter of that name.
+    fn endpoint_arguments(
+        &self,
+        op: &Shape,
+        input_id: &ShapeId,
+        input: &Structure,
+        krate: &Crate,
+    ) -> Result<Vec<EndpointArgument>> {
+        let Some(endpoints) = &krate.endpoints else { return Ok(Vec::new()) };
+        let param = |name: &str| {
+            endpoints.params.iter().position(|p| p.name == name).ok_or_else(|| {
+                Error::shape(&op.id, format!("sets the endpoint parameter `{name}`, which the rule set does not have"))
+            })
+        };
+        let mut arguments = Vec::new();
+        if let Some(ShapeKind::Structure(members)) = self.model.shapes.get(input_id).map(|s| &s.kind) {
+            for member in members {
+                let Some(name) = &member.traits.context_param else { continue };
+                let index = param(name)?;
+                let field = input.fields.iter().position(|f| f.member == member.name).ok_or_else(|| {
+                    Error::shape(&input_id.with_member(&member.name), "a @contextParam member is not an input field")
+                })?;
+                let fits = match endpoints.params[index].kind {
+                    model::EndpointParameterKind::String => input.fields[field].ty == RustType::String,
+                    model::EndpointParameterKind::Boolean => input.fields[field].ty == RustType::Bool,
+                    model::EndpointParameterKind::StringArray => false,
+                };
+                if !fits {
+                    return Err(Error::shape(
+                        &input_id.with_member(&member.name),
+                        format!("its type does not fit the endpoint parameter `{name}` it is bound to"),
+                    ));
+                }
+                arguments.push(EndpointArgument { param: index, value: EndpointArgumentValue::Field(field) });
+            }
+        }
+        for (name, value) in &op.traits.static_context_params {
+            let index = param(name)?;
+            let value = match (endpoints.params[index].kind, value) {
+                (model::EndpointParameterKind::String, Value::String(s)) => EndpointValue::String(s.clone()),
+                (model::EndpointParameterKind::Boolean, Value::Bool(b)) => EndpointValue::Bool(*b),
+                _ => {
+                    return Err(Error::shape(
+                        &op.id,
+                        format!("its static value {value} does not fit the endpoint parameter `{name}`"),
+                    ))
+                }
+            };
+            arguments.push(EndpointArgument { param: index, value: EndpointArgumentValue::Fixed(value) });
+        }
+        Ok(arguments)
     }
 
     /// The XML protocols cannot carry documents (the specs leave them undefined).
@@ -1209,8 +1334,20 @@ impl Cx<'_> {
             })
             .collect();
         let input = krate.structure(planned.input);
+        let endpoint_arguments = self.endpoint_arguments(shape, &op.input, input, krate)?;
+        // S3's rules put the bucket in the host or the path themselves.
+        let bucket_in_endpoint = customizations::bucket_in_endpoint(krate.service.sdk_id.as_deref());
+        let bucket_field = endpoint_arguments.iter().find_map(|a| match a.value {
+            EndpointArgumentValue::Field(field)
+                if bucket_in_endpoint
+                    && krate.endpoints.as_ref().is_some_and(|e| e.params[a.param].name == "Bucket") =>
+            {
+                Some(field)
+            }
+            _ => None,
+        });
         let http = match &shape.traits.http {
-            Some(h) if self.http_bindings => Some(http_binding(&shape.id, h, input)?),
+            Some(h) if self.http_bindings => Some(http_binding(&shape.id, h, input, bucket_field)?),
             _ => None,
         };
         Ok(Operation {
@@ -1222,6 +1359,9 @@ impl Cx<'_> {
             output: planned.output,
             errors,
             http,
+            endpoint_arguments,
+            unwrapped_xml_output: shape.traits.s3_unwrapped_xml_output,
+            errors_in_200: customizations::errors_in_200(krate.service.sdk_id.as_deref(), &planned.names.name),
             pagination: pagination::build(
                 self.model,
                 self.selection,
@@ -1247,7 +1387,8 @@ impl Cx<'_> {
                 .cloned()
                 .map(|(name, case)| {
                     let input = params(krate, &case.id).structure(planned.input, &case.message.params)?;
-                    Ok(RequestTest { name: name.clone(), case, input })
+                    let endpoint = krate.endpoints.as_ref().and_then(|_| CaseEndpoint::of(&case));
+                    Ok(RequestTest { name: name.clone(), case, input, endpoint })
                 })
                 .collect::<Result<_>>()?,
             response_tests: planned
@@ -1265,8 +1406,14 @@ impl Cx<'_> {
 }
 
 /// `@http`'s URI parsed into literal segments and labels bound to the input's `@httpLabel`
-/// fields; a label with no such field is an error naming the operation.
-fn http_binding(op: &ShapeId, http: &model::Http, input: &Structure) -> Result<HttpBinding> {
+/// fields; a label with no such field is an error naming the operation. The label of
+/// `endpoint_label` (S3's bucket, which the endpoint carries) is left out.
+fn http_binding(
+    op: &ShapeId,
+    http: &model::Http,
+    input: &Structure,
+    endpoint_label: Option<usize>,
+) -> Result<HttpBinding> {
     let (path, query) = match http.uri.split_once('?') {
         Some((path, query)) => (path, Some(query).filter(|q| !q.is_empty()).map(str::to_owned)),
         None => (http.uri.as_str(), None),
@@ -1286,7 +1433,13 @@ fn http_binding(op: &ShapeId, http: &model::Http, input: &Structure) -> Result<H
             input.fields.iter().position(|f| f.member == member && f.location == Location::Label).ok_or_else(|| {
                 Error::shape(op, format!("@http URI label `{{{label}}}` has no @httpLabel input member `{member}`"))
             })?;
-        segments.push(PathSegment::Label { field, greedy });
+        if Some(field) != endpoint_label {
+            segments.push(PathSegment::Label { field, greedy });
+        }
+    }
+    if segments.is_empty() {
+        // `/{Bucket}` without its label is the root.
+        segments.push(PathSegment::Literal(String::new()));
     }
     Ok(HttpBinding { method: http.method.clone(), path: segments, query, code: http.code })
 }

@@ -38,8 +38,8 @@ pub struct Options {
     /// The protocol to speak, when the service declares several (by name, `awsJson1_0`, or
     /// trait id); the one AWS SDKs prefer otherwise.
     pub protocol: Option<String>,
-    /// Generate only the types (no wire code, no client): for services whose protocol the
-    /// generator does not speak yet.
+    /// Generate only the types (no wire code, no client): for services that declare no
+    /// protocol.
     pub types_only: bool,
     /// Also generate property tests: JSON round trips of every structure and union, and random
     /// responses for every operation's deserializer.

@@ -1,10 +1,10 @@
-//! `cargo xtask conformance`: the official AWS protocol compliance suites of the protocols we
-//! speak (restJson1, awsJson1_0, awsJson1_1), run against our generated clients. Every service
-//! of a suite gets a crate with its client test cases turned into Rust tests; the cases are run
-//! (all suites' crates in one cargo invocation) and reported by protocol and by the file that
-//! defines them. Cases we knowingly do not support are listed, with reasons, in
-//! `conformance-unsupported/<protocol>.txt` beside this crate; a listed case that passes fails
-//! the run, so the lists only shrink.
+//! `cargo xtask conformance`: the official compliance suites of every protocol (restJson1,
+//! awsJson1_0, awsJson1_1, rpcv2Cbor, awsQuery, ec2Query, restXml and restXmlWithNamespace),
+//! run against our generated clients. Every service of a suite gets a crate with its client test
+//! cases turned into Rust tests; the cases are run (all suites' crates in one cargo invocation)
+//! and reported by suite and by the file that defines them. Cases we knowingly do not support
+//! are listed, with reasons, in `conformance-unsupported/<suite>.txt` beside this crate; a listed
+//! case that passes fails the run, so the lists only shrink.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -140,7 +140,55 @@ pub(crate) fn suite_models(dirs: &[PathBuf], shared: &Path) -> Result<Vec<PathBu
     ]);
     models.extend(smithy_files(&shared.join("smithy/traits"))?);
     models.push(framework_model()?);
+    if dirs.iter().any(|d| d.ends_with("aws/restXml")) {
+        let overlay = s3_endpoint_overlay(&models, shared)?;
+        models.push(overlay);
+    }
     Ok(models)
+}
+
+/// restXml's S3 cases (`services/s3.smithy`) check bucket addressing, which S3 clients take
+/// from S3's endpoint rules and the `@contextParam`s binding input members to them; the suite's
+/// S3 model leaves those out. The harness applies the real S3 model's (../shared/models/aws/s3)
+/// to the suite's S3 service and the members and operations it shares with it, in a JSON AST
+/// file of `apply` entries beside the crates.
+fn s3_endpoint_overlay(suite: &[PathBuf], shared: &Path) -> Result<PathBuf, String> {
+    use serde_json::{json, Map, Value};
+
+    let real_path = shared.join("models/aws/s3-2006-03-01.json");
+    let text = std::fs::read_to_string(&real_path).map_err(|e| format!("cannot read {}: {e}", real_path.display()))?;
+    let real: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", real_path.display()))?;
+    let suite_model = codegen::model::load_files(suite).map_err(|e| e.to_string())?;
+    let mut applies = Map::new();
+    let real_shapes = real["shapes"].as_object().ok_or("the S3 model has no shapes")?;
+    for (id, shape) in real_shapes {
+        let Some(ours) = ShapeId::parse(id).ok().and_then(|id| suite_model.shapes.get(&id)) else { continue };
+        let traits = &shape["traits"];
+        let mut wanted = Map::new();
+        for name in
+            ["smithy.rules#endpointRuleSet", "smithy.rules#clientContextParams", "smithy.rules#staticContextParams"]
+        {
+            if let Some(value) = traits.get(name) {
+                wanted.insert(name.to_owned(), value.clone());
+            }
+        }
+        if !wanted.is_empty() {
+            applies.insert(id.clone(), json!({ "type": "apply", "traits": wanted }));
+        }
+        for (member, def) in shape["members"].as_object().into_iter().flatten() {
+            let in_suite =
+                matches!(&ours.kind, ShapeKind::Structure(members) if members.iter().any(|m| &m.name == member));
+            if let (true, Some(param)) = (in_suite, def["traits"].get("smithy.rules#contextParam")) {
+                let traits = json!({ "smithy.rules#contextParam": param });
+                applies.insert(format!("{id}${member}"), json!({ "type": "apply", "traits": traits }));
+            }
+        }
+    }
+    let overlay = json!({ "smithy": "2.0", "shapes": applies });
+    let path = crate::root().join("target/conformance-models/s3-endpoint-overlay.json");
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new("."))).map_err(|e| e.to_string())?;
+    std::fs::write(&path, overlay.to_string()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
 }
 
 /// `smithy.framework#ValidationException`, which the rpcv2Cbor cases' operations list as an

@@ -42,8 +42,8 @@ enum Task {
     /// Check the IDL parser against Smithy's own loader cases: every valid case must produce the
     /// expected JSON AST, every invalid case a located error.
     IdlConformance,
-    /// Run the official compliance suites of every protocol we speak against generated clients
-    /// and print a table by file and a line per protocol; the cases we knowingly fail are listed,
+    /// Run the official compliance suites of every protocol against generated clients and
+    /// print a table by file and a line per suite; the cases we knowingly fail are listed,
     /// with reasons, in xtask/conformance-unsupported/<suite>.txt.
     Conformance {
         /// Run only these suites (`restXml`, `awsQuery`, ...); all of them by default.

@@ -30,6 +30,20 @@ pub fn long_polling(sdk_id: Option<&str>, operation: &str) -> bool {
     LONG_POLLING.iter().any(|&(id, name)| sdk_id == Some(id) && operation == name)
 }
 
+/// Whether the service is S3: the endpoint rules place the bucket (in the host, or first in
+/// the path), so the `{Bucket}` label leaves the operation's URI, and requests are signed by
+/// S3's SigV4 rules.
+pub fn bucket_in_endpoint(sdk_id: Option<&str>) -> bool {
+    sdk_id == Some("S3")
+}
+
+/// Whether the operation may report a failure in a `200 OK` response whose body is an
+/// `<Error>` document (S3's copies and multipart completions, which fail after the status is
+/// sent), so such a body is read as an error, with the status of a server failure.
+pub fn errors_in_200(sdk_id: Option<&str>, operation: &str) -> bool {
+    sdk_id == Some("S3") && matches!(operation, "CopyObject" | "CompleteMultipartUpload" | "UploadPartCopy")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +56,7 @@ mod tests {
         assert!(long_polling(Some("SQS"), "ReceiveMessage"));
         assert!(!long_polling(Some("SQS"), "SendMessage"));
         assert!(!long_polling(None, "ReceiveMessage"));
+        assert!(bucket_in_endpoint(Some("S3")) && !bucket_in_endpoint(Some("S3 Control")));
+        assert!(errors_in_200(Some("S3"), "CompleteMultipartUpload") && !errors_in_200(Some("S3"), "GetObject"));
     }
 }

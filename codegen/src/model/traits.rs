@@ -73,6 +73,9 @@ pub struct Traits {
     pub aws_query_error: Option<AwsQueryError>,
     /// `aws.protocols#restXml`'s `noErrorWrapping`: errors come as a bare `<Error>`.
     pub no_error_wrapping: bool,
+    /// `aws.customizations#s3UnwrappedXmlOutput`: the output's one member is the document's
+    /// root element (S3's `GetBucketLocation`).
+    pub s3_unwrapped_xml_output: bool,
     /// The protocol traits of a service, in the model's order.
     pub protocols: Vec<Protocol>,
 
@@ -83,6 +86,10 @@ pub struct Traits {
     // Endpoint rules (`smithy.rules`).
     pub endpoint_rule_set: Option<EndpointRuleSet>,
     pub endpoint_tests: Vec<EndpointTestCase>,
+    /// `smithy.rules#contextParam`: the endpoint parameter a member's value is bound to.
+    pub context_param: Option<String>,
+    /// `smithy.rules#staticContextParams`: endpoint parameters an operation fixes, by name.
+    pub static_context_params: BTreeMap<String, Node>,
 
     // AWS.
     pub aws_service: Option<AwsService>,
@@ -439,6 +446,18 @@ fn endpoint_rule_set(value: &Node) -> Result<EndpointRuleSet, String> {
     Ok(EndpointRuleSet { parameters: typed(&parameters)?, rules: value.clone() })
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextParam {
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StaticContextParam {
+    value: Node,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Sigv4 {
     pub name: String,
@@ -464,6 +483,10 @@ impl Traits {
                             true
                         })
                     }
+                    "aws.customizations#s3UnwrappedXmlOutput" => {
+                        traits.s3_unwrapped_xml_output = true;
+                        Ok(true)
+                    }
                     "aws.protocols#ec2QueryName" => {
                         string(&value).map(|v| traits.ec2_query_name = Some(v)).map(|()| true)
                     }
@@ -479,6 +502,12 @@ impl Traits {
                     "smithy.rules#endpointRuleSet" => {
                         endpoint_rule_set(&value).map(|v| traits.endpoint_rule_set = Some(v)).map(|()| true)
                     }
+                    "smithy.rules#contextParam" => {
+                        typed::<ContextParam>(&value).map(|v| traits.context_param = Some(v.name)).map(|()| true)
+                    }
+                    "smithy.rules#staticContextParams" => typed::<BTreeMap<String, StaticContextParam>>(&value)
+                        .map(|v| traits.static_context_params = v.into_iter().map(|(k, p)| (k, p.value)).collect())
+                        .map(|()| true),
                     "smithy.rules#endpointTests" => {
                         typed::<EndpointTests>(&value).map(|v| traits.endpoint_tests = v.test_cases).map(|()| true)
                     }

@@ -8,7 +8,9 @@ use quote::quote;
 use super::id;
 use super::structure::{main_setter_params, MISSING_DOCS};
 use super::types::{deprecated_attr, doc_attrs, element, type_tokens, value_type};
-use crate::ir::{Crate, Field, MemberPath, Operation, RetryTuning, Role, RustType};
+use crate::ir::{
+    Crate, EndpointArgumentValue, EndpointValue, Field, MemberPath, Operation, RetryTuning, Role, RustType,
+};
 use crate::render::std_paths::Std;
 
 /// `src/client.rs`: the `Client` with one method per operation, and endpoint resolution from
@@ -30,6 +32,11 @@ pub fn client_module(krate: &Crate) -> TokenStream {
         RetryTuning::DynamoDb => quote!(#handle.with_retry_tuning(crate::config::RetryTuning::DYNAMODB)),
     };
     let handle = if krate.service.response_crc32 { quote!(#handle.with_response_crc32()) } else { handle };
+    let handle = if krate.service.s3_signing {
+        quote!(#handle.with_signing_settings(crate::orchestrator::SigningSettings::S3))
+    } else {
+        handle
+    };
     let methods = krate.operations.iter().map(|op| {
         let (module, fluent, method) =
             (id(&op.names.module), id(&op.names.fluent_builder), id(&op.names.client_method));
@@ -79,10 +86,8 @@ pub fn client_module(krate: &Crate) -> TokenStream {
 /// for a service without rules, the configured endpoint URL.
 fn resolve_endpoint(krate: &Crate) -> TokenStream {
     let Std { some, none, result, ok, err, boxed, send, sync, .. } = Std::of(krate);
-    let signature = quote! {
-        pub(crate) fn resolve_endpoint(
-            config: &crate::config::Config,
-        ) -> #result<
+    let target = quote! {
+        #result<
             crate::orchestrator::Target,
             #boxed<dyn ::std::error::Error + #send + #sync>,
         >
@@ -90,7 +95,7 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
     let Some(endpoints) = &krate.endpoints else {
         return quote! {
             /// The configured endpoint URL: the model has no endpoint rules.
-            #signature {
+            pub(crate) fn resolve_endpoint(config: &crate::config::Config) -> #target {
                 match config.endpoint_url() {
                     #some(url) => #ok(crate::orchestrator::Target::new(url)),
                     #none => #err(
@@ -108,16 +113,24 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
             "AWS::UseFIPS" => quote!(#some(config.use_fips())),
             "AWS::UseDualStack" => quote!(#some(config.use_dual_stack())),
             "SDK::Endpoint" => quote!(config.endpoint_url().map(::std::borrow::ToOwned::to_owned)),
+            "AWS::S3::ForcePathStyle" => quote!(#some(config.s3().force_path_style)),
+            "AWS::S3::Accelerate" => quote!(#some(config.s3().accelerate)),
+            "AWS::S3::UseArnRegion" => quote!(#some(config.s3().use_arn_region)),
+            "AWS::S3::DisableMultiRegionAccessPoints" => quote!(#some(config.s3().disable_multi_region_access_points)),
             _ => return None,
         };
         Some(quote!(params.#ident = #value;))
     });
     quote! {
-        /// The endpoint the service's rules choose for the config's Region, FIPS, dual-stack
-        /// and endpoint URL settings.
-        #signature {
+        /// The endpoint the service's rules choose for the config's Region, FIPS, dual-stack,
+        /// endpoint URL and S3 settings, and the parameters an operation sets with `operation`.
+        pub(crate) fn resolve_endpoint(
+            config: &crate::config::Config,
+            operation: impl FnOnce(&mut crate::endpoint_rules::Params),
+        ) -> #target {
             let mut params = crate::endpoint_rules::Params::new();
             #(#sets)*
+            operation(&mut params);
             let endpoint = crate::endpoint_rules::resolve(&params)?;
             let mut target = crate::orchestrator::Target::new(endpoint.url.as_str()).with_properties(&endpoint.properties);
             for (name, values) in &endpoint.headers {
@@ -130,6 +143,68 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
     }
 }
 
+/// The call resolving the operation's endpoint, and whether it reads the input (the operation
+/// sets endpoint parameters, with its `endpoint_params`).
+fn endpoint_call(k: &Crate, op: &Operation) -> (TokenStream, bool) {
+    if k.endpoints.is_none() {
+        return (quote!(crate::client::resolve_endpoint(config)), false);
+    }
+    if op.endpoint_arguments.is_empty() {
+        return (quote!(crate::client::resolve_endpoint(config, |_| {})), false);
+    }
+    (quote!(crate::client::resolve_endpoint(config, |params| Self::endpoint_params(input, params))), true)
+}
+
+/// `endpoint_params`, which sets the endpoint parameters the operation binds to input members
+/// (`@contextParam`) or fixes (`@staticContextParams`): for the client, and for the case tests
+/// that check where a request goes. None when the operation sets none.
+pub fn endpoint_params_fn(k: &Crate, op: &Operation) -> Option<TokenStream> {
+    let Std { some, .. } = Std::of(k);
+    let endpoints = k.endpoints.as_ref().filter(|_| !op.endpoint_arguments.is_empty())?;
+    let input = k.structure(op.input);
+    let mut reads_input = false;
+    let sets: Vec<TokenStream> = op
+        .endpoint_arguments
+        .iter()
+        .map(|a| {
+            let param = id(&endpoints.params[a.param].ident);
+            let value = match &a.value {
+                EndpointArgumentValue::Field(field) => {
+                    reads_input = true;
+                    let f = &input.fields[*field];
+                    let ident = id(&f.ident);
+                    match (&f.ty, f.optional) {
+                        (RustType::Bool, true) => quote!(input.#ident),
+                        (RustType::Bool, false) => quote!(#some(input.#ident)),
+                        (_, true) => quote!(input.#ident.clone()),
+                        (_, false) => quote!(#some(input.#ident.clone())),
+                    }
+                }
+                EndpointArgumentValue::Fixed(EndpointValue::Bool(b)) => quote!(#some(#b)),
+                EndpointArgumentValue::Fixed(EndpointValue::String(text)) => quote!(#some(#text.to_owned())),
+                EndpointArgumentValue::Fixed(EndpointValue::StringArray(items)) => {
+                    quote!(#some(::std::vec![#(#items.to_owned()),*]))
+                }
+            };
+            quote!(params.#param = #value;)
+        })
+        .collect();
+    let name = id(&op.names.name);
+    let input_ty = id(&input.name);
+    let input_param = if reads_input { quote!(input) } else { quote!(_input) };
+    let tested = op.request_tests.iter().any(|t| t.endpoint.is_some());
+    let cfg = if tested { quote!(#[cfg(any(feature = "client", test))]) } else { quote!(#[cfg(feature = "client")]) };
+    Some(quote! {
+        #cfg
+        impl #name {
+            /// Sets the endpoint parameters the operation takes from `input` or fixes.
+            pub(crate) fn endpoint_params(#input_param: &#input_ty, params: &mut crate::endpoint_rules::Params) {
+                #(#sets)*
+            }
+        }
+    })
+}
+
 /// The operation's items for the orchestrator, added to `operation/<op>.rs`.
 pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
     let Std { option, some, none, result, vec, boxed, send, sync, .. } = Std::of(k);
@@ -137,6 +212,14 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
     let input = id(&k.structure(op.input).name);
     let output = id(&k.structure(op.output).name);
     let name_text = &op.names.name;
+    let endpoint_params = endpoint_params_fn(k, op);
+    let (resolve, reads_input) = endpoint_call(k, op);
+    let input_param = if reads_input { quote!(input) } else { quote!(_input) };
+    let endpoint_from_input = reads_input.then(|| {
+        quote!(
+            const SHARED_ENDPOINT: bool = false;
+        )
+    });
     let retry_arms = op.errors.iter().filter_map(|e| {
         let Role::Error(info) = &k.structure(e.error).role else { return None };
         let retryable = info.retryable?;
@@ -195,6 +278,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
         )
     });
     quote! {
+        #endpoint_params
         #[cfg(feature = "client")]
         impl crate::orchestrator::Operation for #name {
             type Input = #input;
@@ -209,13 +293,15 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             fn deserialize(response: &crate::http::HttpResponse) -> #result<#output, #error> {
                 Self::deserialize_response(response)
             }
+            #endpoint_from_input
             fn endpoint(
                 config: &crate::config::Config,
+                #input_param: &#input,
             ) -> #result<
                 crate::orchestrator::Target,
                 #boxed<dyn ::std::error::Error + #send + #sync>,
             > {
-                crate::client::resolve_endpoint(config)
+                #resolve
             }
             #[allow(clippy::match_single_binding)]
             fn retry_kind(error: &#error) -> #option<crate::orchestrator::RetryKind> {

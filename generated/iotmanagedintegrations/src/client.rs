@@ -34,15 +34,17 @@ impl Client {
         )
     }
 }
-/// The endpoint the service's rules choose for the config's Region, FIPS, dual-stack
-/// and endpoint URL settings.
+/// The endpoint the service's rules choose for the config's Region, FIPS, dual-stack,
+/// endpoint URL and S3 settings, and the parameters an operation sets with `operation`.
 pub(crate) fn resolve_endpoint(
     config: &crate::config::Config,
+    operation: impl FnOnce(&mut crate::endpoint_rules::Params),
 ) -> Result<crate::orchestrator::Target, Box<dyn ::std::error::Error + Send + Sync>> {
     let mut params = crate::endpoint_rules::Params::new();
     params.endpoint = config.endpoint_url().map(::std::borrow::ToOwned::to_owned);
     params.region = config.region().map(::std::borrow::ToOwned::to_owned);
     params.use_fips = Some(config.use_fips());
+    operation(&mut params);
     let endpoint = crate::endpoint_rules::resolve(&params)?;
     let mut target = crate::orchestrator::Target::new(endpoint.url.as_str())
         .with_properties(&endpoint.properties);

@@ -379,6 +379,10 @@ pub fn split_http_date_list(value: &str) -> Vec<String> {
 /// The result looks like `0b0e6b8f-5d2c-4c43-9a5e-8f3d5a8e1c27`: lowercase
 /// hex with the version (`4`) and variant (`8`-`b`) digits set.
 pub fn new_idempotency_token() -> String {
+    #[cfg(feature = "test-util")]
+    if let Some(token) = crate::protocol_test_util::FIXED_IDEMPOTENCY_TOKEN.with(|t| t.borrow().clone()) {
+        return token;
+    }
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
@@ -402,4 +406,33 @@ pub fn new_idempotency_token() -> String {
         (bits >> 48) & 0xffff,
         bits & 0xffff_ffff_ffff
     )
+}
+
+// ---------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------
+
+/// An endpoint URL's scheme, authority (host and port) and path.
+pub fn split_endpoint_url(url: &str) -> Result<(&str, &str, &str), String> {
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| format!("endpoint URL `{url}` has no scheme"))?;
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if authority.is_empty() {
+        return Err(format!("endpoint URL `{url}` has no host"));
+    }
+    Ok((scheme, authority, path))
+}
+
+/// A request's path and query (`uri`) under an endpoint's path (`base`): `/base` + `/op` is
+/// `/base/op`; the root adds nothing (`/bucket`, not `/bucket/`, for S3's path style).
+pub fn join_endpoint_path(base: &str, uri: &str) -> String {
+    let base = base.trim_end_matches('/');
+    if base.is_empty() {
+        return uri.to_owned();
+    }
+    let rest = uri.strip_prefix('/').unwrap_or(uri);
+    if rest.is_empty() || rest.starts_with('?') {
+        format!("{base}{rest}")
+    } else {
+        format!("{base}{uri}")
+    }
 }

@@ -13,6 +13,9 @@
 //! - the payload hash is the hex SHA-256 of the body (no
 //!   `x-amz-content-sha256` header is added);
 //! - a session token is sent in `x-amz-security-token` and signed.
+//!
+//! S3 ([`SigningSettings::S3`]) signs the path as it is sent (no normalization, no second
+//! encoding) and sends the payload hash in a signed `x-amz-content-sha256` header.
 
 use std::borrow::Cow;
 use std::error::Error;
@@ -52,6 +55,18 @@ pub struct SigningParams<'a> {
     pub service: &'a str,
     /// The signing time; becomes `x-amz-date` (whole seconds, UTC).
     pub time: SystemTime,
+    /// The service's signing rules.
+    pub settings: SigningSettings,
+}
+
+/// Which rules a service's requests are signed by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SigningSettings {
+    /// AWS SDKs' rules for every service but S3.
+    #[default]
+    Standard,
+    /// S3's: the path signed as sent, and an `x-amz-content-sha256` header.
+    S3,
 }
 
 // Written by hand so that secrets never reach logs.
@@ -198,11 +213,19 @@ fn sign_inner(
         None => request.headers.remove("x-amz-security-token"),
     }
 
+    let payload = if request.body.is_empty() { EMPTY_SHA256.to_owned() } else { hex(&Sha256::digest(&request.body)) };
+    if params.settings == SigningSettings::S3 {
+        request.headers.insert("x-amz-content-sha256", payload.as_str());
+    }
+
     // Built with `push_str` rather than `format!`: signing is on every call's path.
     let (canonical_headers, signed_headers) = canonical_headers(&request.headers);
-    let uri = canonical_uri(request.path());
+    let uri = match params.settings {
+        SigningSettings::Standard => canonical_uri(request.path()),
+        SigningSettings::S3 if request.path().is_empty() => "/".to_owned(),
+        SigningSettings::S3 => request.path().to_owned(),
+    };
     let query = canonical_query(request.query().unwrap_or_default());
-    let payload = if request.body.is_empty() { EMPTY_SHA256.to_owned() } else { hex(&Sha256::digest(&request.body)) };
     let mut canonical_request = String::with_capacity(
         request.method.len() + uri.len() + query.len() + canonical_headers.len() + signed_headers.len() + 68,
     );

@@ -318,6 +318,22 @@ pub struct Config {
     pub(crate) time_source: Option<TimeSource>,
     pub(crate) disable_request_compression: bool,
     pub(crate) request_min_compression_size_bytes: u32,
+    pub(crate) s3: S3Settings,
+}
+
+/// S3's endpoint settings (the rules' `AWS::S3::*` built-ins), as aws-sdk-s3's config has them;
+/// the clients of other services ignore them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct S3Settings {
+    /// Path-style addressing (`https://s3.../bucket/key`) rather than virtual-hosted.
+    pub force_path_style: bool,
+    /// S3 Transfer Acceleration endpoints.
+    pub accelerate: bool,
+    /// An access point ARN's Region rather than the configured one.
+    pub use_arn_region: bool,
+    /// No Multi-Region Access Points.
+    pub disable_multi_region_access_points: bool,
 }
 
 impl fmt::Debug for Config {
@@ -334,6 +350,7 @@ impl fmt::Debug for Config {
             .field("sleep", &self.sleep)
             .field("disable_request_compression", &self.disable_request_compression)
             .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
+            .field("s3", &self.s3)
             .finish_non_exhaustive()
     }
 }
@@ -396,6 +413,11 @@ impl Config {
         self.request_min_compression_size_bytes
     }
 
+    /// S3's endpoint settings.
+    pub fn s3(&self) -> &S3Settings {
+        &self.s3
+    }
+
     /// A builder holding this configuration, to change some of it.
     pub fn to_builder(&self) -> Builder {
         Builder { config: self.clone(), default_io: None }
@@ -426,6 +448,7 @@ impl Default for Builder {
                 disable_request_compression: false,
                 // AWS SDKs' default (10 KiB).
                 request_min_compression_size_bytes: 10_240,
+                s3: S3Settings::default(),
             },
             default_io: None,
         }
@@ -462,6 +485,30 @@ impl Builder {
     /// Uses dual-stack (IPv4 and IPv6) endpoints.
     pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
         self.config.use_dual_stack = use_dual_stack;
+        self
+    }
+
+    /// S3: path-style addressing (`https://s3.../bucket/key`) rather than virtual-hosted.
+    pub fn force_path_style(mut self, force_path_style: bool) -> Self {
+        self.config.s3.force_path_style = force_path_style;
+        self
+    }
+
+    /// S3: Transfer Acceleration endpoints.
+    pub fn accelerate(mut self, accelerate: bool) -> Self {
+        self.config.s3.accelerate = accelerate;
+        self
+    }
+
+    /// S3: an access point ARN's Region rather than the configured one.
+    pub fn use_arn_region(mut self, use_arn_region: bool) -> Self {
+        self.config.s3.use_arn_region = use_arn_region;
+        self
+    }
+
+    /// S3: no Multi-Region Access Points.
+    pub fn disable_multi_region_access_points(mut self, disable: bool) -> Self {
+        self.config.s3.disable_multi_region_access_points = disable;
         self
     }
 

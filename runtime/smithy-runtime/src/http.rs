@@ -378,6 +378,10 @@ pub fn split_http_date_list(value: &str) -> Vec<String> {
 /// The result looks like `0b0e6b8f-5d2c-4c43-9a5e-8f3d5a8e1c27`: lowercase
 /// hex with the version (`4`) and variant (`8`-`b`) digits set.
 pub fn new_idempotency_token() -> String {
+    #[cfg(feature = "test-util")]
+    if let Some(token) = crate::protocol_test_util::FIXED_IDEMPOTENCY_TOKEN.with(|t| t.borrow().clone()) {
+        return token;
+    }
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
@@ -406,6 +410,31 @@ pub fn new_idempotency_token() -> String {
 // ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
+
+/// An endpoint URL's scheme, authority (host and port) and path.
+pub fn split_endpoint_url(url: &str) -> Result<(&str, &str, &str), String> {
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| format!("endpoint URL `{url}` has no scheme"))?;
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if authority.is_empty() {
+        return Err(format!("endpoint URL `{url}` has no host"));
+    }
+    Ok((scheme, authority, path))
+}
+
+/// A request's path and query (`uri`) under an endpoint's path (`base`): `/base` + `/op` is
+/// `/base/op`; the root adds nothing (`/bucket`, not `/bucket/`, for S3's path style).
+pub fn join_endpoint_path(base: &str, uri: &str) -> String {
+    let base = base.trim_end_matches('/');
+    if base.is_empty() {
+        return uri.to_owned();
+    }
+    let rest = uri.strip_prefix('/').unwrap_or(uri);
+    if rest.is_empty() || rest.starts_with('?') {
+        format!("{base}{rest}")
+    } else {
+        format!("{base}{uri}")
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -622,5 +651,15 @@ mod tests {
                 assert!(seen.insert(token));
             }
         }
+    }
+
+    #[test]
+    fn endpoint_paths_join() {
+        assert_eq!(split_endpoint_url("https://h:443/base/"), Ok(("https", "h:443", "/base/")));
+        assert!(split_endpoint_url("no-scheme").is_err() && split_endpoint_url("https:///p").is_err());
+        assert_eq!(join_endpoint_path("/base/", "/op?x=1"), "/base/op?x=1");
+        assert_eq!(join_endpoint_path("/bucket", "/"), "/bucket");
+        assert_eq!(join_endpoint_path("/bucket", "/?list-type=2"), "/bucket?list-type=2");
+        assert_eq!(join_endpoint_path("", "/"), "/");
     }
 }

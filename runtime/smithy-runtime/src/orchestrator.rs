@@ -15,6 +15,8 @@ use crate::config::{Config, ConnectorError, RetryBehavior, RetryConfig, RetryTun
 use crate::error::{BuildError, ProvideErrorMetadata, Unhandled};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::primitives::Document;
+/// How [`Handle::with_signing_settings`] has requests signed.
+pub use crate::sigv4::SigningSettings;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
@@ -36,9 +38,13 @@ pub trait Operation {
     /// Reads the output from a 2xx response, or the error from any other.
     fn deserialize(response: &HttpResponse) -> Result<Self::Output, Self::Error>;
 
-    /// Where to send the request, as the service's endpoint rules decide for `config` (no
-    /// operation feeds input members into them yet), so a client resolves it once.
-    fn endpoint(config: &Config) -> Result<Target, BoxError>;
+    /// Where to send the request, as the service's endpoint rules decide for `config` and, where
+    /// the operation binds members to endpoint parameters (S3's bucket), for `input`.
+    fn endpoint(config: &Config, input: &Self::Input) -> Result<Target, BoxError>;
+
+    /// Whether [`endpoint`](Operation::endpoint) depends on the config alone (the operation sets
+    /// no endpoint parameter), so a client resolves it once for every such operation.
+    const SHARED_ENDPOINT: bool = true;
 
     /// How the model classifies `error` (its `@retryable` trait), if it does.
     fn retry_kind(error: &Self::Error) -> Option<RetryKind>;
@@ -234,13 +240,14 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
 pub struct Handle {
     config: Config,
     signing_name: Option<&'static str>,
+    signing_settings: SigningSettings,
     tuning: RetryTuning,
     #[cfg(feature = "crc32")]
     response_crc32: bool,
     quota: RetryQuota,
     signing_keys: crate::sigv4::SigningKeyCache,
-    // Endpoints depend on the configuration alone (no operation uses context parameters), so
-    // the rules run once per client.
+    // The endpoint of the operations whose endpoint depends on the configuration alone
+    // (`Operation::SHARED_ENDPOINT`), so the rules run once per client for them.
     endpoint: std::sync::OnceLock<Target>,
 }
 
@@ -251,6 +258,7 @@ impl Handle {
         Handle {
             config,
             signing_name,
+            signing_settings: SigningSettings::Standard,
             tuning: RetryTuning::STANDARD,
             #[cfg(feature = "crc32")]
             response_crc32: false,
@@ -258,6 +266,12 @@ impl Handle {
             signing_keys: crate::sigv4::SigningKeyCache::new(),
             endpoint: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The service's signing rules (S3's), in place of the standard ones.
+    pub fn with_signing_settings(mut self, settings: SigningSettings) -> Self {
+        self.signing_settings = settings;
+        self
     }
 
     /// The service's own retry defaults (DynamoDB's), in place of the standard ones.
@@ -309,10 +323,12 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     let mut request = O::serialize(&input).map_err(SdkError::construction)?;
     compress(&mut request, O::REQUEST_COMPRESSION, config)?;
     let target = match handle.endpoint.get() {
-        Some(target) => target.clone(),
-        None => {
-            let target = O::endpoint(config).map_err(SdkError::construction)?;
-            handle.endpoint.get_or_init(|| target.clone());
+        Some(target) if O::SHARED_ENDPOINT => target.clone(),
+        _ => {
+            let target = O::endpoint(config, &input).map_err(SdkError::construction)?;
+            if O::SHARED_ENDPOINT {
+                handle.endpoint.get_or_init(|| target.clone());
+            }
             target
         }
     };
@@ -348,6 +364,7 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
                 region,
                 service,
                 time: config.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),
+                settings: handle.signing_settings,
             };
             crate::sigv4::sign_cached(&mut request, &params, &handle.signing_keys).map_err(SdkError::construction)?;
         }
@@ -366,7 +383,13 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
                     handle.quota.succeeded(taken);
                     return Ok(output);
                 }
-                Err(err) => (None, SdkError::ServiceError(ServiceError { err, raw: response })),
+                // A 2xx read as an error (S3's `200 OK` carrying an `<Error>`) says with its
+                // metadata's status what failure it is.
+                Err(err) => {
+                    let status = err.meta().status().unwrap_or(response.status);
+                    let kind = O::retry_kind(&err).or_else(|| classify(err.code(), status));
+                    (kind, SdkError::ServiceError(ServiceError { err, raw: response }))
+                }
             },
             Ok(response) => match O::deserialize(&response) {
                 Ok(output) => return Ok(output),
@@ -459,20 +482,12 @@ fn compress<E>(_: &mut HttpRequest, encodings: &[&str], _: &Config) -> Result<()
 
 /// Adds the endpoint's host, path prefix and headers to `request`; returns the absolute URL.
 fn prepare(request: &mut HttpRequest, target: &Target) -> Result<String, String> {
-    let (scheme, rest) =
-        target.url.split_once("://").ok_or_else(|| format!("endpoint URL `{}` has no scheme", target.url))?;
-    let (authority, base_path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    if authority.is_empty() {
-        return Err(format!("endpoint URL `{}` has no host", target.url));
-    }
+    let (scheme, authority, base_path) = crate::http::split_endpoint_url(&target.url)?;
     let host = match (scheme, authority.rsplit_once(':')) {
         ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host,
         _ => authority,
     };
-    let base_path = base_path.trim_end_matches('/');
-    if !base_path.is_empty() {
-        request.uri = format!("{base_path}{}", request.uri);
-    }
+    request.uri = crate::http::join_endpoint_path(base_path, &request.uri);
     request.headers.insert("host", host);
     for (name, value) in &target.headers {
         request.headers.append(name.as_str(), value.as_str());

@@ -1,6 +1,28 @@
 //! Assertions for the protocol tests generated from the model's `smithy.test` cases.
 
+use std::cell::RefCell;
+
 use crate::http::{Headers, HttpRequest};
+
+thread_local! {
+    /// The token [`crate::http::new_idempotency_token`] gives on this thread, while set.
+    pub(crate) static FIXED_IDEMPOTENCY_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with every `@idempotencyToken` filled in on this thread set to `token`, as the
+/// compliance cases expect (`00000000-0000-4000-8000-000000000000`).
+pub fn with_idempotency_token<T>(token: &str, f: impl FnOnce() -> T) -> T {
+    let previous = FIXED_IDEMPOTENCY_TOKEN.with(|t| t.replace(Some(token.to_owned())));
+    // Restored however `f` ends, so a failing test leaves the thread as it found it.
+    struct Restore(Option<String>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FIXED_IDEMPOTENCY_TOKEN.with(|t| *t.borrow_mut() = self.0.take());
+        }
+    }
+    let _restore = Restore(previous);
+    f()
+}
 
 /// The request's query has every `expected` pair (`name=value` as sent, percent-encoded), none
 /// of the `forbidden` names, and all of the `required` names.
@@ -17,6 +39,17 @@ pub fn assert_query(request: &HttpRequest, expected: &[&str], forbidden: &[&str]
     for name_required in required {
         assert!(pairs.iter().any(|p| name(p) == *name_required), "query `{query}` lacks required `{name_required}`");
     }
+}
+
+/// The request, sent to the endpoint URL `endpoint` as the client sends it, goes to the host
+/// `host` (port aside) at the path `path`.
+pub fn assert_endpoint(request: &HttpRequest, endpoint: &str, host: &str, path: &str) {
+    let (_, authority, base) = crate::http::split_endpoint_url(endpoint).unwrap_or_else(|e| panic!("{e}"));
+    let actual_host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
+    assert_eq!(actual_host, host, "host of {endpoint}");
+    let joined = crate::http::join_endpoint_path(base, &request.uri);
+    let actual_path = joined.split_once('?').map_or(joined.as_str(), |(p, _)| p);
+    assert_eq!(actual_path, path, "path at {endpoint}");
 }
 
 /// The headers have the `expected` values (names case-insensitive), none of the `forbidden`
@@ -558,5 +591,12 @@ mod tests {
         assert_panics(|| assert_form_eq(b"Action=A", ""), &["expected no body, got Action=A"]);
         assert_panics(|| assert_form_eq(b"", "Action=A"), &["missing: \"Action\"=\"A\""]);
         assert_panics(|| assert_form_eq(b"\xff", "Action=A"), &["body is not a form"]);
+    }
+
+    #[test]
+    fn idempotency_tokens_can_be_fixed_for_a_case() {
+        let token = "00000000-0000-4000-8000-000000000000";
+        assert_eq!(with_idempotency_token(token, crate::http::new_idempotency_token), token);
+        assert_ne!(crate::http::new_idempotency_token(), token);
     }
 }

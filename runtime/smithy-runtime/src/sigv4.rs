@@ -12,6 +12,9 @@
 //! - the payload hash is the hex SHA-256 of the body (no
 //!   `x-amz-content-sha256` header is added);
 //! - a session token is sent in `x-amz-security-token` and signed.
+//!
+//! S3 ([`SigningSettings::S3`]) signs the path as it is sent (no normalization, no second
+//! encoding) and sends the payload hash in a signed `x-amz-content-sha256` header.
 
 use std::borrow::Cow;
 use std::error::Error;
@@ -51,6 +54,18 @@ pub struct SigningParams<'a> {
     pub service: &'a str,
     /// The signing time; becomes `x-amz-date` (whole seconds, UTC).
     pub time: SystemTime,
+    /// The service's signing rules.
+    pub settings: SigningSettings,
+}
+
+/// Which rules a service's requests are signed by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SigningSettings {
+    /// AWS SDKs' rules for every service but S3.
+    #[default]
+    Standard,
+    /// S3's: the path signed as sent, and an `x-amz-content-sha256` header.
+    S3,
 }
 
 // Written by hand so that secrets never reach logs.
@@ -197,11 +212,19 @@ fn sign_inner(
         None => request.headers.remove("x-amz-security-token"),
     }
 
+    let payload = if request.body.is_empty() { EMPTY_SHA256.to_owned() } else { hex(&Sha256::digest(&request.body)) };
+    if params.settings == SigningSettings::S3 {
+        request.headers.insert("x-amz-content-sha256", payload.as_str());
+    }
+
     // Built with `push_str` rather than `format!`: signing is on every call's path.
     let (canonical_headers, signed_headers) = canonical_headers(&request.headers);
-    let uri = canonical_uri(request.path());
+    let uri = match params.settings {
+        SigningSettings::Standard => canonical_uri(request.path()),
+        SigningSettings::S3 if request.path().is_empty() => "/".to_owned(),
+        SigningSettings::S3 => request.path().to_owned(),
+    };
     let query = canonical_query(request.query().unwrap_or_default());
-    let payload = if request.body.is_empty() { EMPTY_SHA256.to_owned() } else { hex(&Sha256::digest(&request.body)) };
     let mut canonical_request = String::with_capacity(
         request.method.len() + uri.len() + query.len() + canonical_headers.len() + signed_headers.len() + 68,
     );
@@ -476,6 +499,7 @@ mod tests {
             region: "us-east-1",
             service: "service",
             time,
+            settings: SigningSettings::Standard,
         }
     }
 
@@ -698,5 +722,18 @@ mod tests {
             assert_eq!(signature(p, Some(&cache)), signature(p, None));
         }
         assert!(!format!("{cache:?}").contains("EXAMPLEKEY"));
+    }
+
+    #[test]
+    fn s3_signs_the_path_as_sent_with_a_content_sha256_header() {
+        let mut request = HttpRequest::new("PUT", "/a%20b/../c.txt");
+        request.headers.insert("host", "bucket.s3.amazonaws.com");
+        request.body = b"hello".to_vec();
+        let s3 = SigningParams { settings: SigningSettings::S3, ..params(at(SUITE_TIME)) };
+        let signed = sign_with_details(&mut request, &s3).unwrap();
+        let hash = hex(&Sha256::digest(b"hello"));
+        assert_eq!(request.headers.get("x-amz-content-sha256"), Some(hash.as_str()));
+        assert!(signed.canonical_request.starts_with("PUT\n/a%20b/../c.txt\n"), "{}", signed.canonical_request);
+        assert!(signed.canonical_request.contains("x-amz-content-sha256"), "{}", signed.canonical_request);
     }
 }

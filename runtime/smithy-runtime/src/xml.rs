@@ -702,6 +702,12 @@ impl ErrorLayout {
     }
 }
 
+/// Whether `body` is an XML document whose root is `<Error>` (S3 reports some failures so in
+/// a `200 OK`); only the start of the document is read.
+pub fn is_error_document(body: &[u8]) -> bool {
+    XmlReader::new(body).root().is_ok_and(|root| root.name() == "Error")
+}
+
 /// Moves the reader into an error response's `<Error>` element, whose children are the error's
 /// code, message and members.
 pub fn enter_error(r: &mut XmlReader<'_>, layout: ErrorLayout) -> Result<(), XmlError> {
@@ -1175,5 +1181,7 @@ mod tests {
         enter_error(&mut r, ErrorLayout::Bare).unwrap();
         assert_eq!(r.next_child().unwrap().map(|e| e.name().to_owned()).as_deref(), Some("Code"));
         assert_eq!(error_metadata(&response(404, body), ErrorLayout::Wrapped).code(), None);
+        assert!(is_error_document(body.as_bytes()));
+        assert!(!is_error_document(b"<CompleteMultipartUploadResult/>") && !is_error_document(b""));
     }
 }

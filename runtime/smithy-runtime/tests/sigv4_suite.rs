@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 use smithy_runtime::http::HttpRequest;
-use smithy_runtime::sigv4::{sign_with_details, SigningParams};
+use smithy_runtime::sigv4::{sign_with_details, SigningParams, SigningSettings};
 
 /// Cases the signer is not meant to pass, each with the rule that puts it out of scope.
 const SKIPPED: &[(&str, &str)] = &[
@@ -97,6 +97,7 @@ fn check_case(case: &Path) {
         region: &region,
         service: &service,
         time: parse_rfc3339(&timestamp),
+        settings: SigningSettings::Standard,
     };
 
     let mut request = parse_request(&read(&case.join("request.txt")));
@@ -146,6 +147,7 @@ fn check_canonical_only(case: &Path) {
         region: scope.get(1).map_or("us-east-1", String::as_str),
         service: scope.get(2).map_or("service", String::as_str),
         time: parse_amz_date(amz_date),
+        settings: SigningSettings::Standard,
     };
     let mut request = parse_request(&read(&case.join("request.txt")));
     let signed = sign_with_details(&mut request, &params).unwrap_or_else(|err| panic!("{name}: signing failed: {err}"));

@@ -77,6 +77,22 @@ impl Reply {
         reply
     }
 
+    /// An XML body (restXml, awsQuery).
+    pub fn xml(status: u16, body: &str) -> Self {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), "application/xml".into())],
+            body: body.as_bytes().to_vec(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// A header beside the others.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
     /// A CBOR body (rpcv2Cbor).
     pub fn cbor(status: u16, body: Vec<u8>) -> Self {
         Reply {
@@ -236,6 +252,36 @@ pub fn verify_sigv4(request: &Recorded, session_token: Option<&str>) {
 
 /// [`verify_sigv4`] for the service whose SigV4 signing name is `signing_name`.
 pub fn verify_sigv4_for(request: &Recorded, session_token: Option<&str>, signing_name: &str) {
+    verify_signature(request, session_token, signing_name, aws_sigv4::http_request::SigningSettings::default());
+}
+
+/// [`verify_sigv4`] with S3's signing settings (the path signed as sent, once encoded and not
+/// normalized) and its signed `x-amz-content-sha256` header, which must be the body's SHA-256.
+pub fn verify_sigv4_s3(request: &Recorded) {
+    use aws_sigv4::http_request::{
+        PayloadChecksumKind, PercentEncodingMode, SigningSettings, UriPathNormalizationMode,
+    };
+    let mut settings = SigningSettings::default();
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    let hash = request.header("x-amz-content-sha256").expect("an x-amz-content-sha256 header");
+    assert_eq!(hash, sha256_hex(&request.body), "x-amz-content-sha256");
+    verify_signature(request, None, "s3", settings);
+}
+
+/// Lowercase hex SHA-256, as SigV4 writes payload hashes.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn verify_signature(
+    request: &Recorded,
+    session_token: Option<&str>,
+    signing_name: &str,
+    settings: aws_sigv4::http_request::SigningSettings,
+) {
     let authorization = request.header("authorization").expect("an Authorization header");
     let rest = authorization.strip_prefix("AWS4-HMAC-SHA256 ").expect("the SigV4 algorithm");
     let field = |name: &str| {
@@ -266,7 +312,7 @@ pub fn verify_sigv4_for(request: &Recorded, session_token: Option<&str>, signing
         .region(REGION)
         .name(signing_name)
         .time(parse_amz_date(date))
-        .settings(aws_sigv4::http_request::SigningSettings::default())
+        .settings(settings)
         .build()
         .expect("signing params")
         .into();

@@ -273,7 +273,10 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
     let mut_headers =
         if header_code.is_empty() && body_code.is_none() { quote!(let headers) } else { quote!(let mut headers) };
     let body_code = body_code.unwrap_or_else(|| quote!(let body = #vec::new();));
-    let input_param = if input.fields.is_empty() { quote!(_input) } else { quote!(input) };
+    // Labels the endpoint carries instead (S3's bucket) are not read here.
+    let reads_input = input.fields.iter().any(|f| f.location != Location::Label)
+        || http.path.iter().any(|s| matches!(s, PathSegment::Label { .. }));
+    let input_param = if reads_input { quote!(input) } else { quote!(_input) };
     quote! {
         /// Builds the HTTP request for `input` (path, query and headers; the endpoint's scheme and
         /// host are the transport's business).
@@ -491,9 +494,14 @@ fn read_body(k: &Crate, s: &Structure, lenient: bool, op: Option<&Operation>) ->
             }
             ty if matches!(codec, Codec::Xml(_)) => {
                 let read = super::xml::read_value(k, ty, &field.xml.nested, &quote!(&element));
+                let root = if matches!(ty, RustType::Structure(_)) {
+                    quote!(let element = r.root()?;)
+                } else {
+                    quote!(r.root()?;)
+                };
                 quote!({
                     let r = &mut #reader::new(&response.body);
-                    let element = r.root()?;
+                    #root
                     let value = #read;
                     r.finish()?;
                     #some(value)
@@ -569,6 +577,25 @@ fn read_xml_members(k: &Crate, s: &Structure, lenient: bool, op: Option<&Operati
                 crate::query::leave_result(r, #dialect)?;
             }
         }
+        (None, Some(op)) if op.unwrapped_xml_output => {
+            // The root element is the one body member's own.
+            let Std { some, .. } = Std::of(k);
+            let structure = body_fields.clone().any(|f| matches!(f.ty, RustType::Structure(_)));
+            let root = if structure { quote!(let element = r.root()?;) } else { quote!(r.root()?;) };
+            let reads = body_fields.map(|f| {
+                let ident = id(&f.ident);
+                let read = super::xml::read_value(k, &f.ty, &f.xml.nested, &quote!(&element));
+                quote!(builder.#ident = #some(#read);)
+            });
+            quote! {
+                if !response.body.is_empty() {
+                    let r = &mut crate::xml::XmlReader::new(&response.body);
+                    #root
+                    #(#reads)*
+                    r.finish()?;
+                }
+            }
+        }
         _ => {
             let has_attributes = s.fields.iter().any(|f| f.xml.attribute && matches!(f.location, Location::Body(_)));
             let element = if has_attributes { quote!(let element = r.root()?;) } else { quote!(r.root()?;) };
@@ -632,6 +659,15 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
         (quote!(let meta = #metadata;), quote!(meta.code()))
     };
     let error = codec.error();
+    let errors_in_200 = op.errors_in_200.then(|| {
+        quote! {
+            if crate::xml::is_error_document(&response.body) {
+                // The service failed after it sent the status: a server failure, retried as one.
+                let failed = crate::http::HttpResponse { status: 500, ..response.clone() };
+                return #err(Self::deserialize_error(&failed));
+            }
+        }
+    });
     let dispatch = if error_arms.is_empty() {
         quote!(#error_ty::unhandled(meta, #none))
     } else {
@@ -652,6 +688,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
             if !(200..300).contains(&response.status) {
                 return #err(Self::deserialize_error(response));
             }
+            #errors_in_200
             let read = || -> #result<#output_ty, #error> {
                 #builder = #output_ty::builder();
                 #read

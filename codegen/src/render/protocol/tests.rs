@@ -4,7 +4,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 
 use crate::ir::{
-    Crate, Float, Named, Operation, OperationError, ParamValue, RequestTest, ResponseTest, RustType, StructureValue,
+    CaseEndpoint, Crate, Float, Named, Operation, OperationError, ParamValue, RequestTest, ResponseTest, RustType,
+    StructureValue,
 };
 use crate::model::HttpMessageTest;
 use crate::render::id;
@@ -72,6 +73,12 @@ fn request_test(k: &Crate, op: &Operation, test: &RequestTest) -> TokenStream {
     let checks = message_checks(&case.message, quote!(request));
     let serialize =
         quote!(crate::operation::#module::#op_name::serialize_request(&input).expect("the request serializes"));
+    // The cases expect a token filled in to be the all-zero v4 UUID.
+    let serialize = if k.structure(op.input).fields.iter().any(|f| f.idempotency_token) {
+        quote!(crate::protocol_test_util::with_idempotency_token("00000000-0000-4000-8000-000000000000", || #serialize))
+    } else {
+        serialize
+    };
     // The client compresses what the operation allows, with AWS SDKs' default threshold.
     let request = if op.request_compression.is_empty() {
         quote!(let request = #serialize;)
@@ -83,6 +90,11 @@ fn request_test(k: &Crate, op: &Operation, test: &RequestTest) -> TokenStream {
                 .expect("the body compresses");
         }
     };
+    let full_path = uri.split_once('?').map_or(uri.as_str(), |(p, _)| p);
+    let where_to = match &test.endpoint {
+        Some(endpoint) => endpoint_check(k, op, endpoint, full_path),
+        None => quote!(assert_eq!(request.path(), #path, "path");),
+    };
     quote! {
         #[doc = #doc]
         #[test]
@@ -90,10 +102,44 @@ fn request_test(k: &Crate, op: &Operation, test: &RequestTest) -> TokenStream {
             let input = #input;
             #request
             assert_eq!(request.method, #method);
-            assert_eq!(request.path(), #path, "path");
+            #where_to
             crate::protocol_test_util::assert_query(&request, &[#(#query),*], &[#(#forbid_query),*], &[#(#require_query),*]);
             #checks
         }
+    }
+}
+
+/// Statements checking where a case's request goes: the endpoint the rules give for the case's
+/// client settings and the operation's parameters, joined with the request's path as the
+/// client joins them.
+fn endpoint_check(k: &Crate, op: &Operation, endpoint: &CaseEndpoint, path: &str) -> TokenStream {
+    let Std { some, .. } = Std::of(k);
+    let Some(rules) = &k.endpoints else { return quote!() };
+    let built_in = |name: &str| rules.params.iter().find(|p| p.built_in.as_deref() == Some(name)).map(|p| id(&p.ident));
+    let mut sets = Vec::new();
+    if let (Some(param), Some(region)) = (built_in("AWS::Region"), &endpoint.region) {
+        sets.push(quote!(params.#param = #some(#region.to_owned());));
+    }
+    for (name, value) in [
+        ("AWS::UseFIPS", false),
+        ("AWS::UseDualStack", endpoint.use_dual_stack),
+        ("AWS::S3::ForcePathStyle", endpoint.force_path_style),
+        ("AWS::S3::Accelerate", endpoint.accelerate),
+    ] {
+        if let Some(param) = built_in(name) {
+            sets.push(quote!(params.#param = #some(#value);));
+        }
+    }
+    let (module, op_name) = (id(&op.names.module), id(&op.names.name));
+    let operation = (!op.endpoint_arguments.is_empty())
+        .then(|| quote!(crate::operation::#module::#op_name::endpoint_params(&input, &mut params);));
+    let host = &endpoint.resolved_host;
+    quote! {
+        let mut params = crate::endpoint_rules::Params::new();
+        #(#sets)*
+        #operation
+        let endpoint = crate::endpoint_rules::resolve(&params).expect("the case's endpoint resolves");
+        crate::protocol_test_util::assert_endpoint(&request, &endpoint.url, #host, #path);
     }
 }
 

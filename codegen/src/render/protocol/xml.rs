@@ -65,12 +65,31 @@ pub fn read_value(k: &Crate, ty: &RustType, nested: &XmlNested, element: &TokenS
             };
             let (param, read) = item_reader(k, item, item_nested);
             let read = if *sparse { quote!(#some(#read)) } else { read };
-            quote!(r.list(#member, |r, #param| Ok(#read))?)
+            let read = closure_result(k, read);
+            quote!(r.list(#member, |r, #param| #read)?)
         }
         RustType::Map { key, value, sparse } => {
             let (key_name, value_name, read_key, (param, read)) = entry_readers(k, key, value, nested);
             let read = if *sparse { quote!(#some(#read)) } else { read };
-            quote!(r.map(#key_name, #value_name, |r| Ok(#read_key), |r, #param| Ok(#read))?)
+            let (read_key, read) = (closure_result(k, read_key), closure_result(k, read));
+            quote!(r.map(#key_name, #value_name, |r| #read_key, |r, #param| #read)?)
+        }
+    }
+}
+
+/// A closure body returning `read`'s result: a read ending in `?` (`r.i32()?`) gives its
+/// `Result` as it is, anything else is wrapped in `Ok`.
+fn closure_result(k: &Crate, read: TokenStream) -> TokenStream {
+    let Std { ok, .. } = Std::of(k);
+    let mut tokens: Vec<proc_macro2::TokenTree> = read.into_iter().collect();
+    match tokens.last() {
+        Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '?' => {
+            tokens.pop();
+            tokens.into_iter().collect()
+        }
+        _ => {
+            let read: TokenStream = tokens.into_iter().collect();
+            quote!(#ok(#read))
         }
     }
 }
@@ -147,7 +166,7 @@ pub fn read_fields<'a>(
         let value = match &f.ty {
             RustType::String => quote!(text),
             ty => {
-                let parse = parse_attribute(k, ty, &quote!(&text));
+                let parse = parse_attribute(k, ty, &quote!(text.as_str()));
                 quote!(#parse?)
             }
         };
@@ -172,8 +191,9 @@ pub fn read_fields<'a>(
             (RustType::Map { key, value, sparse }, true) => {
                 let (key_name, value_name, read_key, (param, read)) = entry_readers(k, key, value, &f.xml.nested);
                 let read = if *sparse { quote!(#some(#read)) } else { read };
+                let (read_key, read) = (closure_result(k, read_key), closure_result(k, read));
                 quote!({
-                    let (key, value) = r.entry(#key_name, #value_name, |r| Ok(#read_key), |r, #param| Ok(#read))?;
+                    let (key, value) = r.entry(#key_name, #value_name, |r| #read_key, |r, #param| #read)?;
                     builder.#ident.get_or_insert_with(::std::collections::HashMap::new).insert(key, value);
                 })
             }
@@ -384,10 +404,10 @@ pub fn structure_fns(
         let f = id(&s.fns.ser);
         let cfg = registry.ser_cfg(named);
         let writes = write_fields(k, s.fields.iter(), &quote!(value));
-        let value = if writes.is_empty() { quote!(_value) } else { quote!(value) };
+        let (value, w) = if writes.is_empty() { (quote!(_value), quote!(_w)) } else { (quote!(value), quote!(w)) };
         out.extend(quote! {
             #cfg
-            pub(crate) fn #f(#value: &#ty, w: &mut crate::xml::XmlWriter) {
+            pub(crate) fn #f(#value: &#ty, #w: &mut crate::xml::XmlWriter) {
                 #writes
             }
         });
@@ -400,10 +420,12 @@ pub fn structure_fns(
         let correction = error_correction(k, s);
         let build = finish_build(k, s);
         let cfg = registry.de_cfg(named);
+        let builder =
+            if s.fields.is_empty() && correction.is_empty() { quote!(let builder) } else { quote!(let mut builder) };
         out.extend(quote! {
             #cfg
             pub(crate) fn #f(r: &mut crate::xml::XmlReader<'_>, #element: &crate::xml::XmlElement<'_>) -> #result<#ty, crate::xml::XmlError> {
-                let mut builder = #ty::builder();
+                #builder = #ty::builder();
                 #fields
                 #correction
                 #build

@@ -293,11 +293,12 @@ impl crate::orchestrator::Operation for GetOtaTask {
     }
     fn endpoint(
         config: &crate::config::Config,
+        _input: &GetOtaTaskInput,
     ) -> Result<
         crate::orchestrator::Target,
         Box<dyn ::std::error::Error + Send + Sync>,
     > {
-        crate::client::resolve_endpoint(config)
+        crate::client::resolve_endpoint(config, |_| {})
     }
     #[allow(clippy::match_single_binding)]
     fn retry_kind(error: &GetOtaTaskError) -> Option<crate::orchestrator::RetryKind> {
