@@ -172,6 +172,18 @@ pub enum EndpointValue {
     StringArray(Vec<String>),
 }
 
+/// An operation's checksums (the runtime's `ChecksumSettings`), with its members' headers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checksums {
+    /// Flexible (`x-amz-checksum-*`) rather than `Content-MD5` only.
+    pub flexible: bool,
+    pub required: bool,
+    pub request_algorithm_header: Option<String>,
+    pub response_mode_header: Option<String>,
+    /// The algorithms of `responseAlgorithms` the runtime can validate.
+    pub response_algorithms: Vec<String>,
+}
+
 /// An endpoint parameter an operation sets: `Endpoints::params[param]`, from an input field
 /// (`@contextParam`) or fixed by the operation (`@staticContextParams`).
 #[derive(Clone, Debug, PartialEq)]
@@ -555,6 +567,8 @@ pub struct Operation {
     pub unwrapped_xml_output: bool,
     /// A `200 OK` whose body is an `<Error>` document is an error (S3's `CompleteMultipartUpload`).
     pub errors_in_200: bool,
+    /// What its `@httpChecksum` or `@httpChecksumRequired` asks of requests and responses.
+    pub checksums: Option<Checksums>,
     /// How the operation pages its results (`@paginated`, merged with the service's).
     pub pagination: Option<Pagination>,
     /// The `@requestCompression` encodings the runtime applies, by preference (gzip; others
@@ -1362,6 +1376,7 @@ impl Cx<'_> {
             endpoint_arguments,
             unwrapped_xml_output: shape.traits.s3_unwrapped_xml_output,
             errors_in_200: customizations::errors_in_200(krate.service.sdk_id.as_deref(), &planned.names.name),
+            checksums: checksums(shape, input, warnings),
             pagination: pagination::build(
                 self.model,
                 self.selection,
@@ -1402,6 +1417,49 @@ impl Cx<'_> {
                 .collect::<Result<_>>()?,
             random_responses_test: planned.random_responses_test.clone(),
         })
+    }
+}
+
+/// What the operation's checksum traits ask for. The members they name are found by their
+/// headers; one not bound to a header is a warning (the caller's choice is not seen, the
+/// defaults apply).
+fn checksums(op: &Shape, input: &Structure, warnings: &mut Vec<Error>) -> Option<Checksums> {
+    /// The algorithms the runtime computes and validates.
+    const SUPPORTED: &[&str] = &["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
+    let mut header_of = |member: &Option<String>, what: &str| {
+        let member = member.as_ref()?;
+        match input.fields.iter().find(|f| &f.member == member).map(|f| &f.location) {
+            Some(Location::Header(name)) => Some(name.clone()),
+            _ => {
+                let problem = format!("@httpChecksum's {what} `{member}` is not an input member bound to a header");
+                warnings.push(Error::shape(&op.id, problem));
+                None
+            }
+        }
+    };
+    let t = &op.traits;
+    match &t.http_checksum {
+        Some(c) => Some(Checksums {
+            // Without an algorithm member, a required checksum is `Content-MD5`.
+            flexible: c.request_algorithm_member.is_some(),
+            required: c.request_checksum_required || t.http_checksum_required,
+            request_algorithm_header: header_of(&c.request_algorithm_member, "requestAlgorithmMember"),
+            response_mode_header: header_of(&c.request_validation_mode_member, "requestValidationModeMember"),
+            response_algorithms: c
+                .response_algorithms
+                .iter()
+                .filter(|a| SUPPORTED.iter().any(|s| s.eq_ignore_ascii_case(a)))
+                .cloned()
+                .collect(),
+        }),
+        None if t.http_checksum_required => Some(Checksums {
+            flexible: false,
+            required: true,
+            request_algorithm_header: None,
+            response_mode_header: None,
+            response_algorithms: Vec::new(),
+        }),
+        None => None,
     }
 }
 

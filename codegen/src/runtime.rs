@@ -35,7 +35,7 @@ const SOURCES: [Source; 2] = [
     Source {
         name: RUNTIME_CRATE,
         manifest: include_str!("../../runtime/smithy-runtime/Cargo.toml"),
-        files: sources!("smithy-runtime": "cbor.rs", "compression.rs", "config.rs", "crc32.rs", "credentials.rs", "endpoint.rs", "error.rs", "http.rs",
+        files: sources!("smithy-runtime": "cbor.rs", "checksum.rs", "compression.rs", "config.rs", "crc32.rs", "credentials.rs", "endpoint.rs", "error.rs", "http.rs",
             "json.rs", "lib.rs", "orchestrator.rs", "partition_data.rs", "partitions.rs", "primitives.rs",
             "protocol_test_util.rs", "query.rs", "rest_json.rs", "sigv4.rs", "test_rng.rs", "xml.rs"),
     },

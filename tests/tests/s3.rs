@@ -2,7 +2,8 @@
 //! these tests, with endpoint rules of its own that address buckets as S3's do) against a fake
 //! service on 127.0.0.1. Buckets come first in the path of an endpoint on an IP address and in
 //! the host name of a named one (reached through an HTTP client that sends every host to the
-//! fake server, as a resolver would); objects are put with a checksum and read back with it;
+//! fake server, as a resolver would); objects are put with a CRC-32 checksum (or the one the
+//! caller picks) and read back validating it, a damaged body retried and refused;
 //! listings page; batch deletes send and read flattened XML lists; S3's bare `<Error>` bodies
 //! are typed; a `200 OK` carrying an `<Error>` is an error, retried as a server failure. Every
 //! request's signature is recomputed with `aws-sigv4` and S3's signing settings.
@@ -12,7 +13,7 @@ mod support;
 use fixture_s3_lite::operation::get_object::GetObjectError;
 use fixture_s3_lite::primitives::Blob;
 use fixture_s3_lite::types::{
-    CompletedMultipartUpload, CompletedPart, CreateBucketConfiguration, Delete, ObjectIdentifier,
+    ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart, CreateBucketConfiguration, Delete, ObjectIdentifier,
 };
 use fixture_s3_lite::Client;
 use support::{fixture_builder, FakeServer, Recorded, Reply};
@@ -52,23 +53,29 @@ async fn create_bucket_puts_the_bucket_first_in_the_path_of_an_ip_endpoint() {
     );
 }
 
+/// A GET answer with `body` and the CRC-32 header `crc32`.
+fn object(body: &[u8], crc32: &str) -> Reply {
+    Reply {
+        status: 200,
+        headers: vec![
+            ("Content-Type".into(), "text/plain".into()),
+            ("ETag".into(), "\"e1\"".into()),
+            ("x-amz-checksum-crc32".into(), crc32.into()),
+            ("x-amz-meta-owner".into(), "alice".into()),
+        ],
+        body: body.to_vec(),
+        delay: std::time::Duration::ZERO,
+    }
+}
+
+// CRC-32 of "hello, world", base64-encoded.
+const CRC32: &str = "/6tyOg==";
+
 #[tokio::test]
-async fn objects_are_put_with_a_checksum_and_read_back_with_it() {
-    // CRC-32 of "hello, world", base64-encoded.
-    const CRC32: &str = "/5bMPw==";
+async fn objects_are_put_with_a_checksum_and_read_back_validating_it() {
     let server = FakeServer::start(|request, _| match request.method.as_str() {
         "PUT" => Reply::xml(200, "").with_header("ETag", "\"e1\"").with_header("x-amz-checksum-crc32", CRC32),
-        _ => Reply {
-            status: 200,
-            headers: vec![
-                ("Content-Type".into(), "text/plain".into()),
-                ("ETag".into(), "\"e1\"".into()),
-                ("x-amz-checksum-crc32".into(), CRC32.into()),
-                ("x-amz-meta-owner".into(), "alice".into()),
-            ],
-            body: b"hello, world".to_vec(),
-            delay: std::time::Duration::ZERO,
-        },
+        _ => object(b"hello, world", CRC32),
     });
     let client = client(&server);
     let put = client
@@ -76,7 +83,6 @@ async fn objects_are_put_with_a_checksum_and_read_back_with_it() {
         .bucket("my-bucket")
         .key("notes/a b.txt")
         .content_type("text/plain")
-        .checksum_crc32(CRC32)
         .metadata("owner", "alice")
         .body(Blob::new(b"hello, world".to_vec()))
         .send()
@@ -91,10 +97,44 @@ async fn objects_are_put_with_a_checksum_and_read_back_with_it() {
 
     let requests = server.requests();
     checked(&requests[0], "PUT", "/my-bucket/notes/a%20b.txt?x-id=PutObject");
+    // The client's default (when supported): CRC-32, computed and signed.
     assert_eq!(requests[0].header("x-amz-checksum-crc32"), Some(CRC32));
+    assert_eq!(requests[0].header("x-amz-sdk-checksum-algorithm"), Some("CRC32"));
     assert_eq!(requests[0].header("x-amz-meta-owner"), Some("alice"));
     assert_eq!(requests[0].body, b"hello, world");
     checked(&requests[1], "GET", "/my-bucket/notes/a%20b.txt?x-id=GetObject");
+    assert_eq!(requests[1].header("x-amz-checksum-mode"), Some("ENABLED"), "validation is asked for");
+
+    // An algorithm the caller picks is used instead.
+    client
+        .put_object()
+        .bucket("my-bucket")
+        .key("k")
+        .checksum_algorithm(ChecksumAlgorithm::Sha256)
+        .body(Blob::new(b"abc".to_vec()))
+        .send()
+        .await
+        .expect("PutObject with SHA-256");
+    let requests = server.requests();
+    assert_eq!(requests[2].header("x-amz-checksum-sha256"), Some("ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="));
+    assert_eq!(requests[2].header("x-amz-checksum-crc32"), None);
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_match_its_checksum_is_retried_then_refused() {
+    let server = FakeServer::start(|_, n| match n {
+        0 => object(b"hello, wor1d", CRC32),
+        _ => object(b"hello, world", CRC32),
+    });
+    let got = client(&server).get_object().bucket("my-bucket").key("k").send().await.expect("the second read");
+    assert_eq!(got.body().map(Blob::as_ref), Some(&b"hello, world"[..]));
+    assert_eq!(server.requests().len(), 2, "the damaged body is read again");
+
+    let damaged = FakeServer::start(|_, _| object(b"hello, wor1d", CRC32));
+    let error = client(&damaged).get_object().bucket("my-bucket").key("k").send().await.expect_err("damaged");
+    let shown = format!("{error:?}");
+    assert!(shown.contains("ChecksumMismatch") && shown.contains("Crc32"), "{shown}");
+    assert_eq!(damaged.requests().len(), 3, "every attempt");
 }
 
 #[tokio::test]
@@ -186,6 +226,9 @@ async fn delete_objects_sends_and_reads_flattened_lists() {
 
     let request = &server.requests()[0];
     checked(request, "POST", "/my-bucket?delete");
+    // A checksum is required: CRC-32 of the body.
+    let crc32 = workspace_runtime::primitives::base64::encode(crc32fast::hash(&request.body).to_be_bytes());
+    assert_eq!(request.header("x-amz-checksum-crc32"), Some(crc32.as_str()));
     workspace_runtime::protocol_test_util::assert_xml_eq(
         &request.body,
         r#"<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">

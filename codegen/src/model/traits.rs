@@ -73,6 +73,10 @@ pub struct Traits {
     pub aws_query_error: Option<AwsQueryError>,
     /// `aws.protocols#restXml`'s `noErrorWrapping`: errors come as a bare `<Error>`.
     pub no_error_wrapping: bool,
+    /// `aws.protocols#httpChecksum`: the operation's flexible checksums.
+    pub http_checksum: Option<HttpChecksum>,
+    /// `@httpChecksumRequired`: the request must carry a checksum (`Content-MD5`).
+    pub http_checksum_required: bool,
     /// `aws.customizations#s3UnwrappedXmlOutput`: the output's one member is the document's
     /// root element (S3's `GetBucketLocation`).
     pub s3_unwrapped_xml_output: bool,
@@ -260,6 +264,18 @@ impl Protocol {
 pub struct XmlNamespace {
     pub uri: String,
     pub prefix: Option<String>,
+}
+
+/// `aws.protocols#httpChecksum`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HttpChecksum {
+    pub request_algorithm_member: Option<String>,
+    #[serde(default)]
+    pub request_checksum_required: bool,
+    pub request_validation_mode_member: Option<String>,
+    #[serde(default)]
+    pub response_algorithms: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -487,6 +503,9 @@ impl Traits {
                         traits.s3_unwrapped_xml_output = true;
                         Ok(true)
                     }
+                    "aws.protocols#httpChecksum" => {
+                        typed(&value).map(|v| traits.http_checksum = Some(v)).map(|()| true)
+                    }
                     "aws.protocols#ec2QueryName" => {
                         string(&value).map(|v| traits.ec2_query_name = Some(v)).map(|()| true)
                     }
@@ -572,6 +591,7 @@ impl Traits {
             "httpPayload" => t.http_payload = true,
             "httpResponseCode" => t.http_response_code = true,
             "jsonName" => t.json_name = Some(string(value)?),
+            "httpChecksumRequired" => t.http_checksum_required = true,
             "xmlName" => t.xml_name = Some(string(value)?),
             "xmlAttribute" => t.xml_attribute = true,
             "xmlFlattened" => t.xml_flattened = true,

@@ -9,7 +9,7 @@ use super::id;
 use super::structure::{main_setter_params, MISSING_DOCS};
 use super::types::{deprecated_attr, doc_attrs, element, type_tokens, value_type};
 use crate::ir::{
-    Crate, EndpointArgumentValue, EndpointValue, Field, MemberPath, Operation, RetryTuning, Role, RustType,
+    Checksums, Crate, EndpointArgumentValue, EndpointValue, Field, MemberPath, Operation, RetryTuning, Role, RustType,
 };
 use crate::render::std_paths::Std;
 
@@ -143,6 +143,27 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
     }
 }
 
+/// The runtime's `ChecksumSettings` for an operation's checksums, as a constant expression.
+pub fn checksum_settings(k: &Crate, c: &Checksums) -> TokenStream {
+    let Std { some, none, .. } = Std::of(k);
+    let header = |h: &Option<String>| match h {
+        Some(name) => quote!(#some(#name)),
+        None => quote!(#none),
+    };
+    let (flexible, required) = (c.flexible, c.required);
+    let (algorithm, mode) = (header(&c.request_algorithm_header), header(&c.response_mode_header));
+    let algorithms = &c.response_algorithms;
+    quote! {
+        crate::http::ChecksumSettings {
+            flexible: #flexible,
+            required: #required,
+            request_algorithm_header: #algorithm,
+            response_mode_header: #mode,
+            response_algorithms: &[#(#algorithms),*],
+        }
+    }
+}
+
 /// The call resolving the operation's endpoint, and whether it reads the input (the operation
 /// sets endpoint parameters, with its `endpoint_params`).
 fn endpoint_call(k: &Crate, op: &Operation) -> (TokenStream, bool) {
@@ -272,6 +293,10 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
         let encodings = &op.request_compression;
         quote!(const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];)
     });
+    let checksums = op.checksums.as_ref().map(|c| {
+        let settings = checksum_settings(k, c);
+        quote!(const CHECKSUMS: #option<crate::http::ChecksumSettings> = #some(#settings);)
+    });
     let long_polling = op.long_polling.then(|| {
         quote!(
             const LONG_POLLING: bool = true;
@@ -286,6 +311,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             type Error = #error;
             const NAME: &'static str = #name_text;
             #compression
+            #checksums
             #long_polling
             fn serialize(input: &#input) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
                 Self::serialize_request(input)

@@ -93,6 +93,9 @@ struct Parts {
     /// (with the runtime's `compression` feature), and so do the case tests; the sans-IO core
     /// sends bodies as they are.
     compression: bool,
+    /// Some operation has checksums (`@httpChecksum`, `@httpChecksumRequired`): the client
+    /// computes and validates them (the runtime's `checksum` feature), and so do the case tests.
+    checksum: bool,
     /// The client checks responses' `x-amz-crc32` (the runtime's `crc32` feature).
     crc32: bool,
 }
@@ -112,6 +115,7 @@ impl Parts {
             endpoints: krate.endpoints.is_some(),
             endpoint_tests: krate.endpoints.as_ref().is_some_and(|e| !e.tests.is_empty()),
             compression: krate.operations.iter().any(|op| !op.request_compression.is_empty()),
+            checksum: krate.operations.iter().any(|op| op.checksums.is_some()),
             crc32: krate.service.response_crc32,
         }
     }
@@ -254,10 +258,12 @@ fn cargo_toml(krate: &Crate, parts: Parts) -> String {
         format!("{} = {}\n", crate::runtime::RUNTIME_CRATE, toml::Value::Table(dependency))
     };
     let compression = parts.compression.then_some("compression");
+    let checksum = parts.checksum.then_some("checksum");
     let features = if parts.client() {
         let client: Vec<String> = ["client"]
             .into_iter()
             .chain(compression)
+            .chain(checksum)
             .chain(parts.crc32.then_some("crc32"))
             .map(|f| format!("{}/{f}", crate::runtime::RUNTIME_CRATE))
             .collect();
@@ -267,7 +273,11 @@ fn cargo_toml(krate: &Crate, parts: Parts) -> String {
     };
     let dependencies = runtime(parts.runtime_modules().into_iter().filter_map(RuntimeModule::feature).collect());
     let dev = if parts.test_util() {
-        let test_features = ["test-util"].into_iter().chain(compression.filter(|_| parts.case_tests)).collect();
+        let test_features = ["test-util"]
+            .into_iter()
+            .chain(compression.filter(|_| parts.case_tests))
+            .chain(checksum.filter(|_| parts.case_tests))
+            .collect();
         format!("\n[dev-dependencies]\n{}", runtime(test_features))
     } else {
         String::new()
@@ -276,8 +286,8 @@ fn cargo_toml(krate: &Crate, parts: Parts) -> String {
 }
 
 /// The features of a crate with the client layer, before its `client` list (the runtime's
-/// `client`, its `compression` for a crate whose operations compress, its `crc32` for a
-/// service that sends `x-amz-crc32`). The transport is
+/// `client`, its `compression` for a crate whose operations compress, its `checksum` for one
+/// whose operations have checksums, its `crc32` for a service that sends `x-amz-crc32`). The transport is
 /// not one: it is the `smithy-config` crate, which a program that sends requests depends on
 /// beside the service crates, so that none of them waits for hyper, rustls and tokio to build.
 const CLIENT_FEATURES: &str = r#"
@@ -343,6 +353,9 @@ fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
     let mut test_modules = Vec::new();
     if parts.compression && parts.case_tests {
         test_modules.push(id("compression"));
+    }
+    if parts.checksum && parts.case_tests {
+        test_modules.push(id("checksum"));
     }
     if parts.test_util() {
         test_modules.push(id("protocol_test_util"));

@@ -14,6 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::credentials::{DefaultCredentialsChain, Env, ProvideCredentials};
 use crate::http::{HttpRequest, HttpResponse};
+pub use crate::http::{RequestChecksumCalculation, ResponseChecksumValidation};
 
 /// The future an [`HttpClient`] returns.
 pub type HttpFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, ConnectorError>> + Send + 'a>>;
@@ -320,6 +321,8 @@ pub struct Config {
     pub(crate) disable_request_compression: bool,
     pub(crate) request_min_compression_size_bytes: u32,
     pub(crate) s3: S3Settings,
+    pub(crate) request_checksum_calculation: RequestChecksumCalculation,
+    pub(crate) response_checksum_validation: ResponseChecksumValidation,
 }
 
 /// S3's endpoint settings (the rules' `AWS::S3::*` built-ins), as aws-sdk-s3's config has them;
@@ -352,6 +355,8 @@ impl fmt::Debug for Config {
             .field("disable_request_compression", &self.disable_request_compression)
             .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
             .field("s3", &self.s3)
+            .field("request_checksum_calculation", &self.request_checksum_calculation)
+            .field("response_checksum_validation", &self.response_checksum_validation)
             .finish_non_exhaustive()
     }
 }
@@ -371,6 +376,13 @@ impl Config {
         let mut builder = Builder::default().credentials_provider(DefaultCredentialsChain::with_env(env.clone()));
         builder.config.region = crate::credentials::default_region(&env);
         builder.config.retry = RetryConfig::from_env(&env);
+        let when_required = |name: &str| env.get(name).is_some_and(|v| v.trim().eq_ignore_ascii_case("when_required"));
+        if when_required("AWS_REQUEST_CHECKSUM_CALCULATION") {
+            builder.config.request_checksum_calculation = RequestChecksumCalculation::WhenRequired;
+        }
+        if when_required("AWS_RESPONSE_CHECKSUM_VALIDATION") {
+            builder.config.response_checksum_validation = ResponseChecksumValidation::WhenRequired;
+        }
         builder
     }
 
@@ -419,6 +431,16 @@ impl Config {
         &self.s3
     }
 
+    /// When requests get a checksum their operation supports but does not require.
+    pub fn request_checksum_calculation(&self) -> RequestChecksumCalculation {
+        self.request_checksum_calculation
+    }
+
+    /// When responses' checksums are validated.
+    pub fn response_checksum_validation(&self) -> ResponseChecksumValidation {
+        self.response_checksum_validation
+    }
+
     /// A builder holding this configuration, to change some of it.
     pub fn to_builder(&self) -> Builder {
         Builder { config: self.clone(), default_io: None }
@@ -450,6 +472,8 @@ impl Default for Builder {
                 // AWS SDKs' default (10 KiB).
                 request_min_compression_size_bytes: 10_240,
                 s3: S3Settings::default(),
+                request_checksum_calculation: RequestChecksumCalculation::WhenSupported,
+                response_checksum_validation: ResponseChecksumValidation::WhenSupported,
             },
             default_io: None,
         }
@@ -486,6 +510,19 @@ impl Builder {
     /// Uses dual-stack (IPv4 and IPv6) endpoints.
     pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
         self.config.use_dual_stack = use_dual_stack;
+        self
+    }
+
+    /// When requests get a checksum their operation supports but does not require
+    /// (`AWS_REQUEST_CHECKSUM_CALCULATION` in [`Config::from_env`]).
+    pub fn request_checksum_calculation(mut self, when: RequestChecksumCalculation) -> Self {
+        self.config.request_checksum_calculation = when;
+        self
+    }
+
+    /// When responses' checksums are validated (`AWS_RESPONSE_CHECKSUM_VALIDATION`).
+    pub fn response_checksum_validation(mut self, when: ResponseChecksumValidation) -> Self {
+        self.config.response_checksum_validation = when;
         self
     }
 

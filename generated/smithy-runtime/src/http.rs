@@ -412,6 +412,44 @@ pub fn new_idempotency_token() -> String {
 // Tests
 // ---------------------------------------------------------------------------
 
+/// What an operation's checksum traits ask of its requests and responses
+/// (`aws.protocols#httpChecksum`, `@httpChecksumRequired`); the `checksum` feature acts on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChecksumSettings {
+    /// Flexible checksums (`x-amz-checksum-*`); otherwise only `Content-MD5`, when required.
+    pub flexible: bool,
+    /// The request must carry a checksum.
+    pub required: bool,
+    /// The header of the input member naming the caller's algorithm.
+    pub request_algorithm_header: Option<&'static str>,
+    /// The header of the input member that asks for response validation (`ENABLED`).
+    pub response_mode_header: Option<&'static str>,
+    /// The algorithms whose response checksums are validated.
+    pub response_algorithms: &'static [&'static str],
+}
+
+/// When requests get a checksum the operation does not require (`AWS_REQUEST_CHECKSUM_CALCULATION`
+/// and `request_checksum_calculation` in the shared config file, as AWS SDKs read them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RequestChecksumCalculation {
+    /// Whenever the operation supports one (AWS SDKs' default).
+    #[default]
+    WhenSupported,
+    /// Only when the operation requires one.
+    WhenRequired,
+}
+
+/// When responses' checksums are validated (`AWS_RESPONSE_CHECKSUM_VALIDATION`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ResponseChecksumValidation {
+    /// Whenever the operation supports it: its validation mode is set to `ENABLED` unless the
+    /// caller set it (AWS SDKs' default).
+    #[default]
+    WhenSupported,
+    /// Only when the caller set the validation mode to `ENABLED`.
+    WhenRequired,
+}
+
 /// An endpoint URL's scheme, authority (host and port) and path.
 pub fn split_endpoint_url(url: &str) -> Result<(&str, &str, &str), String> {
     let (scheme, rest) = url.split_once("://").ok_or_else(|| format!("endpoint URL `{url}` has no scheme"))?;

@@ -34,6 +34,8 @@ pub mod rest_json;
 #[cfg(feature = "xml")]
 pub mod xml;
 
+#[cfg(feature = "checksum")]
+pub mod checksum;
 #[cfg(feature = "compression")]
 pub mod compression;
 #[cfg(feature = "crc32")]

@@ -53,6 +53,10 @@ pub trait Operation {
     /// is sent as it is).
     const REQUEST_COMPRESSION: &'static [&'static str] = &[];
 
+    /// What its `@httpChecksum` or `@httpChecksumRequired` asks for (the runtime's `checksum`
+    /// feature computes and validates).
+    const CHECKSUMS: Option<crate::http::ChecksumSettings> = None;
+
     /// Whether it is a long-polling operation (SQS `ReceiveMessage`): one a caller runs in a
     /// tight loop, so under [`RetryBehavior::Standard2026`] it backs off even when the retry quota
     /// refuses a retry, rather than letting the loop spin against a failing service.
@@ -322,6 +326,8 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     // Serialized once, so an idempotency token filled in here is the same in every attempt.
     let mut request = O::serialize(&input).map_err(SdkError::construction)?;
     compress(&mut request, O::REQUEST_COMPRESSION, config)?;
+    // Of the body as sent, so after compression.
+    add_checksums(&mut request, O::CHECKSUMS.as_ref(), config)?;
     let target = match handle.endpoint.get() {
         Some(target) if O::SHARED_ENDPOINT => target.clone(),
         _ => {
@@ -375,6 +381,16 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
                 Ok(()) => Ok(response),
                 Err(mismatch) => Err(Attempt::Failed(ConnectorError::io(mismatch))),
             },
+            other => other,
+        };
+        let sent = match sent {
+            Ok(response) if (200..300).contains(&response.status) => {
+                match validate_checksum(&request, &response, O::CHECKSUMS.as_ref()) {
+                    Ok(()) => Ok(response),
+                    // Damaged on the way: retried as a failed read.
+                    Err(mismatch) => Err(Attempt::Failed(ConnectorError::io(mismatch))),
+                }
+            }
             other => other,
         };
         let (kind, outcome) = match sent {
@@ -478,6 +494,59 @@ fn compress<E>(_: &mut HttpRequest, encodings: &[&str], _: &Config) -> Result<()
             "the operation compresses its requests, but smithy-runtime lacks its `compression` feature",
         ))
     }
+}
+
+#[cfg(feature = "checksum")]
+fn add_checksums<E>(
+    request: &mut HttpRequest,
+    settings: Option<&crate::http::ChecksumSettings>,
+    config: &Config,
+) -> Result<(), SdkError<E>> {
+    let Some(settings) = settings else { return Ok(()) };
+    crate::checksum::add_request_checksums(
+        request,
+        settings,
+        config.request_checksum_calculation,
+        config.response_checksum_validation,
+    )
+    .map_err(SdkError::construction)
+}
+
+/// Without the `checksum` feature no operation asks for checksums: generated crates turn the
+/// feature on when one does.
+#[cfg(not(feature = "checksum"))]
+fn add_checksums<E>(
+    _: &mut HttpRequest,
+    settings: Option<&crate::http::ChecksumSettings>,
+    _: &Config,
+) -> Result<(), SdkError<E>> {
+    match settings {
+        None => Ok(()),
+        Some(_) => {
+            Err(SdkError::construction("the operation has checksums, but smithy-runtime lacks its `checksum` feature"))
+        }
+    }
+}
+
+#[cfg(feature = "checksum")]
+fn validate_checksum(
+    request: &HttpRequest,
+    response: &HttpResponse,
+    settings: Option<&crate::http::ChecksumSettings>,
+) -> Result<(), crate::checksum::ChecksumMismatch> {
+    match settings {
+        Some(settings) => crate::checksum::validate_response(request, response, settings).map(drop),
+        None => Ok(()),
+    }
+}
+
+#[cfg(not(feature = "checksum"))]
+fn validate_checksum(
+    _: &HttpRequest,
+    _: &HttpResponse,
+    _: Option<&crate::http::ChecksumSettings>,
+) -> Result<(), ConnectorError> {
+    Ok(())
 }
 
 /// Adds the endpoint's host, path prefix and headers to `request`; returns the absolute URL.

@@ -79,15 +79,34 @@ fn request_test(k: &Crate, op: &Operation, test: &RequestTest) -> TokenStream {
     } else {
         serialize
     };
-    // The client compresses what the operation allows, with AWS SDKs' default threshold.
-    let request = if op.request_compression.is_empty() {
-        quote!(let request = #serialize;)
-    } else {
+    // The client compresses what the operation allows, with AWS SDKs' default threshold, then
+    // adds the checksums it asks for, as by default.
+    let compress = (!op.request_compression.is_empty()).then(|| {
         let encodings = &op.request_compression;
         quote! {
-            let mut request = #serialize;
             crate::compression::compress(&mut request, &[#(#encodings),*], crate::compression::DEFAULT_MIN_COMPRESSION_SIZE_BYTES)
                 .expect("the body compresses");
+        }
+    });
+    let checksum = op.checksums.as_ref().map(|c| {
+        let settings = crate::render::client::checksum_settings(k, c);
+        quote! {
+            crate::checksum::add_request_checksums(
+                &mut request,
+                &#settings,
+                crate::http::RequestChecksumCalculation::WhenSupported,
+                crate::http::ResponseChecksumValidation::WhenSupported,
+            )
+            .expect("the checksums compute");
+        }
+    });
+    let request = if compress.is_none() && checksum.is_none() {
+        quote!(let request = #serialize;)
+    } else {
+        quote! {
+            let mut request = #serialize;
+            #compress
+            #checksum
         }
     };
     let full_path = uri.split_once('?').map_or(uri.as_str(), |(p, _)| p);

@@ -1,0 +1,317 @@
+//! Payload checksums: `aws.protocols#httpChecksum`'s flexible checksums (`x-amz-checksum-*`
+//! headers on requests, validated on responses) and `@httpChecksumRequired`'s `Content-MD5`, for
+//! bodies held in memory.
+//!
+//! CRC-32 is crc32fast's; CRC-32C and CRC-64/NVME are table-driven here (std only, checked
+//! against their standard check values); SHA-1, SHA-256 and MD5 are RustCrypto's.
+
+use std::fmt;
+
+use sha1::Digest;
+
+use crate::http::{
+    ChecksumSettings, HttpRequest, HttpResponse, RequestChecksumCalculation, ResponseChecksumValidation,
+};
+use crate::primitives::base64;
+
+/// A checksum algorithm of `@httpChecksum`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algorithm {
+    /// CRC-32 (IEEE).
+    Crc32,
+    /// CRC-32C (Castagnoli).
+    Crc32c,
+    /// CRC-64/NVME.
+    Crc64Nvme,
+    /// SHA-1.
+    Sha1,
+    /// SHA-256.
+    Sha256,
+}
+
+impl Algorithm {
+    /// Every algorithm, in the order a response's checksums are preferred for validation
+    /// (the cheapest first, as AWS SDKs pick).
+    pub const PREFERENCE: [Algorithm; 5] =
+        [Algorithm::Crc64Nvme, Algorithm::Crc32c, Algorithm::Crc32, Algorithm::Sha1, Algorithm::Sha256];
+
+    /// The algorithm named `name` as models and headers spell it (`CRC32`, any case).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Algorithm::PREFERENCE.into_iter().find(|a| a.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1` or `SHA256`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Crc32 => "CRC32",
+            Algorithm::Crc32c => "CRC32C",
+            Algorithm::Crc64Nvme => "CRC64NVME",
+            Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+        }
+    }
+
+    /// The header carrying the checksum: `x-amz-checksum-` and the name in lower case.
+    pub fn header(self) -> &'static str {
+        match self {
+            Algorithm::Crc32 => "x-amz-checksum-crc32",
+            Algorithm::Crc32c => "x-amz-checksum-crc32c",
+            Algorithm::Crc64Nvme => "x-amz-checksum-crc64nvme",
+            Algorithm::Sha1 => "x-amz-checksum-sha1",
+            Algorithm::Sha256 => "x-amz-checksum-sha256",
+        }
+    }
+
+    /// The checksum of `bytes` as the header carries it: the big-endian digest in base64.
+    pub fn checksum(self, bytes: &[u8]) -> String {
+        match self {
+            Algorithm::Crc32 => base64::encode(crc32fast::hash(bytes).to_be_bytes()),
+            Algorithm::Crc32c => base64::encode(crc32c(bytes).to_be_bytes()),
+            Algorithm::Crc64Nvme => base64::encode(crc64nvme(bytes).to_be_bytes()),
+            Algorithm::Sha1 => base64::encode(sha1::Sha1::digest(bytes)),
+            Algorithm::Sha256 => base64::encode(sha2::Sha256::digest(bytes)),
+        }
+    }
+}
+
+/// A checksum that could not be computed: the caller asked for an algorithm this client does
+/// not have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnsupportedAlgorithm(pub String);
+
+impl fmt::Display for UnsupportedAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the checksum algorithm `{}` is not supported", self.0)
+    }
+}
+
+impl std::error::Error for UnsupportedAlgorithm {}
+
+/// Adds the checksums `settings` asks for to `request`, whose body is final (compressed, if it
+/// is): unless the caller already set an `x-amz-checksum-*` header, the flexible checksum of
+/// the algorithm the caller chose (its header), else CRC-32 when the operation requires a
+/// checksum or `calculation` allows one (the chosen algorithm's header then says CRC32); and
+/// `Content-MD5` where only that is required. The validation mode header is set to `ENABLED`
+/// where `validation` is `WhenSupported` and the caller left it unset.
+pub fn add_request_checksums(
+    request: &mut HttpRequest,
+    settings: &ChecksumSettings,
+    calculation: RequestChecksumCalculation,
+    validation: ResponseChecksumValidation,
+) -> Result<(), UnsupportedAlgorithm> {
+    if let Some(header) = settings.response_mode_header {
+        if validation == ResponseChecksumValidation::WhenSupported && !request.headers.contains(header) {
+            request.headers.insert(header, "ENABLED");
+        }
+    }
+    if settings.flexible {
+        // A checksum the caller set (the validation mode's header is no checksum).
+        let preset = request.headers.iter().any(|(name, _)| {
+            let name = name.to_ascii_lowercase();
+            let mode = settings.response_mode_header.is_some_and(|h| h.eq_ignore_ascii_case(&name));
+            name.starts_with("x-amz-checksum-") && !mode && name != "x-amz-checksum-mode"
+        });
+        let chosen = settings.request_algorithm_header.and_then(|h| request.headers.get(h)).map(str::to_owned);
+        let algorithm = match &chosen {
+            Some(name) => Some(Algorithm::from_name(name).ok_or_else(|| UnsupportedAlgorithm(name.clone()))?),
+            None if settings.required || calculation == RequestChecksumCalculation::WhenSupported => {
+                Some(Algorithm::Crc32)
+            }
+            None => None,
+        };
+        if let (Some(algorithm), false) = (algorithm, preset) {
+            if let (Some(header), None) = (settings.request_algorithm_header, &chosen) {
+                request.headers.insert(header, algorithm.name());
+            }
+            request.headers.insert(algorithm.header(), algorithm.checksum(&request.body));
+        }
+    } else if settings.required && !request.headers.contains("Content-MD5") {
+        request.headers.insert("Content-MD5", base64::encode(md5::Md5::digest(&request.body)));
+    }
+    Ok(())
+}
+
+/// Validates `response`'s body against the first of its checksum headers, among the
+/// algorithms `settings` lists, in [`Algorithm::PREFERENCE`]'s order, when the request asked
+/// for validation (its mode header is `ENABLED`). Returns the algorithm validated, if any; a
+/// multipart object's composite checksum (`...-3`) is not a checksum of the body and is passed
+/// over, as AWS SDKs do.
+pub fn validate_response(
+    request: &HttpRequest,
+    response: &HttpResponse,
+    settings: &ChecksumSettings,
+) -> Result<Option<Algorithm>, ChecksumMismatch> {
+    let enabled = settings
+        .response_mode_header
+        .and_then(|h| request.headers.get(h))
+        .is_some_and(|mode| mode.eq_ignore_ascii_case("ENABLED"));
+    if !enabled {
+        return Ok(None);
+    }
+    let listed = |a: &Algorithm| settings.response_algorithms.iter().any(|name| a.name().eq_ignore_ascii_case(name));
+    for algorithm in Algorithm::PREFERENCE.iter().filter(|a| listed(a)) {
+        let Some(expected) = response.headers.get(algorithm.header()) else { continue };
+        if expected.contains('-') {
+            return Ok(None);
+        }
+        let actual = algorithm.checksum(&response.body);
+        if actual != expected.trim() {
+            return Err(ChecksumMismatch { algorithm: *algorithm, expected: expected.to_owned(), actual });
+        }
+        return Ok(Some(*algorithm));
+    }
+    Ok(None)
+}
+
+/// A response body whose checksum is not the one its header gives: it was damaged on the way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChecksumMismatch {
+    algorithm: Algorithm,
+    expected: String,
+    actual: String,
+}
+
+impl fmt::Display for ChecksumMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the response body's {} checksum is {}, but its {} header says {:?}",
+            self.algorithm.name(),
+            self.actual,
+            self.algorithm.header(),
+            self.expected
+        )
+    }
+}
+
+impl std::error::Error for ChecksumMismatch {}
+
+/// A table-driven reflected CRC: the table for `polynomial` (reversed), built at compile time.
+const fn crc_table(polynomial: u64) -> [u64; 256] {
+    let mut table = [0u64; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut crc = i as u64;
+        let mut bit = 0;
+        while bit < 8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ polynomial } else { crc >> 1 };
+            bit += 1;
+        }
+        table[i] = crc;
+        i += 1;
+    }
+    table
+}
+
+/// CRC-32C (Castagnoli), reflected polynomial 0x82F63B78.
+static CRC32C_TABLE: [u64; 256] = crc_table(0x82F6_3B78);
+/// CRC-64/NVME, reflected polynomial 0x9A6C9329AC4BC9B5.
+static CRC64NVME_TABLE: [u64; 256] = crc_table(0x9A6C_9329_AC4B_C9B5);
+
+fn crc32c(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFF_u64;
+    for &byte in bytes {
+        crc = CRC32C_TABLE[((crc ^ u64::from(byte)) & 0xFF) as usize] ^ (crc >> 8);
+    }
+    (crc ^ 0xFFFF_FFFF) as u32
+}
+
+fn crc64nvme(bytes: &[u8]) -> u64 {
+    let mut crc = u64::MAX;
+    for &byte in bytes {
+        crc = CRC64NVME_TABLE[((crc ^ u64::from(byte)) & 0xFF) as usize] ^ (crc >> 8);
+    }
+    !crc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Headers;
+
+    #[test]
+    fn algorithms_match_their_check_values() {
+        // The standard check input of the CRC catalogue.
+        assert_eq!(crc32c(b"123456789"), 0xE306_9283);
+        assert_eq!(crc64nvme(b"123456789"), 0xAE8B_1486_0A79_9888);
+        assert_eq!(crc32fast::hash(b"123456789"), 0xCBF4_3926);
+        assert_eq!(Algorithm::Crc32.checksum(b"hello, world"), "/6tyOg==");
+        assert_eq!(Algorithm::Sha1.checksum(b"abc"), "qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
+        assert_eq!(Algorithm::Sha256.checksum(b""), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+        assert_eq!(Algorithm::from_name("crc32c"), Some(Algorithm::Crc32c));
+        assert_eq!(Algorithm::from_name("MD5"), None);
+    }
+
+    fn settings(flexible: bool, required: bool) -> ChecksumSettings {
+        ChecksumSettings {
+            flexible,
+            required,
+            request_algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
+            response_mode_header: Some("x-amz-checksum-mode"),
+            response_algorithms: &["CRC32", "SHA256"],
+        }
+    }
+
+    fn request(body: &[u8]) -> HttpRequest {
+        let mut request = HttpRequest::new("PUT", "/k");
+        request.body = body.to_vec();
+        request
+    }
+
+    #[test]
+    fn requests_get_the_chosen_or_the_default_checksum() {
+        use RequestChecksumCalculation::{WhenRequired, WhenSupported};
+        let on = ResponseChecksumValidation::WhenSupported;
+        let mut r = request(b"hello, world");
+        add_request_checksums(&mut r, &settings(true, false), WhenSupported, on).unwrap();
+        assert_eq!(r.headers.get("x-amz-checksum-crc32"), Some("/6tyOg=="));
+        assert_eq!(r.headers.get("x-amz-sdk-checksum-algorithm"), Some("CRC32"));
+        assert_eq!(r.headers.get("x-amz-checksum-mode"), Some("ENABLED"));
+
+        let mut r = request(b"abc");
+        r.headers.insert("x-amz-sdk-checksum-algorithm", "SHA1");
+        add_request_checksums(&mut r, &settings(true, false), WhenRequired, on).unwrap();
+        assert_eq!(r.headers.get("x-amz-checksum-sha1"), Some("qZk+NkcGgWq6PiVxeFDCbJzQ2J0="));
+
+        let mut r = request(b"abc");
+        add_request_checksums(&mut r, &settings(true, false), WhenRequired, ResponseChecksumValidation::WhenRequired)
+            .unwrap();
+        assert!(r.headers.is_empty(), "nothing asked for: {:?}", r.headers);
+
+        // A checksum the caller set is kept; an unknown algorithm is an error.
+        let mut r = request(b"abc");
+        r.headers.insert("x-amz-checksum-crc32", "mine");
+        add_request_checksums(&mut r, &settings(true, true), WhenSupported, on).unwrap();
+        assert_eq!(r.headers.get("x-amz-checksum-crc32"), Some("mine"));
+        let mut r = request(b"abc");
+        r.headers.insert("x-amz-sdk-checksum-algorithm", "XXHASH3");
+        assert!(add_request_checksums(&mut r, &settings(true, false), WhenSupported, on).is_err());
+
+        // `@httpChecksumRequired` alone: Content-MD5.
+        let mut r = request(b"{\"foo\":\"base64 encoded md5 checksum\"}");
+        let md5_only =
+            ChecksumSettings { request_algorithm_header: None, response_mode_header: None, ..settings(false, true) };
+        add_request_checksums(&mut r, &md5_only, WhenRequired, on).unwrap();
+        assert_eq!(r.headers.get("Content-MD5"), Some("iB0/3YSo7maijL0IGOgA9g=="));
+    }
+
+    #[test]
+    fn responses_are_validated_when_asked_for() {
+        let s = settings(true, false);
+        let mut asked = request(b"");
+        asked.headers.insert("x-amz-checksum-mode", "ENABLED");
+        let response = |name: &str, value: &str, body: &[u8]| {
+            let mut headers = Headers::new();
+            headers.insert(name, value);
+            HttpResponse::new(200, headers, body.to_vec())
+        };
+        let good = response("x-amz-checksum-crc32", "/6tyOg==", b"hello, world");
+        assert_eq!(validate_response(&asked, &good, &s), Ok(Some(Algorithm::Crc32)));
+        let bad = response("x-amz-checksum-crc32", "/6tyOg==", b"hello, world!");
+        assert!(validate_response(&asked, &bad, &s).unwrap_err().to_string().contains("CRC32"));
+        // Unlisted algorithms, composite checksums and requests that did not ask pass.
+        assert_eq!(validate_response(&asked, &response("x-amz-checksum-sha1", "x", b"a"), &s), Ok(None));
+        assert_eq!(validate_response(&asked, &response("x-amz-checksum-crc32", "abc=-3", b"a"), &s), Ok(None));
+        assert_eq!(validate_response(&request(b""), &bad, &s), Ok(None));
+    }
+}
