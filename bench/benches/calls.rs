@@ -1,6 +1,7 @@
 //! Per call: `get_ota_task` end to end (build, endpoint, sign, send in memory, parse), ours
 //! against aws-sdk-rust's, for a full 200 response and a ThrottlingException; DynamoDB's
-//! `get_item` the same way; and our response parser alone, against serde_json into derived structs.
+//! `get_item` the same way; S3's `get_object` of a small object and `list_objects_v2` of a page;
+//! and our response parser alone, against serde_json into derived structs.
 
 use bench::{ours, sdk, FULL_TASK, THROTTLING};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
@@ -72,6 +73,47 @@ fn dynamodb_get_item(c: &mut Criterion) {
     group.finish();
 }
 
+fn s3(c: &mut Criterion) {
+    use bench::s3;
+    let rt = runtime();
+    let (ours, theirs) = (s3::ours::client(), s3::sdk::client());
+    let mut group = c.benchmark_group("s3_get_object");
+    group.bench_function("ours", |b| {
+        b.to_async(&rt).iter(|| async {
+            let output = ours.get_object().bucket("my-bucket").key("hello.txt").send().await.expect("GetObject");
+            assert_eq!(output.body().map(|b| b.as_ref().len()), Some(s3::OBJECT.len()));
+            black_box(output)
+        })
+    });
+    group.bench_function("sdk", |b| {
+        b.to_async(&rt).iter(|| async {
+            let output = theirs.get_object().bucket("my-bucket").key("hello.txt").send().await.expect("GetObject");
+            // The body read whole, as ours is.
+            let body = output.body.collect().await.expect("the body").into_bytes();
+            assert_eq!(body.len(), s3::OBJECT.len());
+            black_box(body)
+        })
+    });
+    group.finish();
+    let mut group = c.benchmark_group("s3_list_objects_v2");
+    group.bench_function("ours", |b| {
+        b.to_async(&rt).iter(|| async {
+            let list = ours.list_objects_v2().bucket("my-bucket").prefix("logs/").send().await.expect("ListObjectsV2");
+            assert_eq!(list.contents().len(), 3);
+            black_box(list)
+        })
+    });
+    group.bench_function("sdk", |b| {
+        b.to_async(&rt).iter(|| async {
+            let list =
+                theirs.list_objects_v2().bucket("my-bucket").prefix("logs/").send().await.expect("ListObjectsV2");
+            assert_eq!(list.contents().len(), 3);
+            black_box(list)
+        })
+    });
+    group.finish();
+}
+
 fn parse_only(c: &mut Criterion) {
     use iotmanagedintegrations::operation::get_ota_task::GetOtaTask;
     let response = ours::response((200, FULL_TASK));
@@ -89,5 +131,5 @@ fn parse_only(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, per_call, dynamodb_get_item, parse_only);
+criterion_group!(benches, per_call, dynamodb_get_item, s3, parse_only);
 criterion_main!(benches);

@@ -1,5 +1,6 @@
-//! What the benchmarks share: the canned GetOtaTask and GetItem responses, and a client of each
-//! kind that answers every request from memory with them (static credentials, retries off).
+//! What the benchmarks share: the canned GetOtaTask, GetItem, GetObject and ListObjectsV2
+//! responses, and a client of each kind that answers every request from memory with them
+//! (static credentials, retries off).
 
 /// A 200 GetOtaTask response body with every output member set.
 pub const FULL_TASK: &str = r#"{"TaskId":"abc","TaskArn":"arn:aws:iotmanagedintegrations:us-east-1:123456789012:ota-task/abc","Description":"firmware 2.1","S3Url":"s3://bucket/firmware.bin","Protocol":"HTTP","OtaType":"ONE_TIME","OtaTargetQueryString":"thingName:lamp*","OtaMechanism":"PUSH","Target":["arn:aws:iotmanagedintegrations:us-east-1:123456789012:managed-thing/t1","arn:aws:iotmanagedintegrations:us-east-1:123456789012:managed-thing/t2"],"CreatedAt":1764000000,"LastUpdatedAt":1764003600.5,"TaskConfigurationId":"cfg-1","TaskProcessingDetails":{"NumberOfCanceledThings":1,"NumberOfFailedThings":2,"NumberOfInProgressThings":3,"numberOfQueuedThings":4,"numberOfRejectedThings":5,"numberOfRemovedThings":6,"numberOfSucceededThings":7,"numberOfTimedOutThings":8,"processingTargets":["t1","t2"]},"OtaSchedulingConfig":{"EndBehavior":"STOP_ROLLOUT","EndTime":"2026-12-01T00:00:00Z","MaintenanceWindows":[{"StartTime":"00:30","DurationInMinutes":60}],"StartTime":"2026-11-28T00:00:00Z"},"OtaTaskExecutionRetryConfig":{"RetryConfigCriteria":[{"FailureType":"FAILED","MinNumberOfRetries":2}]},"Status":"IN_PROGRESS","Tags":{"team":"lighting","site":"berlin"}}"#;
@@ -147,6 +148,93 @@ pub mod dynamodb {
                 .http_client(http)
                 .build();
             aws_sdk_dynamodb::Client::from_conf(config)
+        }
+    }
+}
+
+/// S3: `GetObject` of a small object (its CRC-32 validated on both sides) and one
+/// `ListObjectsV2` page, ours from the `s3-lite` fixture (S3's shapes for these operations, in
+/// this repository without ../shared) against aws-sdk-s3.
+pub mod s3 {
+    use super::REGION;
+
+    /// A small object and its CRC-32, base64-encoded.
+    pub const OBJECT: &[u8] = b"hello, world";
+    pub const OBJECT_CRC32: &str = "/6tyOg==";
+
+    /// A `ListObjectsV2` page of three objects.
+    pub const LISTING: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>my-bucket</Name><Prefix>logs/</Prefix><KeyCount>3</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated><NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken><Contents><Key>logs/2026-11-30.gz</Key><LastModified>2026-11-30T10:00:00.000Z</LastModified><ETag>&quot;9b2cf535f27731c974343645a3985328&quot;</ETag><Size>5471</Size><StorageClass>STANDARD</StorageClass></Contents><Contents><Key>logs/2026-12-01.gz</Key><LastModified>2026-12-01T10:00:00.000Z</LastModified><ETag>&quot;f4b1c7e2d7a1e6c2b0b1d7c3a9e8f6d5&quot;</ETag><Size>6120</Size><StorageClass>STANDARD</StorageClass></Contents><Contents><Key>logs/2026-12-02.gz</Key><LastModified>2026-12-02T10:00:00.000Z</LastModified><ETag>&quot;0c4b8f0a2e1d3c5b7a9f8e6d4c2b1a09&quot;</ETag><Size>5890</Size><StorageClass>STANDARD</StorageClass></Contents></ListBucketResult>";
+
+    /// The canned answer to a request: the object for a `GetObject`, the page otherwise.
+    fn answer(path_and_query: &str) -> (Vec<(&'static str, String)>, Vec<u8>) {
+        if path_and_query.contains("list-type=2") {
+            (vec![("Content-Type", "application/xml".into())], LISTING.as_bytes().to_vec())
+        } else {
+            let headers = vec![
+                ("Content-Type", "text/plain".into()),
+                ("Content-Length", OBJECT.len().to_string()),
+                ("ETag", "\"e1\"".into()),
+                ("x-amz-checksum-crc32", OBJECT_CRC32.into()),
+                ("Last-Modified", "Tue, 01 Dec 2026 10:00:00 GMT".into()),
+            ];
+            (headers, OBJECT.to_vec())
+        }
+    }
+
+    pub mod ours {
+        use super::*;
+        use fixture_s3_lite::config::{HttpClient, HttpFuture, RetryConfig};
+        use fixture_s3_lite::credentials::Credentials;
+        use fixture_s3_lite::http::{Headers, HttpRequest, HttpResponse};
+
+        #[derive(Debug)]
+        struct InMemory;
+
+        impl HttpClient for InMemory {
+            fn call<'a>(&'a self, _url: &'a str, request: &'a HttpRequest) -> HttpFuture<'a> {
+                let (pairs, body) = answer(&request.uri);
+                let mut headers = Headers::new();
+                headers.insert("x-amz-request-id", "req-1");
+                for (name, value) in pairs {
+                    headers.insert(name, value);
+                }
+                Box::pin(async move { Ok(HttpResponse::new(200, headers, body)) })
+            }
+        }
+
+        pub fn client() -> fixture_s3_lite::Client {
+            let config = fixture_s3_lite::config::Config::builder()
+                .region(REGION)
+                .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret", None, None))
+                .retry_config(RetryConfig::disabled())
+                .http_client(InMemory)
+                .build();
+            fixture_s3_lite::Client::from_conf(config)
+        }
+    }
+
+    pub mod sdk {
+        use super::*;
+        use aws_sdk_s3::config::retry::RetryConfig;
+        use aws_sdk_s3::config::{Credentials, Region};
+        use aws_smithy_types::body::SdkBody;
+
+        pub fn client() -> aws_sdk_s3::Client {
+            let http = aws_smithy_http_client::test_util::infallible_client_fn(move |request| {
+                let (pairs, body) = answer(&request.uri().to_string());
+                let mut response = http::Response::builder().status(200).header("x-amz-request-id", "req-1");
+                for (name, value) in pairs {
+                    response = response.header(name, value);
+                }
+                response.body(SdkBody::from(body)).expect("a valid response")
+            });
+            let config = aws_sdk_s3::Config::builder()
+                .region(Region::new(REGION))
+                .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret", None, None, "bench"))
+                .retry_config(RetryConfig::disabled())
+                .http_client(http)
+                .build();
+            aws_sdk_s3::Client::from_conf(config)
         }
     }
 }

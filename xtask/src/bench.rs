@@ -1,5 +1,5 @@
-//! `cargo xtask bench`: our generated crates against aws-sdk-iotmanagedintegrations and
-//! aws-sdk-dynamodb on the same work, in one run, written to BENCHMARKS.md. The benchmark crate (`bench/`) is a workspace
+//! `cargo xtask bench`: our generated crates against aws-sdk-iotmanagedintegrations,
+//! aws-sdk-dynamodb and aws-sdk-s3 on the same work, in one run, written to BENCHMARKS.md. The benchmark crate (`bench/`) is a workspace
 //! of its own, so the README's test command never builds it.
 
 use std::fmt::Write as _;
@@ -16,6 +16,9 @@ const SDK_VERSION: &str = "1.64.0";
 const DYNAMODB_SDK_VERSION: &str = "1.136.0";
 const FULL_MODEL: &str = "models/aws/iot-managed-integrations-2025-03-03.json";
 const DYNAMODB_MODEL: &str = "models/aws/dynamodb-2012-08-10.json";
+/// The aws-sdk-s3 release we compare against (also pinned in `bench/Cargo.toml`).
+const S3_SDK_VERSION: &str = "1.157.0";
+const S3_MODEL: &str = "models/aws/s3-2006-03-01.json";
 /// Runs of the in-process codegen measurement, after one warm-up.
 const CODEGEN_RUNS: usize = 10;
 
@@ -39,6 +42,10 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         "get_ota_task/sdk_throttled",
         "dynamodb_get_item/ours",
         "dynamodb_get_item/sdk",
+        "s3_get_object/ours",
+        "s3_get_object/sdk",
+        "s3_list_objects_v2/ours",
+        "s3_list_objects_v2/sdk",
         "parse/ours_get_ota_task",
         "parse/serde_json_get_ota_task",
     ]
@@ -77,6 +84,11 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
     let options = Options { models: vec![shared.join(DYNAMODB_MODEL)], ..Options::default() };
     codegen::sync(&options, &dynamodb_crate, false).map_err(|e| e.to_string())?;
     codegen::sync_runtime(&work.join("dynamodb-full"), false).map_err(|e| e.to_string())?;
+    // And S3's.
+    let s3_crate = work.join("s3-full/s3");
+    let options = Options { models: vec![shared.join(S3_MODEL)], ..Options::default() };
+    codegen::sync(&options, &s3_crate, false).map_err(|e| e.to_string())?;
+    codegen::sync_runtime(&work.join("s3-full"), false).map_err(|e| e.to_string())?;
     let generated = root.join("generated/iotmanagedintegrations");
     let lock = bench.join("Cargo.lock");
     let projects = [
@@ -87,6 +99,8 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
         Project::sdk(),
         Project::ours_dynamodb(&dynamodb_crate),
         Project::sdk_dynamodb(),
+        Project::ours_s3(&s3_crate),
+        Project::sdk_s3(),
     ];
     let mut builds = Vec::new();
     for project in &projects {
@@ -98,7 +112,7 @@ pub fn run(root: &Path, shared: &Path) -> Result<(), String> {
     }
     println!("== release binaries (stripped)");
     let mut sizes = Vec::new();
-    for name in ["ours-client", "sdk", "ours-dynamodb-client", "sdk-dynamodb"] {
+    for name in ["ours-client", "sdk", "ours-dynamodb-client", "sdk-dynamodb", "ours-s3-client", "sdk-s3"] {
         let dir = work.join("builds").join(name);
         let release = clean_build(&dir, true)?;
         let size = std::fs::metadata(dir.join("target/release/bench-bin")).map_err(|e| e.to_string())?.len();
@@ -233,6 +247,31 @@ const DYNAMODB_MAIN: &str = r#"fn main() {
 }
 "#;
 
+const S3_MAIN: &str = r#"fn main() {
+    let config = smithy_config::from_env().build();
+    let client = s3::Client::new(&config);
+    let key = std::env::args().nth(1).unwrap_or_default();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let result = rt.block_on(client.get_object().bucket("my-bucket").key(key).send());
+    println!("{}", result.is_ok());
+}
+"#;
+
+const SDK_S3_MAIN: &str = r#"use aws_sdk_s3::config::{Credentials, Region};
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let config = aws_sdk_s3::Config::builder()
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret", None, None, "bench"))
+        .build();
+    let client = aws_sdk_s3::Client::from_conf(config);
+    let key = std::env::args().nth(1).unwrap_or_default();
+    let result = rt.block_on(client.get_object().bucket("my-bucket").key(key).send());
+    println!("{}", result.is_ok());
+}
+"#;
+
 const SDK_DYNAMODB_MAIN: &str = r#"use aws_sdk_dynamodb::config::{Credentials, Region};
 
 fn main() {
@@ -273,6 +312,27 @@ impl Project {
             transport.display()
         );
         Project { name: "ours-dynamodb-client", dependency, main: DYNAMODB_MAIN }
+    }
+
+    /// The whole S3 crate at `krate` with its `client` feature, the transport and tokio.
+    fn ours_s3(krate: &Path) -> Self {
+        let transport = krate.with_file_name(codegen::runtime::CONFIG_CRATE);
+        let dependency = format!(
+            "s3 = {{ path = \"{}\", features = [\"client\"] }}\n\
+             smithy-config = {{ path = \"{}\" }}\n\
+             tokio = {{ version = \"1\", features = [\"rt\"] }}\n",
+            krate.display(),
+            transport.display()
+        );
+        Project { name: "ours-s3-client", dependency, main: S3_MAIN }
+    }
+
+    fn sdk_s3() -> Self {
+        let dependency = format!(
+            "aws-sdk-s3 = {{ version = \"={S3_SDK_VERSION}\", features = [\"behavior-version-latest\"] }}\n\
+             tokio = {{ version = \"1\", features = [\"rt\"] }}\n"
+        );
+        Project { name: "sdk-s3", dependency, main: SDK_S3_MAIN }
     }
 
     fn sdk_dynamodb() -> Self {
@@ -373,7 +433,7 @@ impl Report {
         let sdk = self.build("sdk");
         writeln!(
             w,
-            "# Benchmarks: generated crates vs aws-sdk-iotmanagedintegrations {SDK_VERSION} and aws-sdk-dynamodb {DYNAMODB_SDK_VERSION}\n"
+            "# Benchmarks: generated crates vs aws-sdk-iotmanagedintegrations {SDK_VERSION}, aws-sdk-dynamodb {DYNAMODB_SDK_VERSION} and aws-sdk-s3 {S3_SDK_VERSION}\n"
         )
         .ok();
         writeln!(
@@ -425,30 +485,34 @@ impl Report {
             sdk_size as f64 / ours_size as f64,
             5.0,
         );
-        let (ours_dynamodb, sdk_dynamodb) = (self.build("ours-dynamodb-client"), self.build("sdk-dynamodb"));
-        target(
-            "clean debug build, DynamoDB (whole model), `client` feature",
-            secs(ours_dynamodb),
-            secs(sdk_dynamodb),
-            sdk_dynamodb.seconds / ours_dynamodb.seconds,
-            4.0,
-        );
-        let (ours_get, sdk_get) = (self.call("dynamodb_get_item/ours"), self.call("dynamodb_get_item/sdk"));
-        target(
-            "per call, DynamoDB get_item (median)",
-            micros(ours_get),
-            micros(sdk_get),
-            sdk_get.median / ours_get.median,
-            5.0,
-        );
-        let (ours_size, sdk_size) = (size("ours-dynamodb-client"), size("sdk-dynamodb"));
-        target(
-            "stripped release binary calling DynamoDB get_item",
-            mb(ours_size),
-            mb(sdk_size),
-            sdk_size as f64 / ours_size as f64,
-            3.0,
-        );
+        // The whole-model services: clean builds, calls and binaries against their SDK crates.
+        for (what, ours, theirs, goal) in [
+            (
+                "clean debug build, DynamoDB (whole model), `client` feature",
+                "ours-dynamodb-client",
+                "sdk-dynamodb",
+                4.0,
+            ),
+            ("clean debug build, S3 (whole model), `client` feature", "ours-s3-client", "sdk-s3", 4.0),
+        ] {
+            let (ours, theirs) = (self.build(ours), self.build(theirs));
+            target(what, secs(ours), secs(theirs), theirs.seconds / ours.seconds, goal);
+        }
+        for (what, id, goal) in [
+            ("per call, DynamoDB get_item (median)", "dynamodb_get_item", 5.0),
+            ("per call, S3 get_object of a 12-byte object, CRC-32 validated (median)", "s3_get_object", 3.0),
+            ("per call, S3 list_objects_v2, a page of 3 objects (median)", "s3_list_objects_v2", 3.0),
+        ] {
+            let (ours, theirs) = (self.call(&format!("{id}/ours")), self.call(&format!("{id}/sdk")));
+            target(what, micros(ours), micros(theirs), theirs.median / ours.median, goal);
+        }
+        for (what, ours, theirs) in [
+            ("stripped release binary calling DynamoDB get_item", "ours-dynamodb-client", "sdk-dynamodb"),
+            ("stripped release binary calling S3 get_object", "ours-s3-client", "sdk-s3"),
+        ] {
+            let (ours, theirs) = (size(ours), size(theirs));
+            target(what, mb(ours), mb(theirs), theirs as f64 / ours as f64, 3.0);
+        }
         let rate = mb_per_s(parse);
         let met = if rate >= 500.0 { "yes" } else { "**no**" };
         writeln!(w, "| parse rate, GetOtaTask 200 body | {rate:.0} MB/s | | | ≥500 MB/s | {met} |").ok();
@@ -478,17 +542,24 @@ impl Report {
             )
             .ok();
         }
-        writeln!(
-            w,
-            "| DynamoDB get_item, an 8-attribute item | {} ± {:.2} µs | {} ± {:.2} µs | {:.1}× |",
-            micros(ours_get),
-            ours_get.mad / 1e3,
-            micros(sdk_get),
-            sdk_get.mad / 1e3,
-            sdk_get.median / ours_get.median
-        )
-        .ok();
-        writeln!(w, "\nOur DynamoDB client here is the `dynamodb-lite` fixture's (this repository's own subset model, whose GetItem has DynamoDB's shapes), so the benchmark crate builds without `../shared`; the clean builds and binaries below use the crate generated from DynamoDB's whole model.").ok();
+        for (what, id) in [
+            ("DynamoDB get_item, an 8-attribute item", "dynamodb_get_item"),
+            ("S3 get_object, 12 bytes, CRC-32 validated", "s3_get_object"),
+            ("S3 list_objects_v2, a page of 3 objects", "s3_list_objects_v2"),
+        ] {
+            let (ours, sdk) = (self.call(&format!("{id}/ours")), self.call(&format!("{id}/sdk")));
+            writeln!(
+                w,
+                "| {what} | {} ± {:.2} µs | {} ± {:.2} µs | {:.1}× |",
+                micros(ours),
+                ours.mad / 1e3,
+                micros(sdk),
+                sdk.mad / 1e3,
+                sdk.median / ours.median
+            )
+            .ok();
+        }
+        writeln!(w, "\nOur DynamoDB client here is the `dynamodb-lite` fixture's (this repository's own subset model, whose GetItem has DynamoDB's shapes), so the benchmark crate builds without `../shared`; the clean builds and binaries below use the crate generated from DynamoDB's whole model. Our S3 client is likewise the `s3-lite` fixture's (S3's shapes for GetObject and ListObjectsV2, its bucket addressing rules and checksums); the SDK's GetObject body is collected into bytes, as ours arrives.").ok();
         let body = parse.bytes.unwrap_or(0);
         writeln!(w, "\nParse only, on the 200 body ({body} bytes): our `GetOtaTask::deserialize_response` (status, headers, the JSON read token by token into the output's builder) {} ± {:.2} µs, {:.0} MB/s; `serde_json::from_slice` into derived structs with the same members (enums as strings, timestamps as numbers; bench-only, `bench/src/lib.rs`) {} ± {:.2} µs, {:.0} MB/s.\n", micros(parse), parse.mad / 1e3, mb_per_s(parse), micros(serde), serde.mad / 1e3, mb_per_s(serde)).ok();
 
@@ -497,7 +568,13 @@ impl Report {
         writeln!(w, "| crate | time | crates compiled | SDK / ours |\n| --- | --- | --- | --- |").ok();
         for (name, build) in &self.builds {
             // Each of our crates against the SDK crate of the same service.
-            let theirs = if name.contains("dynamodb") { sdk_dynamodb } else { sdk };
+            let theirs = if name.contains("dynamodb") {
+                self.build("sdk-dynamodb")
+            } else if name.contains("s3") {
+                self.build("sdk-s3")
+            } else {
+                sdk
+            };
             writeln!(
                 w,
                 "| {} | {:.1} s | {} | {:.1}× |",
@@ -508,7 +585,7 @@ impl Report {
             )
             .ok();
         }
-        writeln!(w, "\n## Binary size (release, stripped, a `main` that makes one call: get_ota_task, or DynamoDB's get_item)\n").ok();
+        writeln!(w, "\n## Binary size (release, stripped, a `main` that makes one call: get_ota_task, DynamoDB's get_item or S3's get_object)\n").ok();
         writeln!(w, "| binary | release build | size |\n| --- | --- | --- |").ok();
         for (name, build, size) in &self.sizes {
             writeln!(w, "| {} | {:.1} s | {} |", describe(name), build.seconds, mb(*size)).ok();
@@ -553,6 +630,8 @@ fn describe(name: &str) -> &'static str {
         "ours-full-client" => "ours: full service (83 operations), `client` feature",
         "ours-dynamodb-client" => "ours: DynamoDB, whole model, `client` feature",
         "sdk-dynamodb" => "aws-sdk-dynamodb, default features",
+        "ours-s3-client" => "ours: S3, whole model, `client` feature",
+        "sdk-s3" => "aws-sdk-s3, default features",
         _ => "aws-sdk-iotmanagedintegrations, default features",
     }
 }

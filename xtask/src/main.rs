@@ -50,9 +50,10 @@ enum Task {
         #[arg(long = "suite")]
         suites: Vec<String>,
     },
-    /// Benchmark the generated crates against aws-sdk-iotmanagedintegrations and aws-sdk-dynamodb
-    /// (per call, parse, clean builds, binary size, codegen) and write BENCHMARKS.md. Needs the crates.io registry
-    /// and about 25 minutes; the README's test command never runs it.
+    /// Benchmark the generated crates against aws-sdk-iotmanagedintegrations, aws-sdk-dynamodb
+    /// and aws-sdk-s3 (per call, parse, clean builds, binary size, codegen) and write
+    /// BENCHMARKS.md. Needs the crates.io registry and about 30 minutes; the README's test
+    /// command never runs it.
     Bench,
     /// Fuzz every response decoder (JSON, CBOR, XML, error bodies, endpoint rules) with
     /// cargo-fuzz on the nightly toolchain, from a seed corpus of the compliance suites' bodies
