@@ -182,6 +182,8 @@ pub struct Checksums {
     pub response_mode_header: Option<String>,
     /// The algorithms of `responseAlgorithms` the runtime can validate.
     pub response_algorithms: Vec<String>,
+    /// Glacier's SHA-256 and SHA-256 tree hash headers (`UploadArchive`, `UploadMultipartPart`).
+    pub glacier_tree_hash: bool,
 }
 
 /// An endpoint parameter an operation sets: `Endpoints::params[param]`, from an input field
@@ -227,6 +229,9 @@ pub struct ServiceInfo {
     pub response_crc32: bool,
     /// Requests are signed by S3's SigV4 rules.
     pub s3_signing: bool,
+    /// Headers every request carries, as the service's SDKs add them (API Gateway's `Accept`,
+    /// Glacier's `X-Amz-Glacier-Version`).
+    pub fixed_headers: Vec<(String, String)>,
 }
 
 /// A service's own retry defaults, as AWS SDKs give them (retry behavior 2026).
@@ -614,10 +619,13 @@ pub struct HttpBinding {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathSegment {
     Literal(String),
-    /// A label: the input field (index) and whether it is greedy (`{Key+}`).
+    /// A label: the input field (index), whether it is greedy (`{Key+}`), and what an unset or
+    /// empty value becomes where a service customization says (Glacier's account id: `-`);
+    /// otherwise such a value is an error.
     Label {
         field: usize,
         greedy: bool,
+        unset: Option<String>,
     },
 }
 
@@ -759,6 +767,7 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
         retry_tuning: customizations::retry_tuning(sdk_id.as_deref()),
         response_crc32: customizations::response_crc32(sdk_id.as_deref()),
         s3_signing: customizations::bucket_in_endpoint(sdk_id.as_deref()),
+        fixed_headers: customizations::fixed_headers(sdk_id.as_deref(), svc.version.as_deref()),
         id: service.id.clone(),
         title: t.title.clone().unwrap_or_else(|| service.id.name().to_owned()),
         version: svc.version.clone(),
@@ -1361,7 +1370,9 @@ impl Cx<'_> {
             _ => None,
         });
         let http = match &shape.traits.http {
-            Some(h) if self.http_bindings => Some(http_binding(&shape.id, h, input, bucket_field)?),
+            Some(h) if self.http_bindings => {
+                Some(http_binding(&shape.id, h, input, bucket_field, krate.service.sdk_id.as_deref())?)
+            }
             _ => None,
         };
         Ok(Operation {
@@ -1376,7 +1387,18 @@ impl Cx<'_> {
             endpoint_arguments,
             unwrapped_xml_output: shape.traits.s3_unwrapped_xml_output,
             errors_in_200: customizations::errors_in_200(krate.service.sdk_id.as_deref(), &planned.names.name),
-            checksums: checksums(shape, input, warnings),
+            checksums: checksums(shape, input, warnings).or_else(|| {
+                customizations::glacier_checksums(krate.service.sdk_id.as_deref(), &planned.names.name).then(|| {
+                    Checksums {
+                        flexible: false,
+                        required: false,
+                        request_algorithm_header: None,
+                        response_mode_header: None,
+                        response_algorithms: Vec::new(),
+                        glacier_tree_hash: true,
+                    }
+                })
+            }),
             pagination: pagination::build(
                 self.model,
                 self.selection,
@@ -1451,6 +1473,7 @@ fn checksums(op: &Shape, input: &Structure, warnings: &mut Vec<Error>) -> Option
                 .filter(|a| SUPPORTED.iter().any(|s| s.eq_ignore_ascii_case(a)))
                 .cloned()
                 .collect(),
+            glacier_tree_hash: false,
         }),
         None if t.http_checksum_required => Some(Checksums {
             flexible: false,
@@ -1458,6 +1481,7 @@ fn checksums(op: &Shape, input: &Structure, warnings: &mut Vec<Error>) -> Option
             request_algorithm_header: None,
             response_mode_header: None,
             response_algorithms: Vec::new(),
+            glacier_tree_hash: false,
         }),
         None => None,
     }
@@ -1471,6 +1495,7 @@ fn http_binding(
     http: &model::Http,
     input: &Structure,
     endpoint_label: Option<usize>,
+    sdk_id: Option<&str>,
 ) -> Result<HttpBinding> {
     let (path, query) = match http.uri.split_once('?') {
         Some((path, query)) => (path, Some(query).filter(|q| !q.is_empty()).map(str::to_owned)),
@@ -1492,7 +1517,8 @@ fn http_binding(
                 Error::shape(op, format!("@http URI label `{{{label}}}` has no @httpLabel input member `{member}`"))
             })?;
         if Some(field) != endpoint_label {
-            segments.push(PathSegment::Label { field, greedy });
+            let unset = customizations::unset_label(sdk_id, member).map(str::to_owned);
+            segments.push(PathSegment::Label { field, greedy, unset });
         }
     }
     if segments.is_empty() {

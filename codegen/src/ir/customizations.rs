@@ -44,6 +44,28 @@ pub fn errors_in_200(sdk_id: Option<&str>, operation: &str) -> bool {
     sdk_id == Some("S3") && matches!(operation, "CopyObject" | "CompleteMultipartUpload" | "UploadPartCopy")
 }
 
+/// What an unset or empty URI label becomes: Glacier's account id is `-`, the caller's own
+/// account.
+pub fn unset_label(sdk_id: Option<&str>, member: &str) -> Option<&'static str> {
+    (sdk_id == Some("Glacier") && member == "accountId").then_some("-")
+}
+
+/// Headers every request of the service carries: API Gateway's SDKs ask for JSON, Glacier's
+/// name the API version.
+pub fn fixed_headers(sdk_id: Option<&str>, version: Option<&str>) -> Vec<(String, String)> {
+    match (sdk_id, version) {
+        (Some("API Gateway"), _) => vec![("Accept".to_owned(), "application/json".to_owned())],
+        (Some("Glacier"), Some(version)) => vec![("X-Amz-Glacier-Version".to_owned(), version.to_owned())],
+        _ => Vec::new(),
+    }
+}
+
+/// Whether the operation's requests carry Glacier's `X-Amz-Content-Sha256` and
+/// `X-Amz-Sha256-Tree-Hash` headers, as its SDKs add them for uploads.
+pub fn glacier_checksums(sdk_id: Option<&str>, operation: &str) -> bool {
+    sdk_id == Some("Glacier") && matches!(operation, "UploadArchive" | "UploadMultipartPart")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +80,15 @@ mod tests {
         assert!(!long_polling(None, "ReceiveMessage"));
         assert!(bucket_in_endpoint(Some("S3")) && !bucket_in_endpoint(Some("S3 Control")));
         assert!(errors_in_200(Some("S3"), "CompleteMultipartUpload") && !errors_in_200(Some("S3"), "GetObject"));
+        assert_eq!(unset_label(Some("Glacier"), "accountId"), Some("-"));
+        assert_eq!(unset_label(Some("S3"), "accountId"), None);
+        assert_eq!(
+            fixed_headers(Some("Glacier"), Some("2012-06-01")),
+            [("X-Amz-Glacier-Version".into(), "2012-06-01".into())]
+        );
+        assert!(fixed_headers(Some("S3"), Some("2006-03-01")).is_empty());
+        assert!(
+            glacier_checksums(Some("Glacier"), "UploadArchive") && !glacier_checksums(Some("Glacier"), "ListVaults")
+        );
     }
 }

@@ -152,7 +152,7 @@ pub fn checksum_settings(k: &Crate, c: &Checksums) -> TokenStream {
     };
     let (flexible, required) = (c.flexible, c.required);
     let (algorithm, mode) = (header(&c.request_algorithm_header), header(&c.response_mode_header));
-    let algorithms = &c.response_algorithms;
+    let (algorithms, glacier) = (&c.response_algorithms, c.glacier_tree_hash);
     quote! {
         crate::http::ChecksumSettings {
             flexible: #flexible,
@@ -160,6 +160,7 @@ pub fn checksum_settings(k: &Crate, c: &Checksums) -> TokenStream {
             request_algorithm_header: #algorithm,
             response_mode_header: #mode,
             response_algorithms: &[#(#algorithms),*],
+            glacier_tree_hash: #glacier,
         }
     }
 }

@@ -129,7 +129,52 @@ pub fn add_request_checksums(
     } else if settings.required && !request.headers.contains("Content-MD5") {
         request.headers.insert("Content-MD5", base64::encode(md5::Md5::digest(&request.body)));
     }
+    if settings.glacier_tree_hash {
+        if !request.headers.contains("X-Amz-Content-Sha256") {
+            request.headers.insert("X-Amz-Content-Sha256", hex(&sha2::Sha256::digest(&request.body)));
+        }
+        if !request.headers.contains("X-Amz-Sha256-Tree-Hash") {
+            request.headers.insert("X-Amz-Sha256-Tree-Hash", hex(&tree_hash(&request.body)));
+        }
+    }
     Ok(())
+}
+
+/// Glacier's SHA-256 tree hash: the SHA-256 of each MiB of `body`, then of each pair of hashes
+/// (a hash without a pair carried up as it is) until one is left.
+fn tree_hash(body: &[u8]) -> [u8; 32] {
+    const MIB: usize = 1 << 20;
+    let mut level: Vec<[u8; 32]> = if body.is_empty() {
+        vec![sha2::Sha256::digest(body).into()]
+    } else {
+        body.chunks(MIB).map(|chunk| sha2::Sha256::digest(chunk).into()).collect()
+    };
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|pair| match pair {
+                [left, right] => {
+                    let mut hasher = sha2::Sha256::new();
+                    hasher.update(left);
+                    hasher.update(right);
+                    hasher.finalize().into()
+                }
+                [single] => *single,
+                _ => unreachable!("chunks(2) gives one or two"),
+            })
+            .collect();
+    }
+    level[0]
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+    out
 }
 
 /// Validates `response`'s body against the first of its checksum headers, among the

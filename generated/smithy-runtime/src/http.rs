@@ -426,6 +426,8 @@ pub struct ChecksumSettings {
     pub response_mode_header: Option<&'static str>,
     /// The algorithms whose response checksums are validated.
     pub response_algorithms: &'static [&'static str],
+    /// Glacier's `X-Amz-Content-Sha256` and `X-Amz-Sha256-Tree-Hash` (its uploads).
+    pub glacier_tree_hash: bool,
 }
 
 /// When requests get a checksum the operation does not require (`AWS_REQUEST_CHECKSUM_CALCULATION`

@@ -128,7 +128,52 @@ pub fn add_request_checksums(
     } else if settings.required && !request.headers.contains("Content-MD5") {
         request.headers.insert("Content-MD5", base64::encode(md5::Md5::digest(&request.body)));
     }
+    if settings.glacier_tree_hash {
+        if !request.headers.contains("X-Amz-Content-Sha256") {
+            request.headers.insert("X-Amz-Content-Sha256", hex(&sha2::Sha256::digest(&request.body)));
+        }
+        if !request.headers.contains("X-Amz-Sha256-Tree-Hash") {
+            request.headers.insert("X-Amz-Sha256-Tree-Hash", hex(&tree_hash(&request.body)));
+        }
+    }
     Ok(())
+}
+
+/// Glacier's SHA-256 tree hash: the SHA-256 of each MiB of `body`, then of each pair of hashes
+/// (a hash without a pair carried up as it is) until one is left.
+fn tree_hash(body: &[u8]) -> [u8; 32] {
+    const MIB: usize = 1 << 20;
+    let mut level: Vec<[u8; 32]> = if body.is_empty() {
+        vec![sha2::Sha256::digest(body).into()]
+    } else {
+        body.chunks(MIB).map(|chunk| sha2::Sha256::digest(chunk).into()).collect()
+    };
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|pair| match pair {
+                [left, right] => {
+                    let mut hasher = sha2::Sha256::new();
+                    hasher.update(left);
+                    hasher.update(right);
+                    hasher.finalize().into()
+                }
+                [single] => *single,
+                _ => unreachable!("chunks(2) gives one or two"),
+            })
+            .collect();
+    }
+    level[0]
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+    out
 }
 
 /// Validates `response`'s body against the first of its checksum headers, among the
@@ -249,6 +294,7 @@ mod tests {
             request_algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
             response_mode_header: Some("x-amz-checksum-mode"),
             response_algorithms: &["CRC32", "SHA256"],
+            glacier_tree_hash: false,
         }
     }
 
@@ -313,5 +359,35 @@ mod tests {
         assert_eq!(validate_response(&asked, &response("x-amz-checksum-sha1", "x", b"a"), &s), Ok(None));
         assert_eq!(validate_response(&asked, &response("x-amz-checksum-crc32", "abc=-3", b"a"), &s), Ok(None));
         assert_eq!(validate_response(&request(b""), &bad, &s), Ok(None));
+    }
+
+    #[test]
+    fn glacier_uploads_get_their_sha256_and_tree_hash() {
+        let glacier = ChecksumSettings {
+            flexible: false,
+            required: false,
+            request_algorithm_header: None,
+            response_mode_header: None,
+            response_algorithms: &[],
+            glacier_tree_hash: true,
+        };
+        let mut r = request(b"hello world");
+        add_request_checksums(
+            &mut r,
+            &glacier,
+            RequestChecksumCalculation::WhenRequired,
+            ResponseChecksumValidation::WhenRequired,
+        )
+        .unwrap();
+        // One chunk: the tree hash is the SHA-256 (the values of Smithy's GlacierChecksums case).
+        let sha256 = "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9";
+        assert_eq!(r.headers.get("X-Amz-Content-Sha256"), Some(sha256));
+        assert_eq!(r.headers.get("X-Amz-Sha256-Tree-Hash"), Some(sha256));
+        // Three MiB-chunks: hash(hash(h0 h1) h2).
+        let body = vec![7u8; (2 << 20) + 5];
+        let leaf = |c: &[u8]| -> [u8; 32] { sha2::Sha256::digest(c).into() };
+        let (h0, h1, h2) = (leaf(&body[..1 << 20]), leaf(&body[1 << 20..2 << 20]), leaf(&body[2 << 20..]));
+        let join = |a: &[u8; 32], b: &[u8; 32]| -> [u8; 32] { sha2::Sha256::digest([&a[..], &b[..]].concat()).into() };
+        assert_eq!(tree_hash(&body), join(&join(&h0, &h1), &h2));
     }
 }

@@ -106,7 +106,7 @@ fn parse_scalar(k: &Crate, field: &Field, ty: &RustType, text: &TokenStream) -> 
 
 /// `serialize_request`: builds the HTTP request for an input.
 pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
-    let Std { some, result, ok, err, string, vec, .. } = Std::of(k);
+    let Std { some, none, result, ok, err, string, vec, .. } = Std::of(k);
     let input = k.structure(op.input);
     let input_ty = id(&input.name);
     let Some(http) = &op.http else {
@@ -135,25 +135,36 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
     };
     for segment in &http.path {
         literal.push('/');
-        let (field, greedy) = match segment {
+        let (field, greedy, unset) = match segment {
             PathSegment::Literal(text) => {
                 literal.push_str(text);
                 continue;
             }
-            PathSegment::Label { field, greedy } => (&input.fields[*field], *greedy),
+            PathSegment::Label { field, greedy, unset } => (&input.fields[*field], *greedy, unset),
         };
         flush(&mut literal, &mut path_code);
         let ident = id(&field.ident);
         let name = field.bare();
         let text = scalar_text(k, field, &field.ty, &quote!(value), Place::Label);
         let encode = if greedy { quote!(crate::http::encode_greedy_label) } else { quote!(crate::http::encode_label) };
-        path_code.push(quote! {
-            let value = input.#ident.as_ref().ok_or_else(|| crate::error::BuildError::missing_field(#name, "a URI label must be set"))?;
-            let text = #text;
-            if text.is_empty() {
-                return #err(crate::error::BuildError::missing_field(#name, "a URI label cannot be empty"));
-            }
-            uri.push_str(&#encode(&text));
+        path_code.push(match unset {
+            // A service customization stands in for an unset or empty value.
+            Some(stand_in) => quote! {
+                let text = match input.#ident.as_ref() {
+                    #some(value) => #text,
+                    #none => #string::new(),
+                };
+                let text = if text.is_empty() { #string::from(#stand_in) } else { text };
+                uri.push_str(&#encode(&text));
+            },
+            None => quote! {
+                let value = input.#ident.as_ref().ok_or_else(|| crate::error::BuildError::missing_field(#name, "a URI label must be set"))?;
+                let text = #text;
+                if text.is_empty() {
+                    return #err(crate::error::BuildError::missing_field(#name, "a URI label cannot be empty"));
+                }
+                uri.push_str(&#encode(&text));
+            },
         });
     }
     flush(&mut literal, &mut path_code);
@@ -224,7 +235,9 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
         }
     });
 
-    let mut header_code = Vec::new();
+    // What the service's SDKs add to every request (API Gateway's `Accept`, ...).
+    let mut header_code: Vec<TokenStream> =
+        k.service.fixed_headers.iter().map(|(name, value)| quote!(headers.insert(#name, #value);)).collect();
     for field in &input.fields {
         let ident = id(&field.ident);
         let value = field_value(k, field, &quote!(input));
