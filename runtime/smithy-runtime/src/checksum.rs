@@ -12,7 +12,7 @@ use sha1::Digest;
 use crate::http::{
     ChecksumSettings, HttpRequest, HttpResponse, RequestChecksumCalculation, ResponseChecksumValidation,
 };
-use crate::primitives::base64;
+use crate::primitives::{base64, hex};
 
 /// A checksum algorithm of `@httpChecksum`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,16 +164,6 @@ fn tree_hash(body: &[u8]) -> [u8; 32] {
             .collect();
     }
     level[0]
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
-    }
-    out
 }
 
 /// Validates `response`'s body against the first of its checksum headers, among the

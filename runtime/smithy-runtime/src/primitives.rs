@@ -1163,6 +1163,18 @@ impl UnknownIntVariantValue {
     }
 }
 
+/// Lowercase hex digits of `bytes` (SigV4's hashes and signatures, Glacier's tree hash).
+#[cfg(any(feature = "client", feature = "checksum"))]
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &byte in bytes {
+        out.push(char::from(LOWER_HEX[usize::from(byte >> 4)]));
+        out.push(char::from(LOWER_HEX[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
 /// A float as the protocols write it outside JSON and CBOR (headers, query strings, XML, forms): `NaN`, `Infinity`, `-Infinity`, or the number.
 pub fn float_text(value: f64) -> String {
     if value.is_nan() {

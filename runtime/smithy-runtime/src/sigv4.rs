@@ -26,6 +26,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::http::{Headers, HttpRequest};
+use crate::primitives::hex;
 
 /// The algorithm name that opens the string to sign and the `authorization` header.
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -464,17 +465,6 @@ fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     };
     mac.update(data);
     mac.finalize().into_bytes().into()
-}
-
-/// Lowercase hex digits of `bytes`.
-fn hex(bytes: &[u8]) -> String {
-    const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &byte in bytes {
-        out.push(char::from(LOWER_HEX[usize::from(byte >> 4)]));
-        out.push(char::from(LOWER_HEX[usize::from(byte & 0x0f)]));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -248,26 +248,31 @@ pub fn read_value(k: &Crate, ty: &RustType, depth: usize) -> TokenStream {
     }
 }
 
+/// Statements running `write` with `v` bound to a field's value (`&T`), when it is set: an
+/// unset `@idempotencyToken` is made up here, so every attempt of one call sends the same one.
+/// Every protocol's serializers write fields through it.
+pub fn with_field_value(k: &Crate, f: &Field, value: &TokenStream, write: TokenStream) -> TokenStream {
+    let Std { some, .. } = Std::of(k);
+    let ident = id(&f.ident);
+    if f.idempotency_token && f.optional && f.ty == RustType::String {
+        quote!({
+            let v = &#value.#ident.clone().unwrap_or_else(crate::http::new_idempotency_token);
+            #write
+        })
+    } else if f.optional {
+        quote!(if let #some(v) = &#value.#ident { #write })
+    } else {
+        quote!({ let v = &#value.#ident; #write })
+    }
+}
+
 /// Statements writing the body-located fields of `value` (an expression of the struct type) as
 /// members of the JSON object being written.
 pub fn write_fields<'a>(k: &Crate, fields: impl IntoIterator<Item = &'a Field>, value: &TokenStream) -> TokenStream {
-    let Std { some, .. } = Std::of(k);
     let writes = fields.into_iter().filter_map(|f| {
         let Location::Body(name) = &f.location else { return None };
-        let ident = id(&f.ident);
         let write = write_value(k, &f.ty, &quote!(v), 0);
-        Some(if f.idempotency_token && f.optional && f.ty == RustType::String {
-            // An unset token is made up here, so every attempt of one call sends the same one.
-            quote!({
-                let v = &#value.#ident.clone().unwrap_or_else(crate::http::new_idempotency_token);
-                w.key(#name);
-                #write
-            })
-        } else if f.optional {
-            quote!(if let #some(v) = &#value.#ident { w.key(#name); #write })
-        } else {
-            quote!({ let v = &#value.#ident; w.key(#name); #write })
-        })
+        Some(with_field_value(k, f, value, quote!(w.key(#name); #write)))
     });
     quote!(#(#writes)*)
 }

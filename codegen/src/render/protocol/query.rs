@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::json::{fns, format_tokens};
+use super::json::{fns, format_tokens, with_field_value};
 use super::Registry;
 use crate::ir::{Crate, Field, Named, Operation, RustType, StructId, Structure, Union, UnionId, XmlNested};
 use crate::model::{Protocol, TimestampFormat};
@@ -100,22 +100,14 @@ fn write_fields<'a>(
     value: &TokenStream,
     prefix: Option<&TokenStream>,
 ) -> TokenStream {
-    let Std { some, .. } = Std::of(k);
     let writes = fields.into_iter().map(|f| {
-        let ident = id(&f.ident);
         let name = &f.xml.query_key;
         let key = match prefix {
             Some(prefix) => quote!(&crate::query::QueryWriter::member(#prefix, #name)),
             None => quote!(#name),
         };
         let write = write_value(k, &f.ty, &f.xml.nested, f.xml.flattened, &key, &quote!(v), 0);
-        if f.idempotency_token && f.optional && f.ty == RustType::String {
-            quote!({ let v = &#value.#ident.clone().unwrap_or_else(crate::http::new_idempotency_token); #write })
-        } else if f.optional {
-            quote!(if let #some(v) = &#value.#ident { #write })
-        } else {
-            quote!({ let v = &#value.#ident; #write })
-        }
+        with_field_value(k, f, value, write)
     });
     quote!(#(#writes)*)
 }

@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::json::{error_correction, finish_build, fns, format_tokens};
+use super::json::{error_correction, finish_build, fns, format_tokens, with_field_value};
 use super::Registry;
 use crate::ir::{
     Crate, Field, Named, RustType, StructId, Structure, Union, UnionId, XmlMember, XmlNamespace, XmlNested,
@@ -363,17 +363,7 @@ pub fn write_fields<'a>(
     fields: impl Iterator<Item = &'a Field> + Clone,
     value: &TokenStream,
 ) -> TokenStream {
-    let Std { some, .. } = Std::of(k);
-    let access = |f: &Field, write: TokenStream| {
-        let ident = id(&f.ident);
-        if f.idempotency_token && f.optional && f.ty == RustType::String {
-            quote!({ let v = &#value.#ident.clone().unwrap_or_else(crate::http::new_idempotency_token); #write })
-        } else if f.optional {
-            quote!(if let #some(v) = &#value.#ident { #write })
-        } else {
-            quote!({ let v = &#value.#ident; #write })
-        }
-    };
+    let access = |f: &Field, write: TokenStream| with_field_value(k, f, value, write);
     let attributes = fields.clone().filter(|f| f.xml.attribute).map(|f| {
         let name = &f.xml.name;
         let text = scalar_text(&f.ty, &quote!(v));
