@@ -572,6 +572,9 @@ pub struct Operation {
     pub unwrapped_xml_output: bool,
     /// A `200 OK` whose body is an `<Error>` document is an error (S3's `CompleteMultipartUpload`).
     pub errors_in_200: bool,
+    /// `@auth([])`: sent unsigned, without credentials (STS `AssumeRoleWithWebIdentity`, SSO's
+    /// `GetRoleCredentials`), where the service's other operations are signed.
+    pub unsigned: bool,
     /// What its `@httpChecksum` or `@httpChecksumRequired` asks of requests and responses.
     pub checksums: Option<Checksums>,
     /// How the operation pages its results (`@paginated`, merged with the service's).
@@ -1387,6 +1390,7 @@ impl Cx<'_> {
             endpoint_arguments,
             unwrapped_xml_output: shape.traits.s3_unwrapped_xml_output,
             errors_in_200: customizations::errors_in_200(krate.service.sdk_id.as_deref(), &planned.names.name),
+            unsigned: shape.traits.auth.as_ref().is_some_and(Vec::is_empty),
             checksums: checksums(shape, input, warnings).or_else(|| {
                 customizations::glacier_checksums(krate.service.sdk_id.as_deref(), &planned.names.name).then(|| {
                     Checksums {

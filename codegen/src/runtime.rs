@@ -25,26 +25,8 @@ struct Source {
     files: &'static [(&'static str, &'static str)],
 }
 
-macro_rules! sources {
-    ($dir:literal: $($file:literal),* $(,)?) => {
-        &[$(($file, include_str!(concat!("../../runtime/", $dir, "/src/", $file)))),*]
-    };
-}
-
-const SOURCES: [Source; 2] = [
-    Source {
-        name: RUNTIME_CRATE,
-        manifest: include_str!("../../runtime/smithy-runtime/Cargo.toml"),
-        files: sources!("smithy-runtime": "cbor.rs", "checksum.rs", "compression.rs", "config.rs", "crc32.rs", "credentials.rs", "endpoint.rs", "error.rs", "http.rs",
-            "json.rs", "lib.rs", "orchestrator.rs", "partition_data.rs", "partitions.rs", "primitives.rs",
-            "protocol_test_util.rs", "query.rs", "rest_json.rs", "sigv4.rs", "test_rng.rs", "xml.rs"),
-    },
-    Source {
-        name: CONFIG_CRATE,
-        manifest: include_str!("../../runtime/smithy-config/Cargo.toml"),
-        files: sources!("smithy-config": "lib.rs", "transport.rs"),
-    },
-];
+/// Every crate of `runtime/`, by directory name, as `build.rs` finds them.
+const SOURCES: &[Source] = include!(concat!(env!("OUT_DIR"), "/runtime_sources.rs"));
 
 /// This repository's rustfmt settings, which the runtime's sources are formatted with.
 const RUSTFMT: &str = include_str!("../../rustfmt.toml");
@@ -82,6 +64,13 @@ pub fn crates() -> Result<Vec<(&'static str, Files)>> {
         .map(|source| {
             let mut files = Files::new();
             files.insert("Cargo.toml".into(), manifest(source)?);
+            if source.is_generated() {
+                // A service client the runtime uses (STS, SSO): already generated, tests and all.
+                for (path, text) in source.files {
+                    files.insert(Path::new("src").join(path), (*text).to_owned());
+                }
+                return Ok((source.name, files));
+            }
             // The runtime's own formatting settings, so a `cargo fmt` where the copy is vendored
             // leaves it as written (and `--check` keeps passing).
             files.insert("rustfmt.toml".into(), format!("# {HEADER}\n{RUSTFMT}"));
@@ -93,12 +82,27 @@ pub fn crates() -> Result<Vec<(&'static str, Files)>> {
         .collect()
 }
 
+/// The names of the runtime crates, which are also their directories beside generated crates.
+pub fn crate_names() -> impl Iterator<Item = &'static str> {
+    SOURCES.iter().map(|source| source.name)
+}
+
+impl Source {
+    /// Whether the generator wrote this crate (`cargo xtask codegen`, from an AWS model).
+    fn is_generated(&self) -> bool {
+        self.manifest.starts_with(&format!("# {HEADER}"))
+    }
+}
+
 /// A runtime manifest as its copy has it: the generator's version, no dev-dependencies (the
 /// unit tests stay here).
 fn manifest(source: &Source) -> Result<String> {
     let bad = |what: &str| Error::other(format!("generator bug: runtime/{}/Cargo.toml {what}", source.name));
     let mut doc: toml_edit::DocumentMut = source.manifest.parse().map_err(|_| bad("is not TOML"))?;
-    doc.remove("dev-dependencies");
+    if !source.is_generated() {
+        // The unit tests stay here; a generated crate's tests go with it.
+        doc.remove("dev-dependencies");
+    }
     let package = doc.get_mut("package").and_then(|p| p.as_table_mut()).ok_or_else(|| bad("has no [package]"))?;
     // The source's comment on its own version is about the source.
     package.insert("version", toml_edit::value(VERSION));
@@ -108,7 +112,7 @@ fn manifest(source: &Source) -> Result<String> {
     if source.manifest.contains("workspace = true") || source.manifest.contains(".workspace") {
         return Err(bad("inherits from the workspace, which its copy cannot"));
     }
-    Ok(format!("# {HEADER}\n{doc}"))
+    Ok(if source.is_generated() { doc.to_string() } else { format!("# {HEADER}\n{doc}") })
 }
 
 /// A runtime module without its unit tests, which run once in `runtime/` rather than in every

@@ -16,6 +16,41 @@ pub struct Job {
 /// The build file at the root of the workspace.
 pub const BUILD_FILE: &str = "smithy-build.json";
 
+/// The AWS service clients the runtime's credential providers use, generated from the real
+/// models in `shared` (`../shared/models/aws/`) into `runtime/` with only the operations they
+/// call: the crate directory, the service, the model file, and the operations.
+pub const RUNTIME_CLIENTS: &[(&str, &str, &str, &[&str])] = &[
+    ("smithy-sso", "AWS SSO", "sso-2019-06-10.json", &["GetRoleCredentials"]),
+    ("smithy-ssooidc", "AWS SSO OIDC", "sso-oidc-2019-06-10.json", &["CreateToken"]),
+    ("smithy-sts", "AWS STS", "sts-2011-06-15.json", &["AssumeRole", "AssumeRoleWithWebIdentity"]),
+];
+
+/// The jobs that write [`RUNTIME_CLIENTS`] under `root/runtime/`, from the models in `shared`.
+pub fn runtime_client_jobs(root: &Path, shared: &Path) -> Vec<Job> {
+    RUNTIME_CLIENTS
+        .iter()
+        .map(|(name, service, model, operations)| Job {
+            options: Options {
+                models: vec![shared.join("models/aws").join(model)],
+                operations: Some(operations.iter().map(|o| (*o).to_owned()).collect()),
+                package: Some((*name).to_owned()),
+                manifest: crate::Manifest {
+                    // 0.0.0 for the reason `runtime/smithy-runtime`'s manifest gives; the copies
+                    // take the generator's version.
+                    version: Some("0.0.0".into()),
+                    description: Some(format!(
+                        "The {service} operations smithy-config's credential providers call, generated from its Smithy model."
+                    )),
+                    ..crate::Manifest::default()
+                },
+                runtime: crate::Runtime::At(format!("../{}", crate::runtime::RUNTIME_CRATE).into()),
+                ..Options::default()
+            },
+            out: root.join("runtime").join(name),
+        })
+        .collect()
+}
+
 /// Every generated crate of the workspace rooted at `root`: its build file's projections first.
 pub fn jobs(root: &Path) -> crate::Result<Vec<Job>> {
     let mut jobs: Vec<Job> = crate::build_file::load(&root.join(BUILD_FILE))?

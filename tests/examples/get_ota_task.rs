@@ -48,14 +48,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut config = smithy_config::from_env();
+    let mut loader = smithy_config::from_env();
     if let Some(region) = args.region {
-        config = config.region(region);
+        loader = loader.region(region);
     }
     if let Some(url) = args.endpoint_url {
-        config = config.endpoint_url(url);
+        loader = loader.endpoint_url(url);
     }
-    let client = Client::new(&config.build());
+    let client = Client::new(&loader.load().await);
     match client.get_ota_task().identifier(args.id).send().await {
         Ok(task) => {
             println!("{}", to_json(&task));

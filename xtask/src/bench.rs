@@ -214,7 +214,7 @@ fn main() {
 // builds, which measures the binary, not the client crate.
 const CLIENT_MAIN: &str = r#"fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let config = smithy_config::from_env().region("us-east-1").build();
+    let config = runtime.block_on(smithy_config::from_env().region("us-east-1").load());
     let client = iotmanagedintegrations::Client::new(&config);
     let id = std::env::args().nth(1).unwrap_or_default();
     let task = runtime.block_on(client.get_ota_task().identifier(id).send());
@@ -239,7 +239,7 @@ fn main() {
 
 const DYNAMODB_MAIN: &str = r#"fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let config = smithy_config::from_env().region("us-east-1").build();
+    let config = runtime.block_on(smithy_config::from_env().region("us-east-1").load());
     let client = dynamodb::Client::new(&config);
     let key = dynamodb::types::AttributeValue::S(std::env::args().nth(1).unwrap_or_default());
     let item = runtime.block_on(client.get_item().table_name("users").key("pk", key).send());
@@ -248,10 +248,10 @@ const DYNAMODB_MAIN: &str = r#"fn main() {
 "#;
 
 const S3_MAIN: &str = r#"fn main() {
-    let config = smithy_config::from_env().build();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let config = rt.block_on(smithy_config::from_env().region("us-east-1").load());
     let client = s3::Client::new(&config);
     let key = std::env::args().nth(1).unwrap_or_default();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let result = rt.block_on(client.get_object().bucket("my-bucket").key(key).send());
     println!("{}", result.is_ok());
 }

@@ -168,8 +168,11 @@ fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>,
 /// runtime crates they share (its own workspace, so the crates build apart from this one).
 fn write_scratch_workspace(dir: &Path, members: &[String]) -> Result<(), String> {
     codegen::sync_runtime(dir, false).map_err(|e| e.to_string())?;
-    let runtime = [codegen::runtime::RUNTIME_CRATE, codegen::runtime::CONFIG_CRATE];
-    let list: Vec<String> = members.iter().map(String::as_str).chain(runtime).map(|m| format!("\"{m}\"")).collect();
+    let list: Vec<String> = members
+        .iter()
+        .map(|m| format!("\"{m}\""))
+        .chain(codegen::runtime::crate_names().map(|m| format!("\"{m}\"")))
+        .collect();
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", list.join(", "));
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| format!("cannot write {}: {e}", dir.display()))
 }
@@ -186,7 +189,10 @@ fn codegen_cmd(args: CodegenArgs, shared: &Path) -> Result<(), String> {
         && !types_only;
     let mut stale = Vec::new();
     if default_job && partition_data(&root, shared, check, &mut stale)? {
-        return copy_new_partition_data(&root, shared);
+        return rerun_with_new_runtime(&root, shared);
+    }
+    if default_job && runtime_clients(&root, shared, check, &mut stale)? {
+        return rerun_with_new_runtime(&root, shared);
     }
     let mut options = Options { service, operations, package, protocol, types_only, ..Options::default() };
     let jobs = if default_job {
@@ -272,27 +278,62 @@ fn partition_data(root: &Path, shared: &Path, check: bool, stale: &mut Vec<Strin
     Ok(false)
 }
 
-/// Set while `cargo xtask codegen` reruns itself after rewriting the partition table.
-const PARTITIONS_REWRITTEN: &str = "XTASK_PARTITION_TABLE_REWRITTEN";
+/// The service clients in `runtime/` the credential providers use (STS, SSO, SSO OIDC), from
+/// `<shared>/models/aws/`: checked with `--check`, else rewritten. Whether any file changed.
+fn runtime_clients(root: &Path, shared: &Path, check: bool, stale: &mut Vec<String>) -> Result<bool, String> {
+    let mut changed = false;
+    for job in codegen::workspace::runtime_client_jobs(root, shared) {
+        if let Some(model) = job.options.models.iter().find(|m| !m.is_file()) {
+            let missing =
+                format!("{} is missing (../shared must sit beside the project, or pass --shared DIR)", model.display());
+            let shown = job.out.strip_prefix(root).unwrap_or(&job.out).display().to_string();
+            if check {
+                return Err(format!("cannot check {shown}: {missing}"));
+            }
+            eprintln!("warning: {shown} not refreshed: {missing}");
+            continue;
+        }
+        // Checked first either way: only a change needs the rebuild.
+        let synced = codegen::sync(&job.options, &job.out, true).map_err(|e| e.to_string())?;
+        let shown = job.out.strip_prefix(root).unwrap_or(&job.out).display().to_string();
+        for warning in &synced.warnings {
+            eprintln!("warning: {warning}");
+        }
+        if check {
+            let state = if synced.stale.is_empty() { "up to date" } else { "STALE" };
+            println!("{shown}: {state} ({} files)", synced.files);
+            stale.extend(synced.stale.iter().map(|p| format!("  {shown}/{}", p.display())));
+        } else if !synced.stale.is_empty() {
+            codegen::sync(&job.options, &job.out, false).map_err(|e| e.to_string())?;
+            println!("wrote {} files to {shown}", synced.files);
+            changed = true;
+        }
+    }
+    Ok(changed)
+}
 
-/// The crates copy the runtime this binary was built with, so after a new partition table the
-/// command runs again through cargo, which rebuilds the generator with it.
-fn copy_new_partition_data(root: &Path, shared: &Path) -> Result<(), String> {
-    if std::env::var_os(PARTITIONS_REWRITTEN).is_some() {
-        return Err("generator bug: the partition table changed again after the rebuild".into());
+/// Set while `cargo xtask codegen` reruns itself after rewriting part of `runtime/`.
+const RUNTIME_REWRITTEN: &str = "XTASK_RUNTIME_REWRITTEN";
+
+/// The crates copy the runtime this binary was built with, so after a new partition table or
+/// new runtime clients the command runs again through cargo, which rebuilds the generator with
+/// them.
+fn rerun_with_new_runtime(root: &Path, shared: &Path) -> Result<(), String> {
+    if std::env::var_os(RUNTIME_REWRITTEN).is_some() {
+        return Err("generator bug: runtime/ changed again after the rebuild".into());
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args(["run", "--quiet", "--package", "xtask", "--", "codegen", "--shared"])
         .arg(shared)
-        .env(PARTITIONS_REWRITTEN, "1")
+        .env(RUNTIME_REWRITTEN, "1")
         .current_dir(root)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err("the rerun with the new partition table failed".into())
+        Err("the rerun with the new runtime failed".into())
     }
 }
 

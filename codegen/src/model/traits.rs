@@ -98,6 +98,9 @@ pub struct Traits {
     // AWS.
     pub aws_service: Option<AwsService>,
     pub sigv4: Option<Sigv4>,
+    /// `@auth`: the auth schemes a service or operation supports, by trait id, in order of
+    /// preference; an empty list on an operation means it is sent unsigned.
+    pub auth: Option<Vec<String>>,
     /// `aws.protocols#awsQueryCompatible`: a JSON service that was an awsQuery one, whose
     /// errors carry their query error code in `x-amzn-query-error`.
     pub aws_query_compatible: bool,
@@ -556,6 +559,7 @@ impl Traits {
         match name {
             "documentation" => t.documentation = Some(string(value)?),
             "title" => t.title = Some(string(value)?),
+            "auth" => t.auth = Some(typed(value)?),
             "deprecated" => t.deprecated = Some(typed(value)?),
             "sensitive" => t.sensitive = true,
             "required" => t.required = true,

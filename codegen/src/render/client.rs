@@ -303,6 +303,11 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             const LONG_POLLING: bool = true;
         )
     });
+    let unsigned = op.unsigned.then(|| {
+        quote!(
+            const UNSIGNED: bool = true;
+        )
+    });
     quote! {
         #endpoint_params
         #[cfg(feature = "client")]
@@ -314,6 +319,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             #compression
             #checksums
             #long_polling
+            #unsigned
             fn serialize(input: &#input) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
                 Self::serialize_request(input)
             }

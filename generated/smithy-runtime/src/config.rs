@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::credentials::{DefaultCredentialsChain, Env, ProvideCredentials};
+use crate::credentials::{Env, LocalCredentialsChain, ProvideCredentials};
 use crate::http::{HttpRequest, HttpResponse};
 pub use crate::http::{RequestChecksumCalculation, ResponseChecksumValidation};
 
@@ -26,6 +26,13 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
     fn call<'a>(&'a self, url: &'a str, request: &'a HttpRequest) -> HttpFuture<'a>;
 }
 
+/// A shared client sends as the client it shares, so one can serve many configs.
+impl<T: HttpClient + ?Sized> HttpClient for Arc<T> {
+    fn call<'a>(&'a self, url: &'a str, request: &'a HttpRequest) -> HttpFuture<'a> {
+        (**self).call(url, request)
+    }
+}
+
 /// The future an [`AsyncSleep`] returns.
 pub type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -33,6 +40,12 @@ pub type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
 pub trait AsyncSleep: Send + Sync + fmt::Debug {
     /// A future that completes after `duration`.
     fn sleep(&self, duration: Duration) -> Sleep;
+}
+
+impl<T: AsyncSleep + ?Sized> AsyncSleep for Arc<T> {
+    fn sleep(&self, duration: Duration) -> Sleep {
+        (**self).sleep(duration)
+    }
 }
 
 /// Why the HTTP client could not produce a response.
@@ -211,11 +224,16 @@ impl RetryConfig {
     }
 
     /// The behavior the environment asks for: [`RetryBehavior::Standard2026`] when
-    /// `AWS_NEW_RETRIES_2026` is `true` (in any case), as AWS SDKs read it.
+    /// `AWS_NEW_RETRIES_2026` is `true` (in any case), and `AWS_MAX_ATTEMPTS` attempts, as AWS
+    /// SDKs read them.
     pub(crate) fn from_env(env: &Env) -> Self {
         let new = env.get("AWS_NEW_RETRIES_2026").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
         let behavior = if new { RetryBehavior::Standard2026 } else { RetryBehavior::Standard };
-        Self::standard().with_behavior(behavior)
+        let retry = Self::standard().with_behavior(behavior);
+        match env.get("AWS_MAX_ATTEMPTS").and_then(|v| v.trim().parse::<u32>().ok()).filter(|n| *n > 0) {
+            Some(attempts) => retry.with_max_attempts(attempts),
+            None => retry,
+        }
     }
 }
 
@@ -367,15 +385,21 @@ impl Config {
         Builder::default()
     }
 
-    /// A builder preset from the environment as AWS SDKs read it: the Region from
-    /// `AWS_REGION`, `AWS_DEFAULT_REGION` or the selected profile, credentials from the
-    /// default chain (environment variables, then the shared `~/.aws` files), and the retry
-    /// behavior (`AWS_NEW_RETRIES_2026`).
+    /// A builder preset from the environment as AWS SDKs read it, without the network: the
+    /// Region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the selected profile, credentials from
+    /// the [`LocalCredentialsChain`] (environment variables, then the static keys of the shared
+    /// `~/.aws` files), and the retry behavior (`AWS_NEW_RETRIES_2026`, `AWS_MAX_ATTEMPTS`).
+    /// `smithy_config::load_from_env()` resolves the whole default chain (roles, SSO, web
+    /// identity, containers, IMDS) instead.
     pub fn from_env() -> Builder {
-        let env = Env::process();
-        let mut builder = Builder::default().credentials_provider(DefaultCredentialsChain::with_env(env.clone()));
-        builder.config.region = crate::credentials::default_region(&env);
-        builder.config.retry = RetryConfig::from_env(&env);
+        Self::from_env_of(&Env::process())
+    }
+
+    /// [`from_env`](Self::from_env), reading `env` instead of the process environment.
+    pub fn from_env_of(env: &Env) -> Builder {
+        let mut builder = Builder::default().credentials_provider(LocalCredentialsChain::with_env(env.clone()));
+        builder.config.region = crate::credentials::default_region(env);
+        builder.config.retry = RetryConfig::from_env(env);
         let when_required = |name: &str| env.get(name).is_some_and(|v| v.trim().eq_ignore_ascii_case("when_required"));
         if when_required("AWS_REQUEST_CHECKSUM_CALCULATION") {
             builder.config.request_checksum_calculation = RequestChecksumCalculation::WhenRequired;
@@ -439,6 +463,26 @@ impl Config {
     /// When responses' checksums are validated.
     pub fn response_checksum_validation(&self) -> ResponseChecksumValidation {
         self.response_checksum_validation
+    }
+
+    /// The credentials provider, shared by every client of this config.
+    pub fn credentials_provider(&self) -> Option<Arc<dyn ProvideCredentials>> {
+        self.credentials.clone()
+    }
+
+    /// The HTTP client, shared by every client of this config.
+    pub fn http_client(&self) -> Option<Arc<dyn HttpClient>> {
+        self.http_client.clone()
+    }
+
+    /// The timer.
+    pub fn sleep_impl(&self) -> Option<Arc<dyn AsyncSleep>> {
+        self.sleep.clone()
+    }
+
+    /// The clock, when one is set in place of the system clock.
+    pub fn time_source(&self) -> Option<TimeSource> {
+        self.time_source.clone()
     }
 
     /// A builder holding this configuration, to change some of it.

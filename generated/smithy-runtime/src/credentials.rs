@@ -7,6 +7,8 @@
 //! Every source reads an [`Env`] snapshot instead of the process environment
 //! directly, so tests and embedders can inject one.
 
+pub mod cache;
+
 use std::collections::HashMap;
 use std::error::Error;
 use std::fmt;
@@ -86,13 +88,26 @@ impl fmt::Debug for Credentials {
 #[derive(Clone, Debug)]
 pub struct CredentialsError {
     message: String,
+    not_loaded: bool,
 }
 
 impl CredentialsError {
     /// An error with the given explanation; for implementors of [`ProvideCredentials`].
     /// The message should say which source failed and why, and never contain secrets.
     pub fn new(message: impl Into<String>) -> Self {
-        CredentialsError { message: message.into() }
+        CredentialsError { message: message.into(), not_loaded: false }
+    }
+
+    /// The source is not configured here (its variables are unset, its profile does not
+    /// exist): a chain of providers goes on to the next one, where after any other error it
+    /// stops, as aws-config's does, rather than hide a misconfiguration behind another identity.
+    pub fn not_loaded(message: impl Into<String>) -> Self {
+        CredentialsError { message: message.into(), not_loaded: true }
+    }
+
+    /// Whether the source is not configured (see [`not_loaded`](Self::not_loaded)).
+    pub fn is_not_loaded(&self) -> bool {
+        self.not_loaded
     }
 
     /// The explanation.
@@ -122,6 +137,13 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Loads credentials. Called before each request is signed, so
     /// implementations that fetch remotely should cache until near expiry.
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_>;
+}
+
+/// A shared provider provides as the provider it shares.
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for std::sync::Arc<T> {
+    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
+        (**self).provide_credentials()
+    }
 }
 
 /// Static credentials always provide themselves.
@@ -218,14 +240,14 @@ impl EnvironmentVariableCredentialsProvider {
                 self.env.get_non_empty(SESSION_TOKEN_VAR).map(str::to_owned),
                 None,
             )),
-            (None, None) => Err(CredentialsError::new(format!(
+            (None, None) => Err(CredentialsError::not_loaded(format!(
                 "environment variables {ACCESS_KEY_ID_VAR} and {SECRET_ACCESS_KEY_VAR} are not set"
             ))),
             (None, Some(_)) => {
-                Err(CredentialsError::new(format!("environment variable {ACCESS_KEY_ID_VAR} is not set")))
+                Err(CredentialsError::not_loaded(format!("environment variable {ACCESS_KEY_ID_VAR} is not set")))
             }
             (Some(_), None) => {
-                Err(CredentialsError::new(format!("environment variable {SECRET_ACCESS_KEY_VAR} is not set")))
+                Err(CredentialsError::not_loaded(format!("environment variable {SECRET_ACCESS_KEY_VAR} is not set")))
             }
         }
     }
@@ -305,10 +327,10 @@ impl ProfileFileCredentialsProvider {
             Some(name) => name.as_str(),
             None => selected_profile(&self.env),
         };
-        let files = ProfileFiles::load(&self.env)?;
-        let profile = files
-            .profile(name)
-            .ok_or_else(|| CredentialsError::new(format!("profile `{name}` not found in {}", files.describe())))?;
+        let files = ProfileSet::load(&self.env)?;
+        let profile = files.profile(name).ok_or_else(|| {
+            CredentialsError::not_loaded(format!("profile `{name}` not found in {}", files.describe()))
+        })?;
 
         // Sorted, so the key an error names does not depend on hash order.
         let mut keys: Vec<&str> = profile.keys().map(String::as_str).collect();
@@ -325,7 +347,8 @@ impl ProfileFileCredentialsProvider {
             if let Some(key) = keys.iter().copied().find(matches) {
                 return Err(CredentialsError::new(format!(
                     "profile `{name}` in {} gets credentials by {source} (it sets `{key}`), \
-                     which is not supported; use static keys or provide credentials yourself",
+                     which this provider does not support; `smithy_config`'s profile provider (in its \
+                     default chain) does",
                     files.describe()
                 )));
             }
@@ -358,11 +381,13 @@ impl ProvideCredentials for ProfileFileCredentialsProvider {
     }
 }
 
-fn selected_profile(env: &Env) -> &str {
+/// The profile `AWS_PROFILE` selects, else `default`.
+pub fn selected_profile(env: &Env) -> &str {
     env.get_non_empty("AWS_PROFILE").unwrap_or("default")
 }
 
-fn home_dir(env: &Env) -> Option<PathBuf> {
+/// The home directory: `HOME` (or, on Windows, `USERPROFILE`) of `env`.
+pub fn home_dir(env: &Env) -> Option<PathBuf> {
     env.get_non_empty("HOME")
         .or_else(|| if cfg!(windows) { env.get_non_empty("USERPROFILE") } else { None })
         .map(PathBuf::from)
@@ -397,7 +422,15 @@ impl FileKind {
     }
 }
 
-type Properties = HashMap<String, String>;
+/// A profile's or section's properties, by key.
+pub type Properties = HashMap<String, String>;
+
+/// The sections of one file: profiles, and the config file's `[sso-session NAME]`s.
+#[derive(Default)]
+struct Sections {
+    profiles: HashMap<String, Properties>,
+    sso_sessions: HashMap<String, Properties>,
+}
 
 /// One shared file, as far as it could be found and read.
 struct ProfileFile {
@@ -405,7 +438,7 @@ struct ProfileFile {
     /// `None` when there is neither an override variable nor a home directory.
     path: Option<PathBuf>,
     /// `None` when the file does not exist.
-    profiles: Option<HashMap<String, Properties>>,
+    sections: Option<Sections>,
 }
 
 impl ProfileFile {
@@ -414,10 +447,10 @@ impl ProfileFile {
             Some(path) => Some(expand_home(path, env)),
             None => home_dir(env).map(|home| home.join(".aws").join(kind.default_name())),
         };
-        let profiles = match &path {
+        let sections = match &path {
             None => None,
             Some(path) => match std::fs::read_to_string(path) {
-                Ok(text) => Some(parse_profiles(&text, kind)),
+                Ok(text) => Some(parse_sections(&text, kind)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => {
                     return Err(CredentialsError::new(format!(
@@ -428,15 +461,15 @@ impl ProfileFile {
                 }
             },
         };
-        Ok(ProfileFile { kind, path, profiles })
+        Ok(ProfileFile { kind, path, sections })
     }
 
     fn profile(&self, name: &str) -> Option<&Properties> {
-        self.profiles.as_ref()?.get(name)
+        self.sections.as_ref()?.profiles.get(name)
     }
 
     fn describe(&self) -> String {
-        match (&self.path, &self.profiles) {
+        match (&self.path, &self.sections) {
             (None, _) => format!("{} (no path: neither {} nor HOME is set)", self.kind.label(), self.kind.path_var()),
             (Some(path), None) => format!("{} `{}` (not found)", self.kind.label(), path.display()),
             (Some(path), Some(_)) => format!("{} `{}`", self.kind.label(), path.display()),
@@ -444,23 +477,40 @@ impl ProfileFile {
     }
 }
 
-/// The config file and the credentials file together.
-struct ProfileFiles {
+/// The shared config file (`AWS_CONFIG_FILE`, or `~/.aws/config`) and credentials file
+/// (`AWS_SHARED_CREDENTIALS_FILE`, or `~/.aws/credentials`) together, as AWS SDKs read them:
+/// what the providers that follow a profile (static keys here, role assumption, SSO and
+/// `credential_process` in `smithy_config`) read.
+pub struct ProfileSet {
     config: ProfileFile,
     credentials: ProfileFile,
 }
 
-impl ProfileFiles {
-    fn load(env: &Env) -> Result<Self, CredentialsError> {
-        Ok(ProfileFiles {
+impl fmt::Debug for ProfileSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The properties hold secrets; where they come from is what helps.
+        f.debug_struct("ProfileSet").field("files", &self.describe()).finish()
+    }
+}
+
+impl ProfileSet {
+    /// Reads both files where `env` says they are; a missing file reads as empty, one that
+    /// cannot be read is an error. Blocking I/O: the files are tiny.
+    pub fn load(env: &Env) -> Result<Self, CredentialsError> {
+        Ok(ProfileSet {
             config: ProfileFile::load(env, FileKind::Config)?,
             credentials: ProfileFile::load(env, FileKind::Credentials)?,
         })
     }
 
+    /// The config file's `[sso-session NAME]` section.
+    pub fn sso_session(&self, name: &str) -> Option<&Properties> {
+        self.config.sections.as_ref()?.sso_sessions.get(name)
+    }
+
     /// The profile's properties from both files, the credentials file's
     /// winning; `None` when neither file has the profile.
-    fn profile(&self, name: &str) -> Option<Properties> {
+    pub fn profile(&self, name: &str) -> Option<Properties> {
         let from_config = self.config.profile(name);
         let from_credentials = self.credentials.profile(name);
         if from_config.is_none() && from_credentials.is_none() {
@@ -471,7 +521,8 @@ impl ProfileFiles {
         Some(merged)
     }
 
-    fn describe(&self) -> String {
+    /// Where the files are (or were looked for), for error messages.
+    pub fn describe(&self) -> String {
         format!("{} or {}", self.config.describe(), self.credentials.describe())
     }
 }
@@ -488,15 +539,15 @@ fn expand_home(path: &str, env: &Env) -> PathBuf {
     }
 }
 
-/// Parses a shared config or credentials file into profile name -> properties.
+/// Parses a shared config or credentials file into its sections' properties.
 ///
-/// In the config file only `[default]` and `[profile NAME]` are profiles
-/// (other sections such as `[sso-session x]` are skipped); in the credentials
-/// file every `[NAME]` is. Empty values are dropped, so they read as unset.
-fn parse_profiles(text: &str, kind: FileKind) -> HashMap<String, Properties> {
-    let mut profiles: HashMap<String, Properties> = HashMap::new();
-    // The profile the following properties belong to; `None` inside skipped sections.
-    let mut current: Option<String> = None;
+/// In the config file `[default]` and `[profile NAME]` are profiles and `[sso-session NAME]`
+/// SSO sessions (other sections are skipped); in the credentials file every `[NAME]` is a
+/// profile. Empty values are dropped, so they read as unset.
+fn parse_sections(text: &str, kind: FileKind) -> Sections {
+    let mut sections = Sections::default();
+    // The section the following properties belong to; `None` inside skipped sections.
+    let mut current: Option<Section> = None;
     // Indentation of the last property line: deeper lines continue its value
     // or are its sub-properties, neither of which any key we read uses.
     let mut property_indent: Option<usize> = None;
@@ -511,8 +562,8 @@ fn parse_profiles(text: &str, kind: FileKind) -> HashMap<String, Properties> {
         if trimmed.starts_with('[') {
             property_indent = None;
             current = parse_section(trimmed, kind);
-            if let Some(name) = &current {
-                profiles.entry(name.clone()).or_default();
+            if let Some(section) = &current {
+                sections.of(section).entry(section.name().to_owned()).or_default();
             }
             continue;
         }
@@ -528,7 +579,7 @@ fn parse_profiles(text: &str, kind: FileKind) -> HashMap<String, Properties> {
             continue;
         }
         property_indent = Some(indent);
-        let Some(profile) = current.as_ref().and_then(|name| profiles.get_mut(name)) else {
+        let Some(profile) = current.as_ref().and_then(|section| sections.of(section).get_mut(section.name())) else {
             continue;
         };
         let value = match kind {
@@ -543,31 +594,56 @@ fn parse_profiles(text: &str, kind: FileKind) -> HashMap<String, Properties> {
             profile.insert(key.to_owned(), value.to_owned());
         }
     }
-    profiles
+    sections
 }
 
-/// The profile a section header line opens, or `None` for a malformed header
-/// or a section that is not a profile.
-fn parse_section(line: &str, kind: FileKind) -> Option<String> {
+/// A section header the parser keeps.
+enum Section {
+    Profile(String),
+    SsoSession(String),
+}
+
+impl Section {
+    fn name(&self) -> &str {
+        match self {
+            Section::Profile(name) | Section::SsoSession(name) => name,
+        }
+    }
+}
+
+impl Sections {
+    fn of(&mut self, section: &Section) -> &mut HashMap<String, Properties> {
+        match section {
+            Section::Profile(_) => &mut self.profiles,
+            Section::SsoSession(_) => &mut self.sso_sessions,
+        }
+    }
+}
+
+/// The profile or SSO session a section header line opens, or `None` for a malformed header
+/// or a section that is neither.
+fn parse_section(line: &str, kind: FileKind) -> Option<Section> {
     let (inside, after) = line.strip_prefix('[')?.split_once(']')?;
     let after = after.trim();
     if !(after.is_empty() || after.starts_with('#') || after.starts_with(';')) {
         return None;
     }
     let name = inside.trim();
-    let name = match kind {
-        FileKind::Credentials => name,
-        FileKind::Config if name == "default" => name,
-        FileKind::Config => {
-            let rest = name.strip_prefix("profile")?;
-            // `[profile]` and `[profilex]` are not profile sections.
-            if !rest.starts_with([' ', '\t']) {
-                return None;
-            }
-            rest.trim()
-        }
+    let prefixed = |prefix: &str| {
+        let rest = name.strip_prefix(prefix)?;
+        // `[profile]` and `[profilex]` are not profile sections.
+        rest.starts_with([' ', '\t']).then(|| rest.trim())
     };
-    (!name.is_empty()).then(|| name.to_owned())
+    let section = match kind {
+        FileKind::Credentials => Section::Profile(name.to_owned()),
+        FileKind::Config if name == "default" => Section::Profile(name.to_owned()),
+        FileKind::Config => match (prefixed("profile"), prefixed("sso-session")) {
+            (Some(profile), _) => Section::Profile(profile.to_owned()),
+            (None, Some(session)) => Section::SsoSession(session.to_owned()),
+            (None, None) => return None,
+        },
+    };
+    (!section.name().is_empty()).then_some(section)
 }
 
 /// Cuts a config-file value at a `#` or `;` that follows whitespace.
@@ -586,18 +662,19 @@ fn strip_inline_comment(value: &str) -> &str {
 // Default chain
 // ---------------------------------------------------------------------------
 
-/// Tries environment variables, then the shared profile files, and returns
-/// the first credentials found. When none are, the error lists what each
+/// The sources that need no network: tries environment variables, then the static keys of
+/// the shared profile files, and returns the first credentials found (`smithy_config`'s
+/// default chain goes on to role assumption, SSO, web identity, containers and IMDS). When none are, the error lists what each
 /// source said.
 ///
 /// The returned future reads the profile files with blocking I/O; they are tiny.
 #[derive(Clone, Debug)]
-pub struct DefaultCredentialsChain {
+pub struct LocalCredentialsChain {
     environment: EnvironmentVariableCredentialsProvider,
     profile: ProfileFileCredentialsProvider,
 }
 
-impl DefaultCredentialsChain {
+impl LocalCredentialsChain {
     /// Both sources read a snapshot of the process environment taken now.
     pub fn new() -> Self {
         Self::with_env(Env::process())
@@ -605,7 +682,7 @@ impl DefaultCredentialsChain {
 
     /// Both sources read `env` instead of the process environment.
     pub fn with_env(env: Env) -> Self {
-        DefaultCredentialsChain {
+        LocalCredentialsChain {
             environment: EnvironmentVariableCredentialsProvider::with_env(env.clone()),
             profile: ProfileFileCredentialsProvider::new_with_env(env),
         }
@@ -618,13 +695,13 @@ impl DefaultCredentialsChain {
     }
 }
 
-impl Default for DefaultCredentialsChain {
+impl Default for LocalCredentialsChain {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl ProvideCredentials for DefaultCredentialsChain {
+impl ProvideCredentials for LocalCredentialsChain {
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
         Box::pin(async move {
             let environment_error = match self.environment.provide_credentials().await {

@@ -1,12 +1,16 @@
-//! The configuration every generated client shares, loaded once, with the default HTTPS
-//! transport (hyper, rustls with the webpki roots, HTTP/1.1) and the tokio timer:
+//! The configuration every generated client shares, loaded once as aws-config loads it (the
+//! Region, AWS SDKs' whole default credentials chain behind one cache, retries, timeouts), with
+//! the default HTTPS transport (hyper, rustls with the webpki roots, HTTP/1.1) and the tokio
+//! timer:
 //!
 //! ```no_run
-//! let config = smithy_config::from_env().region("us-east-1").build();
+//! # async fn f() {
+//! let config = smithy_config::load_from_env().await;
 //! // Hand the same config to every service's client:
 //! // let iot = iotmanagedintegrations::Client::new(&config);
 //! // let other = other_service::Client::new(&config);
 //! # let _ = config;
+//! # }
 //! ```
 //!
 //! A crate of its own, apart from `smithy-runtime`: the service crates depend only on the
@@ -19,13 +23,23 @@ use std::sync::Arc;
 
 use smithy_runtime::config::{AsyncSleep, Builder, Config, DefaultIo, HttpClient, TimeoutConfig};
 
+pub mod container;
+pub mod credentials;
+pub mod imds;
+mod loader;
 pub mod transport;
 
-/// A builder preset from the environment as AWS SDKs read it (the Region from `AWS_REGION`,
-/// `AWS_DEFAULT_REGION` or the selected profile; credentials from the default chain), with the
-/// default transport and timer.
-pub fn from_env() -> Builder {
-    Config::from_env().default_io(Defaults)
+pub use loader::ConfigLoader;
+
+/// A loader of the configuration from the environment, to adjust before
+/// [`load`](ConfigLoader::load)ing it.
+pub fn from_env() -> ConfigLoader {
+    ConfigLoader::default()
+}
+
+/// The configuration from the environment, as [`ConfigLoader::load`] resolves it.
+pub async fn load_from_env() -> Config {
+    from_env().load().await
 }
 
 /// An empty builder (no Region, no credentials) with the default transport and timer.

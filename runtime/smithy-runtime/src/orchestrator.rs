@@ -61,6 +61,11 @@ pub trait Operation {
     /// tight loop, so under [`RetryBehavior::Standard2026`] it backs off even when the retry quota
     /// refuses a retry, rather than letting the loop spin against a failing service.
     const LONG_POLLING: bool = false;
+
+    /// Whether it is sent unsigned (`@auth([])`), needing no credentials, in a service whose
+    /// other operations are signed: STS `AssumeRoleWithWebIdentity`, which is how credentials
+    /// are obtained in the first place.
+    const UNSIGNED: bool = false;
 }
 
 /// Why an error is worth retrying.
@@ -339,13 +344,14 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
         }
     };
     let url = prepare(&mut request, &target).map_err(SdkError::construction)?;
-    let credentials = match (handle.signing_name, &config.credentials) {
+    let signing_name = if O::UNSIGNED { None } else { handle.signing_name };
+    let credentials = match (signing_name, &config.credentials) {
         (None, _) => None,
         (Some(_), None) => return Err(SdkError::construction("no credentials provider on the config")),
         (Some(_), Some(provider)) => Some(provider.provide_credentials().await.map_err(SdkError::construction)?),
     };
     let region = target.signing_region.as_deref().or(config.region.as_deref());
-    let signing = match (handle.signing_name, &credentials) {
+    let signing = match (signing_name, &credentials) {
         (Some(service), Some(credentials)) => {
             let region =
                 region.ok_or_else(|| SdkError::construction("no Region to sign for: set one on the config"))?;
