@@ -407,3 +407,21 @@ async fn the_loader_caches_and_refreshes_across_expiry() {
     let form = form(&server.requests()[1]);
     assert_eq!(field(&form, "Action"), Some("AssumeRoleWithWebIdentity"));
 }
+
+#[tokio::test]
+async fn an_expired_legacy_sso_token_asks_for_a_login() {
+    let home = Home::new();
+    home.write(
+        ".aws/config",
+        "[default]\nsso_start_url = https://old.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 1\nsso_role_name = R\n",
+    );
+    let digest: String = sha1_of(b"https://old.awsapps.com/start").iter().map(|b| format!("{b:02x}")).collect();
+    home.write(&format!(".aws/sso/cache/{digest}.json"), r#"{"accessToken":"old","expiresAt":"2026-12-01T09:00:00Z"}"#);
+    let provider = ProfileCredentialsProvider::new(provider_config(home.env(&[]), &Clock::new()));
+    let error = provide(&provider).await.unwrap_err().to_string();
+    assert!(error.contains("has expired") && error.contains("run `aws sso login`"), "{error}");
+    // No cached token at all: the same advice.
+    std::fs::remove_file(home.0.join(format!(".aws/sso/cache/{digest}.json"))).unwrap();
+    let error = provide(&provider).await.unwrap_err().to_string();
+    assert!(error.contains("could not read the cached token") && error.contains("aws sso login"), "{error}");
+}

@@ -90,3 +90,43 @@ async fn one_config_serves_the_clients_of_two_services() {
     verify_sigv4_for(&requests[1], None, "httplabels");
     assert_eq!(tasks.config().region(), items.config().region());
 }
+
+#[tokio::test]
+async fn one_loaded_config_serves_two_services_with_one_cached_chain() {
+    let server = FakeServer::start(|request, _| match request.path() {
+        "/ota-tasks" => Reply::json(200, r#"{"Tasks":[]}"#),
+        _ => Reply::json(200, r#"{"name":"lamp"}"#),
+    });
+    // The default chain from an injected environment: its keys, its Region, no IMDS.
+    let env = fixture_pagination::credentials::Env::from_pairs([
+        ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID),
+        ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY),
+        ("AWS_REGION", REGION),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("HOME", "/nonexistent-home-for-tests"),
+    ]);
+    let config = workspace_config::from_env().env(env).endpoint_url(server.url()).load().await;
+    assert_eq!(config.region(), Some(REGION));
+    let tasks = fixture_pagination::Client::new(&config);
+    let items = fixture_http_labels::Client::new(&config);
+    tasks.list_ota_tasks().send().await.expect("ListOtaTasks");
+    items.get_item().store_id("s1").item_number(7).send().await.expect("GetItem");
+    let requests = server.requests();
+    verify_sigv4_for(&requests[0], None, "iotmanagedintegrations");
+    verify_sigv4_for(&requests[1], None, "httplabels");
+
+    // A provider of one's own goes behind the loader's cache: asked once for every client.
+    let credentials = Arc::new(CountingCredentials::default());
+    let config = workspace_config::from_env()
+        .env(fixture_pagination::credentials::Env::from_pairs([("AWS_REGION", REGION)]))
+        .credentials_provider(Shared(credentials.clone()))
+        .endpoint_url(server.url())
+        .load()
+        .await;
+    let (tasks, items) = (fixture_pagination::Client::new(&config), fixture_http_labels::Client::new(&config));
+    for _ in 0..2 {
+        tasks.list_ota_tasks().send().await.expect("ListOtaTasks");
+        items.get_item().store_id("s1").item_number(7).send().await.expect("GetItem");
+    }
+    assert_eq!(credentials.0.load(Ordering::SeqCst), 1, "one cache in front of the provider, shared by both");
+}

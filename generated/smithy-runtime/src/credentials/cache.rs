@@ -204,13 +204,14 @@ impl CredentialsCache {
                 return Poll::Ready(Turn::Done(Ok(credentials)));
             }
             if waited_on.is_some_and(|generation| generation != state.generation) {
-                // The refresh this caller waited for is over: share its outcome, even
-                // credentials already due for a refresh, rather than start another.
-                if let Some(credentials) = state.unexpired(now) {
-                    return Poll::Ready(Turn::Done(Ok(credentials)));
-                }
-                if let Some(error) = &state.last_error {
-                    return Poll::Ready(Turn::Done(Err(error.clone())));
+                // The refresh this caller waited for is over: share its outcome (even
+                // credentials already due for a refresh) rather than start another.
+                let outcome = match &state.last_error {
+                    None => state.cached.as_ref().map(|cached| Ok(cached.credentials.clone())),
+                    Some(error) => Some(state.unexpired(now).ok_or_else(|| error.clone())),
+                };
+                if let Some(outcome) = outcome {
+                    return Poll::Ready(Turn::Done(outcome));
                 }
             }
             if !state.refreshing {

@@ -203,13 +203,14 @@ impl CredentialsCache {
                 return Poll::Ready(Turn::Done(Ok(credentials)));
             }
             if waited_on.is_some_and(|generation| generation != state.generation) {
-                // The refresh this caller waited for is over: share its outcome, even
-                // credentials already due for a refresh, rather than start another.
-                if let Some(credentials) = state.unexpired(now) {
-                    return Poll::Ready(Turn::Done(Ok(credentials)));
-                }
-                if let Some(error) = &state.last_error {
-                    return Poll::Ready(Turn::Done(Err(error.clone())));
+                // The refresh this caller waited for is over: share its outcome (even
+                // credentials already due for a refresh) rather than start another.
+                let outcome = match &state.last_error {
+                    None => state.cached.as_ref().map(|cached| Ok(cached.credentials.clone())),
+                    Some(error) => Some(state.unexpired(now).ok_or_else(|| error.clone())),
+                };
+                if let Some(outcome) = outcome {
+                    return Poll::Ready(Turn::Done(outcome));
                 }
             }
             if !state.refreshing {
@@ -278,18 +279,25 @@ mod tests {
 
     /// A provider that counts its calls, answers after `delay` (tokio's timer), with
     /// credentials expiring `lifetime` after the start (never when `None`) or with an error
-    /// once `failing` is set.
+    /// once `failing` is set; with `first_hangs`, its first call never answers.
     #[derive(Debug)]
     struct Counting {
         calls: AtomicUsize,
         delay: Duration,
         lifetime: Option<u64>,
         failing: std::sync::atomic::AtomicBool,
+        first_hangs: bool,
     }
 
     impl Counting {
         fn new(lifetime: Option<u64>, delay: Duration) -> Arc<Self> {
-            Arc::new(Counting { calls: AtomicUsize::new(0), delay, lifetime, failing: Default::default() })
+            Arc::new(Counting {
+                calls: AtomicUsize::new(0),
+                delay,
+                lifetime,
+                failing: Default::default(),
+                first_hangs: false,
+            })
         }
         fn calls(&self) -> usize {
             self.calls.load(Ordering::SeqCst)
@@ -300,6 +308,9 @@ mod tests {
         fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
             Box::pin(async move {
                 let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+                if self.first_hangs && n == 1 {
+                    std::future::pending::<()>().await;
+                }
                 if !self.delay.is_zero() {
                     tokio::time::sleep(self.delay).await;
                 }
@@ -397,22 +408,45 @@ mod tests {
 
     #[tokio::test]
     async fn a_waiter_takes_over_from_a_cancelled_refresh() {
-        let (provider, clock) = (Counting::new(Some(3600), Duration::from_millis(50)), Clock::new());
-        let cache = cache(&provider, &clock);
+        let provider = Arc::new(Counting {
+            first_hangs: true,
+            ..Arc::into_inner(Counting::new(Some(3600), Duration::ZERO)).unwrap()
+        });
+        let cache = cache(&provider, &Clock::new());
         let leader = {
             let cache = cache.clone();
             tokio::spawn(async move { key(&cache).await })
         };
-        tokio::time::sleep(Duration::from_millis(5)).await;
         let waiter = {
             let cache = cache.clone();
             tokio::spawn(async move { key(&cache).await })
         };
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        // Until both have run: the leader is inside the call that never answers, the waiter waits.
+        while provider.calls() == 0 {
+            tokio::task::yield_now().await;
+        }
+        tokio::task::yield_now().await;
         leader.abort();
         assert!(leader.await.unwrap_err().is_cancelled());
         assert_eq!(waiter.await.unwrap(), "AKID2", "the waiter ran the provider itself");
         assert_eq!(provider.calls(), 2);
+    }
+
+    #[tokio::test]
+    async fn waiters_share_credentials_that_are_already_due() {
+        // Credentials that expire within the buffer: every waiter takes them, none refreshes again.
+        let (provider, clock) = (Counting::new(Some(60), Duration::from_millis(20)), Clock::new());
+        let cache = cache(&provider, &clock);
+        let tasks: Vec<_> = (0..10)
+            .map(|_| {
+                let cache = cache.clone();
+                tokio::spawn(async move { key(&cache).await })
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.unwrap(), "AKID1");
+        }
+        assert_eq!(provider.calls(), 1);
     }
 
     #[test]
