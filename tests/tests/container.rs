@@ -12,6 +12,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use support::{FakeServer, Reply};
 use workspace_config::container::ContainerCredentialsProvider;
+use workspace_config::credentials::ProviderConfig;
 use workspace_config::transport::{HyperClient, TokioSleep};
 use workspace_runtime::config::{HttpClient, HttpFuture};
 use workspace_runtime::credentials::{Env, ProvideCredentials};
@@ -27,12 +28,16 @@ const CREDENTIALS: &str = r#"{
   "Expiration": "2026-12-01T12:00:00Z"
 }"#;
 
+/// The variables `pairs`, a transport without a connect timeout of its own and the tokio timer.
+fn conf(pairs: &[(&str, &str)]) -> ProviderConfig {
+    ProviderConfig::new()
+        .with_env(Env::from_pairs(pairs.iter().copied()))
+        .with_http_client(HyperClient::default())
+        .with_sleep(TokioSleep)
+}
+
 fn provider(pairs: &[(&str, &str)]) -> ContainerCredentialsProvider {
-    ContainerCredentialsProvider::builder()
-        .env(Env::from_pairs(pairs.iter().copied()))
-        .http_client(Arc::new(HyperClient::default()))
-        .sleep(Arc::new(TokioSleep))
-        .build()
+    ContainerCredentialsProvider::from_provider_config(&conf(pairs))
 }
 
 /// A directory of its own under the system's temporary directory, removed when dropped.
@@ -74,11 +79,7 @@ impl HttpClient for Recording {
 
 fn recorded(pairs: &[(&str, &str)]) -> (ContainerCredentialsProvider, Arc<Recording>) {
     let recording = Arc::new(Recording::default());
-    let provider = ContainerCredentialsProvider::builder()
-        .env(Env::from_pairs(pairs.iter().copied()))
-        .http_client(recording.clone())
-        .sleep(Arc::new(TokioSleep))
-        .build();
+    let provider = ContainerCredentialsProvider::from_provider_config(&conf(pairs).with_http_client(recording.clone()));
     (provider, recording)
 }
 
@@ -250,9 +251,7 @@ async fn a_5xx_is_retried_a_bounded_number_of_times() {
     let server = FakeServer::start(|_, _| Reply::json(200, CREDENTIALS).after(Duration::from_secs(3)));
     let uri = format!("{}/creds", server.url());
     let provider = ContainerCredentialsProvider::builder()
-        .env(Env::from_pairs([("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri.as_str())]))
-        .http_client(Arc::new(HyperClient::default()))
-        .sleep(Arc::new(TokioSleep))
+        .provider_config(&conf(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri)]))
         .attempt_timeout(Duration::from_millis(200))
         .max_attempts(2)
         .build();

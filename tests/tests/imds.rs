@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use support::{FakeServer, Recorded, Reply};
+use workspace_config::credentials::ProviderConfig;
 use workspace_config::imds::{ImdsClient, ImdsCredentialsProvider, ImdsRegionProvider};
 use workspace_config::transport::{HyperClient, TokioSleep};
 use workspace_runtime::credentials::{Env, ProvideCredentials};
@@ -34,16 +35,17 @@ fn env(server: &FakeServer, more: &[(&str, &str)]) -> Env {
     Env::from_pairs(std::iter::once(endpoint).chain(more.iter().map(|(k, v)| (k.to_string(), v.to_string()))))
 }
 
+/// `env`, a transport without a connect timeout of its own and the tokio timer.
+fn conf(env: Env) -> ProviderConfig {
+    ProviderConfig::new().with_env(env).with_http_client(HyperClient::default()).with_sleep(TokioSleep)
+}
+
 fn client(env: Env) -> ImdsClient {
-    ImdsClient::builder().env(env).http_client(Arc::new(HyperClient::default())).sleep(Arc::new(TokioSleep)).build()
+    ImdsClient::from_provider_config(&conf(env))
 }
 
 fn provider(server: &FakeServer) -> ImdsCredentialsProvider {
-    ImdsCredentialsProvider::builder()
-        .env(env(server, &[]))
-        .http_client(Arc::new(HyperClient::default()))
-        .sleep(Arc::new(TokioSleep))
-        .build()
+    ImdsCredentialsProvider::from_provider_config(&conf(env(server, &[])))
 }
 
 /// A well-behaved IMDS.
@@ -111,15 +113,11 @@ async fn the_session_token_is_renewed_before_its_ttl_ends() {
         }
     });
     let clock = Arc::new(AtomicU64::new(1_800_000_000));
-    let provider = ImdsCredentialsProvider::builder()
-        .env(env(&server, &[]))
-        .http_client(Arc::new(HyperClient::default()))
-        .sleep(Arc::new(TokioSleep))
-        .time_source({
-            let clock = clock.clone();
-            Arc::new(move || UNIX_EPOCH + Duration::from_secs(clock.load(Ordering::SeqCst)))
-        })
-        .build();
+    let conf = conf(env(&server, &[])).with_time_source({
+        let clock = clock.clone();
+        move || UNIX_EPOCH + Duration::from_secs(clock.load(Ordering::SeqCst))
+    });
+    let provider = ImdsCredentialsProvider::from_provider_config(&conf);
     provider.provide_credentials().await.expect("first");
     // The TTL the service answered with (600 s) counts, less the 2-minute margin.
     clock.fetch_add(479, Ordering::SeqCst);
@@ -136,11 +134,7 @@ async fn the_session_token_is_renewed_before_its_ttl_ends() {
 async fn disabled_imds_fails_at_once_without_a_request() {
     let server = FakeServer::start(|request, _| imds(request));
     let env = env(&server, &[("AWS_EC2_METADATA_DISABLED", "TRUE")]);
-    let provider = ImdsCredentialsProvider::builder()
-        .env(env.clone())
-        .http_client(Arc::new(HyperClient::default()))
-        .sleep(Arc::new(TokioSleep))
-        .build();
+    let provider = ImdsCredentialsProvider::from_provider_config(&conf(env.clone()));
     let started = Instant::now();
     let error = provider.provide_credentials().await.expect_err("disabled");
     assert!(started.elapsed() < Duration::from_millis(500));
@@ -241,13 +235,12 @@ async fn a_401_refetches_the_token_once() {
 #[tokio::test]
 async fn a_slow_or_absent_imds_fails_fast_as_not_loaded() {
     let server = FakeServer::start(|request, _| imds(request).after(Duration::from_secs(3)));
-    let provider = ImdsCredentialsProvider::builder()
-        .env(env(&server, &[]))
-        .http_client(Arc::new(HyperClient::default()))
-        .sleep(Arc::new(TokioSleep))
+    let impatient = ImdsClient::builder()
+        .provider_config(&conf(env(&server, &[])))
         .attempt_timeout(Duration::from_millis(200))
         .max_attempts(2)
         .build();
+    let provider = ImdsCredentialsProvider::new(impatient);
     let started = Instant::now();
     let error = provider.provide_credentials().await.expect_err("too slow");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
@@ -258,11 +251,8 @@ async fn a_slow_or_absent_imds_fails_fast_as_not_loaded() {
 
     // Nothing listening: refused connections, retried, then not loaded.
     let url = support::closed_port_url();
-    let provider = ImdsCredentialsProvider::builder()
-        .env(Env::from_pairs([("AWS_EC2_METADATA_SERVICE_ENDPOINT", url.as_str())]))
-        .http_client(Arc::new(HyperClient::default()))
-        .sleep(Arc::new(TokioSleep))
-        .build();
+    let provider =
+        ImdsCredentialsProvider::new(client(Env::from_pairs([("AWS_EC2_METADATA_SERVICE_ENDPOINT", url.as_str())])));
     let started = Instant::now();
     let error = provider.provide_credentials().await.expect_err("nothing there");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
@@ -277,7 +267,7 @@ async fn the_region_comes_from_placement_and_shares_the_token() {
     let shared = client(env(&server, &[]));
     let region = ImdsRegionProvider::new(shared.clone());
     assert_eq!(region.region().await.as_deref(), Some("eu-west-3"));
-    let credentials = ImdsCredentialsProvider::builder().imds_client(shared).build();
+    let credentials = ImdsCredentialsProvider::new(shared);
     credentials.provide_credentials().await.expect("credentials");
     let requests = server.requests();
     assert_eq!(requests[1].path(), "/latest/meta-data/placement/region");
@@ -297,11 +287,7 @@ async fn the_region_comes_from_placement_and_shares_the_token() {
 #[test]
 fn the_endpoint_follows_the_environment() {
     let endpoint = |pairs: &[(&str, &str)]| {
-        let client = ImdsClient::builder()
-            .env(Env::from_pairs(pairs.iter().copied()))
-            .http_client(Arc::new(HyperClient::default()))
-            .sleep(Arc::new(TokioSleep))
-            .build();
+        let client = ImdsClient::builder().provider_config(&conf(Env::from_pairs(pairs.iter().copied()))).build();
         client.endpoint().map(str::to_owned).map_err(|e| e.to_string())
     };
     assert_eq!(endpoint(&[]).as_deref(), Ok("http://169.254.169.254"));
@@ -334,11 +320,10 @@ fn the_endpoint_follows_the_environment() {
 
 #[tokio::test]
 async fn an_invalid_endpoint_setting_is_an_error_not_a_skip() {
-    let provider = ImdsCredentialsProvider::builder()
-        .env(Env::from_pairs([("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5")]))
-        .http_client(Arc::new(HyperClient::default()))
-        .sleep(Arc::new(TokioSleep))
-        .build();
+    let provider = ImdsCredentialsProvider::from_provider_config(&conf(Env::from_pairs([(
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+        "IPv5",
+    )])));
     let error = provider.provide_credentials().await.expect_err("bad mode");
     assert!(!error.is_not_loaded(), "a misconfiguration is reported: {error}");
     assert!(error.message().contains("IPv5"), "{error}");

@@ -7,20 +7,21 @@
 //! authorization token never crosses a network in the clear. The `Authorization` header comes
 //! from the file `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` names (re-read on every call, since
 //! EKS rotates it), else from `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
+//!
+//! The environment, HTTP client and timer come from a [`ProviderConfig`], as for every other
+//! provider.
 
 use std::fmt;
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::sync::Arc;
 use std::time::Duration;
 
-use smithy_runtime::config::{AsyncSleep, HttpClient};
-use smithy_runtime::credentials::{Credentials, CredentialsError, Env, ProvideCredentials, ProvideCredentialsFuture};
+use smithy_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
 use smithy_runtime::http::HttpRequest;
 use smithy_runtime::json::JsonValue;
 
 use crate::credentials::ProviderConfig;
-use crate::imds::{parse_credentials, send_with_retries, server_text, REDACTED};
+use crate::imds::{parse_credentials, server_text, Caller, REDACTED};
 
 const RELATIVE_URI_VAR: &str = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
 const FULL_URI_VAR: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
@@ -38,7 +39,6 @@ const EKS_ADDRESS_V6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x2
 /// aws-config gives the endpoint 2 s to connect and 5 s to answer: one 5 s limit per attempt.
 const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_MAX_ATTEMPTS: u32 = 3;
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// A token file larger than this is not a token.
 const MAX_TOKEN_FILE: u64 = 16 * 1024;
 
@@ -53,39 +53,36 @@ const NAME: &str = "ContainerCredentialsProvider";
 /// front, as the loader does).
 #[derive(Clone)]
 pub struct ContainerCredentialsProvider {
-    env: Env,
-    http_client: Arc<dyn HttpClient>,
-    sleep: Arc<dyn AsyncSleep>,
-    attempt_timeout: Duration,
-    max_attempts: u32,
+    /// The environment (read on every call), HTTP client and timer, and the attempts' limits.
+    caller: Caller,
 }
 
 impl fmt::Debug for ContainerCredentialsProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let set = |name: &str| self.env.get(name).filter(|v| !v.is_empty());
+        let set = |name: &str| self.caller.conf.env().get(name).filter(|v| !v.is_empty());
         f.debug_struct(NAME)
             .field("relative_uri", &set(RELATIVE_URI_VAR))
             .field("full_uri", &set(FULL_URI_VAR))
             // The token file's path is not secret; the token is.
             .field("authorization_token_file", &set(TOKEN_FILE_VAR))
             .field("authorization_token", &set(TOKEN_VAR).map(|_| REDACTED))
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("max_attempts", &self.max_attempts)
-            .field("http_client", &self.http_client)
-            .finish_non_exhaustive()
+            .field("caller", &self.caller)
+            .finish()
     }
 }
 
 impl ContainerCredentialsProvider {
-    /// A builder reading the process environment, with the default transport and timer
-    /// unless others are set.
+    /// A builder; without
+    /// [`provider_config`](ContainerCredentialsProviderBuilder::provider_config) the provider
+    /// reads [`ProviderConfig::new`]'s: the process environment, the default transport and the
+    /// tokio timer.
     pub fn builder() -> ContainerCredentialsProviderBuilder {
         ContainerCredentialsProviderBuilder::default()
     }
 
-    /// A provider on `conf`'s environment, HTTP client and timer.
+    /// A provider on `conf`'s environment, HTTP client and timer, with the default attempts.
     pub fn from_provider_config(conf: &ProviderConfig) -> Self {
-        Self::builder().env(conf.env().clone()).http_client(conf.http_client()).sleep(conf.sleep()).build()
+        Self::builder().provider_config(conf).build()
     }
 
     async fn load(&self) -> Result<Credentials, CredentialsError> {
@@ -97,16 +94,11 @@ impl ContainerCredentialsProvider {
             request.headers.insert("Authorization", token.as_str());
         }
         let secrets: Vec<&str> = token.as_deref().into_iter().collect();
-        let response = send_with_retries(
-            &*self.http_client,
-            &*self.sleep,
-            &url,
-            &request,
-            self.attempt_timeout,
-            self.max_attempts,
-        )
-        .await
-        .map_err(|failure| CredentialsError::new(format!("{NAME}: GET {url} failed: {failure}")))?;
+        let response = self
+            .caller
+            .send(&url, &request)
+            .await
+            .map_err(|failure| CredentialsError::new(format!("{NAME}: GET {url} failed: {failure}")))?;
         if !(200..=299).contains(&response.status) {
             return Err(CredentialsError::new(format!(
                 "{NAME}: GET {url} failed with HTTP status {}{}",
@@ -119,7 +111,7 @@ impl ContainerCredentialsProvider {
 
     /// The URL to call and its path and query, from the environment.
     fn endpoint(&self) -> Result<(String, String), CredentialsError> {
-        let set = |name: &str| self.env.get(name).map(str::trim).filter(|v| !v.is_empty());
+        let set = |name: &str| self.caller.conf.env().get(name).map(str::trim).filter(|v| !v.is_empty());
         // The relative URI wins, as in aws-config: on ECS it is what the agent set.
         if let Some(relative) = set(RELATIVE_URI_VAR) {
             let path = if relative.starts_with('/') { relative.to_owned() } else { format!("/{relative}") };
@@ -142,9 +134,10 @@ impl ContainerCredentialsProvider {
     /// The `Authorization` header's value: the token file's content (it wins), else the
     /// token variable's; `None` when neither is set.
     fn authorization_token(&self) -> Result<Option<String>, CredentialsError> {
-        let (token, source) = match self.env.get(TOKEN_FILE_VAR).filter(|v| !v.is_empty()) {
+        let env = self.caller.conf.env();
+        let (token, source) = match env.get(TOKEN_FILE_VAR).filter(|v| !v.is_empty()) {
             Some(path) => (read_token_file(path)?, format!("the file {TOKEN_FILE_VAR} names (`{path}`)")),
-            None => match self.env.get(TOKEN_VAR).filter(|v| !v.is_empty()) {
+            None => match env.get(TOKEN_VAR).filter(|v| !v.is_empty()) {
                 Some(token) => (token.to_owned(), TOKEN_VAR.to_owned()),
                 None => return Ok(None),
             },
@@ -270,48 +263,25 @@ fn allowed_http_host(host: &str) -> bool {
 }
 
 /// Builds a [`ContainerCredentialsProvider`].
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 #[must_use = "a builder does nothing until `build()`"]
 pub struct ContainerCredentialsProviderBuilder {
-    env: Option<Env>,
-    http_client: Option<Arc<dyn HttpClient>>,
-    sleep: Option<Arc<dyn AsyncSleep>>,
+    conf: Option<ProviderConfig>,
     attempt_timeout: Option<Duration>,
     max_attempts: Option<u32>,
 }
 
-impl fmt::Debug for ContainerCredentialsProviderBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ContainerCredentialsProviderBuilder")
-            .field("env", &self.env)
-            .field("http_client", &self.http_client)
-            .field("sleep", &self.sleep)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("max_attempts", &self.max_attempts)
-            .finish()
-    }
-}
-
 impl ContainerCredentialsProviderBuilder {
-    /// Reads the URI and token variables from `env` instead of the process environment.
-    pub fn env(mut self, env: Env) -> Self {
-        self.env = Some(env);
+    /// Reads the URI and token variables from `conf`'s environment, sends requests with its
+    /// HTTP client and times attempts and backoff with its timer, instead of
+    /// [`ProviderConfig::new`]'s.
+    pub fn provider_config(mut self, conf: &ProviderConfig) -> Self {
+        self.conf = Some(conf.clone());
         self
     }
 
-    /// Sends requests with `client` instead of a [`HyperClient`](crate::transport::HyperClient).
-    pub fn http_client(mut self, client: Arc<dyn HttpClient>) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// Times attempts and backoff with `sleep` instead of the tokio timer.
-    pub fn sleep(mut self, sleep: Arc<dyn AsyncSleep>) -> Self {
-        self.sleep = Some(sleep);
-        self
-    }
-
-    /// How long one attempt may take (5 s by default) before it counts as failed.
+    /// How long one attempt may take (5 s by default) before it counts as failed; it bounds
+    /// the connection's setup too.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self
@@ -319,20 +289,19 @@ impl ContainerCredentialsProviderBuilder {
 
     /// The number of attempts, the first included (3 by default, at least 1).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = Some(attempts.max(1));
+        self.max_attempts = Some(attempts);
         self
     }
 
-    /// The provider. The variables are read on every call, from this snapshot.
+    /// The provider. The variables are read on every call, from the configuration's
+    /// environment snapshot.
     pub fn build(self) -> ContainerCredentialsProvider {
         ContainerCredentialsProvider {
-            env: self.env.unwrap_or_else(Env::process),
-            http_client: self
-                .http_client
-                .unwrap_or_else(|| Arc::new(crate::transport::HyperClient::new(Some(DEFAULT_CONNECT_TIMEOUT)))),
-            sleep: self.sleep.unwrap_or_else(|| Arc::new(crate::transport::TokioSleep)),
-            attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
-            max_attempts: self.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS),
+            caller: Caller::new(
+                self.conf.unwrap_or_default(),
+                self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
+                self.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS),
+            ),
         }
     }
 }

@@ -9,13 +9,17 @@
 //! Off EC2 nothing answers at those addresses, so every attempt is short (1 s) and there are
 //! few of them (3): a laptop finds out quickly that there is no instance metadata.
 //!
+//! The environment, HTTP client, timer and clock come from a [`ProviderConfig`], as for every
+//! other provider.
+//!
 //! ```no_run
 //! # async fn f() {
+//! use smithy_config::credentials::ProviderConfig;
 //! use smithy_config::imds::{ImdsClient, ImdsCredentialsProvider, ImdsRegionProvider};
 //! // One client, so the credentials and the Region share one session token.
-//! let client = ImdsClient::builder().build();
+//! let client = ImdsClient::builder().provider_config(&ProviderConfig::new()).build();
 //! let region = ImdsRegionProvider::new(client.clone()).region().await;
-//! let credentials = ImdsCredentialsProvider::builder().imds_client(client).build();
+//! let credentials = ImdsCredentialsProvider::new(client);
 //! # let _ = (region, credentials);
 //! # }
 //! ```
@@ -26,7 +30,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
-use smithy_runtime::config::{AsyncSleep, HttpClient, TimeSource};
 use smithy_runtime::credentials::{Credentials, CredentialsError, Env, ProvideCredentials, ProvideCredentialsFuture};
 use smithy_runtime::http::{HttpRequest, HttpResponse};
 use smithy_runtime::json::JsonValue;
@@ -53,8 +56,6 @@ const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(21_600);
 const TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(120);
 const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
 const DEFAULT_MAX_ATTEMPTS: u32 = 3;
-/// The connect timeout of the transport [`ImdsClientBuilder::build`] makes when none is set.
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The largest response body parsed; real metadata documents are a few hundred bytes.
 pub(crate) const MAX_BODY: usize = 64 * 1024;
@@ -134,11 +135,8 @@ struct ClientInner {
     /// The resolved endpoint, without a trailing `/`, or why the environment names none.
     endpoint: Result<String, String>,
     disabled: bool,
-    http_client: Arc<dyn HttpClient>,
-    sleep: Arc<dyn AsyncSleep>,
-    time_source: TimeSource,
-    attempt_timeout: Duration,
-    max_attempts: u32,
+    /// The HTTP client, timer and clock, and the attempts' limits.
+    caller: Caller,
     token_ttl: Duration,
     token: Mutex<Option<CachedToken>>,
 }
@@ -156,30 +154,25 @@ impl fmt::Debug for ImdsClient {
         f.debug_struct("ImdsClient")
             .field("endpoint", &inner.endpoint)
             .field("disabled", &inner.disabled)
-            .field("attempt_timeout", &inner.attempt_timeout)
-            .field("max_attempts", &inner.max_attempts)
+            .field("caller", &inner.caller)
             .field("token_ttl", &inner.token_ttl)
             .field("token", &token)
-            .field("http_client", &inner.http_client)
-            .finish_non_exhaustive()
+            .finish()
     }
 }
 
 impl ImdsClient {
-    /// A builder reading the process environment, with the default transport and timer
-    /// unless others are set.
+    /// A builder; without [`provider_config`](ImdsClientBuilder::provider_config) the client
+    /// reads [`ProviderConfig::new`]'s: the process environment, the default transport, the
+    /// tokio timer and the system clock.
     pub fn builder() -> ImdsClientBuilder {
         ImdsClientBuilder::default()
     }
 
-    /// A client with `conf`'s environment, HTTP client, timer and clock.
+    /// A client with `conf`'s environment, HTTP client, timer and clock, and the default
+    /// attempts and token TTL.
     pub fn from_provider_config(conf: &ProviderConfig) -> Self {
-        Self::builder()
-            .env(conf.env().clone())
-            .http_client(conf.http_client())
-            .sleep(conf.sleep())
-            .time_source(conf.time_source())
-            .build()
+        Self::builder().provider_config(conf).build()
     }
 
     /// The endpoint requests go to (`http://169.254.169.254` by default), or why the
@@ -242,7 +235,7 @@ impl ImdsClient {
     /// The cached session token, or a new one.
     async fn token(&self, endpoint: &str) -> Result<String, ImdsError> {
         let inner = &self.inner;
-        let now = (inner.time_source)();
+        let now = inner.caller.conf.now();
         if let Some(token) = inner.token.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
             if now < token.renew_at {
                 return Ok(token.value.clone());
@@ -288,15 +281,12 @@ impl ImdsClient {
     }
 
     async fn send(&self, url: &str, request: &HttpRequest) -> Result<HttpResponse, ImdsError> {
-        let inner = &self.inner;
-        send_with_retries(&*inner.http_client, &*inner.sleep, url, request, inner.attempt_timeout, inner.max_attempts)
-            .await
-            .map_err(|failure| {
-                ImdsError::new(
-                    ImdsErrorKind::Unreachable,
-                    format!("IMDS request {} {url} failed: {failure}", request.method),
-                )
-            })
+        self.inner.caller.send(url, request).await.map_err(|failure| {
+            ImdsError::new(
+                ImdsErrorKind::Unreachable,
+                format!("IMDS request {} {url} failed: {failure}", request.method),
+            )
+        })
     }
 }
 
@@ -311,58 +301,27 @@ fn body_text(response: &HttpResponse, url: &str) -> Result<String, ImdsError> {
 }
 
 /// Builds an [`ImdsClient`].
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 #[must_use = "a builder does nothing until `build()`"]
 pub struct ImdsClientBuilder {
-    env: Option<Env>,
-    http_client: Option<Arc<dyn HttpClient>>,
-    sleep: Option<Arc<dyn AsyncSleep>>,
-    time_source: Option<TimeSource>,
+    conf: Option<ProviderConfig>,
     attempt_timeout: Option<Duration>,
     max_attempts: Option<u32>,
     token_ttl: Option<Duration>,
 }
 
-impl fmt::Debug for ImdsClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ImdsClientBuilder")
-            .field("env", &self.env)
-            .field("http_client", &self.http_client)
-            .field("sleep", &self.sleep)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("max_attempts", &self.max_attempts)
-            .field("token_ttl", &self.token_ttl)
-            .finish_non_exhaustive()
-    }
-}
-
 impl ImdsClientBuilder {
-    /// Reads the endpoint settings and `AWS_EC2_METADATA_DISABLED` from `env` instead of the
-    /// process environment.
-    pub fn env(mut self, env: Env) -> Self {
-        self.env = Some(env);
+    /// Reads the endpoint settings and `AWS_EC2_METADATA_DISABLED` from `conf`'s environment,
+    /// sends requests with its HTTP client, times attempts and backoff with its timer and
+    /// tells when the session token is due for renewal with its clock, instead of
+    /// [`ProviderConfig::new`]'s.
+    pub fn provider_config(mut self, conf: &ProviderConfig) -> Self {
+        self.conf = Some(conf.clone());
         self
     }
 
-    /// Sends requests with `client` instead of a [`HyperClient`](crate::transport::HyperClient).
-    pub fn http_client(mut self, client: Arc<dyn HttpClient>) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// Times attempts and backoff with `sleep` instead of the tokio timer.
-    pub fn sleep(mut self, sleep: Arc<dyn AsyncSleep>) -> Self {
-        self.sleep = Some(sleep);
-        self
-    }
-
-    /// Tells when the session token is due for renewal with `now` instead of the system clock.
-    pub fn time_source(mut self, now: TimeSource) -> Self {
-        self.time_source = Some(now);
-        self
-    }
-
-    /// How long one attempt may take (1 s by default) before it counts as failed.
+    /// How long one attempt may take (1 s by default) before it counts as failed; it bounds
+    /// the connection's setup too.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self
@@ -370,7 +329,7 @@ impl ImdsClientBuilder {
 
     /// The number of attempts per request, the first included (3 by default, at least 1).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = Some(attempts.max(1));
+        self.max_attempts = Some(attempts);
         self
     }
 
@@ -384,19 +343,17 @@ impl ImdsClientBuilder {
     /// The client. The environment is read now; an invalid endpoint setting is reported by
     /// every request.
     pub fn build(self) -> ImdsClient {
-        let env = self.env.unwrap_or_else(Env::process);
-        let disabled = env.get(DISABLED_VAR).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let conf = self.conf.unwrap_or_default();
+        let env = conf.env();
         ImdsClient {
             inner: Arc::new(ClientInner {
-                endpoint: resolve_endpoint(&env),
-                disabled,
-                http_client: self
-                    .http_client
-                    .unwrap_or_else(|| Arc::new(crate::transport::HyperClient::new(Some(DEFAULT_CONNECT_TIMEOUT)))),
-                sleep: self.sleep.unwrap_or_else(|| Arc::new(crate::transport::TokioSleep)),
-                time_source: self.time_source.unwrap_or_else(|| Arc::new(SystemTime::now)),
-                attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
-                max_attempts: self.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS),
+                endpoint: resolve_endpoint(env),
+                disabled: env.get(DISABLED_VAR).is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+                caller: Caller::new(
+                    conf,
+                    self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
+                    self.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS),
+                ),
                 token_ttl: self.token_ttl.unwrap_or(DEFAULT_TOKEN_TTL),
                 token: Mutex::new(None),
             }),
@@ -448,14 +405,14 @@ pub struct ImdsCredentialsProvider {
 }
 
 impl ImdsCredentialsProvider {
-    /// A builder: the environment, the transport and the timer, or a shared [`ImdsClient`].
-    pub fn builder() -> ImdsCredentialsProviderBuilder {
-        ImdsCredentialsProviderBuilder::default()
+    /// A provider asking through `client` (which may serve an [`ImdsRegionProvider`] too).
+    pub fn new(client: ImdsClient) -> Self {
+        ImdsCredentialsProvider { client }
     }
 
     /// A provider with its own client on `conf`'s environment, HTTP client, timer and clock.
     pub fn from_provider_config(conf: &ProviderConfig) -> Self {
-        ImdsCredentialsProvider { client: ImdsClient::from_provider_config(conf) }
+        Self::new(ImdsClient::from_provider_config(conf))
     }
 
     /// The client, to share with an [`ImdsRegionProvider`].
@@ -496,64 +453,6 @@ impl ImdsCredentialsProvider {
 impl ProvideCredentials for ImdsCredentialsProvider {
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
         Box::pin(self.load())
-    }
-}
-
-/// Builds an [`ImdsCredentialsProvider`].
-#[derive(Debug, Default)]
-#[must_use = "a builder does nothing until `build()`"]
-pub struct ImdsCredentialsProviderBuilder {
-    client: ImdsClientBuilder,
-    shared: Option<ImdsClient>,
-}
-
-impl ImdsCredentialsProviderBuilder {
-    /// Reads `env` instead of the process environment (see [`ImdsClientBuilder::env`]).
-    pub fn env(mut self, env: Env) -> Self {
-        self.client = self.client.env(env);
-        self
-    }
-
-    /// Sends requests with `client` (see [`ImdsClientBuilder::http_client`]).
-    pub fn http_client(mut self, client: Arc<dyn HttpClient>) -> Self {
-        self.client = self.client.http_client(client);
-        self
-    }
-
-    /// Times attempts with `sleep` (see [`ImdsClientBuilder::sleep`]).
-    pub fn sleep(mut self, sleep: Arc<dyn AsyncSleep>) -> Self {
-        self.client = self.client.sleep(sleep);
-        self
-    }
-
-    /// The clock for the session token's renewal (see [`ImdsClientBuilder::time_source`]).
-    pub fn time_source(mut self, now: TimeSource) -> Self {
-        self.client = self.client.time_source(now);
-        self
-    }
-
-    /// How long one attempt may take (see [`ImdsClientBuilder::attempt_timeout`]).
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.client = self.client.attempt_timeout(timeout);
-        self
-    }
-
-    /// Attempts per request (see [`ImdsClientBuilder::max_attempts`]).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.client = self.client.max_attempts(attempts);
-        self
-    }
-
-    /// Uses `client`, shared with other users such as an [`ImdsRegionProvider`]; the other
-    /// settings of this builder are then ignored.
-    pub fn imds_client(mut self, client: ImdsClient) -> Self {
-        self.shared = Some(client);
-        self
-    }
-
-    /// The provider.
-    pub fn build(self) -> ImdsCredentialsProvider {
-        ImdsCredentialsProvider { client: self.shared.unwrap_or_else(|| self.client.build()) }
     }
 }
 
@@ -622,38 +521,61 @@ impl fmt::Display for SendFailure {
     }
 }
 
-/// Sends `request` up to `max_attempts` times, each raced against `attempt_timeout`: again
-/// after a timeout, a transient connection error or a 5xx status, not after a 4xx. The last
-/// response is returned whatever its status.
-pub(crate) async fn send_with_retries(
-    http_client: &dyn HttpClient,
-    sleep: &dyn AsyncSleep,
-    url: &str,
-    request: &HttpRequest,
+/// How the IMDS client and the container provider call their local endpoints: with a
+/// [`ProviderConfig`]'s HTTP client and timer, each attempt bounded in time and their number
+/// bounded.
+#[derive(Clone)]
+pub(crate) struct Caller {
+    /// The environment, HTTP client, timer and clock.
+    pub(crate) conf: ProviderConfig,
     attempt_timeout: Duration,
     max_attempts: u32,
-) -> Result<HttpResponse, SendFailure> {
-    let max_attempts = max_attempts.max(1);
-    let mut attempt = 1;
-    loop {
-        let (outcome, retryable) =
-            match with_timeout(http_client.call(url, request), sleep.sleep(attempt_timeout)).await {
-                None => (Err(format!("timed out after {attempt_timeout:?}")), true),
-                Some(Ok(response)) => {
-                    let retryable = response.status >= 500;
-                    (Ok(response), retryable)
-                }
-                Some(Err(e)) => {
-                    let retryable = e.is_timeout() || e.is_io();
-                    (Err(crate::credentials::describe(&e)), retryable)
-                }
-            };
-        if !retryable || attempt >= max_attempts {
-            return outcome.map_err(|cause| SendFailure { attempts: attempt, cause });
+}
+
+impl fmt::Debug for Caller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The environment is left to the callers, which know what in it is safe to show.
+        f.debug_struct("Caller")
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("max_attempts", &self.max_attempts)
+            .field("http_client", &self.conf.http_client())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Caller {
+    /// Up to `max_attempts` attempts (at least 1) of at most `attempt_timeout` each.
+    pub(crate) fn new(conf: ProviderConfig, attempt_timeout: Duration, max_attempts: u32) -> Self {
+        Caller { conf, attempt_timeout, max_attempts: max_attempts.max(1) }
+    }
+
+    /// Sends `request` to `url` up to `max_attempts` times, each raced against
+    /// `attempt_timeout`: again after a timeout, a transient connection error or a 5xx status,
+    /// not after a 4xx. The last response is returned whatever its status.
+    pub(crate) async fn send(&self, url: &str, request: &HttpRequest) -> Result<HttpResponse, SendFailure> {
+        let (http_client, sleep) = (self.conf.http_client(), self.conf.sleep());
+        let (attempt_timeout, max_attempts) = (self.attempt_timeout, self.max_attempts);
+        let mut attempt = 1;
+        loop {
+            let (outcome, retryable) =
+                match with_timeout(http_client.call(url, request), sleep.sleep(attempt_timeout)).await {
+                    None => (Err(format!("timed out after {attempt_timeout:?}")), true),
+                    Some(Ok(response)) => {
+                        let retryable = response.status >= 500;
+                        (Ok(response), retryable)
+                    }
+                    Some(Err(e)) => {
+                        let retryable = e.is_timeout() || e.is_io();
+                        (Err(crate::credentials::describe(&e)), retryable)
+                    }
+                };
+            if !retryable || attempt >= max_attempts {
+                return outcome.map_err(|cause| SendFailure { attempts: attempt, cause });
+            }
+            // Short and growing (100 ms, 200 ms, ...): these local endpoints answer fast or not at all.
+            sleep.sleep(Duration::from_millis(100) * 2u32.saturating_pow(attempt - 1).min(16)).await;
+            attempt += 1;
         }
-        // Short and growing (100 ms, 200 ms, ...): these local endpoints answer fast or not at all.
-        sleep.sleep(Duration::from_millis(100) * 2u32.saturating_pow(attempt - 1).min(16)).await;
-        attempt += 1;
     }
 }
 
