@@ -211,10 +211,14 @@ fn main() {
 "#;
 
 // The mains start tokio by hand: `#[tokio::main]` would add syn and tokio-macros to both sides'
-// builds, which measures the binary, not the client crate.
+// builds, which measures the binary, not the client crate. Both sides take static credentials
+// (the SDK's without aws-config), so neither binary carries a credentials chain.
 const CLIENT_MAIN: &str = r#"fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let config = runtime.block_on(smithy_config::from_env().region("us-east-1").load());
+    let config = smithy_config::builder()
+        .region("us-east-1")
+        .credentials_provider(iotmanagedintegrations::credentials::Credentials::new("AKID", "secret", None, None))
+        .build();
     let client = iotmanagedintegrations::Client::new(&config);
     let id = std::env::args().nth(1).unwrap_or_default();
     let task = runtime.block_on(client.get_ota_task().identifier(id).send());
@@ -239,7 +243,10 @@ fn main() {
 
 const DYNAMODB_MAIN: &str = r#"fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let config = runtime.block_on(smithy_config::from_env().region("us-east-1").load());
+    let config = smithy_config::builder()
+        .region("us-east-1")
+        .credentials_provider(dynamodb::credentials::Credentials::new("AKID", "secret", None, None))
+        .build();
     let client = dynamodb::Client::new(&config);
     let key = dynamodb::types::AttributeValue::S(std::env::args().nth(1).unwrap_or_default());
     let item = runtime.block_on(client.get_item().table_name("users").key("pk", key).send());
@@ -249,7 +256,10 @@ const DYNAMODB_MAIN: &str = r#"fn main() {
 
 const S3_MAIN: &str = r#"fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let config = rt.block_on(smithy_config::from_env().region("us-east-1").load());
+    let config = smithy_config::builder()
+        .region("us-east-1")
+        .credentials_provider(s3::credentials::Credentials::new("AKIDEXAMPLE", "secret", None, None))
+        .build();
     let client = s3::Client::new(&config);
     let key = std::env::args().nth(1).unwrap_or_default();
     let result = rt.block_on(client.get_object().bucket("my-bucket").key(key).send());
