@@ -1,9 +1,12 @@
-//! The runtime crates generated crates depend on: `smithy-runtime` (every crate) and
-//! `smithy-config` (the default HTTPS transport, for the programs that send requests), as this
-//! repository's `runtime/` holds them. They are embedded in the generator so that it can write
-//! one copy of both beside the crates it generates (the output folder stays self-contained and
-//! vendorable): sources without their unit tests, manifests without their dev-dependencies and
-//! with the generator's version.
+//! The runtime crates generated crates depend on, as this repository's `runtime/` holds them:
+//! `smithy-runtime` (every crate), `smithy-config` (the default HTTPS transport and the
+//! configuration loader, for the programs that send requests) and the STS, SSO and SSO OIDC
+//! clients the loader's credential providers call (`smithy-sts`, `smithy-sso`,
+//! `smithy-ssooidc`, generated from the AWS models). `build.rs` embeds them all in the
+//! generator so that it can write one copy beside the crates it generates (the output folder
+//! stays self-contained and vendorable): the hand-written crates' sources without their unit
+//! tests and their manifests without dev-dependencies, the generated ones whole, all with the
+//! generator's version.
 
 use std::path::{Path, PathBuf};
 

@@ -294,6 +294,12 @@ async fn sso_refreshes_an_expired_cached_token_then_gets_role_credentials() {
     assert_eq!(cached["accessToken"], "fresh-access");
     assert_eq!(cached["refreshToken"], "fresh-refresh");
     assert_eq!(cached["expiresAt"], rfc3339(28_800));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the tokens are readable by their owner only: {mode:o}");
+    }
 }
 
 fn sha1_of(bytes: &[u8]) -> Vec<u8> {

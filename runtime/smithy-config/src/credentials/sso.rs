@@ -96,6 +96,19 @@ impl Token {
     }
 }
 
+/// Writes `text` to a new file only its owner can read (on Unix), as AWS CLI keeps the cache:
+/// it holds the access and refresh tokens.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    // A leftover file would keep its own permissions: the mode applies to new files only.
+    let _ = std::fs::remove_file(path);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
+
 /// Credentials for an account and role through IAM Identity Center, from a profile's
 /// `sso_session` (with `[sso-session NAME]`'s `sso_start_url` and `sso_region`) or legacy
 /// `sso_start_url` and `sso_region`, and its `sso_account_id` and `sso_role_name`.
@@ -152,7 +165,7 @@ impl SsoCredentialsProvider {
                 // Written beside and renamed, so a reader never sees half a file; a cache that
                 // cannot be written only costs a refresh next time.
                 let temporary = path.with_extension("json.tmp");
-                if std::fs::write(&temporary, new.to_json()).is_ok() {
+                if write_private(&temporary, &new.to_json()).is_ok() {
                     let _ = std::fs::rename(&temporary, &path);
                 }
                 Ok(new.access_token)
