@@ -33,9 +33,8 @@ use std::time::{Duration, SystemTime};
 
 use smithy_runtime::credentials::{Credentials, CredentialsError, Env, ProvideCredentials, ProvideCredentialsFuture};
 use smithy_runtime::http::{HttpRequest, HttpResponse};
-use smithy_runtime::json::JsonValue;
-use smithy_runtime::primitives::{DateTime, Format};
 
+use crate::credentials::json::Object;
 use crate::credentials::ProviderConfig;
 
 const DISABLED_VAR: &str = "AWS_EC2_METADATA_DISABLED";
@@ -58,8 +57,7 @@ const TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(120);
 const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
 const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 
-/// The largest response body parsed; real metadata documents are a few hundred bytes.
-pub(crate) const MAX_BODY: usize = 64 * 1024;
+pub(crate) use crate::credentials::json::MAX_BODY;
 /// What `Debug` prints in place of a secret.
 pub(crate) const REDACTED: &str = smithy_runtime::error::REDACTED;
 
@@ -615,42 +613,29 @@ pub(crate) fn server_text(text: &str, secrets: &[&str]) -> String {
 /// `Code` other than `Success`, with its `Message`). `what` names the document in errors,
 /// which never quote its values but `Code` and `Message`, without `secrets`.
 pub(crate) fn parse_credentials(body: &[u8], what: &str, secrets: &[&str]) -> Result<Credentials, CredentialsError> {
-    let error = |why: String| CredentialsError::new(format!("{what} {why}"));
-    if body.len() > MAX_BODY {
-        return Err(error(format!("is {} bytes, more than the {MAX_BODY} read", body.len())));
-    }
-    // The parser's message may quote the text, which holds the secret key: only the offset.
-    let document = smithy_runtime::json::parse(body).map_err(|e| match e.offset() {
-        Some(offset) => error(format!("is not valid JSON (at byte {offset})")),
-        None => error("is not valid JSON".to_owned()),
-    })?;
-    if !matches!(document, JsonValue::Object(_)) {
-        return Err(error("is not a JSON object".to_owned()));
-    }
-    let string = |key: &str| match document.get(key) {
-        None | Some(JsonValue::Null) => Ok(None),
-        Some(JsonValue::String(text)) => Ok(Some(text.as_str())),
-        Some(_) => Err(error(format!("has a non-string `{key}`"))),
-    };
+    let document = Object::parse(body, what)?;
     // aws-config's rule: no `Code` is success too (the container endpoint sends none).
-    if let Some(code) = string("Code")? {
+    if let Some(code) = document.string("Code")? {
         if code != "Success" {
-            let message = string("Message").ok().flatten().map(|m| format!(": {}", server_text(m, secrets)));
-            return Err(error(format!(
-                "reports error `{}`{}",
+            let message = document.string("Message").ok().flatten().map(|m| format!(": {}", server_text(m, secrets)));
+            return Err(CredentialsError::new(format!(
+                "{what} reports error `{}`{}",
                 server_text(code, secrets),
                 message.unwrap_or_default()
             )));
         }
     }
-    let required = |key: &str| string(key)?.filter(|v| !v.is_empty()).ok_or_else(|| error(format!("has no `{key}`")));
-    let access_key_id = required("AccessKeyId")?;
-    let secret_access_key = required("SecretAccessKey")?;
-    let token = required("Token")?;
-    let expiration = required("Expiration")?;
-    let expiration = DateTime::from_str(expiration, Format::DateTime)
-        .ok()
-        .and_then(|t| SystemTime::try_from(t).ok())
-        .ok_or_else(|| error("has an `Expiration` that is not an RFC 3339 timestamp".to_owned()))?;
-    Ok(Credentials::new(access_key_id, secret_access_key, Some(token.to_owned()), Some(expiration)))
+    let required = |key: &str| match document.required(key)? {
+        "" => Err(CredentialsError::new(format!("{what} has no `{key}`"))),
+        value => Ok(value),
+    };
+    let expiration = document
+        .timestamp("Expiration")?
+        .ok_or_else(|| CredentialsError::new(format!("{what} has no `Expiration`")))?;
+    Ok(Credentials::new(
+        required("AccessKeyId")?,
+        required("SecretAccessKey")?,
+        Some(required("Token")?.to_owned()),
+        Some(expiration),
+    ))
 }

@@ -10,7 +10,7 @@
 //! (`smithy-sts`, `smithy-sso`, `smithy-ssooidc`).
 
 mod chain;
-mod json;
+pub(crate) mod json;
 mod process;
 mod profile;
 mod sso;

@@ -7,6 +7,9 @@ use smithy_runtime::credentials::CredentialsError;
 use smithy_runtime::json::JsonValue;
 use smithy_runtime::primitives::{DateTime, Format};
 
+/// The largest document parsed; credential documents are a few hundred bytes.
+pub(crate) const MAX_BODY: usize = 64 * 1024;
+
 /// A parsed JSON object; `what` names where it came from in every error.
 pub(crate) struct Object<'a> {
     value: JsonValue,
@@ -14,10 +17,19 @@ pub(crate) struct Object<'a> {
 }
 
 impl<'a> Object<'a> {
-    /// Parses `bytes`, which must hold a JSON object.
+    /// Parses `bytes`, which must hold a JSON object of at most [`MAX_BODY`] bytes.
     pub(crate) fn parse(bytes: &[u8], what: &'a str) -> Result<Self, CredentialsError> {
-        let value = smithy_runtime::json::parse(bytes)
-            .map_err(|e| CredentialsError::new(format!("{what} is not valid JSON: {}", e.message())))?;
+        if bytes.len() > MAX_BODY {
+            return Err(CredentialsError::new(format!(
+                "{what} is {} bytes, more than the {MAX_BODY} read",
+                bytes.len()
+            )));
+        }
+        // The parser's message may quote the text, which holds secrets: only the offset.
+        let value = smithy_runtime::json::parse(bytes).map_err(|e| match e.offset() {
+            Some(offset) => CredentialsError::new(format!("{what} is not valid JSON (at byte {offset})")),
+            None => CredentialsError::new(format!("{what} is not valid JSON")),
+        })?;
         if !matches!(value, JsonValue::Object(_)) {
             return Err(CredentialsError::new(format!("{what} is not a JSON object")));
         }
@@ -29,7 +41,7 @@ impl<'a> Object<'a> {
         match self.value.get(key) {
             None | Some(JsonValue::Null) => Ok(None),
             Some(JsonValue::String(text)) => Ok(Some(text)),
-            Some(_) => Err(CredentialsError::new(format!("{}: `{key}` is not a string", self.what))),
+            Some(_) => Err(CredentialsError::new(format!("{} has a non-string `{key}`", self.what))),
         }
     }
 

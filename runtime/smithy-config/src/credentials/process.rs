@@ -121,5 +121,8 @@ mod tests {
         assert!(error(br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"soon"}"#)
             .contains("Expiration"));
         assert!(error(b"[1]").contains("not a JSON object"));
+        // A parse error names where, never what: the text holds the secret key.
+        let leaked = error(br#"{"Version":1,"SecretAccessKey":"leak-me" oops}"#);
+        assert!(leaked.contains("at byte") && !leaked.contains("leak-me"), "{leaked}");
     }
 }
