@@ -11,24 +11,66 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::byte_stream::{ByteStream, ByteStreamErrorKind};
 use crate::credentials::{Env, LocalCredentialsChain, ProvideCredentials};
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::{HttpRequest, HttpResponse, StreamingResponse};
 pub use crate::http::{RequestChecksumCalculation, ResponseChecksumValidation};
 
 /// The future an [`HttpClient`] returns.
 pub type HttpFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, ConnectorError>> + Send + 'a>>;
+
+/// The future [`HttpClient::call_streaming`] returns.
+pub type StreamingFuture<'a> = Pin<Box<dyn Future<Output = Result<StreamingResponse, ConnectorError>> + Send + 'a>>;
 
 /// Sends HTTP requests: implement it to carry requests over your own HTTP stack.
 pub trait HttpClient: Send + Sync + fmt::Debug {
     /// Sends `request` to `url`, the absolute URL (endpoint, path and query) of the request,
     /// whose `uri` holds the same path and query. The response body is read completely.
     fn call<'a>(&'a self, url: &'a str, request: &'a HttpRequest) -> HttpFuture<'a>;
+
+    /// [`call`](Self::call) for `@streaming` bodies: `body`, when given, is the request's body
+    /// in place of `request.body` (then empty, and the `Content-Length` header, if any, is the
+    /// stream's), and the response's body is returned unread, to be polled.
+    ///
+    /// The default keeps an HTTP client that only has `call` working, in memory: it collects
+    /// `body` (a failed read is an I/O error, a length mismatch another error), calls `call`,
+    /// and returns its body as a [`ByteStream`]. Transports that can stream implement it.
+    fn call_streaming<'a>(
+        &'a self,
+        url: &'a str,
+        request: &'a HttpRequest,
+        body: Option<ByteStream>,
+    ) -> StreamingFuture<'a> {
+        Box::pin(async move {
+            let response = match body {
+                None => self.call(url, request).await?,
+                Some(body) => {
+                    let body = body.collect().await.map_err(|e| match e.kind() {
+                        ByteStreamErrorKind::Io => ConnectorError::io(e),
+                        _ => ConnectorError::other(e),
+                    })?;
+                    let request = HttpRequest { body: body.into_bytes(), ..request.clone() };
+                    self.call(url, &request).await?
+                }
+            };
+            Ok(StreamingResponse { status: response.status, headers: response.headers, body: response.body.into() })
+        })
+    }
 }
 
 /// A shared client sends as the client it shares, so one can serve many configs.
 impl<T: HttpClient + ?Sized> HttpClient for Arc<T> {
     fn call<'a>(&'a self, url: &'a str, request: &'a HttpRequest) -> HttpFuture<'a> {
         (**self).call(url, request)
+    }
+
+    fn call_streaming<'a>(
+        &'a self,
+        url: &'a str,
+        request: &'a HttpRequest,
+        body: Option<ByteStream>,
+    ) -> StreamingFuture<'a> {
+        (**self).call_streaming(url, request, body)
     }
 }
 
@@ -661,7 +703,74 @@ impl Builder {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+    use std::task::{Context, Poll};
+
     use super::*;
+    use crate::byte_stream::ChunkSource;
+    use crate::http::Headers;
+
+    /// An HTTP client with only `call`, which records the requests it sends and answers
+    /// `reply`.
+    #[derive(Debug, Default)]
+    struct InMemory {
+        sent: Mutex<Vec<HttpRequest>>,
+    }
+
+    impl HttpClient for InMemory {
+        fn call<'a>(&'a self, _: &'a str, request: &'a HttpRequest) -> HttpFuture<'a> {
+            self.sent.lock().unwrap().push(request.clone());
+            Box::pin(async { Ok(HttpResponse::new(200, Headers::new(), "reply")) })
+        }
+    }
+
+    /// Two chunks of `aa`, then a failed read if `fail`.
+    struct Scripted {
+        polls: u8,
+        fail: bool,
+    }
+
+    impl Scripted {
+        fn new(fail: bool) -> Self {
+            Scripted { polls: 0, fail }
+        }
+    }
+
+    impl ChunkSource for Scripted {
+        fn poll_chunk(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<std::io::Result<Vec<u8>>>> {
+            self.polls += 1;
+            Poll::Ready(match (self.polls, self.fail) {
+                (1 | 2, _) => Some(Ok(b"aa".to_vec())),
+                (_, true) => Some(Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "gone"))),
+                (_, false) => None,
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn call_streaming_defaults_to_call_in_memory() {
+        let client = Arc::new(InMemory::default());
+        let mut request = HttpRequest::new("PUT", "/object");
+        request.headers.insert("Content-Length", "6");
+        let body = ByteStream::from_replayable(|| Ok(Box::new(Scripted::new(false))), Some(4));
+        let response = client.call_streaming("http://localhost/object", &request, Some(body)).await.unwrap();
+        assert_eq!((response.status, response.body.content_length()), (200, Some(5)));
+        assert_eq!(response.body.collect().await.unwrap().into_bytes(), b"reply");
+        let sent = client.sent.lock().unwrap().pop().unwrap();
+        assert_eq!((sent.body.as_slice(), sent.headers.get("content-length")), (&b"aaaa"[..], Some("6")));
+
+        request.body = b"in memory".to_vec();
+        client.call_streaming("http://localhost/object", &request, None).await.unwrap();
+        assert_eq!(client.sent.lock().unwrap().pop().unwrap().body, b"in memory", "no body: the request's");
+
+        let failing = ByteStream::from_source(Scripted::new(true), None);
+        let error = client.call_streaming("http://localhost/object", &request, Some(failing)).await.unwrap_err();
+        assert!(error.is_io(), "a failed read: {error:?}");
+        let short = ByteStream::from_source(Scripted::new(false), Some(3));
+        let error = client.call_streaming("http://localhost/object", &request, Some(short)).await.unwrap_err();
+        assert!(!error.is_io() && !error.is_timeout(), "a length mismatch is not transient: {error:?}");
+        assert!(client.sent.lock().unwrap().is_empty(), "nothing sent for a body that failed");
+    }
 
     #[test]
     fn aws_new_retries_2026_turns_on_the_2026_behavior() {

@@ -1,6 +1,7 @@
 //! Primitive Smithy types that have no direct standard-library equivalent:
 //! timestamps (`DateTime`), binary data (`Blob`), untyped JSON-like documents
-//! (`Document`, `Number`) and the `base64` codec used to transmit blobs.
+//! (`Document`, `Number`) and the `base64` codec used to transmit blobs; and `ByteStream`,
+//! a `@streaming` blob (from `byte_stream`).
 //!
 //! Everything here is implemented with the standard library only. Parsers never
 //! panic; malformed input is reported through the error types of this module.
@@ -1205,6 +1206,9 @@ pub fn parse_float(text: &str) -> Result<f64, String> {
         other => other.parse().map_err(|e| format!("`{other}` is not a number: {e}")),
     }
 }
+
+// A `@streaming` blob's value, here too as aws-sdk-rust's users find it.
+pub use crate::byte_stream::ByteStream;
 
 #[cfg(test)]
 mod tests {
