@@ -12,9 +12,11 @@
 
 mod cases;
 mod customizations;
+mod jmespath;
 mod names;
 mod pagination;
 mod prelude;
+mod waiters;
 
 use serde_json::Value;
 
@@ -28,8 +30,10 @@ use crate::naming::{self, Scope};
 use crate::transform::Selection;
 
 pub use cases::{Float, ParamValue, StructureValue};
+pub use jmespath::Comparison;
 pub use pagination::{MemberPath, Pagination, PathStep};
 pub use prelude::{Prelude, StdItem};
+pub use waiters::{Acceptor, ErrorMatch, JType, Matcher, Node, Test, Typed, Waiter, WaiterNames};
 
 /// Everything the generated crate contains.
 #[derive(Clone, Debug)]
@@ -592,6 +596,8 @@ pub struct Operation {
     pub response_tests: Vec<ResponseTest>,
     /// The property test feeding random responses to its deserializer.
     pub random_responses_test: String,
+    /// Its `@waitable` waiters, by name.
+    pub waiters: Vec<Waiter>,
 }
 
 /// The names an operation brings to the crate, decided in `ir/names.rs`.
@@ -1346,7 +1352,7 @@ impl Cx<'_> {
         let mut variants = Scope::new(&["Unhandled"]);
         // The enum's own methods; `inner` is private, the variant's error as an `ErrorVariant`.
         let mut methods = Scope::new(&["unhandled", "meta", "code", "message", "inner"]);
-        let errors = error_ids
+        let errors: Vec<OperationError> = error_ids
             .into_iter()
             .map(|id| {
                 let error = krate.structure(id);
@@ -1378,6 +1384,14 @@ impl Cx<'_> {
             }
             _ => None,
         };
+        let waiters = waiters::build(
+            shape,
+            &planned.waiters,
+            &krate.structures,
+            &errors,
+            (planned.input, planned.output),
+            warnings,
+        );
         Ok(Operation {
             shape: shape.id.clone(),
             names: planned.names.clone(),
@@ -1442,6 +1456,7 @@ impl Cx<'_> {
                 })
                 .collect::<Result<_>>()?,
             random_responses_test: planned.random_responses_test.clone(),
+            waiters,
         })
     }
 }

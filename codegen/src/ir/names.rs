@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::waiters::WaiterNames;
 use super::{CodecNames, EnumId, Module, OperationNames, StructId, UnionId};
 use crate::model::{AppliesTo, HttpRequestTest, HttpResponseTest, Model, ShapeId, ShapeKind};
 use crate::naming::{self, Scope};
@@ -18,6 +19,12 @@ mod reserved {
     pub const ERROR_METHODS: &[&str] = &["builder", "build", "meta", "set_meta"];
     /// An operation input's too: its fluent builder's own methods.
     pub const INPUT_METHODS: &[&str] = &["builder", "build", "send", "customize", "as_input", "into_paginator", "new"];
+    /// A waitable operation's input's too: its waiters' fluent builders have its setters and
+    /// `wait`.
+    pub const WAITABLE_INPUT_METHODS: &[&str] =
+        &["builder", "build", "send", "customize", "as_input", "into_paginator", "new", "wait"];
+    /// The items of a waiter's module besides its types.
+    pub const WAITER_ITEMS: &[&str] = &["acceptors", "DELAYS"];
     /// The property tests' own items.
     pub const ROUNDTRIP_ITEMS: &[&str] = &["Rng", "CASES", "RESPONSES"];
     /// `Client`'s own methods.
@@ -65,6 +72,8 @@ pub struct PlannedOperation {
     pub request_tests: Vec<(String, HttpRequestTest)>,
     pub response_tests: Vec<(String, HttpResponseTest)>,
     pub random_responses_test: String,
+    /// Its waiters' names, in the order of their names.
+    pub waiters: Vec<WaiterNames>,
 }
 
 /// Every type's id and every name, decided before the types are built.
@@ -157,6 +166,9 @@ impl Table {
         ops.sort();
         let mut modules = Scope::new(&[]);
         let mut client_methods = Scope::new(reserved::CLIENT_METHODS);
+        // `crate::waiters`' modules, and the `crate::client::Waiters` trait's methods.
+        let mut waiter_modules = Scope::new(&[]);
+        let mut waiter_methods = Scope::new(&[]);
         let mut operations = Vec::new();
         let mut io = Vec::new();
         for (index, (model_name, id)) in ops.iter().enumerate() {
@@ -182,7 +194,11 @@ impl Table {
                     module: Module::Operation(index),
                     is_input,
                     fields: field_names(
-                        if is_input { reserved::INPUT_METHODS } else { reserved::STRUCTURE_METHODS },
+                        match (is_input, model.shapes[*id].traits.waitable.is_empty()) {
+                            (true, true) => reserved::INPUT_METHODS,
+                            (true, false) => reserved::WAITABLE_INPUT_METHODS,
+                            (false, _) => reserved::STRUCTURE_METHODS,
+                        },
                         members.iter().map(|m| m.name.as_str()),
                     ),
                     fns: CodecNames::default(),
@@ -204,6 +220,25 @@ impl Table {
                 request_tests: Vec::new(),
                 response_tests: Vec::new(),
                 random_responses_test: String::new(),
+                waiters: model.shapes[*id]
+                    .traits
+                    .waitable
+                    .keys()
+                    .map(|waiter| {
+                        let snake = naming::field_ident(waiter);
+                        let mut items = Scope::new(reserved::WAITER_ITEMS);
+                        let stem = naming::type_ident(waiter);
+                        WaiterNames {
+                            name: waiter.clone(),
+                            module: waiter_modules.claim(&snake),
+                            method: waiter_methods
+                                .claim(&naming::ident(&format!("wait_until_{}", naming::unraw(&snake)))),
+                            fluent_builder: items.claim(&format!("{stem}FluentBuilder")),
+                            final_poll: items.claim(&format!("{stem}FinalPoll")),
+                            error: items.claim(&format!("WaitUntil{stem}Error")),
+                        }
+                    })
+                    .collect(),
             });
         }
 

@@ -48,6 +48,8 @@ pub struct Traits {
     pub idempotency_token: bool,
     pub retryable: Option<Retryable>,
     pub paginated: Option<Paginated>,
+    /// `@smithy.waiters#waitable`: the operation's waiters, by name.
+    pub waitable: BTreeMap<String, Waiter>,
 
     // HTTP bindings and protocols.
     pub http: Option<Http>,
@@ -199,6 +201,76 @@ impl Paginated {
         }
         paginated
     }
+}
+
+/// One waiter of `@smithy.waiters#waitable`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Waiter {
+    pub documentation: Option<String>,
+    pub acceptors: Vec<Acceptor>,
+    #[serde(default = "Waiter::default_min_delay")]
+    pub min_delay: u64,
+    #[serde(default = "Waiter::default_max_delay")]
+    pub max_delay: u64,
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl Waiter {
+    fn default_min_delay() -> u64 {
+        2
+    }
+
+    fn default_max_delay() -> u64 {
+        120
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acceptor {
+    pub state: AcceptorState,
+    pub matcher: Matcher,
+    pub message: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AcceptorState {
+    Success,
+    Failure,
+    Retry,
+}
+
+/// How an acceptor matches a poll's result.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Matcher {
+    Output(PathMatcher),
+    InputOutput(PathMatcher),
+    ErrorType(String),
+    Success(bool),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathMatcher {
+    /// A JMESPath expression.
+    pub path: String,
+    pub expected: String,
+    pub comparator: PathComparator,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PathComparator {
+    StringEquals,
+    BooleanEquals,
+    AllStringEquals,
+    AnyStringEquals,
 }
 
 /// A wire protocol a service can declare with a protocol trait.
@@ -517,6 +589,9 @@ impl Traits {
                     }
                     "aws.api#service" => typed(&value).map(|v| traits.aws_service = Some(v)).map(|()| true),
                     "aws.auth#sigv4" => typed(&value).map(|v| traits.sigv4 = Some(v)).map(|()| true),
+                    "smithy.waiters#waitable" => {
+                        typed::<BTreeMap<String, Waiter>>(&value).map(|v| traits.waitable = v).map(|()| true)
+                    }
                     "aws.protocols#awsQueryCompatible" => {
                         traits.aws_query_compatible = true;
                         Ok(true)

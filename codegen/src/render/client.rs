@@ -51,6 +51,7 @@ pub fn client_module(krate: &Crate) -> TokenStream {
         }
     });
     let resolve = resolve_endpoint(krate);
+    let waiters = super::waiters::waiters_trait(krate);
     quote! {
         //! The service client.
         #[doc = #doc]
@@ -78,6 +79,7 @@ pub fn client_module(krate: &Crate) -> TokenStream {
             }
             #(#methods)*
         }
+        #waiters
         #resolve
     }
 }
@@ -517,7 +519,7 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
 }
 
 /// The input builder's setters, forwarded.
-fn delegating_setters(k: &Crate, f: &Field) -> TokenStream {
+pub(super) fn delegating_setters(k: &Crate, f: &Field) -> TokenStream {
     let Std { option, .. } = Std::of(k);
     let ident = id(&f.ident);
     let (set, get) = (id(&f.setter), id(&f.getter));

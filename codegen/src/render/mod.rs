@@ -10,6 +10,7 @@ mod std_paths;
 pub(crate) mod structure;
 pub(crate) mod types;
 mod union;
+mod waiters;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -98,6 +99,8 @@ struct Parts {
     checksum: bool,
     /// The client checks responses' `x-amz-crc32` (the runtime's `crc32` feature).
     crc32: bool,
+    /// Some operation is `@waitable`: the client has `crate::waiters`.
+    waiters: bool,
 }
 
 impl Parts {
@@ -117,6 +120,7 @@ impl Parts {
             compression: krate.operations.iter().any(|op| !op.request_compression.is_empty()),
             checksum: krate.operations.iter().any(|op| op.checksums.is_some()),
             crc32: krate.service.response_crc32,
+            waiters: protocol.is_some() && waiters::waiters(krate).next().is_some(),
         }
     }
 
@@ -192,6 +196,13 @@ fn add_jobs<'a>(krate: &'a Crate, parts: Parts, registry: Option<&'a protocol::R
     }
     if parts.client() {
         jobs.rust("src/client.rs", move || client::client_module(krate));
+        if parts.waiters {
+            jobs.rust("src/waiters.rs", move || waiters::waiters_module(krate));
+            for (op, w) in waiters::waiters(krate) {
+                let file = format!("src/waiters/{}.rs", crate::naming::unraw(&w.names.module));
+                jobs.rust(file, move || waiters::waiter_file(krate, op, w));
+            }
+        }
     }
     jobs.rust("src/lib.rs", move || lib_rs(krate, parts));
     types_modules(krate, jobs);
@@ -340,13 +351,21 @@ fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {
         }
     });
     let client = parts.client().then(|| {
+        let waiters = parts.waiters.then(|| {
+            quote! {
+                #[cfg(feature = "client")]
+                pub mod waiters;
+            }
+        });
+        let waiter = parts.waiters.then(|| quote!(, waiter));
         quote! {
             #[cfg(feature = "client")]
-            mod client;
+            pub mod client;
             #[cfg(feature = "client")]
             pub use crate::{client::Client, config::Config, orchestrator::SdkError};
             #[cfg(feature = "client")]
-            pub use ::smithy_runtime::{config, credentials, orchestrator};
+            pub use ::smithy_runtime::{config, credentials, orchestrator #waiter};
+            #waiters
         }
     });
     // What the generated tests use of the runtime's `test-util`.

@@ -12,24 +12,66 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::byte_stream::{ByteStream, ByteStreamErrorKind};
 use crate::credentials::{Env, LocalCredentialsChain, ProvideCredentials};
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::{HttpRequest, HttpResponse, StreamingResponse};
 pub use crate::http::{RequestChecksumCalculation, ResponseChecksumValidation};
 
 /// The future an [`HttpClient`] returns.
 pub type HttpFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, ConnectorError>> + Send + 'a>>;
+
+/// The future [`HttpClient::call_streaming`] returns.
+pub type StreamingFuture<'a> = Pin<Box<dyn Future<Output = Result<StreamingResponse, ConnectorError>> + Send + 'a>>;
 
 /// Sends HTTP requests: implement it to carry requests over your own HTTP stack.
 pub trait HttpClient: Send + Sync + fmt::Debug {
     /// Sends `request` to `url`, the absolute URL (endpoint, path and query) of the request,
     /// whose `uri` holds the same path and query. The response body is read completely.
     fn call<'a>(&'a self, url: &'a str, request: &'a HttpRequest) -> HttpFuture<'a>;
+
+    /// [`call`](Self::call) for `@streaming` bodies: `body`, when given, is the request's body
+    /// in place of `request.body` (then empty, and the `Content-Length` header, if any, is the
+    /// stream's), and the response's body is returned unread, to be polled.
+    ///
+    /// The default keeps an HTTP client that only has `call` working, in memory: it collects
+    /// `body` (a failed read is an I/O error, a length mismatch another error), calls `call`,
+    /// and returns its body as a [`ByteStream`]. Transports that can stream implement it.
+    fn call_streaming<'a>(
+        &'a self,
+        url: &'a str,
+        request: &'a HttpRequest,
+        body: Option<ByteStream>,
+    ) -> StreamingFuture<'a> {
+        Box::pin(async move {
+            let response = match body {
+                None => self.call(url, request).await?,
+                Some(body) => {
+                    let body = body.collect().await.map_err(|e| match e.kind() {
+                        ByteStreamErrorKind::Io => ConnectorError::io(e),
+                        _ => ConnectorError::other(e),
+                    })?;
+                    let request = HttpRequest { body: body.into_bytes(), ..request.clone() };
+                    self.call(url, &request).await?
+                }
+            };
+            Ok(StreamingResponse { status: response.status, headers: response.headers, body: response.body.into() })
+        })
+    }
 }
 
 /// A shared client sends as the client it shares, so one can serve many configs.
 impl<T: HttpClient + ?Sized> HttpClient for Arc<T> {
     fn call<'a>(&'a self, url: &'a str, request: &'a HttpRequest) -> HttpFuture<'a> {
         (**self).call(url, request)
+    }
+
+    fn call_streaming<'a>(
+        &'a self,
+        url: &'a str,
+        request: &'a HttpRequest,
+        body: Option<ByteStream>,
+    ) -> StreamingFuture<'a> {
+        (**self).call_streaming(url, request, body)
     }
 }
 

@@ -13,6 +13,8 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::byte_stream::ByteStream;
+
 // ---------------------------------------------------------------------------
 // Headers
 // ---------------------------------------------------------------------------
@@ -173,6 +175,19 @@ impl HttpResponse {
     pub fn new(status: u16, headers: Headers, body: impl Into<Vec<u8>>) -> Self {
         HttpResponse { status, headers, body: body.into() }
     }
+}
+
+/// A response whose body is still to be read, from the client feature's
+/// `HttpClient::call_streaming`: for `@streaming` output members, whose bodies are not held in
+/// memory.
+#[derive(Debug)]
+pub struct StreamingResponse {
+    /// The status code, e.g. `200`.
+    pub status: u16,
+    /// The response headers.
+    pub headers: Headers,
+    /// The body, read as it is polled.
+    pub body: ByteStream,
 }
 
 // ---------------------------------------------------------------------------

@@ -6,12 +6,14 @@
 //!
 //! The modules only use the standard library, except the client's SHA-256 and HMAC and
 //! compression's gzip. Each part is a feature: `json`, `cbor`, `rest-json`, `endpoint` (the
-//! rules engine), `compression` (gzip request bodies), `client` (config, credentials, SigV4, retries,
-//! timeouts, paginators) and `test-util` (what generated tests use). The default HTTPS transport is the `smithy-config` crate, so that no service crate's
+//! rules engine), `compression` (gzip request bodies), `event-stream` (the
+//! `application/vnd.amazon.eventstream` framing and, with `client`, its chained event signing), `client` (config, credentials, SigV4, retries,
+//! timeouts, paginators, waiters) and `test-util` (what generated tests use). The default HTTPS transport is the `smithy-config` crate, so that no service crate's
 //! build waits for hyper, rustls and tokio.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 #![forbid(unsafe_code)]
 
+pub mod byte_stream;
 pub mod error;
 pub mod http;
 pub mod primitives;
@@ -41,6 +43,8 @@ pub mod checksum;
 pub mod compression;
 #[cfg(feature = "crc32")]
 pub mod crc32;
+#[cfg(feature = "event-stream")]
+pub mod event_stream;
 
 #[cfg(feature = "client")]
 pub mod config;
@@ -50,6 +54,8 @@ pub mod credentials;
 pub mod orchestrator;
 #[cfg(feature = "client")]
 pub mod sigv4;
+#[cfg(feature = "client")]
+pub mod waiter;
 
 #[cfg(feature = "test-util")]
 pub mod protocol_test_util;

@@ -681,7 +681,7 @@ fn backoff(
 }
 
 /// A random number in `[0, 1)`; jitter needs spread, not cryptographic strength.
-fn random_unit() -> f64 {
+pub(crate) fn random_unit() -> f64 {
     use std::collections::hash_map::RandomState;
     use std::hash::{BuildHasher, Hasher};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -695,7 +695,7 @@ fn random_unit() -> f64 {
 // ---------------------------------------------------------------------------
 
 /// Runs `future` until it completes (`Some`) or `timer` does (`None`).
-async fn with_timeout<F: Future>(future: F, timer: crate::config::Sleep) -> Option<F::Output> {
+pub(crate) async fn with_timeout<F: Future>(future: F, timer: crate::config::Sleep) -> Option<F::Output> {
     let mut future = Box::pin(future);
     let mut timer = timer;
     std::future::poll_fn(move |cx: &mut Context<'_>| {

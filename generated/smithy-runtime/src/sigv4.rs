@@ -239,16 +239,7 @@ fn sign_inner(
     let scope = [date, params.region, params.service, "aws4_request"].join("/");
     let string_to_sign = [ALGORITHM, &amz_date, &scope, &hex(&Sha256::digest(canonical_request.as_bytes()))].join("\n");
 
-    let derive = || {
-        let mut secret = String::with_capacity(params.secret_access_key.len() + 4);
-        secret.push_str("AWS4");
-        secret.push_str(params.secret_access_key);
-        let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
-        for part in [params.region, params.service, "aws4_request"] {
-            key = hmac_sha256(&key, part.as_bytes());
-        }
-        key
-    };
+    let derive = || signing_key(params.secret_access_key, date, params.region, params.service);
     let key = match cache {
         Some(cache) => cache.get_or_derive(params.secret_access_key, &scope, derive),
         None => derive(),
@@ -271,8 +262,21 @@ fn sign_inner(
     Ok(Signed { canonical_request, string_to_sign, signature })
 }
 
+/// The signing key of a credential scope: `AWS4` and the secret key, HMAC'd with the `YYYYMMDD`
+/// date, the Region, the service and `aws4_request` in turn.
+pub(crate) fn signing_key(secret_access_key: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    let mut secret = String::with_capacity(secret_access_key.len() + 4);
+    secret.push_str("AWS4");
+    secret.push_str(secret_access_key);
+    let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
+    for part in [region, service, "aws4_request"] {
+        key = hmac_sha256(&key, part.as_bytes());
+    }
+    key
+}
+
 /// `YYYYMMDD'T'HHMMSS'Z'` for `seconds` since the Unix epoch, in UTC.
-fn format_amz_date(seconds: u64) -> String {
+pub(crate) fn format_amz_date(seconds: u64) -> String {
     let days = seconds / 86_400;
     let second_of_day = seconds % 86_400;
     let (year, month, day) = civil_from_days(days);
@@ -459,7 +463,7 @@ fn trim_all(value: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
         // HMAC takes keys of any length (long ones are hashed first).
         unreachable!("HMAC-SHA256 accepts keys of any length");

@@ -752,8 +752,15 @@ pub fn error_metadata(response: &HttpResponse, layout: ErrorLayout) -> ErrorMeta
         Ok(())
     })();
     let mut meta = ErrorMetadata::builder().status(response.status);
+    // S3 answers a `HEAD` that finds nothing with a 404 and no body at all: AWS SDKs call that
+    // `NotFound`, the error S3's model gives `HeadObject` and `HeadBucket` (and their waiters
+    // wait for).
+    let bodiless_not_found =
+        layout == ErrorLayout::Bare && response.status == 404 && response.body.iter().all(u8::is_ascii_whitespace);
     if let Some(code) = found.code.filter(|c| !c.is_empty()) {
         meta = meta.code(code);
+    } else if bodiless_not_found {
+        meta = meta.code("NotFound");
     }
     if let Some(message) = found.message {
         meta = meta.message(message);

@@ -43,7 +43,7 @@ mod protocol;
 pub mod endpoint_rules;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
-mod client;
+pub mod client;
 #[cfg(feature = "client")]
 pub use crate::{client::Client, config::Config, orchestrator::SdkError};
 #[cfg(feature = "client")]
