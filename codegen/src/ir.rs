@@ -287,6 +287,8 @@ pub enum RustType {
     /// member or its target), if the model says.
     DateTime(Option<TimestampFormat>),
     Blob,
+    /// A `@streaming` blob (an HTTP payload): read and sent as it arrives, never whole.
+    ByteStream,
     Document,
     Structure(StructId),
     Union(UnionId),
@@ -467,6 +469,14 @@ impl XmlNamespace {
     }
 }
 
+impl Structure {
+    /// The field holding a `@streaming` payload, if it has one: such a structure cannot be
+    /// cloned (nor its builder).
+    pub fn stream(&self) -> Option<&Field> {
+        self.fields.iter().find(|f| f.ty == RustType::ByteStream)
+    }
+}
+
 impl Field {
     /// The name as users read it in messages (`type`, not `r#type`).
     pub fn bare(&self) -> &str {
@@ -576,6 +586,8 @@ pub struct Operation {
     pub unwrapped_xml_output: bool,
     /// A `200 OK` whose body is an `<Error>` document is an error (S3's `CompleteMultipartUpload`).
     pub errors_in_200: bool,
+    /// The input's `@streaming` payload must know its length (`@requiresLength`).
+    pub requires_length: bool,
     /// `@auth([])`: sent unsigned, without credentials (STS `AssumeRoleWithWebIdentity`, SSO's
     /// `GetRoleCredentials`), where the service's other operations are signed.
     pub unsigned: bool,
@@ -1109,6 +1121,7 @@ impl Cx<'_> {
         };
         Ok(match &shape.kind {
             ShapeKind::Simple(simple) => match simple {
+                Simple::Blob if shape.traits.streaming => RustType::ByteStream,
                 Simple::Blob => RustType::Blob,
                 Simple::Boolean => RustType::Bool,
                 Simple::String => RustType::String,
@@ -1190,13 +1203,24 @@ impl Cx<'_> {
             let member_id = shape.id.with_member(&member.name);
             let ty = self.member_type(&shape.id, member)?;
             self.check_wire_type(&member_id, &ty)?;
-            let optional = role == Role::Input || self.model.is_optional(shape, member);
             let location = if self.http_bindings {
                 location(&traits, &member.name, &role)
             } else {
                 Location::Body(member.name.clone())
             };
+            // A stream is an operation's HTTP payload; elsewhere (the RPC protocols, which
+            // have no HTTP bindings) its bytes are a blob of the document.
+            let ty = match ty {
+                RustType::ByteStream if location != Location::Payload || !planned.module.is_operation() => {
+                    RustType::Blob
+                }
+                ty => ty,
+            };
+            // A stream is never absent: an empty one stands for no body, as in aws-sdk-rust.
+            let streaming = ty == RustType::ByteStream;
+            let optional = !streaming && (role == Role::Input || self.model.is_optional(shape, member));
             let default = match (&member.traits.default, optional) {
+                _ if streaming => Some(DefaultValue::Blob(Vec::new())),
                 (Some(value), false) => default_value(&member_id, &ty, value)?,
                 _ => None,
             };
@@ -1405,6 +1429,12 @@ impl Cx<'_> {
             unwrapped_xml_output: shape.traits.s3_unwrapped_xml_output,
             errors_in_200: customizations::errors_in_200(krate.service.sdk_id.as_deref(), &planned.names.name),
             unsigned: shape.traits.auth.as_ref().is_some_and(Vec::is_empty),
+            requires_length: match &self.model.shapes[&op.input].kind {
+                ShapeKind::Structure(members) => members
+                    .iter()
+                    .any(|m| self.model.target(m).traits.requires_length && self.model.target(m).traits.streaming),
+                _ => false,
+            },
             checksums: checksums(shape, input, warnings).or_else(|| {
                 customizations::glacier_checksums(krate.service.sdk_id.as_deref(), &planned.names.name).then(|| {
                     Checksums {

@@ -115,7 +115,7 @@ impl Params<'_> {
             (RustType::BigInteger | RustType::BigDecimal, Value::String(s)) => ParamValue::Big(s.clone()),
             (RustType::DateTime(_), Value::Number(n)) => ParamValue::EpochSeconds(n.to_string()),
             (RustType::DateTime(_), Value::String(s)) => ParamValue::DateTime(s.clone()),
-            (RustType::Blob, Value::String(s)) => ParamValue::Blob(s.as_bytes().to_vec()),
+            (RustType::Blob | RustType::ByteStream, Value::String(s)) => ParamValue::Blob(s.as_bytes().to_vec()),
             (RustType::Document, v) => ParamValue::Document(v.clone()),
             (RustType::Enum(_), Value::String(s)) => ParamValue::Enum(s.clone()),
             (RustType::IntEnum(_), Value::Number(n)) => {
@@ -169,7 +169,7 @@ fn describe(ty: &RustType) -> &'static str {
         RustType::BigInteger => "bigInteger",
         RustType::BigDecimal => "bigDecimal",
         RustType::DateTime(_) => "timestamp",
-        RustType::Blob => "blob",
+        RustType::Blob | RustType::ByteStream => "blob",
         RustType::Document => "document",
         RustType::Structure(_) => "structure",
         RustType::Union(_) => "union",

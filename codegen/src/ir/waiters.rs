@@ -184,6 +184,9 @@ fn resolve(
     input: StructId,
     output: StructId,
 ) -> Result<(Vec<Acceptor>, bool), String> {
+    if structures[input.0].stream().is_some() {
+        return Err("the operation's input is a stream, which cannot be sent once per poll".into());
+    }
     if waiter.min_delay < 1 || waiter.min_delay > waiter.max_delay {
         return Err(format!(
             "minDelay ({}) must be at least 1 and at most maxDelay ({})",
@@ -393,7 +396,7 @@ fn jtype(ty: &RustType) -> Result<JType, String> {
         RustType::Union(_) => return Err("unions are not supported".into()),
         RustType::IntEnum(_) => return Err("int enums are not supported".into()),
         RustType::BigInteger | RustType::BigDecimal => return Err("big numbers are not supported".into()),
-        RustType::Blob => return Err("blobs are not supported".into()),
+        RustType::Blob | RustType::ByteStream => return Err("blobs are not supported".into()),
         RustType::Document => return Err("documents are not supported".into()),
     })
 }

@@ -193,6 +193,7 @@ impl Model {
         fill(&mut traits.media_type, &target.media_type);
         traits.sensitive |= target.sensitive;
         traits.streaming |= target.streaming;
+        traits.requires_length |= target.requires_length;
         traits
     }
 

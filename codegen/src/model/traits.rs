@@ -41,6 +41,8 @@ pub struct Traits {
     pub media_type: Option<String>,
     pub timestamp_format: Option<TimestampFormat>,
     pub streaming: bool,
+    /// `@requiresLength` (on a streaming blob): its length must be known before it is sent.
+    pub requires_length: bool,
 
     // Behaviour.
     pub readonly: bool,
@@ -654,6 +656,7 @@ impl Traits {
             "mediaType" => t.media_type = Some(string(value)?),
             "timestampFormat" => t.timestamp_format = Some(timestamp_format(value)?),
             "streaming" => t.streaming = true,
+            "requiresLength" => t.requires_length = true,
             "readonly" => t.readonly = true,
             "idempotent" => t.idempotent = true,
             "idempotencyToken" => t.idempotency_token = true,

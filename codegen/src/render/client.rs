@@ -310,6 +310,30 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             const UNSIGNED: bool = true;
         )
     });
+    let option_stream = quote!(#option<crate::primitives::ByteStream>);
+    let take_stream = k.structure(op.input).stream().map(|f| {
+        let field = id(&f.ident);
+        let requires_length = op.requires_length.then(|| {
+            quote!(
+                const REQUIRES_LENGTH: bool = true;
+            )
+        });
+        quote! {
+            #requires_length
+            fn take_stream(input: &mut #input) -> #option_stream {
+                #some(::std::mem::take(&mut input.#field))
+            }
+        }
+    });
+    let set_stream = k.structure(op.output).stream().map(|f| {
+        let field = id(&f.ident);
+        quote! {
+            const STREAMING_OUTPUT: bool = true;
+            fn set_stream(output: &mut #output, body: crate::primitives::ByteStream) {
+                output.#field = body;
+            }
+        }
+    });
     quote! {
         #endpoint_params
         #[cfg(feature = "client")]
@@ -322,6 +346,8 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             #checksums
             #long_polling
             #unsigned
+            #take_stream
+            #set_stream
             fn serialize(input: &#input) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
                 Self::serialize_request(input)
             }
@@ -484,10 +510,12 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
             }
         }
     });
+    // A streaming input is sent once: it cannot be cloned.
+    let derive_clone = input.stream().is_none().then(|| quote!(Clone,));
     quote! {
         #[doc = #doc]
         #[cfg(feature = "client")]
-        #[derive(Clone, Debug)]
+        #[derive(#derive_clone Debug)]
         pub struct #fluent {
             handle: ::std::sync::Arc<crate::orchestrator::Handle>,
             inner: #input_builder,

@@ -19,6 +19,7 @@ pub fn structure(k: &Crate, s: &Structure) -> TokenStream {
     let is_error = matches!(s.role, Role::Error(_));
     let redacts = s.fields.iter().any(|f| f.sensitive);
     let derive_debug = (!redacts).then(|| quote!(Debug,));
+    let derive_clone = s.stream().is_none().then(|| quote!(Clone,));
 
     let fields = s.fields.iter().map(|f| {
         let ident = id(&f.ident);
@@ -51,7 +52,7 @@ pub fn structure(k: &Crate, s: &Structure) -> TokenStream {
         #docs
         #deprecated
         #[non_exhaustive]
-        #[derive(Clone, PartialEq, #derive_debug)]
+        #[derive(#derive_clone PartialEq, #derive_debug)]
         pub struct #name {
             #(#fields)*
             #meta_field
@@ -107,6 +108,7 @@ fn builder_struct(k: &Crate, s: &Structure, builder: &Ident) -> TokenStream {
     let is_error = matches!(s.role, Role::Error(_));
     let redacts = s.fields.iter().any(|f| f.sensitive);
     let derive_debug = (!redacts).then(|| quote!(Debug,));
+    let derive_clone = s.stream().is_none().then(|| quote!(Clone,));
     let doc = format!(" A builder for [`{name}`].");
 
     let fields = s.fields.iter().map(|f| {
@@ -135,7 +137,7 @@ fn builder_struct(k: &Crate, s: &Structure, builder: &Ident) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[non_exhaustive]
-        #[derive(Clone, PartialEq, Default, #derive_debug)]
+        #[derive(#derive_clone PartialEq, Default, #derive_debug)]
         pub struct #builder {
             #(#fields)*
             #meta_field
@@ -283,6 +285,9 @@ fn build_fn(k: &Crate, s: &Structure) -> TokenStream {
             (true, _) => quote!(#ident: self.#ident,),
             // Cheap defaults are taken eagerly, as clippy prefers.
             (false, Some(DefaultValue::EmptyList | DefaultValue::EmptyMap)) if !f.boxed => {
+                quote!(#ident: self.#ident.unwrap_or_default(),)
+            }
+            (false, Some(DefaultValue::Blob(bytes))) if f.ty == RustType::ByteStream && bytes.is_empty() => {
                 quote!(#ident: self.#ident.unwrap_or_default(),)
             }
             (false, Some(default @ (DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_))))

@@ -37,6 +37,7 @@ pub fn type_tokens(k: &Crate, ty: &RustType) -> TokenStream {
         RustType::BigDecimal => quote!(crate::primitives::BigDecimal),
         RustType::DateTime(_) => quote!(crate::primitives::DateTime),
         RustType::Blob => quote!(crate::primitives::Blob),
+        RustType::ByteStream => quote!(crate::primitives::ByteStream),
         RustType::Document => quote!(crate::primitives::Document),
         RustType::Structure(_) | RustType::Union(_) | RustType::Enum(_) | RustType::IntEnum(_) => {
             named_tokens(k, ty.named().expect("a named type"))
@@ -157,6 +158,13 @@ pub fn default_expr(k: &Crate, field: &Field, value: &DefaultValue) -> TokenStre
         DefaultValue::EmptyList => quote!(#vec::new()),
         DefaultValue::EmptyMap => quote!(::std::collections::HashMap::new()),
         DefaultValue::Timestamp(secs) => quote!(crate::primitives::DateTime::from_secs_f64(#secs)),
+        DefaultValue::Blob(bytes) if field.ty == RustType::ByteStream && bytes.is_empty() => {
+            quote!(crate::primitives::ByteStream::new_empty())
+        }
+        DefaultValue::Blob(bytes) if field.ty == RustType::ByteStream => {
+            let bytes = proc_macro2::Literal::byte_string(bytes);
+            quote!(crate::primitives::ByteStream::from_static(#bytes))
+        }
         DefaultValue::Blob(bytes) => {
             let bytes = proc_macro2::Literal::byte_string(bytes);
             quote!(crate::primitives::Blob::new(#bytes.to_vec()))

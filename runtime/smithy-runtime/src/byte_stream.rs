@@ -303,6 +303,16 @@ impl ByteStream {
     }
 }
 
+/// Two streams are equal when both are bytes in memory, and the same bytes. A stream still to
+/// be read (a file, a network body) equals no other, itself included: telling would mean
+/// reading it. Generated types derive `PartialEq` through this, so outputs with a body read
+/// into memory (the sans-IO `deserialize_response`) compare as their bytes do.
+impl PartialEq for ByteStream {
+    fn eq(&self, other: &Self) -> bool {
+        matches!((self.in_memory(), other.in_memory()), (Some(a), Some(b)) if a == b)
+    }
+}
+
 impl Default for ByteStream {
     fn default() -> Self {
         Self::new_empty()

@@ -1,14 +1,19 @@
 //! Payload checksums: `aws.protocols#httpChecksum`'s flexible checksums (`x-amz-checksum-*`
 //! headers on requests, validated on responses) and `@httpChecksumRequired`'s `Content-MD5`, for
-//! bodies held in memory.
+//! bodies held in memory; a streamed response body is validated as it is read
+//! ([`validating_stream`]).
 //!
 //! CRC-32 is crc32fast's; CRC-32C and CRC-64/NVME are table-driven here (std only, checked
 //! against their standard check values); SHA-1, SHA-256 and MD5 are RustCrypto's.
 
 use std::fmt;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use sha1::Digest;
 
+use crate::byte_stream::{ByteStream, ChunkSource};
 use crate::http::{
     ChecksumSettings, HttpRequest, HttpResponse, RequestChecksumCalculation, ResponseChecksumValidation,
 };
@@ -64,12 +69,50 @@ impl Algorithm {
 
     /// The checksum of `bytes` as the header carries it: the big-endian digest in base64.
     pub fn checksum(self, bytes: &[u8]) -> String {
+        let mut hasher = Hasher::new(self);
+        hasher.update(bytes);
+        hasher.finish()
+    }
+}
+
+/// A checksum computed piece by piece, as a body streams by.
+enum Hasher {
+    Crc32(crc32fast::Hasher),
+    Crc32c(u64),
+    Crc64Nvme(u64),
+    Sha1(sha1::Sha1),
+    Sha256(sha2::Sha256),
+}
+
+impl Hasher {
+    fn new(algorithm: Algorithm) -> Self {
+        match algorithm {
+            Algorithm::Crc32 => Hasher::Crc32(crc32fast::Hasher::new()),
+            Algorithm::Crc32c => Hasher::Crc32c(0xFFFF_FFFF),
+            Algorithm::Crc64Nvme => Hasher::Crc64Nvme(u64::MAX),
+            Algorithm::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
+            Algorithm::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
+        }
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
         match self {
-            Algorithm::Crc32 => base64::encode(crc32fast::hash(bytes).to_be_bytes()),
-            Algorithm::Crc32c => base64::encode(crc32c(bytes).to_be_bytes()),
-            Algorithm::Crc64Nvme => base64::encode(crc64nvme(bytes).to_be_bytes()),
-            Algorithm::Sha1 => base64::encode(sha1::Sha1::digest(bytes)),
-            Algorithm::Sha256 => base64::encode(sha2::Sha256::digest(bytes)),
+            Hasher::Crc32(h) => h.update(bytes),
+            Hasher::Crc32c(crc) => *crc = crc_update(&CRC32C_TABLE, *crc, bytes),
+            Hasher::Crc64Nvme(crc) => *crc = crc_update(&CRC64NVME_TABLE, *crc, bytes),
+            Hasher::Sha1(h) => h.update(bytes),
+            Hasher::Sha256(h) => h.update(bytes),
+        }
+    }
+
+    /// The big-endian digest in base64, as the header carries it.
+    fn finish(self) -> String {
+        match self {
+            Hasher::Crc32(h) => base64::encode(h.finalize().to_be_bytes()),
+            Hasher::Crc32c(crc) => base64::encode(((crc ^ 0xFFFF_FFFF) as u32).to_be_bytes()),
+            Hasher::Crc64Nvme(crc) => base64::encode((!crc).to_be_bytes()),
+            Hasher::Sha1(h) => base64::encode(h.finalize()),
+            Hasher::Sha256(h) => base64::encode(h.finalize()),
         }
     }
 }
@@ -176,26 +219,87 @@ pub fn validate_response(
     response: &HttpResponse,
     settings: &ChecksumSettings,
 ) -> Result<Option<Algorithm>, ChecksumMismatch> {
+    let Some((algorithm, expected)) = expected_checksum(request, response, settings) else { return Ok(None) };
+    let actual = algorithm.checksum(&response.body);
+    if actual != expected.trim() {
+        return Err(ChecksumMismatch { algorithm, expected: expected.to_owned(), actual });
+    }
+    Ok(Some(algorithm))
+}
+
+/// The checksum to validate a response with, and the one its header gives, when the request
+/// asked for validation (see [`validate_response`]).
+fn expected_checksum<'a>(
+    request: &HttpRequest,
+    response: &'a HttpResponse,
+    settings: &ChecksumSettings,
+) -> Option<(Algorithm, &'a str)> {
     let enabled = settings
         .response_mode_header
         .and_then(|h| request.headers.get(h))
         .is_some_and(|mode| mode.eq_ignore_ascii_case("ENABLED"));
     if !enabled {
-        return Ok(None);
+        return None;
     }
     let listed = |a: &Algorithm| settings.response_algorithms.iter().any(|name| a.name().eq_ignore_ascii_case(name));
-    for algorithm in Algorithm::PREFERENCE.iter().filter(|a| listed(a)) {
-        let Some(expected) = response.headers.get(algorithm.header()) else { continue };
-        if expected.contains('-') {
-            return Ok(None);
+    let (algorithm, expected) = Algorithm::PREFERENCE
+        .into_iter()
+        .filter(listed)
+        .find_map(|a| response.headers.get(a.header()).map(|expected| (a, expected)))?;
+    (!expected.contains('-')).then_some((algorithm, expected))
+}
+
+/// `body`, the unread body of the response whose head is `head`, validated as it is read: its
+/// last read is the [`ChecksumMismatch`] (as an `InvalidData` I/O error) when the bytes do not
+/// match the checksum the head gives. A body that cannot be read again is not retried, so the
+/// reader learns of the damage, as with AWS SDKs' streamed downloads.
+pub fn validating_stream(
+    request: &HttpRequest,
+    head: &HttpResponse,
+    settings: &ChecksumSettings,
+    body: ByteStream,
+) -> ByteStream {
+    let Some((algorithm, expected)) = expected_checksum(request, head, settings) else { return body };
+    let length = body.content_length();
+    let source =
+        Validating { body, hasher: Some(Hasher::new(algorithm)), algorithm, expected: expected.trim().to_owned() };
+    ByteStream::from_source(source, length)
+}
+
+struct Validating {
+    body: ByteStream,
+    /// `None` once the end was checked.
+    hasher: Option<Hasher>,
+    algorithm: Algorithm,
+    expected: String,
+}
+
+impl ChunkSource for Validating {
+    fn poll_chunk(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<io::Result<Vec<u8>>>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.body).poll_next(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(Ok(chunk))) => {
+                if let Some(hasher) = &mut this.hasher {
+                    hasher.update(&chunk);
+                }
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e.into()))),
+            Poll::Ready(None) => match this.hasher.take().map(Hasher::finish) {
+                Some(actual) if actual != this.expected => {
+                    let mismatch =
+                        ChecksumMismatch { algorithm: this.algorithm, expected: this.expected.clone(), actual };
+                    Poll::Ready(Some(Err(io::Error::new(io::ErrorKind::InvalidData, mismatch))))
+                }
+                _ => Poll::Ready(None),
+            },
         }
-        let actual = algorithm.checksum(&response.body);
-        if actual != expected.trim() {
-            return Err(ChecksumMismatch { algorithm: *algorithm, expected: expected.to_owned(), actual });
-        }
-        return Ok(Some(*algorithm));
     }
-    Ok(None)
+
+    fn size_hint(&self) -> (u64, Option<u64>) {
+        self.body.size_hint()
+    }
 }
 
 /// A response body whose checksum is not the one its header gives: it was damaged on the way.
@@ -243,20 +347,12 @@ static CRC32C_TABLE: [u64; 256] = crc_table(0x82F6_3B78);
 /// CRC-64/NVME, reflected polynomial 0x9A6C9329AC4BC9B5.
 static CRC64NVME_TABLE: [u64; 256] = crc_table(0x9A6C_9329_AC4B_C9B5);
 
-fn crc32c(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFF_u64;
+/// A reflected table-driven CRC over `bytes`, from the running value `crc`.
+fn crc_update(table: &[u64; 256], mut crc: u64, bytes: &[u8]) -> u64 {
     for &byte in bytes {
-        crc = CRC32C_TABLE[((crc ^ u64::from(byte)) & 0xFF) as usize] ^ (crc >> 8);
+        crc = table[((crc ^ u64::from(byte)) & 0xFF) as usize] ^ (crc >> 8);
     }
-    (crc ^ 0xFFFF_FFFF) as u32
-}
-
-fn crc64nvme(bytes: &[u8]) -> u64 {
-    let mut crc = u64::MAX;
-    for &byte in bytes {
-        crc = CRC64NVME_TABLE[((crc ^ u64::from(byte)) & 0xFF) as usize] ^ (crc >> 8);
-    }
-    !crc
+    crc
 }
 
 #[cfg(test)]
@@ -267,8 +363,9 @@ mod tests {
     #[test]
     fn algorithms_match_their_check_values() {
         // The standard check input of the CRC catalogue.
-        assert_eq!(crc32c(b"123456789"), 0xE306_9283);
-        assert_eq!(crc64nvme(b"123456789"), 0xAE8B_1486_0A79_9888);
+        let check = b"123456789";
+        assert_eq!(Algorithm::Crc32c.checksum(check), base64::encode(0xE306_9283_u32.to_be_bytes()));
+        assert_eq!(Algorithm::Crc64Nvme.checksum(check), base64::encode(0xAE8B_1486_0A79_9888_u64.to_be_bytes()));
         assert_eq!(crc32fast::hash(b"123456789"), 0xCBF4_3926);
         assert_eq!(Algorithm::Crc32.checksum(b"hello, world"), "/6tyOg==");
         assert_eq!(Algorithm::Sha1.checksum(b"abc"), "qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
@@ -379,5 +476,48 @@ mod tests {
         let (h0, h1, h2) = (leaf(&body[..1 << 20]), leaf(&body[1 << 20..2 << 20]), leaf(&body[2 << 20..]));
         let join = |a: &[u8; 32], b: &[u8; 32]| -> [u8; 32] { sha2::Sha256::digest([&a[..], &b[..]].concat()).into() };
         assert_eq!(tree_hash(&body), join(&join(&h0, &h1), &h2));
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_is_validated_as_it_is_read() {
+        let settings = ChecksumSettings {
+            flexible: true,
+            required: false,
+            request_algorithm_header: None,
+            response_mode_header: Some("x-amz-checksum-mode"),
+            response_algorithms: &["CRC32", "SHA256"],
+            glacier_tree_hash: false,
+        };
+        let mut request = HttpRequest::new("GET", "/k");
+        request.headers.insert("x-amz-checksum-mode", "ENABLED");
+        let head = |checksum: &str| {
+            let mut headers = Headers::new();
+            headers.insert("x-amz-checksum-crc32", checksum);
+            HttpResponse::new(200, headers, Vec::new())
+        };
+        // In pieces, as a transport hands them over.
+        let pieces = |bytes: &'static [u8]| {
+            let chunks: Vec<Vec<u8>> = bytes.chunks(3).map(<[u8]>::to_vec).collect();
+            ByteStream::from_source(Pieces(chunks.into_iter()), Some(bytes.len() as u64))
+        };
+        let good = Algorithm::Crc32.checksum(b"hello, world");
+        let read = validating_stream(&request, &head(&good), &settings, pieces(b"hello, world")).collect().await;
+        assert_eq!(read.expect("a good body").into_bytes(), b"hello, world");
+        let damaged = validating_stream(&request, &head(&good), &settings, pieces(b"hello, wor1d")).collect().await;
+        let error = damaged.expect_err("a damaged body");
+        let cause = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default();
+        assert!(cause.contains("CRC32 checksum"), "{error}: {cause}");
+        // Not asked for: passed through as it is.
+        let unasked =
+            validating_stream(&HttpRequest::new("GET", "/k"), &head(&good), &settings, pieces(b"x")).collect();
+        assert_eq!(unasked.await.expect("not validated").into_bytes(), b"x");
+    }
+
+    struct Pieces(std::vec::IntoIter<Vec<u8>>);
+
+    impl ChunkSource for Pieces {
+        fn poll_chunk(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<io::Result<Vec<u8>>>> {
+            Poll::Ready(self.0.next().map(Ok))
+        }
     }
 }

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
+use crate::byte_stream::ByteStream;
 use crate::config::{Config, ConnectorError, RetryBehavior, RetryConfig, RetryTuning};
 use crate::error::{BuildError, ProvideErrorMetadata, Unhandled};
 use crate::http::{HttpRequest, HttpResponse};
@@ -66,6 +67,23 @@ pub trait Operation {
     /// other operations are signed: STS `AssumeRoleWithWebIdentity`, which is how credentials
     /// are obtained in the first place.
     const UNSIGNED: bool = false;
+
+    /// The input's `@streaming` payload, taken out to be sent as it is read (`None` when the
+    /// operation has none). [`serialize`](Operation::serialize) has already put a stream that is
+    /// bytes in memory into the request, which is then sent as any other body.
+    fn take_stream(_input: &mut Self::Input) -> Option<ByteStream> {
+        None
+    }
+
+    /// `@requiresLength`: the stream must know its length, sent as `Content-Length`.
+    const REQUIRES_LENGTH: bool = false;
+
+    /// Whether the output's payload is `@streaming`: a 2xx response's body is handed to
+    /// [`set_stream`](Operation::set_stream) unread, the rest of the output read from the head.
+    const STREAMING_OUTPUT: bool = false;
+
+    /// Puts a 2xx response's unread body into the output.
+    fn set_stream(_output: &mut Self::Output, _body: ByteStream) {}
 }
 
 /// Why an error is worth retrying.
@@ -329,10 +347,29 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
         )
     })?;
     // Serialized once, so an idempotency token filled in here is the same in every attempt.
+    let mut input = input;
     let mut request = O::serialize(&input).map_err(SdkError::construction)?;
-    compress(&mut request, O::REQUEST_COMPRESSION, config)?;
-    // Of the body as sent, so after compression.
-    add_checksums(&mut request, O::CHECKSUMS.as_ref(), config)?;
+    // A stream of bytes in memory is in the request already; another is sent as it is read.
+    let mut stream = O::take_stream(&mut input).filter(|s| s.in_memory().is_none());
+    match &stream {
+        None => {
+            compress(&mut request, O::REQUEST_COMPRESSION, config)?;
+            // Of the body as sent, so after compression.
+            add_checksums(&mut request, O::CHECKSUMS.as_ref(), config)?;
+        }
+        // Streams are neither compressed nor given checksums: both would need the whole body.
+        Some(s) => match s.content_length() {
+            Some(length) => request.headers.insert("Content-Length", length.to_string()),
+            None if O::REQUIRES_LENGTH => {
+                return Err(SdkError::construction(
+                    "the operation needs the body's length (`@requiresLength`), which this stream does not know",
+                ))
+            }
+            None => {}
+        },
+    }
+    // A one-shot stream is sent once: a failed attempt after it is not retried.
+    let one_shot = stream.as_ref().is_some_and(|s| !s.is_replayable());
     let target = match handle.endpoint.get() {
         Some(target) if O::SHARED_ENDPOINT => target.clone(),
         _ => {
@@ -360,6 +397,11 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
         _ => None,
     };
 
+    if let (Some(s), Some(_)) = (&stream, signing) {
+        let hash = stream_payload_hash(s, handle.signing_settings).await?;
+        request.headers.insert("x-amz-content-sha256", hash);
+    }
+
     let retry = config.retry;
     let max_attempts = retry.attempts_for(handle.tuning);
     let mut attempt = 1;
@@ -380,7 +422,24 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
             };
             crate::sigv4::sign_cached(&mut request, &params, &handle.signing_keys).map_err(SdkError::construction)?;
         }
-        let sent = send(http.as_ref(), config, &url, &request).await;
+        let sent = if stream.is_some() || O::STREAMING_OUTPUT {
+            let body = stream.as_mut().map(|s| s.try_clone().unwrap_or_else(|| std::mem::take(s)));
+            match send_streaming(http.as_ref(), config, &url, &request, body, O::STREAMING_OUTPUT).await {
+                Ok(Received::Streamed(head, body)) => match O::deserialize(&head) {
+                    Ok(mut output) => {
+                        O::set_stream(&mut output, validating_stream(&request, &head, O::CHECKSUMS.as_ref(), body));
+                        handle.quota.succeeded(taken);
+                        return Ok(output);
+                    }
+                    // Read again below, as the error it is.
+                    Err(_) => Ok(head),
+                },
+                Ok(Received::Whole(response)) => Ok(response),
+                Err(e) => Err(e),
+            }
+        } else {
+            send(http.as_ref(), config, &url, &request).await
+        };
         #[cfg(feature = "crc32")]
         let sent = match sent {
             Ok(response) if handle.response_crc32 => match crate::crc32::verify(&response) {
@@ -430,7 +489,7 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
             Err(Attempt::NoSleep) => return Err(SdkError::construction(NO_SLEEP)),
         };
         let Some(kind) = kind else { return Err(outcome) };
-        if attempt >= max_attempts {
+        if attempt >= max_attempts || one_shot {
             return Err(outcome);
         }
         let lost = matches!(outcome, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_));
@@ -477,6 +536,63 @@ async fn send(
             }
         }
     }
+}
+
+/// What an attempt with a stream received: the head of a 2xx response to an operation whose
+/// output streams, with its unread body; or a whole response.
+enum Received {
+    Streamed(HttpResponse, ByteStream),
+    Whole(HttpResponse),
+}
+
+/// Sends `request` with `body` in place of its own when given; a 2xx response's body stays
+/// unread when `stream_output`, any other is read whole. The attempt timeout covers the wait for
+/// the response's head, not the body's transfer.
+async fn send_streaming(
+    http: &dyn crate::config::HttpClient,
+    config: &Config,
+    url: &str,
+    request: &HttpRequest,
+    body: Option<ByteStream>,
+    stream_output: bool,
+) -> Result<Received, Attempt> {
+    let call = http.call_streaming(url, request, body);
+    let response = match config.timeouts.attempt_timeout() {
+        None => call.await.map_err(Attempt::Failed)?,
+        Some(limit) => {
+            let Some(sleep) = &config.sleep else { return Err(Attempt::NoSleep) };
+            match with_timeout(call, sleep.sleep(limit)).await {
+                Some(result) => result.map_err(Attempt::Failed)?,
+                None => return Err(Attempt::TimedOut(limit)),
+            }
+        }
+    };
+    let head = HttpResponse::new(response.status, response.headers, Vec::new());
+    if stream_output && (200..300).contains(&head.status) {
+        return Ok(Received::Streamed(head, response.body));
+    }
+    let body = response.body.collect().await.map_err(|e| Attempt::Failed(ConnectorError::io(e)))?;
+    Ok(Received::Whole(HttpResponse { body: body.into_bytes(), ..head }))
+}
+
+/// The `x-amz-content-sha256` a stream is signed with: S3 takes `UNSIGNED-PAYLOAD` (the body is
+/// not read twice); other services need the hash, for which a replayable stream (bytes, a
+/// file) is read once ahead.
+async fn stream_payload_hash<E>(stream: &ByteStream, settings: SigningSettings) -> Result<String, SdkError<E>> {
+    use sha2::{Digest, Sha256};
+    if settings == SigningSettings::S3 {
+        return Ok(crate::sigv4::UNSIGNED_PAYLOAD.to_owned());
+    }
+    let Some(mut copy) = stream.try_clone() else {
+        return Err(SdkError::construction(
+            "the service signs the body's SHA-256, and this stream can be read only once: send bytes or a file",
+        ));
+    };
+    let mut hasher = Sha256::new();
+    while let Some(chunk) = copy.next().await {
+        hasher.update(chunk.map_err(SdkError::construction)?);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Compresses the body as the operation's `@requestCompression` allows and the config says.
@@ -544,6 +660,31 @@ fn validate_checksum(
         Some(settings) => crate::checksum::validate_response(request, response, settings).map(drop),
         None => Ok(()),
     }
+}
+
+/// `body`, validated as it is read when the operation's `@httpChecksum` asks and the response
+/// carries a checksum.
+#[cfg(feature = "checksum")]
+fn validating_stream(
+    request: &HttpRequest,
+    head: &HttpResponse,
+    settings: Option<&crate::http::ChecksumSettings>,
+    body: ByteStream,
+) -> ByteStream {
+    match settings {
+        Some(settings) => crate::checksum::validating_stream(request, head, settings, body),
+        None => body,
+    }
+}
+
+#[cfg(not(feature = "checksum"))]
+fn validating_stream(
+    _: &HttpRequest,
+    _: &HttpResponse,
+    _: Option<&crate::http::ChecksumSettings>,
+    body: ByteStream,
+) -> ByteStream {
+    body
 }
 
 #[cfg(not(feature = "checksum"))]

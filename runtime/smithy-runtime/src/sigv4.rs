@@ -33,6 +33,10 @@ const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// The SHA-256 of an empty payload, which most `GET` requests have.
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/// The payload hash of a body that is not signed: what S3's streams are sent with, so that
+/// they are read once, as they are sent.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
 /// Lowercase names of headers that are never signed: `authorization` carries
 /// the signature itself, and the others may be added, changed or dropped on
 /// the way (by proxies, tracing or the transport), which would break the
@@ -213,7 +217,13 @@ fn sign_inner(
         None => request.headers.remove("x-amz-security-token"),
     }
 
-    let payload = if request.body.is_empty() { EMPTY_SHA256.to_owned() } else { hex(&Sha256::digest(&request.body)) };
+    // A payload hash set ahead is what the body is signed with: S3's `UNSIGNED-PAYLOAD`, or the
+    // hash of a stream, which is not in `body`.
+    let payload = match request.headers.get("x-amz-content-sha256") {
+        Some(preset) => preset.to_owned(),
+        None if request.body.is_empty() => EMPTY_SHA256.to_owned(),
+        None => hex(&Sha256::digest(&request.body)),
+    };
     if params.settings == SigningSettings::S3 {
         request.headers.insert("x-amz-content-sha256", payload.as_str());
     }

@@ -266,6 +266,11 @@ pub fn verify_sigv4_s3(request: &Recorded) {
     settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
     settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
     let hash = request.header("x-amz-content-sha256").expect("an x-amz-content-sha256 header");
+    if hash == "UNSIGNED-PAYLOAD" {
+        // A streamed body: signed without its hash, so it is read once, as it is sent.
+        verify_signature_of(request, None, "s3", settings, aws_sigv4::http_request::SignableBody::UnsignedPayload);
+        return;
+    }
     assert_eq!(hash, sha256_hex(&request.body), "x-amz-content-sha256");
     verify_signature(request, None, "s3", settings);
 }
@@ -281,6 +286,17 @@ fn verify_signature(
     session_token: Option<&str>,
     signing_name: &str,
     settings: aws_sigv4::http_request::SigningSettings,
+) {
+    let body = aws_sigv4::http_request::SignableBody::Bytes(&request.body);
+    verify_signature_of(request, session_token, signing_name, settings, body);
+}
+
+fn verify_signature_of(
+    request: &Recorded,
+    session_token: Option<&str>,
+    signing_name: &str,
+    settings: aws_sigv4::http_request::SigningSettings,
+    body: aws_sigv4::http_request::SignableBody<'_>,
 ) {
     let authorization = request.header("authorization").expect("an Authorization header");
     let rest = authorization.strip_prefix("AWS4-HMAC-SHA256 ").expect("the SigV4 algorithm");
@@ -321,13 +337,9 @@ fn verify_signature(
         .iter()
         .filter(|(name, _)| signed.contains(&name.to_ascii_lowercase().as_str()))
         .map(|(n, v)| (n.as_str(), v.as_str()));
-    let signable = aws_sigv4::http_request::SignableRequest::new(
-        &request.method,
-        request.target.as_str(),
-        headers,
-        aws_sigv4::http_request::SignableBody::Bytes(&request.body),
-    )
-    .expect("signable request");
+    let signable =
+        aws_sigv4::http_request::SignableRequest::new(&request.method, request.target.as_str(), headers, body)
+            .expect("signable request");
     let (_, expected) = aws_sigv4::http_request::sign(signable, &params).expect("sign").into_parts();
     assert_eq!(signature, expected, "signature of {} {}", request.method, request.target);
 }

@@ -55,6 +55,7 @@ fn scalar_text(k: &Crate, field: &Field, ty: &RustType, value: &TokenStream, pla
         RustType::Enum(_) => quote!(#value.as_str().to_owned()),
         RustType::IntEnum(_) => quote!(#value.as_i32().to_string()),
         RustType::Document
+        | RustType::ByteStream
         | RustType::Structure(_)
         | RustType::Union(_)
         | RustType::List { .. }
@@ -343,6 +344,17 @@ fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
                     #none => #vec::new(),
                 })
             }
+            // The bytes of a stream in memory; any other is the client's to send as it reads it.
+            RustType::ByteStream => {
+                let ct = field.media_type.as_deref().unwrap_or("application/octet-stream");
+                quote!({
+                    let stream = &input.#ident;
+                    if stream.content_length() != #some(0) && !headers.contains("Content-Type") {
+                        headers.insert("Content-Type", #ct);
+                    }
+                    stream.in_memory().map(<[u8]>::to_vec).unwrap_or_default()
+                })
+            }
             RustType::String | RustType::Enum(_) => {
                 let ct = content_type(field.media_type.as_deref().unwrap_or("text/plain"));
                 quote!(match &input.#ident {
@@ -496,6 +508,7 @@ fn read_body(k: &Crate, s: &Structure, lenient: bool, op: Option<&Operation>) ->
         let ident = id(&field.ident);
         let value = match &field.ty {
             RustType::Blob => quote!(#some(crate::primitives::Blob::new(response.body.clone()))),
+            RustType::ByteStream => quote!(#some(crate::primitives::ByteStream::from(response.body.clone()))),
             RustType::String => quote!(#some(
                 #string::from_utf8(response.body.clone()).map_err(|e| #error::new(e.to_string()))?
             )),
@@ -552,7 +565,7 @@ fn read_body(k: &Crate, s: &Structure, lenient: bool, op: Option<&Operation>) ->
 
 /// Whether a payload of this type is the body as it is (bytes or text), not a document.
 fn is_raw(ty: &RustType) -> bool {
-    matches!(ty, RustType::Blob | RustType::String | RustType::Enum(_))
+    matches!(ty, RustType::Blob | RustType::ByteStream | RustType::String | RustType::Enum(_))
 }
 
 /// Statements filling an XML response's members into `builder`: an error's from its `<Error>`

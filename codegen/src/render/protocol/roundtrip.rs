@@ -33,6 +33,7 @@ fn arb_value(k: &Crate, ty: &RustType) -> TokenStream {
             quote!(crate::primitives::DateTime::from_millis((rng.next() % 4_000_000_000_000) as i64))
         }
         RustType::Blob => quote!(crate::primitives::Blob::new(rng.bytes())),
+        RustType::ByteStream => quote!(crate::primitives::ByteStream::from(rng.bytes())),
         // A null document member reads back as unset in restJson1, so members get non-null ones.
         RustType::Document => quote!(rng.document(depth, false)),
         RustType::Enum(_) => {

@@ -324,6 +324,10 @@ fn value_expr(k: &Crate, ty: &RustType, value: &ParamValue) -> TokenStream {
         (_, ParamValue::DateTime(text)) => {
             quote!(crate::primitives::DateTime::from_str(#text, crate::primitives::Format::DateTime).expect("a date-time timestamp"))
         }
+        (RustType::ByteStream, ParamValue::Blob(bytes)) => {
+            let bytes = Literal::byte_string(bytes);
+            quote!(crate::primitives::ByteStream::from(#bytes.to_vec()))
+        }
         (_, ParamValue::Blob(bytes)) => {
             let bytes = Literal::byte_string(bytes);
             quote!(crate::primitives::Blob::new(#bytes.to_vec()))
