@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -58,7 +58,7 @@ fn start_fake_s3(uploads: Arc<Mutex<Vec<Upload>>>) -> String {
 fn serve(stream: TcpStream, uploads: &Mutex<Vec<Upload>>) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut writer = stream;
-    while let Some(head) = read_head(&mut reader) {
+    while let Some(head) = support::read_head(&mut reader) {
         if head.method == "PUT" {
             let length: u64 = head.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
             let (mut left, mut crc, mut buffer) = (length, crc32fast::Hasher::new(), vec![0; CHUNK]);
@@ -88,24 +88,6 @@ fn serve(stream: TcpStream, uploads: &Mutex<Vec<Upload>>) {
                 return;
             }
         }
-    }
-}
-
-fn read_head(reader: &mut impl BufRead) -> Option<Recorded> {
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let (method, target) = (parts.next()?.to_owned(), parts.next()?.to_owned());
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).ok()?;
-        let line = line.trim_end_matches(['\r', '\n']);
-        if line.is_empty() {
-            return Some(Recorded { method, target, headers, body: Vec::new() });
-        }
-        let (name, value) = line.split_once(':')?;
-        headers.push((name.trim().to_owned(), value.trim().to_owned()));
     }
 }
 

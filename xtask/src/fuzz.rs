@@ -12,13 +12,14 @@ use codegen::model::ShapeKind;
 use smithy_runtime::primitives::base64;
 
 /// The targets, with the protocol suites whose bodies seed them.
-const TARGETS: [(&str, &[&str]); 6] = [
+const TARGETS: [(&str, &[&str]); 7] = [
     ("json", &["aws/restJson1", "aws/awsJson1_0", "aws/awsJson1_1"]),
     ("cbor", &["smithy/rpcv2Cbor", "aws/rpcv2Cbor"]),
     ("xml", &["aws/restXml", "aws/restXmlWithNamespace", "aws/awsQuery", "aws/ec2Query"]),
     ("query_errors", &["aws/awsQuery", "aws/ec2Query"]),
     ("error_metadata", &["aws/restJson1", "aws/awsJson1_0", "aws/awsJson1_1", "smithy/rpcv2Cbor"]),
     ("endpoint_rules", &[]),
+    ("event_stream", &[]),
 ];
 
 pub fn run(root: &Path, shared: &Path, seconds: u64) -> Result<(), String> {
@@ -32,6 +33,7 @@ pub fn run(root: &Path, shared: &Path, seconds: u64) -> Result<(), String> {
     for (target, suites) in TARGETS {
         let seeds = match target {
             "endpoint_rules" => rule_set_seeds(shared)?,
+            "event_stream" => event_stream_seeds(),
             "error_metadata" => suite_bodies(shared, suites)?.into_iter().map(|b| [&[0u8][..], &b].concat()).collect(),
             _ => suite_bodies(shared, suites)?,
         };
@@ -103,6 +105,30 @@ fn suite_bodies(shared: &Path, suites: &[&str]) -> Result<Vec<Vec<u8>>, String> 
     bodies.sort();
     bodies.dedup();
     Ok(bodies)
+}
+
+/// Event-stream frames with every header type, as the decoder's seeds (whole, and two in a row;
+/// the first byte is the target's chunk size).
+fn event_stream_seeds() -> Vec<Vec<u8>> {
+    use smithy_runtime::event_stream::{encode, HeaderValue, Message};
+    let event = Message::new(br#"{"delta":{"text":"Hello"}}"#.to_vec())
+        .with_header(":message-type", HeaderValue::String("event".into()))
+        .with_header(":event-type", HeaderValue::String("contentBlockDelta".into()))
+        .with_header(":content-type", HeaderValue::String("application/json".into()));
+    let every_type = Message::new(Vec::new())
+        .with_header("t", HeaderValue::Bool(true))
+        .with_header("f", HeaderValue::Bool(false))
+        .with_header("b", HeaderValue::Byte(-1))
+        .with_header("s", HeaderValue::Int16(-2))
+        .with_header("i", HeaderValue::Int32(3))
+        .with_header("l", HeaderValue::Int64(-4))
+        .with_header("a", HeaderValue::ByteArray(vec![0, 1, 2]))
+        .with_header("d", HeaderValue::Timestamp(1_700_000_000_000))
+        .with_header("u", HeaderValue::Uuid([7; 16]));
+    let frames: Vec<Vec<u8>> = [event, every_type].iter().filter_map(|m| encode(m).ok()).collect();
+    let mut seeds: Vec<Vec<u8>> = frames.iter().map(|f| [&[3u8][..], f].concat()).collect();
+    seeds.push([&[63u8][..], &frames.concat()].concat());
+    seeds
 }
 
 /// Each AWS model's endpoint rule set, resolved in `us-east-1`, and with a custom endpoint.

@@ -506,8 +506,8 @@ fn check_models_cmd(shared: &Path) -> Result<(), String> {
     write_scratch_workspace(&work, &members)?;
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let run = |what: &str, args: &[&str], env: &[(&str, &str)]| -> Result<(), String> {
-        let started = Instant::now();
+    // Whether cargo succeeded with `args` in the scratch workspace.
+    let cargo_ok = |args: &[&str], env: &[(&str, &str)]| -> Result<bool, String> {
         let status = Command::new(&cargo)
             .args(args)
             .current_dir(&work)
@@ -517,12 +517,19 @@ fn check_models_cmd(shared: &Path) -> Result<(), String> {
             .env("CARGO_INCREMENTAL", "0")
             .status()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
-        println!("{what}: {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
-        if status.success() {
+        Ok(status.success())
+    };
+    let report = |what: &str, ok: bool, started: Instant| -> Result<(), String> {
+        println!("{what}: {} in {:.1?}", if ok { "ok" } else { "FAILED" }, started.elapsed());
+        if ok {
             Ok(())
         } else {
             Err(format!("{what} failed for the generated crates in {}", work.display()))
         }
+    };
+    let run = |what: &str, args: &[&str], env: &[(&str, &str)]| -> Result<(), String> {
+        let started = Instant::now();
+        report(what, cargo_ok(args, env)?, started)
     };
     // Sans-IO (default features) and with the client layer, which only restJson1 crates have.
     run(
@@ -532,8 +539,23 @@ fn check_models_cmd(shared: &Path) -> Result<(), String> {
     )?;
     let all = ["clippy", "--quiet", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"];
     run("cargo clippy -D warnings (all features)", &all, &[])?;
-    let doc = ["doc", "--quiet", "--workspace", "--no-deps", "--all-features"];
-    run("cargo doc (all features, warnings denied)", &doc, &[("RUSTDOCFLAGS", "-D warnings")])?;
+    // One crate at a time, its output removed after it: rustdoc merges every documented crate's
+    // implementors of std's traits (`Clone`, `Debug`, `Send`, ...) into shared files that it
+    // rewrites for each crate, so one `cargo doc --workspace` over these crates spends most of
+    // its time rewriting them (788 s to 1044 s in three runs here, against 129 s one crate at a
+    // time).
+    let started = Instant::now();
+    let output = work.join("target/doc");
+    let mut documented = true;
+    for member in &members {
+        let doc = ["doc", "--quiet", "--no-deps", "--all-features", "-p", member.as_str()];
+        documented = cargo_ok(&doc, &[("RUSTDOCFLAGS", "-D warnings")])?;
+        if !documented {
+            break;
+        }
+        std::fs::remove_dir_all(&output).map_err(|e| format!("cannot remove {}: {e}", output.display()))?;
+    }
+    report("cargo doc (all features, warnings denied, one crate at a time)", documented, started)?;
     run("cargo test (generated protocol and property tests)", &["test", "--quiet", "--workspace"], &[])?;
     println!(
         "check-models: {} crates generate, pass clippy and rustdoc without warnings, and pass their tests",

@@ -110,11 +110,11 @@ impl Parts {
             protocol,
             // Case tests and property tests exercise the protocol layer.
             case_tests: protocol.is_some() && protocol::tests::has_tests(krate),
-            // The XML protocols have no property tests yet (their requests and responses are
-            // not one format, and flattened empty lists do not read back).
+            // awsQuery's and ec2Query's requests are forms and their responses XML: no one format
+            // to go through and back.
             roundtrip_tests: protocol.is_some()
                 && roundtrip_tests
-                && !matches!(protocol::Codec::of(krate), protocol::Codec::Xml(_)),
+                && !matches!(krate.protocol, Some(crate::model::Protocol::AwsQuery | crate::model::Protocol::Ec2Query)),
             endpoints: krate.endpoints.is_some(),
             endpoint_tests: krate.endpoints.as_ref().is_some_and(|e| !e.tests.is_empty()),
             compression: krate.operations.iter().any(|op| !op.request_compression.is_empty()),

@@ -184,6 +184,15 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<Recorded>>, script: &Script, co
 }
 
 fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
+    let mut request = read_head(reader)?;
+    let length = request.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    request.body = vec![0; length];
+    reader.read_exact(&mut request.body).ok()?;
+    Some(request)
+}
+
+/// A request's line and headers, its body left to read.
+pub fn read_head(reader: &mut impl BufRead) -> Option<Recorded> {
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
@@ -194,19 +203,11 @@ fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
         reader.read_line(&mut line).ok()?;
         let line = line.trim_end_matches(['\r', '\n']);
         if line.is_empty() {
-            break;
+            return Some(Recorded { method, target, headers, body: Vec::new() });
         }
         let (name, value) = line.split_once(':')?;
         headers.push((name.trim().to_owned(), value.trim().to_owned()));
     }
-    let length = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some(Recorded { method, target, headers, body })
 }
 
 /// A local port nothing listens on.

@@ -21,7 +21,6 @@ use quote::quote;
 use super::{id, RuntimeModule};
 use crate::ir::{Crate, Location, Named, Operation, RustType};
 use crate::model::Protocol;
-pub use json::Codec;
 
 /// What a protocol adds to a crate.
 pub trait ProtocolGenerator: Sync {
