@@ -525,7 +525,14 @@ async fn send(
     url: &str,
     request: &HttpRequest,
 ) -> Result<HttpResponse, Attempt> {
-    let call = http.call(url, request);
+    within_attempt_timeout(config, http.call(url, request)).await
+}
+
+/// `call`'s result, unless the config's attempt timeout elapses first.
+async fn within_attempt_timeout<T>(
+    config: &Config,
+    call: impl Future<Output = Result<T, ConnectorError>>,
+) -> Result<T, Attempt> {
     match config.timeouts.attempt_timeout() {
         None => call.await.map_err(Attempt::Failed),
         Some(limit) => {
@@ -556,17 +563,7 @@ async fn send_streaming(
     body: Option<ByteStream>,
     stream_output: bool,
 ) -> Result<Received, Attempt> {
-    let call = http.call_streaming(url, request, body);
-    let response = match config.timeouts.attempt_timeout() {
-        None => call.await.map_err(Attempt::Failed)?,
-        Some(limit) => {
-            let Some(sleep) = &config.sleep else { return Err(Attempt::NoSleep) };
-            match with_timeout(call, sleep.sleep(limit)).await {
-                Some(result) => result.map_err(Attempt::Failed)?,
-                None => return Err(Attempt::TimedOut(limit)),
-            }
-        }
-    };
+    let response = within_attempt_timeout(config, http.call_streaming(url, request, body)).await?;
     let head = HttpResponse::new(response.status, response.headers, Vec::new());
     if stream_output && (200..300).contains(&head.status) {
         return Ok(Received::Streamed(head, response.body));
@@ -592,7 +589,7 @@ async fn stream_payload_hash<E>(stream: &ByteStream, settings: SigningSettings) 
     while let Some(chunk) = copy.next().await {
         hasher.update(chunk.map_err(SdkError::construction)?);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::primitives::hex(&hasher.finalize()))
 }
 
 /// Compresses the body as the operation's `@requestCompression` allows and the config says.
