@@ -85,6 +85,54 @@ pub trait Operation {
 
     /// Puts a 2xx response's unread body into the output.
     fn set_stream(_output: &mut Self::Output, _body: ByteStream) {}
+
+    /// The input's event stream, taken out to be sent as the request body, each event signed
+    /// in turn after the request (`None` when the operation has none).
+    #[cfg(feature = "event-stream")]
+    fn take_events(_input: &mut Self::Input) -> Option<crate::event_stream::EventBody> {
+        None
+    }
+}
+
+#[cfg(feature = "event-stream")]
+use crate::event_stream::EventBody;
+
+/// Without the `event-stream` feature no operation has an input event stream.
+#[cfg(not(feature = "event-stream"))]
+enum EventBody {}
+
+#[cfg(feature = "event-stream")]
+fn take_events<O: Operation>(input: &mut O::Input) -> Option<EventBody> {
+    O::take_events(input)
+}
+
+#[cfg(not(feature = "event-stream"))]
+fn take_events<O: Operation>(_: &mut O::Input) -> Option<EventBody> {
+    None
+}
+
+/// The request body of an input event stream: signed, each event chained to the request's
+/// signature `seed`, when the request is.
+#[cfg(feature = "event-stream")]
+fn event_body(
+    events: EventBody,
+    signed: Option<(&crate::sigv4::SigningParams<'_>, String)>,
+    config: &Config,
+) -> ByteStream {
+    match signed {
+        None => events.into_byte_stream(),
+        Some((params, seed)) => {
+            let signer = crate::event_stream::EventSigner::new(params, seed);
+            let time_source = config.time_source.clone();
+            events
+                .into_signed_byte_stream(signer, move || time_source.as_ref().map_or_else(SystemTime::now, |now| now()))
+        }
+    }
+}
+
+#[cfg(not(feature = "event-stream"))]
+fn event_body(events: EventBody, _: Option<(&crate::sigv4::SigningParams<'_>, String)>, _: &Config) -> ByteStream {
+    match events {}
 }
 
 /// Why an error is worth retrying.
@@ -352,7 +400,10 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     let mut request = O::serialize(&input).map_err(SdkError::construction)?;
     // A stream of bytes in memory is in the request already; another is sent as it is read.
     let mut stream = O::take_stream(&mut input).filter(|s| s.in_memory().is_none());
+    // Sent once, as the events come: never retried.
+    let mut events = take_events::<O>(&mut input);
     match &stream {
+        None if events.is_some() => {}
         None => {
             compress(&mut request, O::REQUEST_COMPRESSION, config)?;
             // Of the body as sent, so after compression.
@@ -370,7 +421,7 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
         },
     }
     // A one-shot stream is sent once: a failed attempt after it is not retried.
-    let one_shot = stream.as_ref().is_some_and(|s| !s.is_replayable());
+    let one_shot = stream.as_ref().is_some_and(|s| !s.is_replayable()) || events.is_some();
     let target = match handle.endpoint.get() {
         Some(target) if O::SHARED_ENDPOINT => target.clone(),
         _ => {
@@ -402,6 +453,9 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
         let hash = stream_payload_hash(s, handle.signing_settings).await?;
         request.headers.insert("x-amz-content-sha256", hash);
     }
+    if let (Some(_), Some(_)) = (&events, signing) {
+        request.headers.insert("x-amz-content-sha256", crate::sigv4::STREAMING_EVENTS_PAYLOAD.to_owned());
+    }
 
     let retry = config.retry;
     let max_attempts = retry.attempts_for(handle.tuning);
@@ -411,6 +465,7 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     loop {
         let mut request = request.clone();
         request.headers.insert("amz-sdk-request", format!("attempt={attempt}; max={max_attempts}"));
+        let mut event_stream = None;
         if let Some((service, region, credentials)) = signing {
             let params = crate::sigv4::SigningParams {
                 access_key_id: credentials.access_key_id(),
@@ -421,10 +476,16 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
                 time: config.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),
                 settings: handle.signing_settings,
             };
-            crate::sigv4::sign_cached(&mut request, &params, &handle.signing_keys).map_err(SdkError::construction)?;
+            let signed = crate::sigv4::sign_cached(&mut request, &params, &handle.signing_keys)
+                .map_err(SdkError::construction)?;
+            event_stream = events.take().map(|events| event_body(events, Some((&params, signed.signature)), config));
         }
-        let sent = if stream.is_some() || O::STREAMING_OUTPUT {
-            let body = stream.as_mut().map(|s| s.try_clone().unwrap_or_else(|| std::mem::take(s)));
+        if let Some(events) = events.take() {
+            event_stream = Some(event_body(events, None, config));
+        }
+        let sent = if stream.is_some() || event_stream.is_some() || O::STREAMING_OUTPUT {
+            let body =
+                event_stream.or_else(|| stream.as_mut().map(|s| s.try_clone().unwrap_or_else(|| std::mem::take(s))));
             match send_streaming(http.as_ref(), config, &url, &request, body, O::STREAMING_OUTPUT).await {
                 Ok(Received::Streamed(head, body)) => match O::deserialize(&head) {
                     Ok(mut output) => {

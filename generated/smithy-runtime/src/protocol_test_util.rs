@@ -68,6 +68,44 @@ pub fn assert_headers(headers: &Headers, expected: &[(&str, &str)], forbidden: &
     }
 }
 
+/// The message has the `expected` headers with those values, none of `forbidden`, and each of
+/// `required`.
+#[cfg(feature = "event-stream")]
+pub fn assert_event_headers(
+    message: &crate::event_stream::Message,
+    expected: &[(&str, crate::event_stream::HeaderValue)],
+    forbidden: &[&str],
+    required: &[&str],
+) {
+    for (name, value) in expected {
+        assert_eq!(message.header(name), Some(value), "event header `{name}` of {message:?}");
+    }
+    for name in forbidden {
+        assert!(message.header(name).is_none(), "event header `{name}` is forbidden but present: {message:?}");
+    }
+    for name in required {
+        assert!(message.header(name).is_some(), "event header `{name}` is required: {message:?}");
+    }
+}
+
+/// Runs `future` to its end on this thread. For the tests' event streams, whose bodies are in
+/// memory, so every poll is ready: a future still pending after many polls is a test failure.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    struct NoWake;
+    impl std::task::Wake for NoWake {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    let waker = std::task::Waker::from(std::sync::Arc::new(NoWake));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    for _ in 0..1_000_000 {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+    panic!("the future is still pending: nothing in memory should wait")
+}
+
 /// The body is JSON equal to `expected` (member order aside; numbers compared as numbers). An
 /// empty expectation means an empty body.
 pub fn assert_json_eq(body: &[u8], expected: &str) {

@@ -28,10 +28,16 @@ use crate::primitives::DateTime;
 mod error;
 #[cfg(feature = "client")]
 mod signer;
+mod typed;
 
 pub use error::{ErrorKind, EventStreamError};
 #[cfg(feature = "client")]
 pub use signer::EventSigner;
+pub use typed::{
+    event_message, exception_message, header_value, message_kind, payload_error, unhandled_metadata, EventBody,
+    EventReceiver, EventSink, EventSource, EventStreamSender, Marshal, MessageKind, RecvError, StreamClosed, Unmarshal,
+    Unmarshalled,
+};
 
 /// Total length, headers length and the prelude's CRC-32.
 const PRELUDE_LENGTH: usize = 12;

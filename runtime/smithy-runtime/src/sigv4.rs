@@ -37,6 +37,10 @@ const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495
 /// they are read once, as they are sent.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
+/// The `x-amz-content-sha256` of a request whose body is an input event stream: each event is
+/// signed on its own, chained to the request's signature.
+pub const STREAMING_EVENTS_PAYLOAD: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
+
 /// Lowercase names of headers that are never signed: `authorization` carries
 /// the signature itself, and the others may be added, changed or dropped on
 /// the way (by proxies, tracing or the transport), which would break the
@@ -137,14 +141,14 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) -> Result<(),
     sign_with_details(request, params).map(|_| ())
 }
 
-/// Like [`sign`], reusing the signing key `cache` holds when the secret key, date, Region
-/// and service are the ones it was derived for.
+/// Like [`sign_with_details`], reusing the signing key `cache` holds when the secret key,
+/// date, Region and service are the ones it was derived for.
 pub fn sign_cached(
     request: &mut HttpRequest,
     params: &SigningParams<'_>,
     cache: &SigningKeyCache,
-) -> Result<(), SigningError> {
-    sign_inner(request, params, Some(cache)).map(|_| ())
+) -> Result<Signed, SigningError> {
+    sign_inner(request, params, Some(cache))
 }
 
 /// The last signing key derived. The key depends only on the secret key, the date, the Region
@@ -713,7 +717,7 @@ mod tests {
         let signature = |p: &SigningParams<'_>, cache: Option<&SigningKeyCache>| {
             let mut request = request("GET", "/", "example.amazonaws.com");
             match cache {
-                Some(cache) => sign_cached(&mut request, p, cache).unwrap(),
+                Some(cache) => sign_cached(&mut request, p, cache).map(|_| ()).unwrap(),
                 None => sign(&mut request, p).unwrap(),
             }
             request.headers.get("authorization").unwrap().to_owned()

@@ -137,6 +137,29 @@ pub enum ErrorKind {
     /// The signing time is before 1970, or too far ahead for a millisecond timestamp header.
     #[cfg(feature = "client")]
     InvalidSigningTime,
+    /// A message lacks a header every message of its type has (`:message-type`, `:event-type`,
+    /// `:exception-type`, `:error-code`).
+    MissingHeader {
+        /// The header's name.
+        name: &'static str,
+    },
+    /// A header has a value of the wrong type.
+    InvalidHeader {
+        /// The header's name.
+        name: &'static str,
+        /// The type it must have.
+        expected: &'static str,
+    },
+    /// A `:message-type` other than `event`, `exception` and `error`.
+    UnknownMessageType {
+        /// The message type received.
+        message_type: String,
+    },
+    /// A payload that does not read as its event's shape, or an event that cannot be written.
+    Payload {
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl fmt::Display for ErrorKind {
@@ -189,6 +212,10 @@ impl fmt::Display for ErrorKind {
             ErrorKind::InvalidSigningTime => {
                 f.write_str("the signing time is before 1970 or beyond what a timestamp header holds")
             }
+            ErrorKind::MissingHeader { name } => write!(f, "the message has no `{name}` header"),
+            ErrorKind::InvalidHeader { name, expected } => write!(f, "the `{name}` header is not {expected}"),
+            ErrorKind::UnknownMessageType { message_type } => write!(f, "unknown message type `{message_type}`"),
+            ErrorKind::Payload { message } => write!(f, "the payload does not fit its event: {message}"),
         }
     }
 }
