@@ -12,6 +12,7 @@
 
 mod cases;
 mod customizations;
+mod event_cases;
 mod jmespath;
 mod names;
 mod pagination;
@@ -30,6 +31,10 @@ use crate::naming::{self, Scope};
 use crate::transform::Selection;
 
 pub use cases::{Float, ParamValue, StructureValue};
+pub use event_cases::{
+    CaseEvent, CaseExpectation, EventStreamCase, EventValue, FailureOf, HeaderExpectation, InitialRequest,
+    InitialResponse,
+};
 pub use jmespath::Comparison;
 pub use pagination::{MemberPath, Pagination, PathStep};
 pub use prelude::{Prelude, StdItem};
@@ -289,6 +294,10 @@ pub enum RustType {
     Blob,
     /// A `@streaming` blob (an HTTP payload): read and sent as it arrives, never whole.
     ByteStream,
+    /// An input's event stream (a `@streaming` union): the events the client sends.
+    EventSender(UnionId),
+    /// An output's event stream: the events the service sends, received one by one.
+    EventReceiver(UnionId),
     Document,
     Structure(StructId),
     Union(UnionId),
@@ -470,10 +479,23 @@ impl XmlNamespace {
 }
 
 impl Structure {
-    /// The field holding a `@streaming` payload, if it has one: such a structure cannot be
-    /// cloned (nor its builder).
+    /// The field holding a `@streaming` blob payload, if it has one.
     pub fn stream(&self) -> Option<&Field> {
         self.fields.iter().find(|f| f.ty == RustType::ByteStream)
+    }
+
+    /// The field holding an event stream, and the stream's union, if it has one.
+    pub fn event_stream(&self) -> Option<(&Field, UnionId)> {
+        self.fields.iter().find_map(|f| match f.ty {
+            RustType::EventSender(u) | RustType::EventReceiver(u) => Some((f, u)),
+            _ => None,
+        })
+    }
+
+    /// Whether it holds a stream of bytes or events: such a structure cannot be cloned (nor its
+    /// builder), and one with events cannot be compared.
+    pub fn is_streaming(&self) -> bool {
+        self.stream().is_some() || self.event_stream().is_some()
     }
 }
 
@@ -496,6 +518,10 @@ pub enum Location {
     PrefixHeaders(String),
     Payload,
     ResponseCode,
+    /// `@eventHeader`: a header of an event's message, under the member's name.
+    EventHeader(String),
+    /// `@eventPayload`: the whole payload of an event's message.
+    EventPayload,
 }
 
 /// A `@default` value, typed for its field.
@@ -513,6 +539,8 @@ pub enum DefaultValue {
     /// Epoch seconds.
     Timestamp(f64),
     Blob(Vec<u8>),
+    /// No bytes or no events: what a stream field holds when nothing was set.
+    EmptyStream,
     Document(Value),
 }
 
@@ -548,6 +576,37 @@ pub struct Union {
     pub xml_name: String,
     pub xml_namespace: Option<XmlNamespace>,
     pub fns: CodecNames,
+    /// A `@streaming` union is an event stream: its variants are its events, its `@error`
+    /// members are here.
+    pub event_stream: Option<EventStream>,
+}
+
+/// The names a `@streaming` union brings as an event stream, decided in `ir/names.rs`.
+#[derive(Clone, Debug, Default)]
+pub struct EventStreamNames {
+    /// `{Union}Error` of `crate::types::error`, and its file module.
+    pub error: String,
+    pub error_file: String,
+    /// `crate::protocol`'s functions writing an event, writing a modeled error, and reading
+    /// a message into either.
+    pub marshal: String,
+    pub marshal_error: String,
+    pub unmarshal: String,
+}
+
+/// An event stream's errors: its `@error` members, each a variant of the `{Union}Error` enum
+/// (and `Unhandled`).
+#[derive(Clone, Debug)]
+pub struct EventStream {
+    pub names: EventStreamNames,
+    pub errors: Vec<StreamError>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StreamError {
+    /// The member's name: the `:exception-type` of its messages.
+    pub member: String,
+    pub error: OperationError,
 }
 
 #[derive(Clone, Debug)]
@@ -606,6 +665,8 @@ pub struct Operation {
     /// Client request and response test cases of the operation.
     pub request_tests: Vec<RequestTest>,
     pub response_tests: Vec<ResponseTest>,
+    /// Client `eventStreamTests` cases of the operation.
+    pub event_stream_tests: Vec<EventStreamCase>,
     /// The property test feeding random responses to its deserializer.
     pub random_responses_test: String,
     /// Its `@waitable` waiters, by name.
@@ -824,7 +885,7 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
         krate.enums.push(cx.enumeration(planned));
     }
     for planned in &names.unions {
-        krate.unions.push(cx.union(planned)?);
+        krate.unions.push(cx.union(planned, &krate.structures)?);
     }
     let mut warnings = Vec::new();
     for planned in &names.operations {
@@ -1203,10 +1264,38 @@ impl Cx<'_> {
             let member_id = shape.id.with_member(&member.name);
             let ty = self.member_type(&shape.id, member)?;
             self.check_wire_type(&member_id, &ty)?;
-            let location = if self.http_bindings {
+            let location = if traits.event_header {
+                Location::EventHeader(member.name.clone())
+            } else if traits.event_payload {
+                Location::EventPayload
+            } else if self.http_bindings {
                 location(&traits, &member.name, &role)
             } else {
                 Location::Body(member.name.clone())
+            };
+            // An event stream is the body of an operation's request or response, whatever the
+            // protocol.
+            let (ty, location) = match ty {
+                RustType::Union(u) if self.model.shapes[&member.target].traits.streaming => {
+                    let ty = match role {
+                        Role::Input if self.http_bindings => RustType::EventSender(u),
+                        Role::Input => {
+                            return Err(Error::shape(
+                                &member_id,
+                                "an input event stream over an RPC protocol (with its `initial-request`) is not supported",
+                            ))
+                        }
+                        Role::Output => RustType::EventReceiver(u),
+                        _ => {
+                            return Err(Error::shape(
+                                &member_id,
+                                "targets an event stream (a @streaming union), which only an operation's input or output may",
+                            ))
+                        }
+                    };
+                    (ty, Location::Payload)
+                }
+                ty => (ty, location),
             };
             // A stream is an operation's HTTP payload; elsewhere (the RPC protocols, which
             // have no HTTP bindings) its bytes are a blob of the document.
@@ -1217,10 +1306,10 @@ impl Cx<'_> {
                 ty => ty,
             };
             // A stream is never absent: an empty one stands for no body, as in aws-sdk-rust.
-            let streaming = ty == RustType::ByteStream;
+            let streaming = matches!(ty, RustType::ByteStream | RustType::EventSender(_) | RustType::EventReceiver(_));
             let optional = !streaming && (role == Role::Input || self.model.is_optional(shape, member));
             let default = match (&member.traits.default, optional) {
-                _ if streaming => Some(DefaultValue::Blob(Vec::new())),
+                _ if streaming => Some(DefaultValue::EmptyStream),
                 (Some(value), false) => default_value(&member_id, &ty, value)?,
                 _ => None,
             };
@@ -1296,14 +1385,23 @@ impl Cx<'_> {
         }
     }
 
-    fn union(&self, planned: &names::PlannedType) -> Result<Union> {
+    fn union(&self, planned: &names::PlannedType, structures: &[Structure]) -> Result<Union> {
         let shape = &self.model.shapes[&planned.shape];
         let ShapeKind::Union(members) = &shape.kind else { unreachable!("planned from a union") };
         let mut variants_scope = Scope::new(&["Unknown"]);
         // `is_unknown` answers for the `Unknown` variant.
         let mut methods = Scope::new(&["is_unknown"]);
+        // An event stream's `@error` members are its errors, not its events.
+        let is_stream_error =
+            |m: &&Member| planned.event_stream.is_some() && self.model.shapes[&m.target].traits.error.is_some();
+        let event_stream = planned
+            .event_stream
+            .as_ref()
+            .map(|names| self.event_stream(shape, names, members.iter().filter(is_stream_error), structures))
+            .transpose()?;
         let variants = members
             .iter()
+            .filter(|m| !is_stream_error(m))
             .map(|m| {
                 let target = &self.model.shapes[&m.target];
                 let traits = self.model.member_traits(m);
@@ -1345,7 +1443,94 @@ impl Cx<'_> {
             xml_name: shape.traits.xml_name.clone().unwrap_or_else(|| shape.id.name().to_owned()),
             xml_namespace: shape.traits.xml_namespace.as_ref().map(XmlNamespace::of),
             fns: planned.fns.clone(),
+            event_stream,
         })
+    }
+
+    /// A `@streaming` union's errors, once its events (its other members' structures) are
+    /// checked: an event binds members to headers of the types headers carry, and has at most
+    /// one `@eventPayload`, beside which every other member is a header.
+    fn event_stream<'m>(
+        &self,
+        shape: &Shape,
+        names: &names::EventStreamNames,
+        errors: impl Iterator<Item = &'m Member>,
+        structures: &[Structure],
+    ) -> Result<EventStream> {
+        let ShapeKind::Union(members) = &shape.kind else { unreachable!("planned from a union") };
+        for m in members {
+            let member_id = shape.id.with_member(&m.name);
+            let Some(event) = self.names.struct_id(&m.target) else {
+                if self.model.shapes[&m.target].traits.unit_type {
+                    continue;
+                }
+                return Err(Error::shape(&member_id, "an event stream member must target a structure"));
+            };
+            let event = &structures[event.0];
+            let payloads = event.fields.iter().filter(|f| f.location == Location::EventPayload).count();
+            for f in &event.fields {
+                let field_id = event.shape.with_member(&f.member);
+                match (&f.location, &f.ty) {
+                    (
+                        Location::EventHeader(_),
+                        RustType::Bool
+                        | RustType::I8
+                        | RustType::I16
+                        | RustType::I32
+                        | RustType::I64
+                        | RustType::Blob
+                        | RustType::String
+                        | RustType::Enum(_)
+                        | RustType::IntEnum(_)
+                        | RustType::DateTime(_),
+                    ) => {}
+                    (Location::EventHeader(_), _) => {
+                        return Err(Error::shape(
+                            &field_id,
+                            "an @eventHeader must be a boolean, number, blob, string or timestamp",
+                        ))
+                    }
+                    (
+                        Location::EventPayload,
+                        RustType::Blob | RustType::String | RustType::Structure(_) | RustType::Union(_),
+                    ) => {}
+                    (Location::EventPayload, _) => {
+                        return Err(Error::shape(
+                            &field_id,
+                            "an @eventPayload must be a blob, string, structure or union",
+                        ))
+                    }
+                    _ if payloads > 0 => {
+                        return Err(Error::shape(
+                            &field_id,
+                            "beside an @eventPayload every member of an event must be an @eventHeader",
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+            if payloads > 1 {
+                return Err(Error::shape(&event.shape, "an event has at most one @eventPayload"));
+            }
+        }
+        let mut variants = Scope::new(&["Unhandled"]);
+        let mut methods = Scope::new(&["unhandled", "meta", "code", "message", "inner"]);
+        let errors = errors
+            .map(|m| {
+                let error = self.names.struct_id(&m.target).expect("an @error member targets a structure");
+                let variant = variants.claim(&naming::variant_ident(&m.name));
+                StreamError {
+                    member: m.name.clone(),
+                    error: OperationError {
+                        is: methods.claim(&naming::ident(&format!("is_{}", naming::snake_case(&variant)))),
+                        variant,
+                        error,
+                        docs: docs_of(self.model.member_traits(m).documentation.as_deref()),
+                    },
+                }
+            })
+            .collect();
+        Ok(EventStream { names: names.clone(), errors })
     }
 
     /// An operation, once every structure is in the table; what of its `@paginated` it cannot
@@ -1423,7 +1608,6 @@ impl Cx<'_> {
             deprecated: deprecated_of(&shape.traits),
             input: planned.input,
             output: planned.output,
-            errors,
             http,
             endpoint_arguments,
             unwrapped_xml_output: shape.traits.s3_unwrapped_xml_output,
@@ -1485,7 +1669,14 @@ impl Cx<'_> {
                     Ok(ResponseTest { name: name.clone(), expected_meta: ExpectedMeta::of(&case), case, expected })
                 })
                 .collect::<Result<_>>()?,
+            event_stream_tests: event_cases::build(
+                krate,
+                &planned.event_stream_tests,
+                (planned.input, planned.output),
+                &errors,
+            )?,
             random_responses_test: planned.random_responses_test.clone(),
+            errors,
             waiters,
         })
     }

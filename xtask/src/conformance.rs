@@ -287,6 +287,12 @@ fn report(root: &Path, suite: &Suite, results: &BTreeMap<String, bool>) -> Resul
                 .filter(|c| client(&c.applies_to) && ours(&c.protocol))
                 .map(|c| (c.id.clone(), "response")),
         );
+        defined.extend(
+            t.event_stream_tests
+                .iter()
+                .filter(|c| client(&c.applies_to) && ours(&c.protocol))
+                .map(|c| (c.id.clone(), "event_stream")),
+        );
     }
     let mut cases = BTreeMap::new();
     for dir in &suite.dirs {
@@ -366,7 +372,8 @@ fn smithy_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     crate::files_under(dir, &|p| p.extension().is_some_and(|e| e == "smithy"))
 }
 
-/// Every case id of the suite, by the names its generated tests get (`{snake id}_{direction}`).
+/// Every case id of the suite, by the names its generated tests get (`{snake id}_{direction}`,
+/// the direction `request`, `response` or `event_stream`).
 fn cases_by_test_name(suite: &Path) -> Result<BTreeMap<String, Case>, String> {
     let mut files = smithy_files(suite)?;
     files.retain(|f| !f.starts_with(suite.join("validation")));
@@ -376,7 +383,7 @@ fn cases_by_test_name(suite: &Path) -> Result<BTreeMap<String, Case>, String> {
         let shown = file.strip_prefix(suite).unwrap_or(&file).display().to_string();
         for chunk in text.split("id: \"").skip(1) {
             let Some(id) = chunk.split('"').next() else { continue };
-            for direction in ["request", "response"] {
+            for direction in ["request", "response", "event_stream"] {
                 let name = format!("{}_{direction}", codegen::naming::snake_case(id));
                 cases.insert(name, Case { id: id.to_owned(), direction, file: shown.clone() });
             }
@@ -395,9 +402,9 @@ fn unsupported_list(path: &Path) -> Result<BTreeMap<String, String>, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (key, reason) = line
-            .split_once(':')
-            .ok_or_else(|| format!("{}:{}: expected `CaseId request|response: reason`", path.display(), n + 1))?;
+        let (key, reason) = line.split_once(':').ok_or_else(|| {
+            format!("{}:{}: expected `CaseId request|response|event_stream: reason`", path.display(), n + 1)
+        })?;
         list.insert(key.trim().to_owned(), reason.trim().to_owned());
     }
     Ok(list)

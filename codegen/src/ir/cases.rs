@@ -87,6 +87,11 @@ impl Params<'_> {
         Ok(value)
     }
 
+    /// A value of the union `union` (an object of one member).
+    pub fn union(&self, union: UnionId, params: &Value) -> Result<ParamValue> {
+        self.value(&RustType::Union(union), params)
+    }
+
     fn value(&self, ty: &RustType, value: &Value) -> Result<ParamValue> {
         let mismatch = || self.bad(format!("{value} does not fit a member of type {}", describe(ty)));
         let int = |min: i64, max: i64| match value {
@@ -172,7 +177,7 @@ fn describe(ty: &RustType) -> &'static str {
         RustType::Blob | RustType::ByteStream => "blob",
         RustType::Document => "document",
         RustType::Structure(_) => "structure",
-        RustType::Union(_) => "union",
+        RustType::Union(_) | RustType::EventSender(_) | RustType::EventReceiver(_) => "union",
         RustType::Enum(_) => "enum",
         RustType::IntEnum(_) => "intEnum",
         RustType::List { .. } => "list",

@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::waiters::WaiterNames;
+pub use super::EventStreamNames;
 use super::{CodecNames, EnumId, Module, OperationNames, StructId, UnionId};
-use crate::model::{AppliesTo, HttpRequestTest, HttpResponseTest, Model, ShapeId, ShapeKind};
+use crate::model::{AppliesTo, EventStreamTest, HttpRequestTest, HttpResponseTest, Model, ShapeId, ShapeKind};
 use crate::naming::{self, Scope};
 use crate::transform::Selection;
 
@@ -60,6 +61,8 @@ pub struct PlannedType {
     pub name: String,
     pub file: String,
     pub fns: CodecNames,
+    /// A `@streaming` union's names as an event stream.
+    pub event_stream: Option<EventStreamNames>,
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +74,7 @@ pub struct PlannedOperation {
     /// The operation's client cases, each with its test's name.
     pub request_tests: Vec<(String, HttpRequestTest)>,
     pub response_tests: Vec<(String, HttpResponseTest)>,
+    pub event_stream_tests: Vec<(String, EventStreamTest)>,
     pub random_responses_test: String,
     /// Its waiters' names, in the order of their names.
     pub waiters: Vec<WaiterNames>,
@@ -151,9 +155,25 @@ impl Table {
                     });
                 }
                 ShapeKind::Union(_) => {
-                    unions.push(PlannedType { shape: id.clone(), name, file, fns: CodecNames::default() })
+                    // An event stream's errors are an enum of `crate::types::error`, as in
+                    // aws-sdk-rust (`ConverseStreamOutputError`).
+                    let event_stream = shape.traits.streaming.then(|| {
+                        let error = errors.types.claim(&format!("{name}Error"));
+                        EventStreamNames {
+                            error_file: errors.files.claim(&naming::ident(&format!("_{}", naming::snake_case(&error)))),
+                            error,
+                            ..EventStreamNames::default()
+                        }
+                    });
+                    unions.push(PlannedType { shape: id.clone(), name, file, fns: CodecNames::default(), event_stream })
                 }
-                _ => enums.push(PlannedType { shape: id.clone(), name, file, fns: CodecNames::default() }),
+                _ => enums.push(PlannedType {
+                    shape: id.clone(),
+                    name,
+                    file,
+                    fns: CodecNames::default(),
+                    event_stream: None,
+                }),
             }
         }
 
@@ -219,6 +239,7 @@ impl Table {
                 output: StructId(0),
                 request_tests: Vec::new(),
                 response_tests: Vec::new(),
+                event_stream_tests: Vec::new(),
                 random_responses_test: String::new(),
                 waiters: model.shapes[*id]
                     .traits
@@ -289,6 +310,14 @@ impl Table {
         for u in &mut self.unions {
             u.fns = codec(&u.name, false);
         }
+        for u in &mut self.unions {
+            if let Some(names) = &mut u.event_stream {
+                let snake = naming::snake_case(&u.name);
+                names.marshal = protocol.claim(&naming::ident(&format!("ser_{snake}_event")));
+                names.marshal_error = protocol.claim(&naming::ident(&format!("ser_{snake}_error_event")));
+                names.unmarshal = protocol.claim(&naming::ident(&format!("de_{snake}_event")));
+            }
+        }
         // Suites reuse an id for a request case and a response case: `{id}_request`,
         // `{id}_response`.
         let mut test = |id: &str, direction: &str| {
@@ -301,6 +330,9 @@ impl Table {
                 .collect();
             op.response_tests = client_cases(&traits.http_response_tests, |c| c.applies_to)
                 .map(|c| (test(&c.id, "response"), c.clone()))
+                .collect();
+            op.event_stream_tests = client_cases(&traits.event_stream_tests, |c| c.applies_to)
+                .map(|c| (test(&c.id, "event_stream"), c.clone()))
                 .collect();
             op.random_responses_test =
                 roundtrip.claim(&format!("random_responses_never_panic_{}", naming::unraw(&op.names.module)));
@@ -317,6 +349,8 @@ impl Table {
     pub fn item_names(&self) -> impl Iterator<Item = &str> {
         let structures = self.structures.iter().flat_map(|s| [s.name.as_str(), s.builder.as_str()]);
         let others = self.enums.iter().chain(&self.unions).map(|t| t.name.as_str());
+        let stream_errors = self.unions.iter().filter_map(|u| u.event_stream.as_ref()).map(|e| e.error.as_str());
+        let others = others.chain(stream_errors);
         let operations = self.operations.iter().flat_map(|op| {
             let n = &op.names;
             [n.name.as_str(), n.error.as_str(), n.fluent_builder.as_str(), n.paginator.as_str()]

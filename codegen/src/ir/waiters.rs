@@ -394,6 +394,7 @@ fn jtype(ty: &RustType) -> Result<JType, String> {
         RustType::List { sparse: true, .. } => return Err("sparse lists are not supported".into()),
         RustType::Map { .. } => return Err("maps are not supported".into()),
         RustType::Union(_) => return Err("unions are not supported".into()),
+        RustType::EventSender(_) | RustType::EventReceiver(_) => return Err("event streams are not supported".into()),
         RustType::IntEnum(_) => return Err("int enums are not supported".into()),
         RustType::BigInteger | RustType::BigDecimal => return Err("big numbers are not supported".into()),
         RustType::Blob | RustType::ByteStream => return Err("blobs are not supported".into()),

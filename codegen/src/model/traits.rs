@@ -43,6 +43,10 @@ pub struct Traits {
     pub streaming: bool,
     /// `@requiresLength` (on a streaming blob): its length must be known before it is sent.
     pub requires_length: bool,
+    /// `@eventHeader`: an event member carried in a header of the event's message.
+    pub event_header: bool,
+    /// `@eventPayload`: the event member that is the whole payload of the event's message.
+    pub event_payload: bool,
 
     // Behaviour.
     pub readonly: bool,
@@ -90,6 +94,7 @@ pub struct Traits {
     // Protocol compliance tests (`smithy.test`).
     pub http_request_tests: Vec<HttpRequestTest>,
     pub http_response_tests: Vec<HttpResponseTest>,
+    pub event_stream_tests: Vec<EventStreamTest>,
 
     // Endpoint rules (`smithy.rules`).
     pub endpoint_rule_set: Option<EndpointRuleSet>,
@@ -446,6 +451,67 @@ pub struct HttpResponseTest {
     pub applies_to: Option<AppliesTo>,
 }
 
+/// One `smithy.test#eventStreamTests` case: an event stream operation's initial request or
+/// response and the events sent over its stream. Params stay documents (no `flatten` here, so
+/// big numbers keep their text).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventStreamTest {
+    pub id: String,
+    pub protocol: String,
+    pub initial_request_params: Option<Node>,
+    pub initial_request: Option<Node>,
+    pub initial_response_params: Option<Node>,
+    pub initial_response: Option<Node>,
+    #[serde(default)]
+    pub events: Vec<EventTest>,
+    pub expectation: Option<TestExpectation>,
+    pub documentation: Option<String>,
+    pub applies_to: Option<AppliesTo>,
+}
+
+/// One event of an [`EventStreamTest`].
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventTest {
+    #[serde(rename = "type")]
+    pub direction: EventDirection,
+    /// The event (a union value of the stream); absent for an unmodeled event.
+    pub params: Option<Node>,
+    /// Expected headers, each value a one-member object naming its type (`{ "string": "x" }`).
+    #[serde(default)]
+    pub headers: BTreeMap<String, Node>,
+    #[serde(default)]
+    pub forbid_headers: Vec<String>,
+    #[serde(default)]
+    pub require_headers: Vec<String>,
+    pub body: Option<String>,
+    pub body_media_type: Option<String>,
+    /// The whole encoded message, base64.
+    pub bytes: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum EventDirection {
+    Request,
+    Response,
+}
+
+/// What an event stream case expects: success, or a failure (of one error shape, if named).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TestExpectation {
+    Success(#[serde(default)] Node),
+    Failure(TestFailure),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestFailure {
+    pub error_id: Option<String>,
+}
+
 /// What request and response cases share.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -616,6 +682,9 @@ impl Traits {
                     "smithy.test#httpResponseTests" => test_cases(&value, |c: &mut HttpResponseTest| &mut c.message)
                         .map(|v| traits.http_response_tests = v)
                         .map(|()| true),
+                    "smithy.test#eventStreamTests" => {
+                        typed(&value).map(|v| traits.event_stream_tests = v).map(|()| true)
+                    }
                     _ => Ok(false),
                 }
             };
@@ -657,6 +726,8 @@ impl Traits {
             "timestampFormat" => t.timestamp_format = Some(timestamp_format(value)?),
             "streaming" => t.streaming = true,
             "requiresLength" => t.requires_length = true,
+            "eventHeader" => t.event_header = true,
+            "eventPayload" => t.event_payload = true,
             "readonly" => t.readonly = true,
             "idempotent" => t.idempotent = true,
             "idempotencyToken" => t.idempotency_token = true,

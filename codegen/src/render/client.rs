@@ -334,6 +334,31 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             }
         }
     });
+    let take_events = k.structure(op.input).event_stream().map(|(f, u)| {
+        let field = id(&f.ident);
+        let names = &k.union(u).event_stream.as_ref().expect("an event stream union (the IR)").names;
+        let (marshal, marshal_error) = (id(&names.marshal), id(&names.marshal_error));
+        quote! {
+            fn take_events(input: &mut #input) -> #option<crate::event_stream::EventBody> {
+                #some(crate::event_stream::EventBody::new(
+                    ::std::mem::take(&mut input.#field),
+                    crate::protocol::#marshal,
+                    crate::protocol::#marshal_error,
+                ))
+            }
+        }
+    });
+    let receive_events = k.structure(op.output).event_stream().map(|(f, u)| {
+        let field = id(&f.ident);
+        let names = &k.union(u).event_stream.as_ref().expect("an event stream union (the IR)").names;
+        let unmarshal = id(&names.unmarshal);
+        quote! {
+            const STREAMING_OUTPUT: bool = true;
+            fn set_stream(output: &mut #output, body: crate::primitives::ByteStream) {
+                output.#field = crate::event_stream::EventReceiver::new(body, crate::protocol::#unmarshal);
+            }
+        }
+    });
     quote! {
         #endpoint_params
         #[cfg(feature = "client")]
@@ -348,6 +373,8 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             #unsigned
             #take_stream
             #set_stream
+            #take_events
+            #receive_events
             fn serialize(input: &#input) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
                 Self::serialize_request(input)
             }
@@ -511,7 +538,7 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
         }
     });
     // A streaming input is sent once: it cannot be cloned.
-    let derive_clone = input.stream().is_none().then(|| quote!(Clone,));
+    let derive_clone = (!input.is_streaming()).then(|| quote!(Clone,));
     quote! {
         #[doc = #doc]
         #[cfg(feature = "client")]

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::id;
 use super::types::{doc_attrs, named_tokens};
-use crate::ir::{Crate, Named, Operation, Role, Structure};
+use crate::ir::{Crate, Named, Operation, OperationError, Role, Structure, Union};
 use crate::render::std_paths::Std;
 
 /// `Display`, `Error` and `ProvideErrorMetadata` for a modeled error structure.
@@ -68,17 +68,28 @@ pub fn error_impls(k: &Crate, s: &Structure) -> TokenStream {
 
 /// `{Operation}Error`: a variant per modeled error and `Unhandled` for anything else.
 pub fn operation_error(k: &Crate, op: &Operation) -> TokenStream {
-    let Std { option, some, boxed, send, sync, .. } = Std::of(k);
-    let name = id(&op.names.error);
     let doc = format!(" Every error the `{}` operation can return.", op.names.name);
-    let variants: Vec<_> = op.errors.iter().map(|e| id(&e.variant)).collect();
-    let decls = op.errors.iter().map(|e| {
+    error_enum(k, &op.names.error, &doc, &op.errors.iter().collect::<Vec<_>>())
+}
+
+/// `{Union}Error` of an event stream: the errors the service can send in it.
+pub fn stream_error(k: &Crate, u: &Union) -> TokenStream {
+    let Some(stream) = &u.event_stream else { return quote!() };
+    let doc = format!(" Every error the service can send in a `{}` event stream.", u.name);
+    error_enum(k, &stream.names.error, &doc, &stream.errors.iter().map(|e| &e.error).collect::<Vec<_>>())
+}
+
+fn error_enum(k: &Crate, name: &str, doc: &str, errors: &[&OperationError]) -> TokenStream {
+    let Std { option, some, boxed, send, sync, .. } = Std::of(k);
+    let name = id(name);
+    let variants: Vec<_> = errors.iter().map(|e| id(&e.variant)).collect();
+    let decls = errors.iter().map(|e| {
         let variant = id(&e.variant);
         let ty = named_tokens(k, Named::Structure(e.error));
         let docs = doc_attrs(&e.docs, "_Documentation missing in the model._");
         quote!(#docs #variant(#ty),)
     });
-    let predicates = op.errors.iter().map(|e| {
+    let predicates = errors.iter().map(|e| {
         let variant = id(&e.variant);
         let is = id(&e.is);
         let doc = format!(" Whether this is the `{}` error.", e.variant);

@@ -40,6 +40,7 @@ pub(crate) enum RuntimeModule {
     Cbor,
     Xml,
     Query,
+    EventStream,
 }
 
 impl RuntimeModule {
@@ -52,6 +53,7 @@ impl RuntimeModule {
             RuntimeModule::Cbor => "cbor",
             RuntimeModule::Xml => "xml",
             RuntimeModule::Query => "query",
+            RuntimeModule::EventStream => "event_stream",
         }
     }
 
@@ -65,6 +67,7 @@ impl RuntimeModule {
             RuntimeModule::Cbor => Some("cbor"),
             RuntimeModule::Xml => Some("xml"),
             RuntimeModule::Query => Some("query"),
+            RuntimeModule::EventStream => Some("event-stream"),
         }
     }
 }
@@ -101,6 +104,8 @@ struct Parts {
     crc32: bool,
     /// Some operation is `@waitable`: the client has `crate::waiters`.
     waiters: bool,
+    /// Some operation has an event stream: its types are the runtime's `event_stream`.
+    event_streams: bool,
 }
 
 impl Parts {
@@ -121,6 +126,7 @@ impl Parts {
             checksum: krate.operations.iter().any(|op| op.checksums.is_some()),
             crc32: krate.service.response_crc32,
             waiters: protocol.is_some() && waiters::waiters(krate).next().is_some(),
+            event_streams: krate.structures.iter().any(|s| s.event_stream().is_some()),
         }
     }
 
@@ -140,6 +146,9 @@ impl Parts {
         if self.endpoints {
             // Rule sets are JSON, and `uriEncode` is the HTTP module's encoder.
             modules.extend([RuntimeModule::Endpoint, RuntimeModule::Json, RuntimeModule::Http]);
+        }
+        if self.event_streams {
+            modules.push(RuntimeModule::EventStream);
         }
         modules.sort();
         modules.dedup();
@@ -447,7 +456,8 @@ fn types_modules<'a>(krate: &'a Crate, jobs: &mut Jobs<'a>) {
     for u in &krate.unions {
         jobs.rust(format!("src/types/{}.rs", u.file), move || union::union(krate, u));
     }
-    let has_errors = krate.errors().next().is_some();
+    let stream_errors = || krate.unions.iter().filter(|u| u.event_stream.is_some());
+    let has_errors = krate.errors().next().is_some() || stream_errors().next().is_some();
     let has_structures = krate.data_structures().next().is_some();
     if !has_structures && krate.enums.is_empty() && krate.unions.is_empty() && !has_errors {
         return;
@@ -498,9 +508,19 @@ fn types_modules<'a>(krate: &'a Crate, jobs: &mut Jobs<'a>) {
                 quote!(#items #impls)
             });
         }
+        for u in stream_errors() {
+            let names = &u.event_stream.as_ref().expect("an event stream").names;
+            jobs.rust(format!("src/types/error/{}.rs", names.error_file), move || errors::stream_error(krate, u));
+        }
         jobs.rust("src/types/error.rs", move || {
-            let decls = krate.errors().map(|s| {
-                let (m, name) = (id(&s.file), id(&s.name));
+            let decls = krate.errors().map(|s| (&s.file, &s.name)).chain(stream_errors().map(|u| {
+                let names = &u.event_stream.as_ref().expect("an event stream").names;
+                (&names.error_file, &names.error)
+            }));
+            let mut decls: Vec<_> = decls.collect();
+            decls.sort();
+            let decls = decls.into_iter().map(|(file, name)| {
+                let (m, name) = (id(file), id(name));
                 quote!(mod #m; pub use crate::types::error::#m::#name;)
             });
             quote! {

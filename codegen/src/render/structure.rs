@@ -19,7 +19,9 @@ pub fn structure(k: &Crate, s: &Structure) -> TokenStream {
     let is_error = matches!(s.role, Role::Error(_));
     let redacts = s.fields.iter().any(|f| f.sensitive);
     let derive_debug = (!redacts).then(|| quote!(Debug,));
-    let derive_clone = s.stream().is_none().then(|| quote!(Clone,));
+    let derive_clone = (!s.is_streaming()).then(|| quote!(Clone,));
+    // Events in flight have no equality.
+    let derive_eq = s.event_stream().is_none().then(|| quote!(PartialEq,));
 
     let fields = s.fields.iter().map(|f| {
         let ident = id(&f.ident);
@@ -52,7 +54,7 @@ pub fn structure(k: &Crate, s: &Structure) -> TokenStream {
         #docs
         #deprecated
         #[non_exhaustive]
-        #[derive(#derive_clone PartialEq, #derive_debug)]
+        #[derive(#derive_clone #derive_eq #derive_debug)]
         pub struct #name {
             #(#fields)*
             #meta_field
@@ -108,7 +110,9 @@ fn builder_struct(k: &Crate, s: &Structure, builder: &Ident) -> TokenStream {
     let is_error = matches!(s.role, Role::Error(_));
     let redacts = s.fields.iter().any(|f| f.sensitive);
     let derive_debug = (!redacts).then(|| quote!(Debug,));
-    let derive_clone = s.stream().is_none().then(|| quote!(Clone,));
+    let derive_clone = (!s.is_streaming()).then(|| quote!(Clone,));
+    // Events in flight have no equality.
+    let derive_eq = s.event_stream().is_none().then(|| quote!(PartialEq,));
     let doc = format!(" A builder for [`{name}`].");
 
     let fields = s.fields.iter().map(|f| {
@@ -137,7 +141,7 @@ fn builder_struct(k: &Crate, s: &Structure, builder: &Ident) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[non_exhaustive]
-        #[derive(#derive_clone PartialEq, Default, #derive_debug)]
+        #[derive(#derive_clone #derive_eq Default, #derive_debug)]
         pub struct #builder {
             #(#fields)*
             #meta_field
@@ -287,9 +291,7 @@ fn build_fn(k: &Crate, s: &Structure) -> TokenStream {
             (false, Some(DefaultValue::EmptyList | DefaultValue::EmptyMap)) if !f.boxed => {
                 quote!(#ident: self.#ident.unwrap_or_default(),)
             }
-            (false, Some(DefaultValue::Blob(bytes))) if f.ty == RustType::ByteStream && bytes.is_empty() => {
-                quote!(#ident: self.#ident.unwrap_or_default(),)
-            }
+            (false, Some(DefaultValue::EmptyStream)) => quote!(#ident: self.#ident.unwrap_or_default(),),
             (false, Some(default @ (DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_))))
                 if !f.boxed =>
             {

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::id;
-use crate::ir::{Crate, DefaultValue, Deprecated, Field, Named, RustType, TypeModule};
+use crate::ir::{Crate, DefaultValue, Deprecated, Field, Named, RustType, TypeModule, UnionId};
 use crate::render::std_paths::Std;
 
 /// The path of a named type as written anywhere in the generated crate.
@@ -38,6 +38,14 @@ pub fn type_tokens(k: &Crate, ty: &RustType) -> TokenStream {
         RustType::DateTime(_) => quote!(crate::primitives::DateTime),
         RustType::Blob => quote!(crate::primitives::Blob),
         RustType::ByteStream => quote!(crate::primitives::ByteStream),
+        RustType::EventSender(u) => {
+            let (events, errors) = stream_types(k, *u);
+            quote!(crate::event_stream::EventStreamSender<#events, #errors>)
+        }
+        RustType::EventReceiver(u) => {
+            let (events, errors) = stream_types(k, *u);
+            quote!(crate::event_stream::EventReceiver<#events, #errors>)
+        }
         RustType::Document => quote!(crate::primitives::Document),
         RustType::Structure(_) | RustType::Union(_) | RustType::Enum(_) | RustType::IntEnum(_) => {
             named_tokens(k, ty.named().expect("a named type"))
@@ -52,6 +60,14 @@ pub fn type_tokens(k: &Crate, ty: &RustType) -> TokenStream {
             quote!(::std::collections::HashMap<#key, #value>)
         }
     }
+}
+
+/// An event stream's event union and error enum.
+pub fn stream_types(k: &Crate, u: UnionId) -> (TokenStream, TokenStream) {
+    let union = k.union(u);
+    let events = named_tokens(k, Named::Union(u));
+    let error = id(&union.event_stream.as_ref().expect("an event stream union (the IR)").names.error);
+    (events, quote!(crate::types::error::#error))
 }
 
 /// A collection's element type: `Option<T>` when the collection is sparse.
@@ -158,8 +174,9 @@ pub fn default_expr(k: &Crate, field: &Field, value: &DefaultValue) -> TokenStre
         DefaultValue::EmptyList => quote!(#vec::new()),
         DefaultValue::EmptyMap => quote!(::std::collections::HashMap::new()),
         DefaultValue::Timestamp(secs) => quote!(crate::primitives::DateTime::from_secs_f64(#secs)),
-        DefaultValue::Blob(bytes) if field.ty == RustType::ByteStream && bytes.is_empty() => {
-            quote!(crate::primitives::ByteStream::new_empty())
+        DefaultValue::EmptyStream => {
+            let ty = type_tokens(k, &field.ty);
+            quote!(<#ty as ::std::default::Default>::default())
         }
         DefaultValue::Blob(bytes) if field.ty == RustType::ByteStream => {
             let bytes = proc_macro2::Literal::byte_string(bytes);

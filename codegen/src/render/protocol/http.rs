@@ -56,6 +56,8 @@ fn scalar_text(k: &Crate, field: &Field, ty: &RustType, value: &TokenStream, pla
         RustType::IntEnum(_) => quote!(#value.as_i32().to_string()),
         RustType::Document
         | RustType::ByteStream
+        | RustType::EventSender(_)
+        | RustType::EventReceiver(_)
         | RustType::Structure(_)
         | RustType::Union(_)
         | RustType::List { .. }
@@ -288,8 +290,10 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
         if header_code.is_empty() && body_code.is_none() { quote!(let headers) } else { quote!(let mut headers) };
     let body_code = body_code.unwrap_or_else(|| quote!(let body = #vec::new();));
     // Labels the endpoint carries instead (S3's bucket) are not read here.
-    let reads_input = input.fields.iter().any(|f| f.location != Location::Label)
-        || http.path.iter().any(|s| matches!(s, PathSegment::Label { .. }));
+    // Nor are events, which the client sends itself.
+    let reads_input =
+        input.fields.iter().any(|f| f.location != Location::Label && !matches!(f.ty, RustType::EventSender(_)))
+            || http.path.iter().any(|s| matches!(s, PathSegment::Label { .. }));
     let input_param = if reads_input { quote!(input) } else { quote!(_input) };
     quote! {
         /// Builds the HTTP request for `input` (path, query and headers; the endpoint's scheme and
@@ -355,6 +359,11 @@ fn request_body(k: &Crate, input: &Structure) -> Option<TokenStream> {
                     stream.in_memory().map(<[u8]>::to_vec).unwrap_or_default()
                 })
             }
+            // The events are the client's to send, each a message of its own.
+            RustType::EventSender(_) => quote!({
+                headers.insert("Content-Type", "application/vnd.amazon.eventstream");
+                #vec::new()
+            }),
             RustType::String | RustType::Enum(_) => {
                 let ct = content_type(field.media_type.as_deref().unwrap_or("text/plain"));
                 quote!(match &input.#ident {
@@ -509,6 +518,15 @@ fn read_body(k: &Crate, s: &Structure, lenient: bool, op: Option<&Operation>) ->
         let value = match &field.ty {
             RustType::Blob => quote!(#some(crate::primitives::Blob::new(response.body.clone()))),
             RustType::ByteStream => quote!(#some(crate::primitives::ByteStream::from(response.body.clone()))),
+            // The events of a body in memory (the sans-IO core); the client streams them.
+            RustType::EventReceiver(u) => {
+                let names = &k.union(*u).event_stream.as_ref().expect("an event stream union (the IR)").names;
+                let unmarshal = id(&names.unmarshal);
+                quote!(#some(crate::event_stream::EventReceiver::new(
+                    crate::primitives::ByteStream::from(response.body.clone()),
+                    crate::protocol::#unmarshal,
+                )))
+            }
             RustType::String => quote!(#some(
                 #string::from_utf8(response.body.clone()).map_err(|e| #error::new(e.to_string()))?
             )),

@@ -130,7 +130,9 @@ pub fn write_value(k: &Crate, ty: &RustType, value: &TokenStream, depth: usize) 
             quote!(w.timestamp(#value, #format);)
         }
         RustType::Blob => quote!(w.blob(#value);),
-        RustType::ByteStream => unreachable!("a stream is an HTTP payload, never in a document (the IR)"),
+        RustType::ByteStream | RustType::EventSender(_) | RustType::EventReceiver(_) => {
+            unreachable!("a stream is an HTTP payload, never in a document (the IR)")
+        }
         RustType::Document => quote!(w.document(#value);),
         RustType::Enum(_) => quote!(w.string(#value.as_str());),
         RustType::IntEnum(_) => quote!(w.i64(i64::from(#value.as_i32()));),
@@ -186,7 +188,9 @@ pub fn read_value(k: &Crate, ty: &RustType, depth: usize) -> TokenStream {
             quote!(r.timestamp(#format)?)
         }
         RustType::Blob => quote!(r.blob()?),
-        RustType::ByteStream => unreachable!("a stream is an HTTP payload, never in a document (the IR)"),
+        RustType::ByteStream | RustType::EventSender(_) | RustType::EventReceiver(_) => {
+            unreachable!("a stream is an HTTP payload, never in a document (the IR)")
+        }
         RustType::Document => quote!(r.document()?),
         RustType::Enum(_) => {
             let ty = type_tokens(k, ty);
@@ -342,7 +346,9 @@ fn zero_value(k: &Crate, ty: &RustType) -> TokenStream {
         RustType::BigDecimal => quote!(crate::primitives::BigDecimal::new("0")),
         RustType::DateTime(_) => quote!(crate::primitives::DateTime::from_secs(0)),
         RustType::Blob => quote!(crate::primitives::Blob::default()),
-        RustType::ByteStream => unreachable!("a stream is an HTTP payload, never in a document (the IR)"),
+        RustType::ByteStream | RustType::EventSender(_) | RustType::EventReceiver(_) => {
+            unreachable!("a stream is an HTTP payload, never in a document (the IR)")
+        }
         RustType::Document => quote!(crate::primitives::Document::Null),
         RustType::Enum(_) => {
             let ty = type_tokens(k, ty);

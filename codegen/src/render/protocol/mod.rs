@@ -5,6 +5,8 @@
 //! protocol shares, the value code (`json.rs`, JSON or CBOR) what every protocol shares, and
 //! `rpc.rs` the RPC protocols' requests.
 
+mod event_tests;
+mod events;
 mod http;
 mod json;
 mod query;
@@ -19,7 +21,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{id, RuntimeModule};
-use crate::ir::{Crate, Location, Named, Operation, RustType};
+use crate::ir::{Crate, Location, Named, Operation, RustType, UnionId};
 use crate::model::Protocol;
 
 /// What a protocol adds to a crate.
@@ -156,12 +158,14 @@ impl ProtocolGenerator for Wire {
         };
         // Readers for the errors an operation can return (an error shape can also be a plain member).
         let errors = registry.returned_errors.iter().map(|e| http::error_fn(krate, *e));
+        let events = krate.union_ids().map(|(id, u)| events::event_stream_fns(krate, id, u, registry));
         let doc = format!(" {} serializers and deserializers of the service's shapes.", self.protocol);
         quote! {
             #![doc = #doc]
             #(#structures)*
             #(#unions)*
             #(#errors)*
+            #(#events)*
         }
     }
 
@@ -202,6 +206,11 @@ pub struct Registry {
     runtime_deserialized: BTreeSet<Named>,
     /// Errors some operation returns, which get readers.
     pub returned_errors: BTreeSet<crate::ir::StructId>,
+    /// Event streams written (inputs) and read (outputs), and of those the crate itself needs.
+    marshalled: BTreeSet<UnionId>,
+    unmarshalled: BTreeSet<UnionId>,
+    runtime_marshalled: BTreeSet<UnionId>,
+    runtime_unmarshalled: BTreeSet<UnionId>,
 }
 
 impl Registry {
@@ -209,12 +218,19 @@ impl Registry {
     pub fn new(krate: &Crate, roundtrip: bool) -> Self {
         let mut serialized = BTreeSet::new();
         let mut deserialized = BTreeSet::new();
+        let (mut marshalled, mut unmarshalled) = (BTreeSet::new(), BTreeSet::new());
         for op in &krate.operations {
             for f in krate.structure(op.input).fields.iter().filter(|f| in_body(&f.location)) {
                 reach(krate, &f.ty, &mut serialized);
+                if let RustType::EventSender(u) = f.ty {
+                    marshalled.insert(u);
+                }
             }
             for f in krate.structure(op.output).fields.iter().filter(|f| in_body(&f.location)) {
                 reach(krate, &f.ty, &mut deserialized);
+                if let RustType::EventReceiver(u) = f.ty {
+                    unmarshalled.insert(u);
+                }
             }
         }
         for e in krate.errors() {
@@ -229,17 +245,43 @@ impl Registry {
             serialized,
             deserialized,
             returned_errors,
+            runtime_marshalled: marshalled.clone(),
+            runtime_unmarshalled: unmarshalled.clone(),
+            marshalled,
+            unmarshalled,
         };
         if roundtrip {
+            // An event stream's union is never a document; its events round-trip as messages.
+            let (streams, documents): (Vec<_>, Vec<_>) = krate.union_ids().partition(|(_, u)| u.event_stream.is_some());
             let all: Vec<Named> = krate
                 .shared_structures()
                 .map(|(id, _)| Named::Structure(id))
-                .chain(krate.union_ids().map(|(id, _)| Named::Union(id)))
+                .chain(documents.into_iter().map(|(id, _)| Named::Union(id)))
                 .collect();
             registry.serialized.extend(all.iter().copied());
             registry.deserialized.extend(all);
+            registry.marshalled.extend(streams.iter().map(|(id, _)| *id));
+            registry.unmarshalled.extend(streams.iter().map(|(id, _)| *id));
         }
         registry
+    }
+
+    /// For an event stream's writers: `None` when nothing writes it, else their `#[cfg]`.
+    pub fn marshal_cfg(&self, union: UnionId) -> Option<TokenStream> {
+        Self::stream_cfg(union, &self.marshalled, &self.runtime_marshalled)
+    }
+
+    /// For an event stream's reader: `None` when nothing reads it, else its `#[cfg]`.
+    pub fn unmarshal_cfg(&self, union: UnionId) -> Option<TokenStream> {
+        Self::stream_cfg(union, &self.unmarshalled, &self.runtime_unmarshalled)
+    }
+
+    fn stream_cfg(union: UnionId, all: &BTreeSet<UnionId>, runtime: &BTreeSet<UnionId>) -> Option<TokenStream> {
+        match (all.contains(&union), runtime.contains(&union)) {
+            (false, _) => None,
+            (true, true) => Some(quote!()),
+            (true, false) => Some(quote!(#[cfg(test)])),
+        }
     }
 
     /// `#[cfg(test)]` for a serializer only the tests use.
@@ -272,6 +314,16 @@ fn reach(krate: &Crate, ty: &RustType, seen: &mut BTreeSet<Named>) {
         RustType::Union(id) if seen.insert(Named::Union(*id)) => {
             for v in krate.union(*id).variants.iter().filter_map(|v| v.ty.as_ref()) {
                 reach(krate, v, seen);
+            }
+        }
+        // A stream's events and errors are documents; its union is not.
+        RustType::EventSender(id) | RustType::EventReceiver(id) => {
+            let u = krate.union(*id);
+            for v in u.variants.iter().filter_map(|v| v.ty.as_ref()) {
+                reach(krate, v, seen);
+            }
+            for e in u.event_stream.iter().flat_map(|s| &s.errors) {
+                reach(krate, &RustType::Structure(e.error.error), seen);
             }
         }
         RustType::List { item, .. } => reach(krate, item, seen),

@@ -44,7 +44,9 @@ fn write_value(
             quote!(w.pair(#key, &crate::xml::timestamp_text(#value, #format));)
         }
         RustType::Blob => quote!(w.pair(#key, &crate::primitives::base64::encode(#value));),
-        RustType::ByteStream => unreachable!("a stream is an HTTP payload, never in a document (the IR)"),
+        RustType::ByteStream | RustType::EventSender(_) | RustType::EventReceiver(_) => {
+            unreachable!("a stream is an HTTP payload, never in a document (the IR)")
+        }
         // The IR refuses documents in the query protocols.
         RustType::Document => quote!(),
         RustType::Structure(_) | RustType::Union(_) => {

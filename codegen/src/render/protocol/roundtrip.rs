@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::json::{fns, Codec};
-use crate::ir::{Crate, Named, Role, RustType, StructId, Structure, Union, UnionId};
+use crate::ir::{Crate, Location, Named, Role, RustType, StructId, Structure, Union, UnionId};
 use crate::render::id;
 use crate::render::std_paths::Std;
 use crate::render::types::{named_tokens, type_tokens};
@@ -35,6 +35,9 @@ fn arb_value(k: &Crate, ty: &RustType) -> TokenStream {
         }
         RustType::Blob => quote!(crate::primitives::Blob::new(rng.bytes())),
         RustType::ByteStream => quote!(crate::primitives::ByteStream::from(rng.bytes())),
+        RustType::EventSender(_) | RustType::EventReceiver(_) => {
+            unreachable!("event streams are members of operation inputs and outputs only (the IR)")
+        }
         // A null document member reads back as unset in restJson1, so members get non-null ones.
         RustType::Document => quote!(rng.document(depth, false)),
         RustType::Enum(_) => {
@@ -145,8 +148,37 @@ pub fn roundtrip_module(krate: &Crate) -> TokenStream {
         .shared_structures()
         .map(|(i, s)| structure_arb(krate, i, s))
         .chain(krate.union_ids().map(|(i, u)| union_arb(krate, i, u)));
-    let codecs =
-        krate.shared_structures().map(|(_, s)| (&s.fns, false)).chain(krate.unions.iter().map(|u| (&u.fns, true)));
+    // Events with headers or an explicit payload are whole only as messages: they round-trip
+    // through their stream's functions.
+    let is_event = |s: &Structure| {
+        s.fields.iter().any(|f| matches!(f.location, Location::EventHeader(_) | Location::EventPayload))
+    };
+    let codecs = krate
+        .shared_structures()
+        .filter(|(_, s)| !is_event(s))
+        .map(|(_, s)| (&s.fns, false))
+        .chain(krate.unions.iter().filter(|u| u.event_stream.is_none()).map(|u| (&u.fns, true)));
+    let streams = krate.unions.iter().filter_map(|u| u.event_stream.as_ref().map(|e| (u, e))).map(|(u, e)| {
+        let test = id(&u.fns.roundtrip_test);
+        let arb = id(&u.fns.arb);
+        let (marshal, unmarshal) = (id(&e.names.marshal), id(&e.names.unmarshal));
+        quote! {
+            #[test]
+            fn #test() {
+                let mut rng = Rng::new(stringify!(#test));
+                for _ in 0..#CASES {
+                    let value = #arb(&mut rng, 0);
+                    let message = crate::protocol::#marshal(&value).unwrap_or_else(|e| panic!("{e}: {value:?}"));
+                    let bytes = crate::event_stream::encode(&message).unwrap_or_else(|e| panic!("{e}: {value:?}"));
+                    let decoded = crate::event_stream::decode(&bytes).unwrap_or_else(|e| panic!("{e}: {value:?}"));
+                    match crate::protocol::#unmarshal(&decoded) {
+                        Ok(crate::event_stream::Unmarshalled::Event(back)) => crate::protocol_test_util::assert_same(&back, &value),
+                        other => panic!("{value:?} read back as {other:?}"),
+                    }
+                }
+            }
+        }
+    });
     let codec = Codec::of(krate);
     let (writer, reader, finish) = (codec.writer(), codec.reader(), codec.finish(&quote!(writer)));
     // What a failure shows of the body: JSON as text, CBOR as bytes.
@@ -233,6 +265,7 @@ pub fn roundtrip_module(krate: &Crate) -> TokenStream {
 
         #(#arbs)*
         #(#roundtrips)*
+        #(#streams)*
         #(#malformed)*
     }
 }

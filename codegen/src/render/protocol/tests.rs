@@ -14,7 +14,10 @@ use crate::render::types::{named_tokens, type_tokens};
 
 /// Whether the crate has any test case to generate.
 pub fn has_tests(krate: &Crate) -> bool {
-    krate.operations.iter().any(|op| !op.request_tests.is_empty() || !op.response_tests.is_empty())
+    krate
+        .operations
+        .iter()
+        .any(|op| !op.request_tests.is_empty() || !op.response_tests.is_empty() || !op.event_stream_tests.is_empty())
         || krate.errors().any(|e| !e.response_tests.is_empty())
 }
 
@@ -27,6 +30,9 @@ pub fn tests_module(krate: &Crate) -> TokenStream {
         }
         for case in &op.response_tests {
             tests.push(response_test(krate, op, case));
+        }
+        for case in &op.event_stream_tests {
+            tests.push(super::event_tests::event_stream_test(krate, op, case));
         }
     }
     for (error_id, error) in krate.shared_structures() {
@@ -269,7 +275,7 @@ fn message_checks(message: &HttpMessageTest, value: TokenStream) -> TokenStream 
 }
 
 /// `Type::builder().set_x(Some(..))...build()` (with `.expect` when fallible).
-fn build_structure(k: &Crate, value: &StructureValue) -> TokenStream {
+pub(super) fn build_structure(k: &Crate, value: &StructureValue) -> TokenStream {
     let s = k.structure(value.structure);
     let ty = named_tokens(k, Named::Structure(value.structure));
     let setters = build_fields(k, value);
@@ -282,7 +288,7 @@ fn build_structure(k: &Crate, value: &StructureValue) -> TokenStream {
 }
 
 /// `.set_x(Some(value))` for each set field.
-fn build_fields(k: &Crate, value: &StructureValue) -> TokenStream {
+pub(super) fn build_fields(k: &Crate, value: &StructureValue) -> TokenStream {
     let Std { some, boxed, .. } = Std::of(k);
     let s = k.structure(value.structure);
     let setters = value.fields.iter().map(|(field, param)| {
@@ -296,7 +302,7 @@ fn build_fields(k: &Crate, value: &StructureValue) -> TokenStream {
 }
 
 /// An expression of type `ty` for a param value (typed for `ty` when the IR was built).
-fn value_expr(k: &Crate, ty: &RustType, value: &ParamValue) -> TokenStream {
+pub(super) fn value_expr(k: &Crate, ty: &RustType, value: &ParamValue) -> TokenStream {
     let Std { string, boxed, .. } = Std::of(k);
     match (ty, value) {
         (RustType::I8, ParamValue::Int(i)) => Literal::i8_suffixed(*i as i8).into_token_stream(),

@@ -38,7 +38,9 @@ pub fn read_value(k: &Crate, ty: &RustType, nested: &XmlNested, element: &TokenS
             quote!(r.timestamp(#format)?)
         }
         RustType::Blob => quote!(r.blob()?),
-        RustType::ByteStream => unreachable!("a stream is an HTTP payload, never in a document (the IR)"),
+        RustType::ByteStream | RustType::EventSender(_) | RustType::EventReceiver(_) => {
+            unreachable!("a stream is an HTTP payload, never in a document (the IR)")
+        }
         // The IR refuses documents in the XML protocols.
         RustType::Document => quote!({
             r.skip()?;
@@ -135,7 +137,9 @@ fn parse_attribute(k: &Crate, ty: &RustType, text: &TokenStream) -> TokenStream 
             quote!(crate::xml::parse_timestamp(#text, #format))
         }
         RustType::Blob => quote!(crate::xml::parse_blob(#text)),
-        RustType::ByteStream => unreachable!("a stream is an HTTP payload, never in a document (the IR)"),
+        RustType::ByteStream | RustType::EventSender(_) | RustType::EventReceiver(_) => {
+            unreachable!("a stream is an HTTP payload, never in a document (the IR)")
+        }
         RustType::BigInteger => quote!(#ok(crate::primitives::BigInteger::new(#text.trim()))),
         RustType::BigDecimal => quote!(#ok(crate::primitives::BigDecimal::new(#text.trim()))),
         RustType::Enum(_) => {
@@ -251,7 +255,9 @@ fn scalar_text(ty: &RustType, value: &TokenStream) -> TokenStream {
             quote!(&crate::xml::timestamp_text(#value, #format))
         }
         RustType::Blob => quote!(&crate::primitives::base64::encode(#value)),
-        RustType::ByteStream => unreachable!("a stream is an HTTP payload, never in a document (the IR)"),
+        RustType::ByteStream | RustType::EventSender(_) | RustType::EventReceiver(_) => {
+            unreachable!("a stream is an HTTP payload, never in a document (the IR)")
+        }
         _ => quote!(""),
     }
 }

@@ -1,0 +1,359 @@
+//! Event streams' messages: each event of a `@streaming` union written as an event-stream
+//! message and read back, in the crate's body format. An event's `@eventHeader` members are
+//! headers; its `@eventPayload` member is the whole payload (a blob or string as it is, a
+//! structure or union as a document); without one, its other members are the payload, as a
+//! document of the event's structure. Modeled errors are `exception` messages of the error's
+//! document.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::json::{with_field_value, Codec};
+use super::Registry;
+use crate::ir::{Crate, EventStream, Field, Location, Named, RustType, StructId, Structure, Union, UnionId};
+use crate::render::id;
+use crate::render::std_paths::Std;
+use crate::render::types::{named_tokens, stream_types, type_tokens};
+
+/// The media type of a document payload in the crate's body format.
+fn document_media_type(codec: Codec) -> &'static str {
+    match codec {
+        Codec::Json => "application/json",
+        Codec::Cbor => "application/cbor",
+        Codec::Xml(_) => "application/xml",
+    }
+}
+
+/// An expression of type `Vec<u8>`: the document of `value` (a `&T` of a structure or union).
+fn write_document(k: &Crate, ty: &RustType, value: TokenStream) -> TokenStream {
+    let (f, root) = match ty {
+        RustType::Structure(s) => (&k.structure(*s).fns.ser, &k.structure(*s).xml_name),
+        RustType::Union(u) => (&k.union(*u).fns.ser, &k.union(*u).xml_name),
+        _ => unreachable!("a document payload is a structure or union (the IR)"),
+    };
+    let f = id(f);
+    let codec = Codec::of(k);
+    let writer = codec.writer();
+    let finish = codec.finish(&quote!(w));
+    match codec {
+        Codec::Xml(_) => quote!({
+            let mut w = #writer::new();
+            w.start(#root);
+            crate::protocol::#f(#value, &mut w);
+            w.end(#root);
+            #finish
+        }),
+        _ => quote!({
+            let mut w = #writer::new();
+            crate::protocol::#f(#value, &mut w);
+            #finish
+        }),
+    }
+}
+
+/// An expression of type `Result<T, _>` with the codec's error: the structure or union `ty`
+/// read from the document `bytes` (a `&[u8]`; empty reads as an empty document).
+fn read_document(k: &Crate, ty: &RustType, bytes: TokenStream) -> TokenStream {
+    let f = id(&super::json::fns(k, ty).expect("a structure or union (the IR)").de);
+    match Codec::of(k) {
+        Codec::Xml(_) => {
+            let read = match ty {
+                RustType::Structure(_) => quote!(|element| crate::protocol::#f(r, &element)),
+                _ => quote!(|_| crate::protocol::#f(r)),
+            };
+            quote!({
+                let bytes: &[u8] = #bytes;
+                let r = &mut crate::xml::XmlReader::new(if bytes.is_empty() { b"<a/>" } else { bytes });
+                r.root().and_then(#read)
+            })
+        }
+        codec => {
+            let reader = codec.reader();
+            quote!(crate::protocol::#f(&mut #reader::body(#bytes)))
+        }
+    }
+}
+
+/// The event's payload member, if it has one.
+fn payload_field(s: &Structure) -> Option<&Field> {
+    s.fields.iter().find(|f| f.location == Location::EventPayload)
+}
+
+fn has_document_members(s: &Structure) -> bool {
+    s.fields.iter().any(|f| matches!(f.location, Location::Body(_)))
+}
+
+/// `HeaderValue::X(..)` of a header field's value `v` (a `&T`).
+fn header_value(ty: &RustType) -> TokenStream {
+    let value = quote!(crate::event_stream::HeaderValue);
+    match ty {
+        RustType::Bool => quote!(#value::Bool(*v)),
+        RustType::I8 => quote!(#value::Byte(*v)),
+        RustType::I16 => quote!(#value::Int16(*v)),
+        RustType::I32 => quote!(#value::Int32(*v)),
+        RustType::I64 => quote!(#value::Int64(*v)),
+        RustType::Blob => quote!(#value::ByteArray(v.as_ref().to_vec())),
+        RustType::String => quote!(#value::String(v.clone())),
+        RustType::Enum(_) => quote!(#value::String(v.as_str().to_owned())),
+        RustType::IntEnum(_) => quote!(#value::Int32(v.as_i32())),
+        RustType::DateTime(_) => quote!(#value::Timestamp(v.to_millis().map_err(crate::event_stream::payload_error)?)),
+        _ => unreachable!("header types are checked in the IR"),
+    }
+}
+
+/// The reader of a header's value from a `&HeaderValue` to `Option<T>`, and what it must be.
+fn header_reader(k: &Crate, ty: &RustType) -> (TokenStream, &'static str) {
+    let value = quote!(crate::event_stream::HeaderValue);
+    match ty {
+        RustType::Bool => (quote!(#value::as_bool), "a boolean"),
+        RustType::I8 => (quote!(#value::as_byte), "a byte"),
+        RustType::I16 => (quote!(#value::as_int16), "a short"),
+        RustType::I32 => (quote!(#value::as_int32), "an integer"),
+        RustType::I64 => (quote!(#value::as_int64), "a long"),
+        RustType::Blob => (quote!(|v: &#value| v.as_byte_array().map(crate::primitives::Blob::new)), "a byte array"),
+        RustType::String => (quote!(|v: &#value| v.as_str().map(str::to_owned)), "a string"),
+        RustType::Enum(_) => {
+            let ty = type_tokens(k, ty);
+            (quote!(|v: &#value| v.as_str().map(#ty::from)), "a string")
+        }
+        RustType::IntEnum(_) => {
+            let ty = type_tokens(k, ty);
+            (quote!(|v: &#value| v.as_int32().map(#ty::from)), "an integer")
+        }
+        RustType::DateTime(_) => (quote!(#value::as_timestamp), "a timestamp"),
+        _ => unreachable!("header types are checked in the IR"),
+    }
+}
+
+/// Statements building `message` (a `let mut`) for the event `event` (a `&S`) of the member
+/// `member`, ending in `Ok(message)`.
+fn marshal_event(
+    k: &Crate,
+    struct_id: StructId,
+    event: &TokenStream,
+    message_fn: TokenStream,
+    member: &str,
+) -> TokenStream {
+    let Std { some, none, ok, .. } = Std::of(k);
+    let s = k.structure(struct_id);
+    let codec = Codec::of(k);
+    let (content_type, payload) = match payload_field(s) {
+        Some(f) => {
+            let (content_type, bytes) = match &f.ty {
+                RustType::Blob => ("application/octet-stream", quote!(v.as_ref().to_vec())),
+                RustType::String => ("text/plain", quote!(v.as_bytes().to_vec())),
+                ty => (document_media_type(codec), write_document(k, ty, quote!(v))),
+            };
+            // An unset payload is a message without `:content-type`, so it reads back unset.
+            let set = with_field_value(k, f, event, quote!(content_type = #some(#content_type); payload = #bytes;));
+            let content_type = quote!({
+                let mut content_type = #none;
+                #set
+                content_type
+            });
+            (content_type, quote!(payload))
+        }
+        None if has_document_members(s) => {
+            let content_type = document_media_type(codec);
+            (quote!(#some(#content_type)), write_document(k, &RustType::Structure(struct_id), event.clone()))
+        }
+        None => (quote!(#none), quote!(::std::vec::Vec::new())),
+    };
+    let headers = s.fields.iter().filter_map(|f| {
+        let Location::EventHeader(name) = &f.location else { return None };
+        let value = header_value(&f.ty);
+        Some(with_field_value(
+            k,
+            f,
+            event,
+            quote!(message.headers.push(crate::event_stream::Header::new(#name, #value));),
+        ))
+    });
+    let headers: Vec<TokenStream> = headers.collect();
+    let binding = if headers.is_empty() { quote!(let message) } else { quote!(let mut message) };
+    let payload_binding = payload_field(s).map(|_| quote!(let mut payload = ::std::vec::Vec::new();));
+    quote! {
+        #payload_binding
+        let content_type = #content_type;
+        #binding = #message_fn(#member, content_type, #payload);
+        #(#headers)*
+        #ok(message)
+    }
+}
+
+/// Statements reading the event structure `s` from `message`, ending in the value.
+fn unmarshal_event(k: &Crate, s: &Structure, ty: &RustType) -> TokenStream {
+    let Std { some, .. } = Std::of(k);
+    let payload = payload_field(s);
+    let document = if payload.is_none() { quote!(&message.payload) } else { quote!(&[]) };
+    let read = read_document(k, ty, document);
+    let set_payload = payload.map(|f| {
+        let ident = id(&f.ident);
+        let value = match &f.ty {
+            RustType::Blob => quote!(crate::primitives::Blob::new(message.payload.clone())),
+            RustType::String => {
+                quote!(::std::string::String::from_utf8(message.payload.clone())
+                    .map_err(crate::event_stream::payload_error)?)
+            }
+            ty => {
+                let read = read_document(k, ty, quote!(&message.payload));
+                quote!(#read.map_err(crate::event_stream::payload_error)?)
+            }
+        };
+        let value = if f.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+        if f.optional {
+            quote! {
+                if message.content_type().is_some() || !message.payload.is_empty() {
+                    event.#ident = #some(#value);
+                }
+            }
+        } else {
+            quote!(event.#ident = #value;)
+        }
+    });
+    let headers = s.fields.iter().filter_map(|f| {
+        let Location::EventHeader(name) = &f.location else { return None };
+        let ident = id(&f.ident);
+        let (reader, expected) = header_reader(k, &f.ty);
+        let read = quote!(crate::event_stream::header_value(message, #name, #reader, #expected)?);
+        Some(if f.optional {
+            quote!(event.#ident = #read;)
+        } else {
+            quote!(if let #some(value) = #read { event.#ident = value; })
+        })
+    });
+    let headers: Vec<TokenStream> = headers.collect();
+    let binding = if set_payload.is_none() && headers.is_empty() { quote!(let event) } else { quote!(let mut event) };
+    quote! {
+        #binding = #read.map_err(crate::event_stream::payload_error)?;
+        #set_payload
+        #(#headers)*
+        event
+    }
+}
+
+/// The event-stream functions of a `@streaming` union, as the registry needs them: its events
+/// and errors written as messages (input streams), and messages read back (output streams).
+pub fn event_stream_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -> TokenStream {
+    let Std { ok, err, result, none, .. } = Std::of(k);
+    let Some(stream) = &u.event_stream else { return quote!() };
+    let named = Named::Union(union_id);
+    let union_ty = named_tokens(k, named);
+    let (_, error_ty) = stream_types(k, union_id);
+    let message = quote!(crate::event_stream::Message);
+    let stream_error = quote!(crate::event_stream::EventStreamError);
+    let mut out = TokenStream::new();
+    if let Some(cfg) = registry.marshal_cfg(union_id) {
+        let (marshal, marshal_error) = (id(&stream.names.marshal), id(&stream.names.marshal_error));
+        let arms = u.variants.iter().map(|v| {
+            let ident = id(&v.ident);
+            let member = &v.member;
+            match &v.ty {
+                Some(RustType::Structure(s)) => {
+                    let body = marshal_event(k, *s, &quote!(event), quote!(crate::event_stream::event_message), member);
+                    quote!(#union_ty::#ident(event) => { #body })
+                }
+                _ => quote!(#union_ty::#ident => #ok(crate::event_stream::event_message(#member, #none, ::std::vec::Vec::new())),),
+            }
+        });
+        let error_arms = stream.errors.iter().map(|e| {
+            let variant = id(&e.error.variant);
+            let body = marshal_event(
+                k,
+                e.error.error,
+                &quote!(error),
+                quote!(crate::event_stream::exception_message),
+                &e.member,
+            );
+            quote!(#error_ty::#variant(error) => { #body })
+        });
+        out.extend(quote! {
+            #cfg
+            pub(crate) fn #marshal(value: &#union_ty) -> #result<#message, #stream_error> {
+                match value {
+                    #(#arms)*
+                    #union_ty::Unknown => #err(crate::event_stream::payload_error("an `Unknown` event cannot be sent")),
+                }
+            }
+            #cfg
+            pub(crate) fn #marshal_error(value: &#error_ty) -> #result<#message, #stream_error> {
+                match value {
+                    #(#error_arms)*
+                    #error_ty::Unhandled(_) => #err(crate::event_stream::payload_error("an unmodeled error cannot be sent")),
+                }
+            }
+        });
+    }
+    if let Some(cfg) = registry.unmarshal_cfg(union_id) {
+        let unmarshal = id(&stream.names.unmarshal);
+        let arms = u.variants.iter().map(|v| {
+            let ident = id(&v.ident);
+            let member = &v.member;
+            let value = match &v.ty {
+                Some(ty @ RustType::Structure(s)) => {
+                    let read = unmarshal_event(k, k.structure(*s), ty);
+                    let read = if v.boxed { quote!(::std::boxed::Box::new({ #read })) } else { quote!({ #read }) };
+                    quote!(#union_ty::#ident(#read))
+                }
+                _ => quote!(#union_ty::#ident),
+            };
+            quote!(crate::event_stream::MessageKind::Event(#member) => crate::event_stream::Unmarshalled::Event(#value),)
+        });
+        let error_arms = error_arms(k, stream, &error_ty);
+        out.extend(quote! {
+            #cfg
+            pub(crate) fn #unmarshal(
+                message: &#message,
+            ) -> #result<crate::event_stream::Unmarshalled<#union_ty, #error_ty>, #stream_error> {
+                #ok(match crate::event_stream::message_kind(message)? {
+                    #(#arms)*
+                    // An event this crate does not know yet.
+                    crate::event_stream::MessageKind::Event(_) => crate::event_stream::Unmarshalled::Event(#union_ty::Unknown),
+                    #(#error_arms)*
+                    _ => crate::event_stream::Unmarshalled::Error(#error_ty::unhandled(
+                        crate::event_stream::unhandled_metadata(message),
+                        #none,
+                    )),
+                })
+            }
+        });
+    }
+    out
+}
+
+/// The arms reading an `exception` message of each modeled error.
+fn error_arms(k: &Crate, stream: &EventStream, error_ty: &TokenStream) -> Vec<TokenStream> {
+    let Std { some, .. } = Std::of(k);
+    stream
+        .errors
+        .iter()
+        .map(|e| {
+            let variant = id(&e.error.variant);
+            let s = k.structure(e.error.error);
+            let ty = RustType::Structure(e.error.error);
+            let read = unmarshal_event(k, s, &ty);
+            let message = match s.message.map(|i| &s.fields[i]) {
+                Some(f) if f.optional => {
+                    let ident = id(&f.ident);
+                    quote!(if let #some(text) = &event.#ident { meta = meta.message(text.clone()); })
+                }
+                Some(f) => {
+                    let ident = id(&f.ident);
+                    quote!(meta = meta.message(event.#ident.clone());)
+                }
+                None => quote!(),
+            };
+            let member = &e.member;
+            let error_struct = named_tokens(k, Named::Structure(e.error.error));
+            quote! {
+                crate::event_stream::MessageKind::Exception(#member) => {
+                    let mut event: #error_struct = { #read };
+                    let mut meta = crate::error::ErrorMetadata::builder().code(#error_struct::CODE);
+                    #message
+                    event.meta = meta.build();
+                    crate::event_stream::Unmarshalled::Error(#error_ty::#variant(event))
+                }
+            }
+        })
+        .collect()
+}
