@@ -226,11 +226,16 @@ pub fn fixture_config(server: &FakeServer) -> workspace_runtime::config::Config 
 
 /// [`fixture_config`]'s builder, for a test that sets more.
 pub fn fixture_builder(server: &FakeServer) -> workspace_runtime::config::Builder {
+    fixture_builder_at(&server.url())
+}
+
+/// [`fixture_builder`] for a service at `url` (a fake of a test's own).
+pub fn fixture_builder_at(url: &str) -> workspace_runtime::config::Builder {
     use workspace_runtime::config::RetryConfig;
     use workspace_runtime::credentials::Credentials;
     workspace_config::builder()
         .region(REGION)
-        .endpoint_url(server.url())
+        .endpoint_url(url)
         .credentials_provider(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None))
         .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
 }
@@ -274,6 +279,19 @@ pub fn verify_sigv4_s3(request: &Recorded) {
     }
     assert_eq!(hash, sha256_hex(&request.body), "x-amz-content-sha256");
     verify_signature(request, None, "s3", settings);
+}
+
+/// [`verify_sigv4_for`] of a request whose body is an input event stream: its payload hash is
+/// `STREAMING-AWS4-HMAC-SHA256-EVENTS`, each event being signed on its own. Returns the
+/// signature, the seed of the events' chain.
+pub fn verify_sigv4_event_stream(request: &Recorded, signing_name: &str) -> String {
+    const EVENTS: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
+    assert_eq!(request.header("x-amz-content-sha256"), Some(EVENTS));
+    let settings = aws_sigv4::http_request::SigningSettings::default();
+    let body = aws_sigv4::http_request::SignableBody::Precomputed(EVENTS.to_owned());
+    verify_signature_of(request, None, signing_name, settings, body);
+    let authorization = request.header("authorization").expect("an Authorization header");
+    authorization.rsplit("Signature=").next().expect("a signature").to_owned()
 }
 
 /// Lowercase hex SHA-256, as SigV4 writes payload hashes.

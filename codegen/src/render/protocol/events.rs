@@ -10,7 +10,7 @@ use quote::quote;
 
 use super::json::{with_field_value, Codec};
 use super::Registry;
-use crate::ir::{Crate, EventStream, Field, Location, Named, RustType, StructId, Structure, Union, UnionId};
+use crate::ir::{Crate, EventStream, Field, Location, Named, Operation, RustType, StructId, Structure, Union, UnionId};
 use crate::render::id;
 use crate::render::std_paths::Std;
 use crate::render::types::{named_tokens, stream_types, type_tokens};
@@ -137,27 +137,34 @@ fn marshal_event(
     let Std { some, none, ok, .. } = Std::of(k);
     let s = k.structure(struct_id);
     let codec = Codec::of(k);
-    let (content_type, payload) = match payload_field(s) {
+    // `(content_type, payload)`: an unset payload is a message without `:content-type`, so it
+    // reads back unset.
+    let parts = match payload_field(s) {
         Some(f) => {
             let (content_type, bytes) = match &f.ty {
                 RustType::Blob => ("application/octet-stream", quote!(v.as_ref().to_vec())),
                 RustType::String => ("text/plain", quote!(v.as_bytes().to_vec())),
                 ty => (document_media_type(codec), write_document(k, ty, quote!(v))),
             };
-            // An unset payload is a message without `:content-type`, so it reads back unset.
-            let set = with_field_value(k, f, event, quote!(content_type = #some(#content_type); payload = #bytes;));
-            let content_type = quote!({
-                let mut content_type = #none;
-                #set
-                content_type
-            });
-            (content_type, quote!(payload))
+            let ident = id(&f.ident);
+            if f.optional {
+                quote!(match &#event.#ident {
+                    #some(v) => (#some(#content_type), #bytes),
+                    #none => (#none, ::std::vec::Vec::new()),
+                })
+            } else {
+                quote!({
+                    let v = &#event.#ident;
+                    (#some(#content_type), #bytes)
+                })
+            }
         }
         None if has_document_members(s) => {
             let content_type = document_media_type(codec);
-            (quote!(#some(#content_type)), write_document(k, &RustType::Structure(struct_id), event.clone()))
+            let bytes = write_document(k, &RustType::Structure(struct_id), event.clone());
+            quote!((#some(#content_type), #bytes))
         }
-        None => (quote!(#none), quote!(::std::vec::Vec::new())),
+        None => quote!((#none, ::std::vec::Vec::new())),
     };
     let headers = s.fields.iter().filter_map(|f| {
         let Location::EventHeader(name) = &f.location else { return None };
@@ -171,11 +178,9 @@ fn marshal_event(
     });
     let headers: Vec<TokenStream> = headers.collect();
     let binding = if headers.is_empty() { quote!(let message) } else { quote!(let mut message) };
-    let payload_binding = payload_field(s).map(|_| quote!(let mut payload = ::std::vec::Vec::new();));
     quote! {
-        #payload_binding
-        let content_type = #content_type;
-        #binding = #message_fn(#member, content_type, #payload);
+        let (content_type, payload) = #parts;
+        #binding = #message_fn(#member, content_type, payload);
         #(#headers)*
         #ok(message)
     }
@@ -251,7 +256,9 @@ pub fn event_stream_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Regi
             match &v.ty {
                 Some(RustType::Structure(s)) => {
                     let body = marshal_event(k, *s, &quote!(event), quote!(crate::event_stream::event_message), member);
-                    quote!(#union_ty::#ident(event) => { #body })
+                    // An event without members writes nothing of itself.
+                    let binding = if k.structure(*s).fields.is_empty() { quote!(_) } else { quote!(event) };
+                    quote!(#union_ty::#ident(#binding) => { #body })
                 }
                 _ => quote!(#union_ty::#ident => #ok(crate::event_stream::event_message(#member, #none, ::std::vec::Vec::new())),),
             }
@@ -265,7 +272,8 @@ pub fn event_stream_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Regi
                 quote!(crate::event_stream::exception_message),
                 &e.member,
             );
-            quote!(#error_ty::#variant(error) => { #body })
+            let binding = if k.structure(e.error.error).fields.is_empty() { quote!(_) } else { quote!(error) };
+            quote!(#error_ty::#variant(#binding) => { #body })
         });
         out.extend(quote! {
             #cfg
@@ -275,14 +283,18 @@ pub fn event_stream_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Regi
                     #union_ty::Unknown => #err(crate::event_stream::payload_error("an `Unknown` event cannot be sent")),
                 }
             }
-            #cfg
-            pub(crate) fn #marshal_error(value: &#error_ty) -> #result<#message, #stream_error> {
-                match value {
-                    #(#error_arms)*
-                    #error_ty::Unhandled(_) => #err(crate::event_stream::payload_error("an unmodeled error cannot be sent")),
-                }
-            }
         });
+        // Errors are sent only in a stream the crate sends (the property tests send events).
+        if registry.sends_events(union_id) {
+            out.extend(quote! {
+                pub(crate) fn #marshal_error(value: &#error_ty) -> #result<#message, #stream_error> {
+                    match value {
+                        #(#error_arms)*
+                        #error_ty::Unhandled(_) => #err(crate::event_stream::payload_error("an unmodeled error cannot be sent")),
+                    }
+                }
+            });
+        }
     }
     if let Some(cfg) = registry.unmarshal_cfg(union_id) {
         let unmarshal = id(&stream.names.unmarshal);
@@ -356,4 +368,25 @@ fn error_arms(k: &Crate, stream: &EventStream, error_ty: &TokenStream) -> Vec<To
             }
         })
         .collect()
+}
+
+/// The operation marker's functions writing its input stream's events, for callers that send
+/// the stream themselves (the sans-IO core); the client sends them through the same ones.
+pub fn operation_event_fns(k: &Crate, op: &Operation) -> TokenStream {
+    let Std { result, .. } = Std::of(k);
+    let Some((_, union_id)) = k.structure(op.input).event_stream() else { return quote!() };
+    let Some(stream) = &k.union(union_id).event_stream else { return quote!() };
+    let (events, errors) = stream_types(k, union_id);
+    let (marshal, marshal_error) = (id(&stream.names.marshal), id(&stream.names.marshal_error));
+    quote! {
+        /// Writes one event of the input stream as its message (unsigned; the client wraps each
+        /// in the signed envelope).
+        pub fn marshal_event(event: &#events) -> #result<crate::event_stream::Message, crate::event_stream::EventStreamError> {
+            crate::protocol::#marshal(event)
+        }
+        /// Writes a modeled error as the `exception` message that ends the input stream.
+        pub fn marshal_error_event(error: &#errors) -> #result<crate::event_stream::Message, crate::event_stream::EventStreamError> {
+            crate::protocol::#marshal_error(error)
+        }
+    }
 }

@@ -181,6 +181,7 @@ impl ProtocolGenerator for Wire {
             (_, None) => http::serialize_request(krate, op),
         };
         let response = http::deserialize_response(krate, op);
+        let events = events::operation_event_fns(krate, op);
         quote! {
             #[doc = #doc]
             #[derive(Clone, Copy, Debug, Default)]
@@ -189,6 +190,7 @@ impl ProtocolGenerator for Wire {
             impl #name {
                 #request
                 #response
+                #events
             }
         }
     }
@@ -221,9 +223,12 @@ impl Registry {
         let (mut marshalled, mut unmarshalled) = (BTreeSet::new(), BTreeSet::new());
         for op in &krate.operations {
             for f in krate.structure(op.input).fields.iter().filter(|f| in_body(&f.location)) {
-                reach(krate, &f.ty, &mut serialized);
-                if let RustType::EventSender(u) = f.ty {
-                    marshalled.insert(u);
+                match f.ty {
+                    RustType::EventSender(u) => {
+                        reach_sent_events(krate, u, &mut serialized);
+                        marshalled.insert(u);
+                    }
+                    _ => reach(krate, &f.ty, &mut serialized),
                 }
             }
             for f in krate.structure(op.output).fields.iter().filter(|f| in_body(&f.location)) {
@@ -253,12 +258,22 @@ impl Registry {
         if roundtrip {
             // An event stream's union is never a document; its events round-trip as messages.
             let (streams, documents): (Vec<_>, Vec<_>) = krate.union_ids().partition(|(_, u)| u.event_stream.is_some());
+            let events = event_structures(krate);
             let all: Vec<Named> = krate
                 .shared_structures()
                 .map(|(id, _)| Named::Structure(id))
                 .chain(documents.into_iter().map(|(id, _)| Named::Union(id)))
                 .collect();
-            registry.serialized.extend(all.iter().copied());
+            // An event is written as a document only when its members are its payload.
+            let written = |n: &&Named| match n {
+                Named::Structure(id) if events.contains(id) => {
+                    let fields = &krate.structure(*id).fields;
+                    fields.iter().all(|f| f.location != Location::EventPayload)
+                        && fields.iter().any(|f| matches!(f.location, Location::Body(_)))
+                }
+                _ => true,
+            };
+            registry.serialized.extend(all.iter().filter(written).copied());
             registry.deserialized.extend(all);
             registry.marshalled.extend(streams.iter().map(|(id, _)| *id));
             registry.unmarshalled.extend(streams.iter().map(|(id, _)| *id));
@@ -316,8 +331,9 @@ fn reach(krate: &Crate, ty: &RustType, seen: &mut BTreeSet<Named>) {
                 reach(krate, v, seen);
             }
         }
-        // A stream's events and errors are documents; its union is not.
-        RustType::EventSender(id) | RustType::EventReceiver(id) => {
+        // A received stream's events and errors are read as documents (headers and payload
+        // set after); its union is not.
+        RustType::EventReceiver(id) => {
             let u = krate.union(*id);
             for v in u.variants.iter().filter_map(|v| v.ty.as_ref()) {
                 reach(krate, v, seen);
@@ -332,6 +348,48 @@ fn reach(krate: &Crate, ty: &RustType, seen: &mut BTreeSet<Named>) {
             reach(krate, value, seen);
         }
         _ => {}
+    }
+}
+
+/// The structures that are events of some event stream (its union's variants).
+pub fn event_structures(krate: &Crate) -> BTreeSet<crate::ir::StructId> {
+    krate
+        .unions
+        .iter()
+        .filter(|u| u.event_stream.is_some())
+        .flat_map(|u| &u.variants)
+        .filter_map(|v| match v.ty {
+            Some(RustType::Structure(s)) => Some(s),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What writing the events of the stream `union` writes as documents: an event's payload, or
+/// the event itself when its members are its payload; a modeled error's members.
+fn reach_sent_events(krate: &Crate, union: UnionId, seen: &mut BTreeSet<Named>) {
+    let u = krate.union(union);
+    let events = u.variants.iter().filter_map(|v| match v.ty {
+        Some(RustType::Structure(s)) => Some(s),
+        _ => None,
+    });
+    let errors = u.event_stream.iter().flat_map(|s| &s.errors).map(|e| e.error.error);
+    for s in events.chain(errors) {
+        let fields = &krate.structure(s).fields;
+        match fields.iter().find(|f| f.location == Location::EventPayload) {
+            Some(payload) => reach(krate, &payload.ty, seen),
+            None if fields.iter().any(|f| matches!(f.location, Location::Body(_))) => {
+                reach(krate, &RustType::Structure(s), seen)
+            }
+            None => {}
+        }
+    }
+}
+
+/// Whether the crate sends the stream `union` (its modeled errors included).
+impl Registry {
+    pub fn sends_events(&self, union: UnionId) -> bool {
+        self.runtime_marshalled.contains(&union)
     }
 }
 

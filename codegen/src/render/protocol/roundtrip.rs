@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::json::{fns, Codec};
-use crate::ir::{Crate, Location, Named, Role, RustType, StructId, Structure, Union, UnionId};
+use crate::ir::{Crate, Named, Role, RustType, StructId, Structure, Union, UnionId};
 use crate::render::id;
 use crate::render::std_paths::Std;
 use crate::render::types::{named_tokens, type_tokens};
@@ -148,14 +148,11 @@ pub fn roundtrip_module(krate: &Crate) -> TokenStream {
         .shared_structures()
         .map(|(i, s)| structure_arb(krate, i, s))
         .chain(krate.union_ids().map(|(i, u)| union_arb(krate, i, u)));
-    // Events with headers or an explicit payload are whole only as messages: they round-trip
-    // through their stream's functions.
-    let is_event = |s: &Structure| {
-        s.fields.iter().any(|f| matches!(f.location, Location::EventHeader(_) | Location::EventPayload))
-    };
+    // Events are whole only as messages: they round-trip through their stream's functions.
+    let events = super::event_structures(krate);
     let codecs = krate
         .shared_structures()
-        .filter(|(_, s)| !is_event(s))
+        .filter(|(id, _)| !events.contains(id))
         .map(|(_, s)| (&s.fns, false))
         .chain(krate.unions.iter().filter(|u| u.event_stream.is_none()).map(|u| (&u.fns, true)));
     let streams = krate.unions.iter().filter_map(|u| u.event_stream.as_ref().map(|e| (u, e))).map(|(u, e)| {

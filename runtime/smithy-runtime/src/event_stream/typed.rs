@@ -177,7 +177,7 @@ impl<E: std::error::Error + 'static> std::error::Error for RecvError<E> {
 ///
 /// ```
 /// use smithy_runtime::event_stream::{encode, event_message, message_kind, EventReceiver, MessageKind, Unmarshalled};
-/// use smithy_runtime::ByteStream;
+/// use smithy_runtime::byte_stream::ByteStream;
 ///
 /// // What generated code does for a stream of text events.
 /// fn unmarshal(message: &smithy_runtime::event_stream::Message) -> Result<Unmarshalled<String, ()>, smithy_runtime::event_stream::EventStreamError> {
