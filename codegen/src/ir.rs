@@ -1332,6 +1332,15 @@ impl Cx<'_> {
                 xml: self.xml_member(member),
             });
         }
+        // Over the RPC protocols an output's other members come in the stream's
+        // `initial-response` message, which the client does not read.
+        let streams = fields.iter().any(|f| matches!(f.ty, RustType::EventReceiver(_)));
+        if streams && !self.http_bindings && fields.len() > 1 {
+            return Err(Error::shape(
+                &shape.id,
+                "an output with an event stream and other members over an RPC protocol (its `initial-response`) is not supported",
+            ));
+        }
         // An error's message is its `message` member in any letter case (restJson1 services
         // send `Message` or `message` whatever the model says).
         let message = match role {

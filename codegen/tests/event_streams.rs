@@ -1,7 +1,7 @@
 //! Event streams the generator refuses, each with an error naming the shape: an event header
 //! of a type headers cannot carry, a second `@eventPayload`, a member beside a payload that is
-//! not a header, an input stream over an RPC protocol, a stream anywhere but an operation's
-//! input or output.
+//! not a header, an input stream over an RPC protocol, an RPC output's members beside its stream
+//! (its `initial-response`), a stream anywhere but an operation's input or output.
 
 use std::path::PathBuf;
 
@@ -74,6 +74,18 @@ fn an_input_stream_over_an_rpc_protocol_is_refused() {
     let members = r#""p": {"target": "smithy.api#Blob", "traits": {"smithy.api#eventPayload": {}}}"#;
     let error = error(model("rpc", "aws.protocols#awsJson1_1", "input", members, ""));
     assert!(error.contains("ex#Io$stream") && error.contains("RPC protocol"), "{error}");
+}
+
+#[test]
+fn an_rpc_output_with_members_beside_its_stream_is_refused() {
+    let members = r#""p": {"target": "smithy.api#Blob", "traits": {"smithy.api#eventPayload": {}}}"#;
+    let path = model("initial-response", "aws.protocols#awsJson1_1", "output", members, "");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(r#""members": {"stream""#, r#""members": {"other": {"target": "smithy.api#String"}, "stream""#);
+    std::fs::write(&path, text).unwrap();
+    let error = error(path);
+    assert!(error.contains("ex#Io") && error.contains("initial-response"), "{error}");
 }
 
 #[test]
