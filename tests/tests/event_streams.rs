@@ -307,7 +307,7 @@ mod transcribe {
                 let Some(RefValue::Timestamp(date)) = header(":date") else { panic!("no :date") };
                 let Some(RefValue::ByteArray(signature)) = header(":chunk-signature") else { panic!("no signature") };
                 let time = UNIX_EPOCH + Duration::from_secs(date.secs() as u64);
-                let params = signing_params(&identity, time).into();
+                let params = signing_params(&identity, time);
                 let payload = envelope.payload();
                 let inner = (!payload.is_empty()).then(|| read_message_from(&payload[..]).expect("an event inside"));
                 let expected = match &inner {
