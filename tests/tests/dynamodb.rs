@@ -338,8 +338,9 @@ async fn table_exists_times_out_carrying_the_last_poll_when_the_table_never_appe
     let WaiterError::ExceededMaxWait(exceeded) = &error else { panic!("expected ExceededMaxWait, got {error:?}") };
     assert_eq!(exceeded.max_wait(), max_wait);
     assert!(exceeded.elapsed() >= max_wait, "{:?}", exceeded.elapsed());
-    let polls = server.requests().len();
-    assert_eq!(exceeded.poll_count() as usize, polls);
+    // The service may have seen one more, in flight when the time ran out.
+    let (polls, seen) = (exceeded.poll_count() as usize, server.requests().len());
+    assert!(seen == polls || seen == polls + 1, "{polls} polls completed, {seen} seen");
     assert!(polls >= 3, "at least three polls fit in 100 s of 20 s to 80 s delays: {polls}");
     let last = exceeded.last_poll().expect("the polls completed").expect_err("the last poll failed");
     assert!(matches!(last.as_service_error(), Some(DescribeTableError::ResourceNotFoundException(_))));

@@ -186,7 +186,7 @@ fn marshal_event(
     }
 }
 
-/// Statements reading the event structure `s` from `message`, ending in the value.
+/// An expression reading the event structure `s` from `message` (`?` on its errors).
 fn unmarshal_event(k: &Crate, s: &Structure, ty: &RustType) -> TokenStream {
     let Std { some, .. } = Std::of(k);
     let payload = payload_field(s);
@@ -228,13 +228,16 @@ fn unmarshal_event(k: &Crate, s: &Structure, ty: &RustType) -> TokenStream {
         })
     });
     let headers: Vec<TokenStream> = headers.collect();
-    let binding = if set_payload.is_none() && headers.is_empty() { quote!(let event) } else { quote!(let mut event) };
-    quote! {
-        #binding = #read.map_err(crate::event_stream::payload_error)?;
+    let read = quote!(#read.map_err(crate::event_stream::payload_error)?);
+    if set_payload.is_none() && headers.is_empty() {
+        return read;
+    }
+    quote!({
+        let mut event = #read;
         #set_payload
         #(#headers)*
         event
-    }
+    })
 }
 
 /// The event-stream functions of a `@streaming` union, as the registry needs them: its events
@@ -304,7 +307,7 @@ pub fn event_stream_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Regi
             let value = match &v.ty {
                 Some(ty @ RustType::Structure(s)) => {
                     let read = unmarshal_event(k, k.structure(*s), ty);
-                    let read = if v.boxed { quote!(::std::boxed::Box::new({ #read })) } else { quote!({ #read }) };
+                    let read = if v.boxed { quote!(::std::boxed::Box::new(#read)) } else { read };
                     quote!(#union_ty::#ident(#read))
                 }
                 _ => quote!(#union_ty::#ident),
@@ -359,7 +362,7 @@ fn error_arms(k: &Crate, stream: &EventStream, error_ty: &TokenStream) -> Vec<To
             let error_struct = named_tokens(k, Named::Structure(e.error.error));
             quote! {
                 crate::event_stream::MessageKind::Exception(#member) => {
-                    let mut event: #error_struct = { #read };
+                    let mut event: #error_struct = #read;
                     let mut meta = crate::error::ErrorMetadata::builder().code(#error_struct::CODE);
                     #message
                     event.meta = meta.build();
