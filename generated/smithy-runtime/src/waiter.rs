@@ -107,7 +107,7 @@ impl<O, E> ExceededMaxWait<O, E> {
         self.elapsed
     }
 
-    /// How many times the operation was called.
+    /// How many polls completed (a poll the maximum wait cut short is not counted).
     pub fn poll_count(&self) -> u32 {
         self.poll_count
     }
@@ -179,9 +179,9 @@ where
     let mut last_poll = None;
     loop {
         let remaining = max_wait.saturating_sub(elapsed());
-        polls += 1;
         let poll = crate::orchestrator::with_timeout(invoke::<O>(handle, input.clone()), sleep.sleep(remaining)).await;
         let Some(result) = poll else { break };
+        polls += 1;
         match acceptors(&input, &result) {
             Some(AcceptorState::Success) => return Ok(FinalPoll { result }),
             Some(AcceptorState::Failure) => return Err(WaiterError::FailureState(FinalPoll { result })),
