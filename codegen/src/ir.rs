@@ -79,6 +79,12 @@ pub struct EnumId(pub usize);
 pub struct UnionId(pub usize);
 
 impl Crate {
+    /// Whether the protocol binds members to HTTP (restJson1, restXml); the RPC protocols put
+    /// an event stream's other members in its `initial-request` and `initial-response`.
+    pub fn http_bindings(&self) -> bool {
+        matches!(self.protocol, Some(Protocol::RestJson1 | Protocol::RestXml))
+    }
+
     pub fn structure(&self, id: StructId) -> &Structure {
         &self.structures[id.0]
     }
@@ -1277,14 +1283,14 @@ impl Cx<'_> {
             // protocol.
             let (ty, location) = match ty {
                 RustType::Union(u) if self.model.shapes[&member.target].traits.streaming => {
+                    if let Some(p @ (Protocol::AwsQuery | Protocol::Ec2Query)) = self.protocol {
+                        return Err(Error::shape(
+                            &member_id,
+                            format!("is an event stream, which the {} protocol cannot carry", p.name()),
+                        ));
+                    }
                     let ty = match role {
-                        Role::Input if self.http_bindings => RustType::EventSender(u),
-                        Role::Input => {
-                            return Err(Error::shape(
-                                &member_id,
-                                "an input event stream over an RPC protocol (with its `initial-request`) is not supported",
-                            ))
-                        }
+                        Role::Input => RustType::EventSender(u),
                         Role::Output => RustType::EventReceiver(u),
                         _ => {
                             return Err(Error::shape(
@@ -1331,15 +1337,6 @@ impl Cx<'_> {
                 idempotency_token: traits.idempotency_token,
                 xml: self.xml_member(member),
             });
-        }
-        // Over the RPC protocols an output's other members come in the stream's
-        // `initial-response` message, which the client does not read.
-        let streams = fields.iter().any(|f| matches!(f.ty, RustType::EventReceiver(_)));
-        if streams && !self.http_bindings && fields.len() > 1 {
-            return Err(Error::shape(
-                &shape.id,
-                "an output with an event stream and other members over an RPC protocol (its `initial-response`) is not supported",
-            ));
         }
         // An error's message is its `message` member in any letter case (restJson1 services
         // send `Message` or `message` whatever the model says).

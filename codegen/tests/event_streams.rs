@@ -1,7 +1,8 @@
-//! Event streams the generator refuses, each with an error naming the shape: an event header
+//! Event streams: both directions generate, over the RPC protocols with their other members in
+//! the initial messages; the generator refuses, with an error naming the shape, an event header
 //! of a type headers cannot carry, a second `@eventPayload`, a member beside a payload that is
-//! not a header, an input stream over an RPC protocol, an RPC output's members beside its stream
-//! (its `initial-response`), a stream anywhere but an operation's input or output.
+//! not a header, a stream in a query protocol, a stream anywhere but an operation's input or
+//! output.
 
 use std::path::PathBuf;
 
@@ -70,22 +71,27 @@ fn two_payloads_or_a_member_beside_one_are_errors() {
 }
 
 #[test]
-fn an_input_stream_over_an_rpc_protocol_is_refused() {
+fn rpc_streams_carry_their_other_members_in_initial_messages() {
     let members = r#""p": {"target": "smithy.api#Blob", "traits": {"smithy.api#eventPayload": {}}}"#;
-    let error = error(model("rpc", "aws.protocols#awsJson1_1", "input", members, ""));
-    assert!(error.contains("ex#Io$stream") && error.contains("RPC protocol"), "{error}");
+    for direction in ["input", "output"] {
+        let path = model(&format!("rpc-{direction}"), "aws.protocols#awsJson1_1", direction, members, "");
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace(r#""members": {"stream""#, r#""members": {"other": {"target": "smithy.api#String"}, "stream""#);
+        std::fs::write(&path, text).unwrap();
+        let options = codegen::Options { models: vec![path], ..Default::default() };
+        let files = codegen::generate(&options).unwrap_or_else(|e| panic!("{direction}: {e}"));
+        let op = &files[std::path::Path::new("src/operation/op.rs")];
+        let expected = if direction == "input" { "fn initial_request_message" } else { "fn read_initial_response" };
+        assert!(op.contains(expected), "{direction}: {op}");
+    }
 }
 
 #[test]
-fn an_rpc_output_with_members_beside_its_stream_is_refused() {
+fn a_stream_in_a_query_protocol_is_refused() {
     let members = r#""p": {"target": "smithy.api#Blob", "traits": {"smithy.api#eventPayload": {}}}"#;
-    let path = model("initial-response", "aws.protocols#awsJson1_1", "output", members, "");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace(r#""members": {"stream""#, r#""members": {"other": {"target": "smithy.api#String"}, "stream""#);
-    std::fs::write(&path, text).unwrap();
-    let error = error(path);
-    assert!(error.contains("ex#Io") && error.contains("initial-response"), "{error}");
+    let error = error(model("query", "aws.protocols#awsQuery", "output", members, ""));
+    assert!(error.contains("ex#Io$stream") && error.contains("awsQuery"), "{error}");
 }
 
 #[test]

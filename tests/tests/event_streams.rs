@@ -13,7 +13,7 @@ use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use support::{fixture_builder, fixture_builder_at, FakeServer, Recorded, Reply};
 use workspace_runtime::event_stream::{encode, event_message, exception_message, Message};
@@ -187,15 +187,14 @@ mod lambda {
     }
 }
 
-mod transcribe {
+/// A fake service over h2c for input event streams: it answers the head at once, then reads the
+/// client's frames as they arrive with aws-smithy-eventstream, checks the request's and every
+/// event's chained signature with aws-sigv4, and sends what `answer` makes of each event.
+mod h2 {
     use aws_smithy_eventstream::frame::read_message_from;
     use aws_smithy_types::event_stream::HeaderValue as RefValue;
+    pub use aws_smithy_types::event_stream::Message as RefMessage;
     use bytes::Bytes;
-    use fixture_transcribe_lite::event_stream::EventStreamSender;
-    use fixture_transcribe_lite::types::{
-        AudioEvent, AudioStream, LanguageCode, MediaEncoding, TranscriptResultStream,
-    };
-    use fixture_transcribe_lite::Client;
     use hyper::body::{Frame, Incoming};
     use hyper::{Request, Response};
     use tokio::sync::mpsc;
@@ -217,20 +216,29 @@ mod transcribe {
         }
     }
 
-    type Checks = Arc<Mutex<Option<tokio::task::JoinHandle<usize>>>>;
+    /// What a fake does: its response head's headers, its checks of the request's head, and its
+    /// answer to each event (by its index).
+    pub struct Service {
+        pub signing_name: &'static str,
+        pub headers: &'static [(&'static str, &'static str)],
+        pub check_head: fn(&Recorded),
+        pub answer: fn(usize, &RefMessage) -> Vec<Message>,
+    }
 
-    /// A Transcribe-shaped service over h2c: it answers the head at once, then reads the audio
-    /// events as they arrive (their signatures checked) and answers each with a transcript;
-    /// the task doing so, whose result is the number of audio events, is in the `Checks`.
-    async fn fake_transcribe() -> (String, Checks) {
+    /// The task reading the request; its result is the events it read, in order.
+    pub type Reader = Arc<Mutex<Option<tokio::task::JoinHandle<Vec<RefMessage>>>>>;
+
+    /// Serves one connection on 127.0.0.1; returns its URL and the request's reader.
+    pub async fn serve(service: Service) -> (String, Reader) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("local addr"));
-        let checks: Checks = Arc::default();
-        let task = checks.clone();
+        let reader: Reader = Arc::default();
+        let task = reader.clone();
+        let service = Arc::new(service);
         tokio::spawn(async move {
             let (stream, _) = listener.accept().await.expect("a connection");
-            let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-                let task = task.clone();
+            let handler = hyper::service::service_fn(move |request: Request<Incoming>| {
+                let (task, service) = (task.clone(), service.clone());
                 async move {
                     let (parts, body) = request.into_parts();
                     assert_eq!(parts.version, hyper::Version::HTTP_2);
@@ -245,48 +253,46 @@ mod transcribe {
                         body: Vec::new(),
                     };
                     let (frames, receiver) = mpsc::unbounded_channel();
-                    *task.lock().unwrap() = Some(tokio::spawn(transcribe(recorded, body, frames)));
-                    let response = Response::builder()
-                        .header("content-type", "application/vnd.amazon.eventstream")
-                        .header("x-amzn-request-id", "req-7")
-                        .header("x-amzn-transcribe-language-code", "en-US")
-                        .body(Frames(receiver))
-                        .expect("a response");
-                    Ok::<_, Infallible>(response)
+                    let mut response = Response::builder().header("content-type", "application/vnd.amazon.eventstream");
+                    for (name, value) in service.headers {
+                        response = response.header(*name, *value);
+                    }
+                    *task.lock().unwrap() = Some(tokio::spawn(read_events(service, recorded, body, frames)));
+                    Ok::<_, Infallible>(response.body(Frames(receiver)).expect("a response"))
                 }
             });
             let io = hyper_util::rt::TokioIo::new(stream);
             let _ = hyper::server::conn::http2::Builder::new(hyper_util::rt::TokioExecutor::new())
-                .serve_connection(io, service)
+                .serve_connection(io, handler)
                 .await;
         });
-        (url, checks)
+        (url, reader)
     }
 
-    fn signing_params(
-        identity: &aws_smithy_runtime_api::client::identity::Identity,
-        time: SystemTime,
-    ) -> aws_sigv4::sign::v4::SigningParams<'_, ()> {
-        aws_sigv4::sign::v4::SigningParams::builder()
-            .identity(identity)
-            .region(support::REGION)
-            .name("transcribe")
-            .time(time)
-            .settings(())
-            .build()
-            .expect("signing params")
+    /// The events the reader read, its panics resumed here.
+    pub async fn events(reader: &Reader) -> Vec<RefMessage> {
+        let task = reader.lock().unwrap().take().expect("the fake was called");
+        match task.await {
+            Ok(events) => events,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => panic!("{e}"),
+        }
     }
 
-    /// Reads the request's frames as they come, checking the request's and every event's
-    /// signature; answers each audio event with a transcript of its length.
-    async fn transcribe(request: Recorded, mut body: Incoming, frames: mpsc::UnboundedSender<Vec<u8>>) -> usize {
-        assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/stream-transcription"));
+    pub fn header(message: &RefMessage, name: &str) -> Option<RefValue> {
+        message.headers().iter().find(|h| h.name().as_str() == name).map(|h| h.value().clone())
+    }
+
+    async fn read_events(
+        service: Arc<Service>,
+        request: Recorded,
+        mut body: Incoming,
+        frames: mpsc::UnboundedSender<Vec<u8>>,
+    ) -> Vec<RefMessage> {
+        (service.check_head)(&request);
         assert_eq!(request.header("content-type"), Some("application/vnd.amazon.eventstream"));
-        assert_eq!(request.header("x-amzn-transcribe-language-code"), Some("en-US"));
-        assert_eq!(request.header("x-amzn-transcribe-sample-rate"), Some("16000"));
-        assert_eq!(request.header("x-amzn-transcribe-media-encoding"), Some("pcm"));
         assert_eq!(request.header("content-length"), None, "a stream of unknown length");
-        let mut previous = support::verify_sigv4_event_stream(&request, "transcribe");
+        let mut previous = support::verify_sigv4_event_stream(&request, service.signing_name);
         let identity: aws_smithy_runtime_api::client::identity::Identity = aws_credential_types::Credentials::new(
             support::ACCESS_KEY_ID,
             support::SECRET_ACCESS_KEY,
@@ -295,19 +301,24 @@ mod transcribe {
             "test",
         )
         .into();
-        let (mut buffer, mut audio) = (Vec::new(), 0);
+        let (mut buffer, mut events) = (Vec::new(), Vec::new());
         loop {
             while buffer.len() >= 4 && buffer.len() >= u32::from_be_bytes(buffer[..4].try_into().unwrap()) as usize {
                 let length = u32::from_be_bytes(buffer[..4].try_into().unwrap()) as usize;
                 let frame: Vec<u8> = buffer.drain(..length).collect();
                 let envelope = read_message_from(&frame[..]).expect("a frame");
-                let header = |name: &str| {
-                    envelope.headers().iter().find(|h| h.name().as_str() == name).map(|h| h.value().clone())
+                let Some(RefValue::Timestamp(date)) = header(&envelope, ":date") else { panic!("no :date") };
+                let Some(RefValue::ByteArray(signature)) = header(&envelope, ":chunk-signature") else {
+                    panic!("no signature")
                 };
-                let Some(RefValue::Timestamp(date)) = header(":date") else { panic!("no :date") };
-                let Some(RefValue::ByteArray(signature)) = header(":chunk-signature") else { panic!("no signature") };
-                let time = UNIX_EPOCH + Duration::from_secs(date.secs() as u64);
-                let params = signing_params(&identity, time);
+                let params = aws_sigv4::sign::v4::SigningParams::builder()
+                    .identity(&identity)
+                    .region(support::REGION)
+                    .name(service.signing_name)
+                    .time(UNIX_EPOCH + Duration::from_secs(date.secs() as u64))
+                    .settings(())
+                    .build()
+                    .expect("signing params");
                 let payload = envelope.payload();
                 let inner = (!payload.is_empty()).then(|| read_message_from(&payload[..]).expect("an event inside"));
                 let expected = match &inner {
@@ -316,18 +327,14 @@ mod transcribe {
                 };
                 let (_, expected) = expected.expect("signs").into_parts();
                 let hex: String = signature.iter().map(|b| format!("{b:02x}")).collect();
-                assert_eq!(hex, expected, "the chained signature of frame {audio}");
+                assert_eq!(hex, expected, "the chained signature of frame {}", events.len());
                 previous = expected;
                 // The signed empty message ends the stream.
-                let Some(event) = inner else { return audio };
-                let event_type = event.headers().iter().find(|h| h.name().as_str() == ":event-type");
-                assert_eq!(event_type.map(|h| h.value().clone()), Some(RefValue::String("AudioEvent".into())));
-                audio += 1;
-                let transcript = format!(
-                    r#"{{"Transcript":{{"Results":[{{"ResultId":"r{audio}","IsPartial":false,"Alternatives":[{{"Transcript":"{} bytes"}}]}}]}}}}"#,
-                    event.payload().len()
-                );
-                let _ = frames.send(encode(&json_event("TranscriptEvent", &transcript)).expect("encodes"));
+                let Some(event) = inner else { return events };
+                for answer in (service.answer)(events.len(), &event) {
+                    let _ = frames.send(encode(&answer).expect("encodes"));
+                }
+                events.push(event);
             }
             let frame = std::future::poll_fn(|cx| http_body::Body::poll_frame(Pin::new(&mut body), cx)).await;
             match frame {
@@ -337,13 +344,47 @@ mod transcribe {
             }
         }
     }
+}
+
+fn h2_config(url: &str) -> workspace_runtime::config::Config {
+    fixture_builder_at(url).http_client(workspace_config::transport::HyperClient::http2_prior_knowledge(None)).build()
+}
+
+mod transcribe {
+    use aws_smithy_types::event_stream::HeaderValue as RefValue;
+    use fixture_transcribe_lite::event_stream::EventStreamSender;
+    use fixture_transcribe_lite::types::{
+        AudioEvent, AudioStream, LanguageCode, MediaEncoding, TranscriptResultStream,
+    };
+    use fixture_transcribe_lite::Client;
+
+    use super::*;
+
+    const TRANSCRIBE: h2::Service = h2::Service {
+        signing_name: "transcribe",
+        headers: &[("x-amzn-request-id", "req-7"), ("x-amzn-transcribe-language-code", "en-US")],
+        check_head: |request| {
+            assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/stream-transcription"));
+            assert_eq!(request.header("x-amzn-transcribe-language-code"), Some("en-US"));
+            assert_eq!(request.header("x-amzn-transcribe-sample-rate"), Some("16000"));
+            assert_eq!(request.header("x-amzn-transcribe-media-encoding"), Some("pcm"));
+        },
+        // Each audio event gets a transcript of its length.
+        answer: |n, event| {
+            assert_eq!(h2::header(event, ":event-type"), Some(RefValue::String("AudioEvent".into())));
+            let transcript = format!(
+                r#"{{"Transcript":{{"Results":[{{"ResultId":"r{}","IsPartial":false,"Alternatives":[{{"Transcript":"{} bytes"}}]}}]}}}}"#,
+                n + 1,
+                event.payload().len()
+            );
+            vec![json_event("TranscriptEvent", &transcript)]
+        },
+    };
 
     #[tokio::test]
     async fn audio_goes_out_signed_while_transcripts_come_back_over_http2() {
-        let (url, checks) = fake_transcribe().await;
-        let config =
-            fixture_builder_at(&url).http_client(workspace_config::transport::HyperClient::http2_prior_knowledge(None));
-        let client = Client::from_conf(config.build());
+        let (url, reader) = h2::serve(TRANSCRIBE).await;
+        let client = Client::from_conf(h2_config(&url));
         let (sink, audio) = EventStreamSender::channel(2);
         let mut output = client
             .start_stream_transcription()
@@ -373,11 +414,94 @@ mod transcribe {
         }
         drop(sink);
         assert!(output.transcript_result_stream.recv().await.expect("a clean end").is_none());
-        let task = checks.lock().unwrap().take().expect("the fake was called");
-        match task.await {
-            Ok(events) => assert_eq!(events, 3),
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(e) => panic!("{e}"),
+        let events = h2::events(&reader).await;
+        let sizes: Vec<usize> = events.iter().map(|e| e.payload().len()).collect();
+        assert_eq!(sizes, [320, 640, 960]);
+    }
+}
+
+/// Event streams over an RPC protocol (awsJson1_1): the input's and output's other members
+/// travel in `initial-request` and `initial-response` messages.
+mod kinesis {
+    use aws_smithy_types::event_stream::HeaderValue as RefValue;
+    use fixture_kinesis_lite::event_stream::EventStreamSender;
+    use fixture_kinesis_lite::types::{AckStream, RecordEvent, RecordInputStream, SubscribeToShardEventStream};
+    use fixture_kinesis_lite::Client;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn subscribe_to_shard_skips_the_initial_response_and_reads_the_records() {
+        let body = frames(&[
+            json_event("initial-response", "{}"),
+            json_event(
+                "SubscribeToShardEvent",
+                r#"{"Records":[{"SequenceNumber":"1","Data":"aGVsbG8=","PartitionKey":"k"}],"ContinuationSequenceNumber":"1","MillisBehindLatest":0}"#,
+            ),
+        ]);
+        let server = FakeServer::start(move |_, _| stream_reply(body.clone(), &[]));
+        let client = Client::from_conf(fixture_builder(&server).build());
+        let mut output = client
+            .subscribe_to_shard()
+            .consumer_arn("arn:consumer")
+            .shard_id("shard-1")
+            .send()
+            .await
+            .expect("subscribed");
+        let Some(SubscribeToShardEventStream::SubscribeToShardEvent(event)) =
+            output.event_stream.recv().await.expect("an event")
+        else {
+            panic!("expected records")
+        };
+        assert_eq!(event.records[0].data.as_ref(), b"hello");
+        assert!(output.event_stream.recv().await.expect("the end").is_none());
+        let body = support::checked_aws_json_1_1(&server.requests()[0], "KinesisLite.SubscribeToShard", "kinesis");
+        assert_eq!(body, serde_json::json!({"ConsumerARN": "arn:consumer", "ShardId": "shard-1"}));
+    }
+
+    const PUT_RECORDS: h2::Service = h2::Service {
+        signing_name: "kinesis",
+        headers: &[],
+        check_head: |request| {
+            assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/"));
+            assert_eq!(request.header("x-amz-target"), Some("KinesisLite.PutRecordStream"));
+        },
+        // The initial request first; each record then gets an acknowledgement.
+        answer: |n, event| {
+            let event_type = h2::header(event, ":event-type");
+            if n == 0 {
+                assert_eq!(event_type, Some(RefValue::String("initial-request".into())));
+                let members: serde_json::Value = serde_json::from_slice(event.payload()).expect("JSON");
+                assert_eq!(members, serde_json::json!({"StreamName": "orders"}));
+                return vec![json_event("initial-response", r#"{"StreamARN":"arn:stream/orders"}"#)];
+            }
+            assert_eq!(event_type, Some(RefValue::String("Record".into())));
+            assert_eq!(h2::header(event, "PartitionKey"), Some(RefValue::String(format!("key-{n}").into())));
+            vec![json_event("Ack", &format!(r#"{{"SequenceNumber":"{n}"}}"#))]
+        },
+    };
+
+    #[tokio::test]
+    async fn an_rpc_stream_sends_its_initial_request_and_reads_its_initial_response() {
+        let (url, reader) = h2::serve(PUT_RECORDS).await;
+        let client = Client::from_conf(h2_config(&url));
+        let (sink, records) = EventStreamSender::channel(1);
+        let mut output =
+            client.put_record_stream().stream_name("orders").records(records).send().await.expect("the stream opens");
+        // The initial response is read before the output is handed over.
+        assert_eq!(output.stream_arn.as_deref(), Some("arn:stream/orders"));
+        for n in 1..=2 {
+            let record = RecordEvent::builder()
+                .partition_key(format!("key-{n}"))
+                .data(fixture_kinesis_lite::primitives::Blob::new(vec![n as u8; 8]))
+                .build();
+            sink.send(RecordInputStream::Record(record)).await.expect("open");
+            let ack = output.acks.recv().await.expect("an ack").expect("an event");
+            let AckStream::Ack(ack) = ack else { panic!("unexpected {ack:?}") };
+            assert_eq!(ack.sequence_number, Some(n.to_string()));
         }
+        drop(sink);
+        assert!(output.acks.recv().await.expect("the end").is_none());
+        assert_eq!(h2::events(&reader).await.len(), 3, "the initial request and two records");
     }
 }

@@ -231,7 +231,7 @@ pub fn endpoint_params_fn(k: &Crate, op: &Operation) -> Option<TokenStream> {
 
 /// The operation's items for the orchestrator, added to `operation/<op>.rs`.
 pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
-    let Std { option, some, none, result, vec, boxed, send, sync, .. } = Std::of(k);
+    let Std { option, some, none, result, ok, vec, boxed, send, sync, .. } = Std::of(k);
     let (name, error) = (id(&op.names.name), id(&op.names.error));
     let input = id(&k.structure(op.input).name);
     let output = id(&k.structure(op.output).name);
@@ -338,13 +338,29 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
         let field = id(&f.ident);
         let names = &k.union(u).event_stream.as_ref().expect("an event stream union (the IR)").names;
         let (marshal, marshal_error) = (id(&names.marshal), id(&names.marshal_error));
+        // The RPC protocols send the input's other members first, in an `initial-request`.
+        let initial = (!k.http_bindings()).then(|| quote!(.with_initial(#name::initial_request_message(input))));
         quote! {
             fn take_events(input: &mut #input) -> #option<crate::event_stream::EventBody> {
-                #some(crate::event_stream::EventBody::new(
+                let body = crate::event_stream::EventBody::new(
                     ::std::mem::take(&mut input.#field),
                     crate::protocol::#marshal,
                     crate::protocol::#marshal_error,
-                ))
+                );
+                #some(body #initial)
+            }
+        }
+    });
+    let initial_response = k.structure(op.output).event_stream().filter(|_| !k.http_bindings()).map(|(f, _)| {
+        let field = id(&f.ident);
+        quote! {
+            fn read_initial_response(output: &mut #output) -> #option<crate::orchestrator::InitialResponse<'_>> {
+                #some(::std::boxed::Box::pin(async move {
+                    if let #some(message) = output.#field.initial_response().await.map_err(|e| e.to_string())? {
+                        #name::read_initial_response(output, &message)?;
+                    }
+                    #ok(())
+                }))
             }
         }
     });
@@ -375,6 +391,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             #set_stream
             #take_events
             #receive_events
+            #initial_response
             fn serialize(input: &#input) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
                 Self::serialize_request(input)
             }

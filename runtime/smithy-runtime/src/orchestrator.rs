@@ -91,6 +91,30 @@ pub trait Operation {
     fn take_events(_input: &mut Self::Input) -> Option<crate::event_stream::EventBody> {
         None
     }
+
+    /// For the RPC protocols, an output's stream opens with an `initial-response` carrying its
+    /// other members: the future reading it into the output (`None` when there is none).
+    #[cfg(feature = "event-stream")]
+    fn read_initial_response(_output: &mut Self::Output) -> Option<InitialResponse<'_>> {
+        None
+    }
+}
+
+/// The future [`Operation::read_initial_response`] gives.
+#[cfg(feature = "event-stream")]
+pub type InitialResponse<'a> = std::pin::Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send + 'a>>;
+
+#[cfg(feature = "event-stream")]
+async fn read_initial_response<O: Operation>(output: &mut O::Output) -> Result<(), SdkError<O::Error>> {
+    match O::read_initial_response(output) {
+        Some(read) => read.await.map_err(|e| SdkError::DispatchFailure(ConnectorError::io(e))),
+        None => Ok(()),
+    }
+}
+
+#[cfg(not(feature = "event-stream"))]
+async fn read_initial_response<O: Operation>(_: &mut O::Output) -> Result<(), SdkError<O::Error>> {
+    Ok(())
 }
 
 #[cfg(feature = "event-stream")]
@@ -489,6 +513,7 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
                 Ok(Received::Streamed(head, body)) => match O::deserialize(&head) {
                     Ok(mut output) => {
                         O::set_stream(&mut output, validating_stream(&request, &head, O::CHECKSUMS.as_ref(), body));
+                        read_initial_response::<O>(&mut output).await?;
                         handle.quota.succeeded(taken);
                         return Ok(output);
                     }

@@ -243,9 +243,18 @@ pub fn fixture_builder_at(url: &str) -> workspace_runtime::config::Builder {
 /// Checks what every awsJson1_0 call has, `POST /` naming the operation in `X-Amz-Target`, a
 /// JSON body and a valid SigV4 signature for `signing_name`, and returns the body as JSON.
 pub fn checked_aws_json_1_0(request: &Recorded, target: &str, signing_name: &str) -> serde_json::Value {
+    checked_aws_json(request, target, signing_name, "application/x-amz-json-1.0")
+}
+
+/// [`checked_aws_json_1_0`] for awsJson1_1.
+pub fn checked_aws_json_1_1(request: &Recorded, target: &str, signing_name: &str) -> serde_json::Value {
+    checked_aws_json(request, target, signing_name, "application/x-amz-json-1.1")
+}
+
+fn checked_aws_json(request: &Recorded, target: &str, signing_name: &str, content_type: &str) -> serde_json::Value {
     assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/"));
     assert_eq!(request.header("x-amz-target"), Some(target));
-    assert_eq!(request.header("content-type"), Some("application/x-amz-json-1.0"));
+    assert_eq!(request.header("content-type"), Some(content_type));
     verify_sigv4_for(request, None, signing_name);
     serde_json::from_slice(&request.body).expect("a JSON body")
 }

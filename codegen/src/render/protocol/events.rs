@@ -376,6 +376,89 @@ fn error_arms(k: &Crate, stream: &EventStream, error_ty: &TokenStream) -> Vec<To
 /// The operation marker's functions writing its input stream's events, for callers that send
 /// the stream themselves (the sans-IO core); the client sends them through the same ones.
 pub fn operation_event_fns(k: &Crate, op: &Operation) -> TokenStream {
+    let initial = (!k.http_bindings()).then(|| initial_message_fns(k, op));
+    let sent = sent_event_fns(k, op);
+    quote!(#sent #initial)
+}
+
+/// The `Content-Type` of an RPC protocol's initial messages: its bodies'.
+fn initial_media_type(k: &Crate) -> &'static str {
+    match k.protocol {
+        Some(crate::model::Protocol::AwsJson1_0) => "application/x-amz-json-1.0",
+        Some(crate::model::Protocol::AwsJson1_1) => "application/x-amz-json-1.1",
+        _ => document_media_type(Codec::of(k)),
+    }
+}
+
+/// The RPC protocols' `initial-request` (an input stream's other members, as the document a
+/// request body would be) and `initial-response` (an output stream's).
+fn initial_message_fns(k: &Crate, op: &Operation) -> TokenStream {
+    let Std { some, result, ok, .. } = Std::of(k);
+    let codec = Codec::of(k);
+    let media_type = initial_media_type(k);
+    let mut out = TokenStream::new();
+    let input = k.structure(op.input);
+    if input.event_stream().is_some() {
+        let input_ty = id(&input.name);
+        let writer = codec.writer();
+        let writes = super::json::write_fields(k, &input.fields, &quote!(input));
+        let finish = codec.finish(&quote!(writer));
+        let param = if writes.is_empty() { quote!(_input) } else { quote!(input) };
+        out.extend(quote! {
+            /// The `initial-request` message that opens the input stream: the input's other
+            /// members.
+            pub fn initial_request_message(#param: &#input_ty) -> crate::event_stream::Message {
+                let mut writer = #writer::new();
+                let w = &mut writer;
+                w.begin_object();
+                #writes
+                w.end_object();
+                crate::event_stream::event_message("initial-request", #some(#media_type), #finish)
+            }
+        });
+    }
+    let output = k.structure(op.output);
+    if output.event_stream().is_some() {
+        let output_ty = id(&output.name);
+        let (reader, codec_error) = (codec.reader(), codec.error());
+        let read = super::json::read_fields(k, output);
+        let sets = output.fields.iter().filter(|f| matches!(f.location, Location::Body(_))).map(|f| {
+            let ident = id(&f.ident);
+            if f.optional {
+                quote!(output.#ident = builder.#ident;)
+            } else {
+                quote!(if let #some(value) = builder.#ident { output.#ident = value; })
+            }
+        });
+        let sets: Vec<TokenStream> = sets.collect();
+        let (output_param, builder) = if sets.is_empty() {
+            (quote!(_output), quote!(let _builder))
+        } else {
+            (quote!(output), quote!(let mut builder))
+        };
+        out.extend(quote! {
+            /// Reads the `initial-response` message that opens the output stream into the output's
+            /// other members.
+            pub fn read_initial_response(
+                #output_param: &mut #output_ty,
+                message: &crate::event_stream::Message,
+            ) -> #result<(), crate::event_stream::EventStreamError> {
+                #builder = #output_ty::builder();
+                let r = &mut #reader::body(&message.payload);
+                let mut read = || -> #result<(), #codec_error> {
+                    #read
+                    #ok(())
+                };
+                read().map_err(crate::event_stream::payload_error)?;
+                #(#sets)*
+                #ok(())
+            }
+        });
+    }
+    out
+}
+
+fn sent_event_fns(k: &Crate, op: &Operation) -> TokenStream {
     let Std { result, .. } = Std::of(k);
     let Some((_, union_id)) = k.structure(op.input).event_stream() else { return quote!() };
     let Some(stream) = &k.union(union_id).event_stream else { return quote!() };

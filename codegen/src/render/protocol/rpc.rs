@@ -29,15 +29,23 @@ pub fn serialize_request(k: &Crate, op: &Operation, rpc: &Rpc) -> TokenStream {
     let Std { result, ok, string, vec, .. } = Std::of(k);
     let input = k.structure(op.input);
     let input_ty = id(&input.name);
-    let input_param = if input.fields.is_empty() { quote!(_input) } else { quote!(input) };
+    let input_param =
+        if input.fields.is_empty() || input.event_stream().is_some() { quote!(_input) } else { quote!(input) };
     let path = &rpc.path;
     let no_body = rpc.no_body_without_input && op.unit_input;
+    // An input stream is the body; the other members go in its `initial-request`.
+    let events = input.event_stream().is_some();
     let headers = rpc
         .headers
         .iter()
-        .filter(|(name, _)| !(no_body && *name == "Content-Type"))
+        .filter(|(name, _)| !((no_body || events) && *name == "Content-Type"))
         .map(|(name, value)| quote!(headers.insert(#name, #value);));
-    let body = if no_body {
+    let body = if events {
+        quote! {
+            headers.insert("Content-Type", "application/vnd.amazon.eventstream");
+            let body = #vec::new();
+        }
+    } else if no_body {
         quote!(let body = #vec::new();)
     } else {
         let codec = Codec::of(k);

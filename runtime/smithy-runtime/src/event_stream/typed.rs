@@ -198,12 +198,48 @@ pub struct EventReceiver<T, E> {
     decoder: Decoder,
     unmarshal: Option<Unmarshal<T, E>>,
     done: bool,
+    /// A message read ahead (by [`initial_response`](Self::initial_response)) that is an event.
+    pending: Option<Message>,
 }
 
 impl<T, E> EventReceiver<T, E> {
     /// The events of `body`, each read with `unmarshal`.
     pub fn new(body: ByteStream, unmarshal: Unmarshal<T, E>) -> Self {
-        EventReceiver { body, decoder: Decoder::new(), unmarshal: Some(unmarshal), done: false }
+        EventReceiver { body, decoder: Decoder::new(), unmarshal: Some(unmarshal), done: false, pending: None }
+    }
+
+    /// The RPC protocols' `initial-response` (the output's other members), if the stream starts
+    /// with one: the first message is read, and kept for [`recv`](Self::recv) when it is not.
+    pub async fn initial_response(&mut self) -> Result<Option<Message>, RecvError<E>> {
+        std::future::poll_fn(|cx| self.poll_message(cx)).await.map(|message| match message {
+            Some(m) if message_kind(&m).is_ok_and(|k| k == MessageKind::Event("initial-response")) => Some(m),
+            other => {
+                self.pending = other;
+                None
+            }
+        })
+    }
+
+    /// The next message of the body.
+    fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<Message>, RecvError<E>>> {
+        if let Some(message) = self.pending.take() {
+            return Poll::Ready(Ok(Some(message)));
+        }
+        loop {
+            match self.decoder.next_message() {
+                Err(e) => return Poll::Ready(Err(RecvError::Message(e))),
+                Ok(Some(message)) => return Poll::Ready(Ok(Some(message))),
+                Ok(None) => {}
+            }
+            match Pin::new(&mut self.body).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => self.decoder.push(&chunk),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Err(RecvError::Body(e))),
+                Poll::Ready(None) => {
+                    return Poll::Ready(self.decoder.finish().map(|()| None).map_err(RecvError::Message))
+                }
+            }
+        }
     }
 
     /// The next event; `Ok(None)` at the end of the stream. An error ends the stream: every
@@ -224,30 +260,20 @@ impl<T, E> EventReceiver<T, E> {
     fn poll_next_event(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<T>, RecvError<E>>> {
         let Some(unmarshal) = self.unmarshal.filter(|_| !self.done) else { return Poll::Ready(Ok(None)) };
         loop {
-            match self.decoder.next_message() {
-                Err(e) => return Poll::Ready(Err(RecvError::Message(e))),
-                Ok(Some(message)) => {
-                    // The RPC protocols' `initial-response` carries the output's other members,
-                    // which the operation has read already.
-                    if message_kind(&message).is_ok_and(|k| k == MessageKind::Event("initial-response")) {
-                        continue;
-                    }
-                    return Poll::Ready(match unmarshal(&message) {
-                        Ok(Unmarshalled::Event(event)) => Ok(Some(event)),
-                        Ok(Unmarshalled::Error(error)) => Err(RecvError::ServiceError(error)),
-                        Err(e) => Err(RecvError::Message(e)),
-                    });
-                }
-                Ok(None) => {}
-            }
-            match Pin::new(&mut self.body).poll_next(cx) {
+            let message = match self.poll_message(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => self.decoder.push(&chunk),
-                Poll::Ready(Some(Err(e))) => return Poll::Ready(Err(RecvError::Body(e))),
-                Poll::Ready(None) => {
-                    return Poll::Ready(self.decoder.finish().map(|()| None).map_err(RecvError::Message))
-                }
+                Poll::Ready(Ok(Some(message))) => message,
+                Poll::Ready(other) => return Poll::Ready(other.map(|_| None)),
+            };
+            // An `initial-response` [`initial_response`](Self::initial_response) did not take.
+            if message_kind(&message).is_ok_and(|k| k == MessageKind::Event("initial-response")) {
+                continue;
             }
+            return Poll::Ready(match unmarshal(&message) {
+                Ok(Unmarshalled::Event(event)) => Ok(Some(event)),
+                Ok(Unmarshalled::Error(error)) => Err(RecvError::ServiceError(error)),
+                Err(e) => Err(RecvError::Message(e)),
+            });
         }
     }
 }
@@ -255,7 +281,13 @@ impl<T, E> EventReceiver<T, E> {
 /// No events: what an output holds before its stream is attached.
 impl<T, E> Default for EventReceiver<T, E> {
     fn default() -> Self {
-        EventReceiver { body: ByteStream::new_empty(), decoder: Decoder::new(), unmarshal: None, done: false }
+        EventReceiver {
+            body: ByteStream::new_empty(),
+            decoder: Decoder::new(),
+            unmarshal: None,
+            done: false,
+            pending: None,
+        }
     }
 }
 
@@ -451,6 +483,8 @@ impl<T, E> Drop for ChannelSource<T, E> {
 /// signed in turn when the request is.
 pub struct EventBody {
     messages: Pin<Box<dyn MessageSource>>,
+    /// The RPC protocols' `initial-request`, sent before the events.
+    initial: Option<Message>,
 }
 
 trait MessageSource: Send {
@@ -482,12 +516,22 @@ impl EventBody {
         event: Marshal<T>,
         error: Marshal<E>,
     ) -> Self {
-        EventBody { messages: Box::pin(Marshalled { sender, event, error }) }
+        EventBody { messages: Box::pin(Marshalled { sender, event, error }), initial: None }
+    }
+
+    /// The body with `message` (the RPC protocols' `initial-request`, the input's other
+    /// members) sent before the events.
+    pub fn with_initial(mut self, message: Message) -> Self {
+        self.initial = Some(message);
+        self
     }
 
     /// The messages, each a frame of its own, as a one-shot body of unknown length.
     pub fn into_byte_stream(self) -> ByteStream {
-        ByteStream::from_source(Frames { messages: self.messages, sign: None, ended: false }, None)
+        ByteStream::from_source(
+            Frames { messages: self.messages, initial: self.initial, sign: None, ended: false },
+            None,
+        )
     }
 
     /// The messages, each wrapped in the envelope `signer` signs at the time `now` gives, and
@@ -499,7 +543,8 @@ impl EventBody {
         now: impl Fn() -> std::time::SystemTime + Send + 'static,
     ) -> ByteStream {
         let sign = Signing { signer, now: Box::new(now) };
-        ByteStream::from_source(Frames { messages: self.messages, sign: Some(sign), ended: false }, None)
+        let frames = Frames { messages: self.messages, initial: self.initial, sign: Some(sign), ended: false };
+        ByteStream::from_source(frames, None)
     }
 }
 
@@ -520,6 +565,7 @@ enum Signing {}
 
 struct Frames {
     messages: Pin<Box<dyn MessageSource>>,
+    initial: Option<Message>,
     sign: Option<Signing>,
     ended: bool,
 }
@@ -545,6 +591,11 @@ impl ChunkSource for Frames {
     fn poll_chunk(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<io::Result<Vec<u8>>>> {
         if self.ended {
             return Poll::Ready(None);
+        }
+        if let Some(initial) = self.initial.take() {
+            return Poll::Ready(Some(
+                self.frame(Some(initial)).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e)),
+            ));
         }
         let message = match self.messages.as_mut().poll_message(cx) {
             Poll::Pending => return Poll::Pending,
