@@ -21,9 +21,10 @@ type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
 
 /// The default [`HttpClient`]: a pooled hyper client over rustls. Needs a tokio runtime.
 ///
-/// Over TLS it offers `h2` and `http/1.1` by ALPN, so a server with HTTP/2 (which
-/// bidirectional event streams need) gets it and any other keeps HTTP/1.1; plain `http://` is
-/// HTTP/1.1 unless made with [`http2_prior_knowledge`](Self::http2_prior_knowledge).
+/// HTTP/1.1; with the crate's `http2` feature, over TLS it offers `h2` and `http/1.1` by ALPN,
+/// so a server with HTTP/2 (which bidirectional event streams need) gets it and any other
+/// keeps HTTP/1.1, and plain `http://` is HTTP/1.1 unless the client is made with
+/// `http2_prior_knowledge`.
 ///
 /// It streams [`call_streaming`](HttpClient::call_streaming)'s bodies both ways, a chunk at a
 /// time: a request body with a known length goes with its `Content-Length`, one without
@@ -47,6 +48,7 @@ impl HyperClient {
     /// nothing negotiates the version (for a local stand-in for a bidirectional event-stream
     /// service), and offering only `h2` over TLS. Connection attempts give up after
     /// `connect_timeout`, if set.
+    #[cfg(feature = "http2")]
     pub fn http2_prior_knowledge(connect_timeout: Option<Duration>) -> Self {
         Self::with(connect_timeout, true)
     }
@@ -56,9 +58,18 @@ impl HyperClient {
         http.enforce_http(false);
         http.set_connect_timeout(connect_timeout);
         let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http();
-        let https = if http2_only { https.enable_http2() } else { https.enable_all_versions() };
-        let mut client = Client::builder(TokioExecutor::new());
-        client.http2_only(http2_only);
+        #[cfg(feature = "http2")]
+        let (https, client) = {
+            let https = if http2_only { https.enable_http2() } else { https.enable_all_versions() };
+            let mut client = Client::builder(TokioExecutor::new());
+            client.http2_only(http2_only);
+            (https, client)
+        };
+        #[cfg(not(feature = "http2"))]
+        let (https, client) = {
+            let _ = http2_only;
+            (https.enable_http1(), Client::builder(TokioExecutor::new()))
+        };
         HyperClient { client: client.build(https.wrap_connector(http)) }
     }
 }

@@ -1,7 +1,7 @@
 //! The configuration every generated client shares, loaded once as aws-config loads it (the
 //! Region, AWS SDKs' whole default credentials chain behind one cache, retries, timeouts), with
-//! the default HTTPS transport (hyper, rustls with the webpki roots, HTTP/2 or HTTP/1.1 by ALPN)
-//! and the tokio timer:
+//! the default HTTPS transport (hyper, rustls with the webpki roots, HTTP/1.1, and with the
+//! `http2` feature HTTP/2 by ALPN) and the tokio timer:
 //!
 //! ```no_run
 //! # async fn f() {
