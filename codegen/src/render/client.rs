@@ -334,18 +334,16 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             }
         }
     });
-    let take_events = k.structure(op.input).event_stream().map(|(f, u)| {
+    let take_events = k.structure(op.input).event_stream().map(|(f, _)| {
         let field = id(&f.ident);
-        let names = &k.union(u).event_stream.as_ref().expect("an event stream union (the IR)").names;
-        let (marshal, marshal_error) = (id(&names.marshal), id(&names.marshal_error));
         // The RPC protocols send the input's other members first, in an `initial-request`.
         let initial = (!k.http_bindings()).then(|| quote!(.with_initial(#name::initial_request_message(input))));
         quote! {
             fn take_events(input: &mut #input) -> #option<crate::event_stream::EventBody> {
                 let body = crate::event_stream::EventBody::new(
                     ::std::mem::take(&mut input.#field),
-                    crate::protocol::#marshal,
-                    crate::protocol::#marshal_error,
+                    #name::marshal_event,
+                    #name::marshal_error_event,
                 );
                 #some(body #initial)
             }

@@ -6,7 +6,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::tests::{build_fields, build_structure, value_expr};
+use super::tests::{body_check, build_fields, build_structure, value_expr};
 use crate::ir::{
     CaseEvent, CaseExpectation, Crate, EventStreamCase, EventValue, FailureOf, HeaderExpectation, Named, Operation,
     RustType, StructId, UnionId,
@@ -94,19 +94,8 @@ fn sent_event(k: &Crate, stream: UnionId, event: &CaseEvent) -> TokenStream {
         quote!((#name, #h))
     });
     let (forbid, require) = (&event.forbid_headers, &event.require_headers);
-    let body = event.body.as_ref().map(|body| {
-        let media = event.body_media_type.as_deref().unwrap_or_default();
-        if media.contains("json") {
-            quote!(crate::protocol_test_util::assert_json_eq(&message.payload, #body);)
-        } else if media.contains("cbor") {
-            quote!(crate::protocol_test_util::assert_cbor_eq(&message.payload, #body);)
-        } else if media.contains("xml") {
-            quote!(crate::protocol_test_util::assert_xml_eq(&message.payload, #body);)
-        } else {
-            let bytes = Literal::byte_string(body.as_bytes());
-            quote!(assert_eq!(message.payload.as_slice(), #bytes.as_slice(), "payload");)
-        }
-    });
+    let body =
+        event.body.as_ref().map(|body| body_check(body, event.body_media_type.as_deref(), quote!(message.payload)));
     quote! {
         {
             let message = #message.expect("the event serializes");

@@ -281,6 +281,11 @@ impl Registry {
         registry
     }
 
+    /// Whether the crate itself sends the stream `union` (its modeled errors included).
+    pub fn sends_events(&self, union: UnionId) -> bool {
+        self.runtime_marshalled.contains(&union)
+    }
+
     /// For an event stream's writers: `None` when nothing writes it, else their `#[cfg]`.
     pub fn marshal_cfg(&self, union: UnionId) -> Option<TokenStream> {
         Self::stream_cfg(union, &self.marshalled, &self.runtime_marshalled)
@@ -383,13 +388,6 @@ fn reach_sent_events(krate: &Crate, union: UnionId, seen: &mut BTreeSet<Named>) 
             }
             None => {}
         }
-    }
-}
-
-/// Whether the crate sends the stream `union` (its modeled errors included).
-impl Registry {
-    pub fn sends_events(&self, union: UnionId) -> bool {
-        self.runtime_marshalled.contains(&union)
     }
 }
 

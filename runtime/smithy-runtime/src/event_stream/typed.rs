@@ -51,6 +51,11 @@ pub fn message_kind(message: &Message) -> Result<MessageKind<'_>, EventStreamErr
     }
 }
 
+/// Whether `message` is the RPC protocols' `initial-response` event.
+fn is_initial_response(message: &Message) -> bool {
+    message_kind(message).is_ok_and(|k| k == MessageKind::Event("initial-response"))
+}
+
 /// The metadata of an error message the model does not describe: its code (`:error-code`, or
 /// the `:exception-type` of an exception the crate does not know) and its message.
 pub fn unhandled_metadata(message: &Message) -> ErrorMetadata {
@@ -212,7 +217,7 @@ impl<T, E> EventReceiver<T, E> {
     /// with one: the first message is read, and kept for [`recv`](Self::recv) when it is not.
     pub async fn initial_response(&mut self) -> Result<Option<Message>, RecvError<E>> {
         std::future::poll_fn(|cx| self.poll_message(cx)).await.map(|message| match message {
-            Some(m) if message_kind(&m).is_ok_and(|k| k == MessageKind::Event("initial-response")) => Some(m),
+            Some(m) if is_initial_response(&m) => Some(m),
             other => {
                 self.pending = other;
                 None
@@ -266,7 +271,7 @@ impl<T, E> EventReceiver<T, E> {
                 Poll::Ready(other) => return Poll::Ready(other.map(|_| None)),
             };
             // An `initial-response` [`initial_response`](Self::initial_response) did not take.
-            if message_kind(&message).is_ok_and(|k| k == MessageKind::Event("initial-response")) {
+            if is_initial_response(&message) {
                 continue;
             }
             return Poll::Ready(match unmarshal(&message) {
