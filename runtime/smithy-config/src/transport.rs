@@ -1,29 +1,36 @@
-//! The default HTTP client (hyper, HTTP/2 or HTTP/1.1 as the server chooses by ALPN, rustls
-//! with the webpki roots; plain `http://` too, for local endpoints) and the tokio timer.
+//! The default HTTP client (hyper's connections, HTTP/2 or HTTP/1.1 as the server chooses by
+//! ALPN, rustls with the webpki roots; plain `http://` too, for local endpoints, with a pool of
+//! its own) and the tokio timer.
 
 use std::pin::Pin;
+use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use hyper::client::conn::http1;
 
 use smithy_runtime::byte_stream::{ByteStream, ByteStreamError, ChunkSource};
 use smithy_runtime::config::{AsyncSleep, ConnectorError, HttpClient, HttpFuture, Sleep, StreamingFuture};
 use smithy_runtime::http::{Headers, HttpRequest, HttpResponse, StreamingResponse};
 
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+mod connect;
+mod pool;
 
-/// The default [`HttpClient`]: a pooled hyper client over rustls. Needs a tokio runtime.
+use connect::{Connector, Origin, Protocol};
+use pool::{Pool, Sender};
+
+/// The default [`HttpClient`]: hyper's HTTP/1.1 (and HTTP/2) connections over rustls, kept
+/// open for reuse. Needs a tokio runtime.
 ///
 /// HTTP/1.1; with the crate's `http2` feature, over TLS it offers `h2` and `http/1.1` by ALPN,
 /// so a server with HTTP/2 (which bidirectional event streams need) gets it and any other
 /// keeps HTTP/1.1, and plain `http://` is HTTP/1.1 unless the client is made with
-/// `http2_prior_knowledge`.
+/// `http2_prior_knowledge`. An HTTP/1.1 connection is reused once its response has been read
+/// whole, an HTTP/2 one by every request to its origin; an idle one is closed after 90 s. A
+/// request that a reused connection turns out too stale to take is sent once more on a new one.
 ///
 /// It streams [`call_streaming`](HttpClient::call_streaming)'s bodies both ways, a chunk at a
 /// time: a request body with a known length goes with its `Content-Length`, one without
@@ -34,7 +41,13 @@ type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
 /// none, so a caller that needs one puts its own around its reads.
 #[derive(Clone, Debug)]
 pub struct HyperClient {
-    client: Client<Connector, StreamBody>,
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    connector: Connector,
+    pool: Pool,
 }
 
 impl HyperClient {
@@ -53,23 +66,8 @@ impl HyperClient {
     }
 
     fn with(connect_timeout: Option<Duration>, http2_only: bool) -> Self {
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_connect_timeout(connect_timeout);
-        let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http();
-        #[cfg(feature = "http2")]
-        let (https, client) = {
-            let https = if http2_only { https.enable_http2() } else { https.enable_all_versions() };
-            let mut client = Client::builder(TokioExecutor::new());
-            client.http2_only(http2_only);
-            (https, client)
-        };
-        #[cfg(not(feature = "http2"))]
-        let (https, client) = {
-            let _ = http2_only;
-            (https.enable_http1(), Client::builder(TokioExecutor::new()))
-        };
-        HyperClient { client: client.build(https.wrap_connector(http)) }
+        let connector = Connector::new(connect_timeout, http2_only);
+        HyperClient { shared: Arc::new(Shared { connector, pool: Pool::default() }) }
     }
 }
 
@@ -87,27 +85,88 @@ impl HyperClient {
         request: &HttpRequest,
         body: ByteStream,
     ) -> Result<(u16, Headers, Incoming), ConnectorError> {
-        let mut builder = hyper::Request::builder().method(request.method.as_str()).uri(url);
+        let uri: hyper::Uri = url.parse().map_err(ConnectorError::other)?;
+        let origin = Origin::of(&uri)?;
+        let mut builder = hyper::Request::builder().method(request.method.as_str());
         for (name, value) in request.headers.iter() {
             builder = builder.header(name, value);
         }
-        let request = builder.body(StreamBody { stream: body, ended: false }).map_err(ConnectorError::other)?;
-        let response = self.client.request(request).await.map_err(|e| {
-            // Connect failures (refused, unreachable, timed out), dropped connections and failed
-            // reads of the request body are transient; anything else (a bad URL, TLS, a body
-            // not of its declared length) is not.
-            if e.is_connect() || is_io(&e) {
-                ConnectorError::io(e)
-            } else {
-                ConnectorError::other(e)
+        let mut outgoing = builder.body(StreamBody { stream: body, ended: false }).map_err(ConnectorError::other)?;
+        let (mut sender, mut reused) = match self.shared.pool.checkout(&origin) {
+            Some(sender) => (sender, true),
+            None => (self.open(&origin).await?, false),
+        };
+        let response = loop {
+            match sender.send(outgoing, &uri).await {
+                Ok(response) => break response,
+                Err(mut error) => match error.take_message() {
+                    // The connection closed while it sat in the pool; the request never left.
+                    Some(request) if reused => {
+                        outgoing = request;
+                        sender = self.open(&origin).await?;
+                        reused = false;
+                    }
+                    _ => return Err(send_error(error.into_error())),
+                },
             }
-        })?;
+        };
+        if let Some(sender) = sender.into_http1() {
+            checkin_when_ready(Arc::downgrade(&self.shared), origin, sender);
+        }
         let status = response.status().as_u16();
         let mut headers = Headers::new();
         for (name, value) in response.headers() {
             headers.append(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
         }
         Ok((status, headers, response.into_body()))
+    }
+
+    /// A new connection to `origin`, its I/O driven by a task of its own. An HTTP/2 one goes
+    /// into the pool at once, for other requests to share.
+    async fn open(&self, origin: &Origin) -> Result<Sender, ConnectorError> {
+        let (io, protocol) = self.shared.connector.connect(origin).await?;
+        match protocol {
+            Protocol::Http1 => {
+                let (sender, connection) = http1::handshake(io).await.map_err(send_error)?;
+                // Its errors reach the request being sent; the task just ends.
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                });
+                Ok(Sender::Http1(sender))
+            }
+            #[cfg(feature = "http2")]
+            Protocol::Http2 => {
+                let handshake = hyper::client::conn::http2::handshake(connect::TokioExecutor, io);
+                let (sender, connection) = handshake.await.map_err(send_error)?;
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                });
+                self.shared.pool.checkin(origin.clone(), Sender::Http2(sender.clone()));
+                Ok(Sender::Http2(sender))
+            }
+        }
+    }
+}
+
+/// Puts an HTTP/1.1 connection back in the pool once it can take another request (its response
+/// read whole); one that closes instead is dropped, as is any once the client is gone.
+fn checkin_when_ready(shared: Weak<Shared>, origin: Origin, mut sender: http1::SendRequest<StreamBody>) {
+    tokio::spawn(async move {
+        if sender.ready().await.is_ok() {
+            if let Some(shared) = shared.upgrade() {
+                shared.pool.checkin(origin, Sender::Http1(sender));
+            }
+        }
+    });
+}
+
+/// Dropped or refused connections and failed reads of the request body are transient; anything
+/// else (a malformed response, a body not of its declared length) is not.
+fn send_error(error: hyper::Error) -> ConnectorError {
+    if error.is_canceled() || error.is_closed() || is_io(&error) {
+        ConnectorError::io(error)
+    } else {
+        ConnectorError::other(error)
     }
 }
 
@@ -232,7 +291,7 @@ mod tests {
 
     use hyper::service::service_fn;
     use hyper::{Request, Response, StatusCode, Version};
-    use hyper_util::rt::TokioIo;
+    use hyper_util::rt::{TokioExecutor, TokioIo};
     use tokio::io::AsyncReadExt;
     use tokio::net::TcpListener;
     use tokio::sync::mpsc;
@@ -271,6 +330,127 @@ mod tests {
             }
         });
         url
+    }
+
+    /// Serves 127.0.0.1 over HTTP/1.1, answering every request with `ok`, keeping connections
+    /// open between requests if `keep_alive`. Returns the base URL and the count of
+    /// connections accepted so far.
+    async fn serve_http1(keep_alive: bool) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let url = format!("http://{}", listener.local_addr().expect("local addr"));
+        let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = accepted.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let service = service_fn(|_: Request<Incoming>| async {
+                    Ok::<_, Infallible>(Response::new(http_body_util::Full::new(Bytes::from_static(b"ok"))))
+                });
+                let mut server = hyper::server::conn::http1::Builder::new();
+                server.keep_alive(keep_alive);
+                tokio::spawn(async move {
+                    let _ = server.serve_connection(TokioIo::new(stream), service).await;
+                });
+            }
+        });
+        (url, accepted)
+    }
+
+    /// Sends `n` requests one after another, each read whole; with `pooled`, waits after each
+    /// for its connection to be back in the pool, which a task of its own puts it.
+    async fn get_n(client: &HyperClient, url: &str, n: usize, pooled: bool) {
+        for _ in 0..n {
+            let response = client.call(&format!("{url}/"), &HttpRequest::new("GET", "/")).await;
+            let response = response.expect("a response");
+            assert_eq!((response.status, response.body.as_slice()), (200, &b"ok"[..]));
+            let mut polls = 0;
+            while pooled && client.shared.pool.idle() == 0 {
+                assert!(polls < 10_000, "the connection never came back to the pool");
+                tokio::task::yield_now().await;
+                polls += 1;
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn http1_connections_are_reused() {
+        let (url, accepted) = serve_http1(true).await;
+        let client = HyperClient::default();
+        get_n(&client, &url, 3, true).await;
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_connection_the_server_closes_is_not_reused() {
+        let (url, accepted) = serve_http1(false).await;
+        let client = HyperClient::default();
+        get_n(&client, &url, 3, false).await;
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
+        assert_eq!(client.shared.pool.idle(), 0);
+    }
+
+    /// A TLS server on 127.0.0.1 with a self-signed certificate for `localhost`, offering `h2`
+    /// and `http/1.1` by ALPN; it records the protocols each client offered. Returns the port.
+    async fn serve_self_signed_tls() -> (u16, Arc<std::sync::Mutex<Vec<Vec<Vec<u8>>>>>) {
+        use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+        use tokio_rustls::rustls::{crypto, ServerConfig};
+        let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
+        let chain = vec![CertificateDer::from(certified.cert.der().to_vec())];
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.key_pair.serialize_der()));
+        let mut config = ServerConfig::builder_with_provider(Arc::new(crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("TLS 1.2 and 1.3")
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .expect("the key fits the certificate");
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let port = listener.local_addr().expect("local addr").port();
+        let offered = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = offered.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let Ok(start) = tokio_rustls::LazyConfigAcceptor::new(Default::default(), stream).await else {
+                    continue;
+                };
+                let alpn = start.client_hello().alpn().map(|p| p.map(<[u8]>::to_vec).collect()).unwrap_or_default();
+                record.lock().expect("not poisoned").push(alpn);
+                // The handshake fails at the client, which does not trust the certificate.
+                let _ = start.into_stream(acceptor.config().clone()).await;
+            }
+        });
+        (port, offered)
+    }
+
+    #[tokio::test]
+    async fn an_untrusted_certificate_fails_and_is_not_transient() {
+        let (port, offered) = serve_self_signed_tls().await;
+        let url = format!("https://localhost:{port}/");
+        let error = HyperClient::default().call(&url, &HttpRequest::new("GET", "/")).await.expect_err("untrusted");
+        assert!(!error.is_io() && !error.is_timeout(), "{error:?}");
+        let cause = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default();
+        assert!(cause.contains("certificate"), "{cause}");
+        // This crate's tests build it with `http2`: both protocols are offered, h2 first.
+        let offered = offered.lock().expect("not poisoned").clone();
+        assert_eq!(offered, vec![vec![b"h2".to_vec(), b"http/1.1".to_vec()]]);
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_transient() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let url = format!("http://{}/", listener.local_addr().expect("local addr"));
+        drop(listener);
+        let error = HyperClient::default().call(&url, &HttpRequest::new("GET", "/")).await.expect_err("refused");
+        assert!(error.is_io(), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn urls_other_than_http_and_https_are_refused() {
+        for url in ["ftp://example.com/", "/relative"] {
+            let error = HyperClient::default().call(url, &HttpRequest::new("GET", "/")).await.expect_err("refused");
+            assert!(!error.is_io() && !error.is_timeout(), "{url}: {error:?}");
+        }
     }
 
     /// A body of the chunks the test sends down the channel, each there only once it is sent;
