@@ -222,6 +222,7 @@ pub fn endpoint_params_fn(k: &Crate, op: &Operation) -> Option<TokenStream> {
         #cfg
         impl #name {
             /// Sets the endpoint parameters the operation takes from `input` or fixes.
+            #[inline]
             pub(crate) fn endpoint_params(#input_param: &#input_ty, params: &mut crate::endpoint_rules::Params) {
                 #(#sets)*
             }
@@ -390,13 +391,16 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
             #take_events
             #receive_events
             #initial_response
+            #[inline]
             fn serialize(input: &#input) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
                 Self::serialize_request(input)
             }
+            #[inline]
             fn deserialize(response: &crate::http::HttpResponse) -> #result<#output, #error> {
                 Self::deserialize_response(response)
             }
             #endpoint_from_input
+            #[inline]
             fn endpoint(
                 config: &crate::config::Config,
                 #input_param: &#input,
@@ -407,6 +411,7 @@ pub fn operation_impls(k: &Crate, op: &Operation) -> TokenStream {
                 #resolve
             }
             #[allow(clippy::match_single_binding)]
+            #[inline]
             fn retry_kind(error: &#error) -> #option<crate::orchestrator::RetryKind> {
                 match error {
                     #(#retry_arms)*
@@ -572,6 +577,7 @@ pub fn fluent_builder(k: &Crate, op: &Operation) -> TokenStream {
                 &self.inner
             }
             /// Builds the input and calls the operation.
+            #[inline]
             pub async fn send(
                 self,
             ) -> #result<

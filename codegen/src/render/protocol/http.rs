@@ -116,6 +116,7 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
         return quote! {
             /// Builds the HTTP request for `input`. The model gives this operation no `@http`
             /// binding, so there is no request to build.
+            #[inline]
             pub fn serialize_request(input: &#input_ty) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
                 let _ = input;
                 #err(crate::error::BuildError::invalid_field("input", "the operation has no HTTP binding"))
@@ -300,6 +301,7 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
         /// host are the transport's business).
         ///
         /// Fails when a URI label is unset or empty, or a value cannot be written.
+        #[inline]
         pub fn serialize_request(#input_param: &#input_ty) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
             let mut uri = #string::new();
             #(#path_code)*
@@ -728,6 +730,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
         ///
         /// A response that cannot be understood becomes the `Unhandled` error, whose source is a
         /// [`crate::error::DeserializeError`] carrying the status and the raw body.
+        #[inline]
         pub fn deserialize_response(response: &crate::http::HttpResponse) -> #result<#output_ty, #error_ty> {
             if !(200..300).contains(&response.status) {
                 return #err(Self::deserialize_error(response));
@@ -745,6 +748,7 @@ pub fn deserialize_response(k: &Crate, op: &Operation) -> TokenStream {
         /// The operation's error for a non-2xx response, identified as the protocol says
         /// (`X-Amzn-Errortype`, else the body's `code`, else its `__type`; rpcv2Cbor: `__type`);
         /// unknown codes become `Unhandled`.
+        #[inline]
         fn deserialize_error(response: &crate::http::HttpResponse) -> #error_ty {
             #identify
             #dispatch
@@ -762,6 +766,7 @@ pub fn error_fn(k: &Crate, error: StructId) -> TokenStream {
     let (read, _) = read_and_build(k, s, true, None);
     let codec_error = Codec::of(k).error();
     quote! {
+        #[inline]
         pub(crate) fn #f(
             response: &crate::http::HttpResponse,
             meta: crate::error::ErrorMetadata,

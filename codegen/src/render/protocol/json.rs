@@ -409,6 +409,7 @@ pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &R
         let value = if writes.is_empty() { quote!(_value) } else { quote!(value) };
         out.extend(quote! {
             #cfg
+            #[inline]
             pub(crate) fn #f(#value: &#ty, w: &mut #writer) {
                 w.begin_object();
                 #writes
@@ -426,6 +427,7 @@ pub fn structure_fns(k: &Crate, struct_id: StructId, s: &Structure, registry: &R
         let cfg = registry.de_cfg(named);
         out.extend(quote! {
             #cfg
+            #[inline]
             pub(crate) fn #f(r: &mut #reader<'_>) -> #result<#ty, #error> {
                 #builder = #ty::builder();
                 #fields
@@ -461,6 +463,7 @@ pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -
         });
         out.extend(quote! {
             #cfg
+            #[inline]
             pub(crate) fn #f(value: &#ty, w: &mut #writer) {
                 w.begin_object();
                 match value {
@@ -489,6 +492,7 @@ pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) -
         });
         out.extend(quote! {
             #cfg
+            #[inline]
             pub(crate) fn #f(r: &mut #reader<'_>) -> #result<#ty, #error> {
                 let mut variant = #none;
                 r.begin_object()?;

@@ -4,6 +4,10 @@
 //! and rpcv2Cbor are spoken today; the HTTP-binding logic (`http.rs`) is what every HTTP-binding
 //! protocol shares, the value code (`json.rs`, JSON or CBOR) what every protocol shares, and
 //! `rpc.rs` the RPC protocols' requests.
+//!
+//! Every function this layer writes, and each operation's `Operation` impl and `send`, is
+//! `#[inline]`: an inline function becomes machine code only in the crates that call it, so a
+//! program calling three of a service's 57 operations compiles those three, not all of them.
 
 mod event_tests;
 mod events;

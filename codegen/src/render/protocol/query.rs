@@ -129,6 +129,7 @@ pub fn structure_fn(k: &Crate, struct_id: StructId, s: &Structure, registry: &Re
         if s.fields.is_empty() { (quote!(_value), quote!(_prefix)) } else { (quote!(value), quote!(prefix)) };
     quote! {
         #cfg
+        #[inline]
         pub(crate) fn #f(#value: &#ty, w: &mut crate::query::QueryWriter, #prefix: &str) {
             #writes
         }
@@ -158,6 +159,7 @@ pub fn union_fn(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry) ->
     });
     quote! {
         #cfg
+        #[inline]
         pub(crate) fn #f(value: &#ty, w: &mut crate::query::QueryWriter, prefix: &str) {
             match value {
                 #(#arms)*
@@ -191,6 +193,7 @@ pub fn serialize_request(k: &Crate, op: &Operation) -> TokenStream {
         /// the API version.
         ///
         /// Fails when a value cannot be written.
+        #[inline]
         pub fn serialize_request(#input_param: &#input_ty) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
             #writer
             let body = writer.finish().into_bytes();

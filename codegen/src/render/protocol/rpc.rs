@@ -67,6 +67,7 @@ pub fn serialize_request(k: &Crate, op: &Operation, rpc: &Rpc) -> TokenStream {
         /// one object in the body.
         ///
         /// Fails when a value cannot be written.
+        #[inline]
         pub fn serialize_request(#input_param: &#input_ty) -> #result<crate::http::HttpRequest, crate::error::BuildError> {
             let mut headers = crate::http::Headers::new();
             #(#headers)*

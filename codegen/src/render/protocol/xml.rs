@@ -406,6 +406,7 @@ pub fn structure_fns(
         let (value, w) = if writes.is_empty() { (quote!(_value), quote!(_w)) } else { (quote!(value), quote!(w)) };
         out.extend(quote! {
             #cfg
+            #[inline]
             pub(crate) fn #f(#value: &#ty, #w: &mut crate::xml::XmlWriter) {
                 #writes
             }
@@ -423,6 +424,7 @@ pub fn structure_fns(
             if s.fields.is_empty() && correction.is_empty() { quote!(let builder) } else { quote!(let mut builder) };
         out.extend(quote! {
             #cfg
+            #[inline]
             pub(crate) fn #f(r: &mut crate::xml::XmlReader<'_>, #element: &crate::xml::XmlElement<'_>) -> #result<#ty, crate::xml::XmlError> {
                 #builder = #ty::builder();
                 #fields
@@ -456,6 +458,7 @@ pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry, w
         });
         out.extend(quote! {
             #cfg
+            #[inline]
             pub(crate) fn #f(value: &#ty, w: &mut crate::xml::XmlWriter) {
                 match value {
                     #(#arms)*
@@ -482,6 +485,7 @@ pub fn union_fns(k: &Crate, union_id: UnionId, u: &Union, registry: &Registry, w
         });
         out.extend(quote! {
             #cfg
+            #[inline]
             pub(crate) fn #f(r: &mut crate::xml::XmlReader<'_>) -> #result<#ty, crate::xml::XmlError> {
                 let mut variant = #none;
                 while let #some(child) = r.next_child()? {

@@ -108,6 +108,7 @@ impl GetOtaTask {
     /// host are the transport's business).
     ///
     /// Fails when a URI label is unset or empty, or a value cannot be written.
+    #[inline]
     pub fn serialize_request(
         input: &GetOtaTaskInput,
     ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
@@ -143,6 +144,7 @@ impl GetOtaTask {
     ///
     /// A response that cannot be understood becomes the `Unhandled` error, whose source is a
     /// [`crate::error::DeserializeError`] carrying the status and the raw body.
+    #[inline]
     pub fn deserialize_response(
         response: &crate::http::HttpResponse,
     ) -> Result<GetOtaTaskOutput, GetOtaTaskError> {
@@ -247,6 +249,7 @@ impl GetOtaTask {
     /// The operation's error for a non-2xx response, identified as the protocol says
     /// (`X-Amzn-Errortype`, else the body's `code`, else its `__type`; rpcv2Cbor: `__type`);
     /// unknown codes become `Unhandled`.
+    #[inline]
     fn deserialize_error(response: &crate::http::HttpResponse) -> GetOtaTaskError {
         let meta = crate::rest_json::error_metadata(response);
         let error = match meta.code() {
@@ -281,16 +284,19 @@ impl crate::orchestrator::Operation for GetOtaTask {
     type Output = GetOtaTaskOutput;
     type Error = GetOtaTaskError;
     const NAME: &'static str = "GetOtaTask";
+    #[inline]
     fn serialize(
         input: &GetOtaTaskInput,
     ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
         Self::serialize_request(input)
     }
+    #[inline]
     fn deserialize(
         response: &crate::http::HttpResponse,
     ) -> Result<GetOtaTaskOutput, GetOtaTaskError> {
         Self::deserialize_response(response)
     }
+    #[inline]
     fn endpoint(
         config: &crate::config::Config,
         _input: &GetOtaTaskInput,
@@ -301,6 +307,7 @@ impl crate::orchestrator::Operation for GetOtaTask {
         crate::client::resolve_endpoint(config, |_| {})
     }
     #[allow(clippy::match_single_binding)]
+    #[inline]
     fn retry_kind(error: &GetOtaTaskError) -> Option<crate::orchestrator::RetryKind> {
         match error {
             _ => None,

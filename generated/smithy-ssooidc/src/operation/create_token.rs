@@ -156,6 +156,7 @@ impl CreateToken {
     /// host are the transport's business).
     ///
     /// Fails when a URI label is unset or empty, or a value cannot be written.
+    #[inline]
     pub fn serialize_request(
         input: &CreateTokenInput,
     ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
@@ -224,6 +225,7 @@ impl CreateToken {
     ///
     /// A response that cannot be understood becomes the `Unhandled` error, whose source is a
     /// [`crate::error::DeserializeError`] carrying the status and the raw body.
+    #[inline]
     pub fn deserialize_response(
         response: &crate::http::HttpResponse,
     ) -> Result<CreateTokenOutput, CreateTokenError> {
@@ -261,6 +263,7 @@ impl CreateToken {
     /// The operation's error for a non-2xx response, identified as the protocol says
     /// (`X-Amzn-Errortype`, else the body's `code`, else its `__type`; rpcv2Cbor: `__type`);
     /// unknown codes become `Unhandled`.
+    #[inline]
     fn deserialize_error(response: &crate::http::HttpResponse) -> CreateTokenError {
         let meta = crate::rest_json::error_metadata(response);
         let error = match meta.code() {
@@ -323,16 +326,19 @@ impl crate::orchestrator::Operation for CreateToken {
     type Error = CreateTokenError;
     const NAME: &'static str = "CreateToken";
     const UNSIGNED: bool = true;
+    #[inline]
     fn serialize(
         input: &CreateTokenInput,
     ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
         Self::serialize_request(input)
     }
+    #[inline]
     fn deserialize(
         response: &crate::http::HttpResponse,
     ) -> Result<CreateTokenOutput, CreateTokenError> {
         Self::deserialize_response(response)
     }
+    #[inline]
     fn endpoint(
         config: &crate::config::Config,
         _input: &CreateTokenInput,
@@ -343,6 +349,7 @@ impl crate::orchestrator::Operation for CreateToken {
         crate::client::resolve_endpoint(config, |_| {})
     }
     #[allow(clippy::match_single_binding)]
+    #[inline]
     fn retry_kind(error: &CreateTokenError) -> Option<crate::orchestrator::RetryKind> {
         match error {
             _ => None,

@@ -104,6 +104,7 @@ impl AssumeRole {
     /// the API version.
     ///
     /// Fails when a value cannot be written.
+    #[inline]
     pub fn serialize_request(
         input: &AssumeRoleInput,
     ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
@@ -196,6 +197,7 @@ impl AssumeRole {
     ///
     /// A response that cannot be understood becomes the `Unhandled` error, whose source is a
     /// [`crate::error::DeserializeError`] carrying the status and the raw body.
+    #[inline]
     pub fn deserialize_response(
         response: &crate::http::HttpResponse,
     ) -> Result<AssumeRoleOutput, AssumeRoleError> {
@@ -247,6 +249,7 @@ impl AssumeRole {
     /// The operation's error for a non-2xx response, identified as the protocol says
     /// (`X-Amzn-Errortype`, else the body's `code`, else its `__type`; rpcv2Cbor: `__type`);
     /// unknown codes become `Unhandled`.
+    #[inline]
     fn deserialize_error(response: &crate::http::HttpResponse) -> AssumeRoleError {
         let meta = crate::xml::error_metadata(
             response,
@@ -286,16 +289,19 @@ impl crate::orchestrator::Operation for AssumeRole {
     type Output = AssumeRoleOutput;
     type Error = AssumeRoleError;
     const NAME: &'static str = "AssumeRole";
+    #[inline]
     fn serialize(
         input: &AssumeRoleInput,
     ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
         Self::serialize_request(input)
     }
+    #[inline]
     fn deserialize(
         response: &crate::http::HttpResponse,
     ) -> Result<AssumeRoleOutput, AssumeRoleError> {
         Self::deserialize_response(response)
     }
+    #[inline]
     fn endpoint(
         config: &crate::config::Config,
         _input: &AssumeRoleInput,
@@ -306,6 +312,7 @@ impl crate::orchestrator::Operation for AssumeRole {
         crate::client::resolve_endpoint(config, |_| {})
     }
     #[allow(clippy::match_single_binding)]
+    #[inline]
     fn retry_kind(error: &AssumeRoleError) -> Option<crate::orchestrator::RetryKind> {
         match error {
             _ => None,

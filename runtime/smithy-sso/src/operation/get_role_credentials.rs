@@ -100,6 +100,7 @@ impl GetRoleCredentials {
     /// host are the transport's business).
     ///
     /// Fails when a URI label is unset or empty, or a value cannot be written.
+    #[inline]
     pub fn serialize_request(
         input: &GetRoleCredentialsInput,
     ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
@@ -129,6 +130,7 @@ impl GetRoleCredentials {
     ///
     /// A response that cannot be understood becomes the `Unhandled` error, whose source is a
     /// [`crate::error::DeserializeError`] carrying the status and the raw body.
+    #[inline]
     pub fn deserialize_response(
         response: &crate::http::HttpResponse,
     ) -> Result<GetRoleCredentialsOutput, GetRoleCredentialsError> {
@@ -166,6 +168,7 @@ impl GetRoleCredentials {
     /// The operation's error for a non-2xx response, identified as the protocol says
     /// (`X-Amzn-Errortype`, else the body's `code`, else its `__type`; rpcv2Cbor: `__type`);
     /// unknown codes become `Unhandled`.
+    #[inline]
     fn deserialize_error(
         response: &crate::http::HttpResponse,
     ) -> GetRoleCredentialsError {
@@ -199,16 +202,19 @@ impl crate::orchestrator::Operation for GetRoleCredentials {
     type Error = GetRoleCredentialsError;
     const NAME: &'static str = "GetRoleCredentials";
     const UNSIGNED: bool = true;
+    #[inline]
     fn serialize(
         input: &GetRoleCredentialsInput,
     ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
         Self::serialize_request(input)
     }
+    #[inline]
     fn deserialize(
         response: &crate::http::HttpResponse,
     ) -> Result<GetRoleCredentialsOutput, GetRoleCredentialsError> {
         Self::deserialize_response(response)
     }
+    #[inline]
     fn endpoint(
         config: &crate::config::Config,
         _input: &GetRoleCredentialsInput,
@@ -219,6 +225,7 @@ impl crate::orchestrator::Operation for GetRoleCredentials {
         crate::client::resolve_endpoint(config, |_| {})
     }
     #[allow(clippy::match_single_binding)]
+    #[inline]
     fn retry_kind(
         error: &GetRoleCredentialsError,
     ) -> Option<crate::orchestrator::RetryKind> {

@@ -130,6 +130,7 @@ impl AssumeRoleWithWebIdentity {
     /// the API version.
     ///
     /// Fails when a value cannot be written.
+    #[inline]
     pub fn serialize_request(
         input: &AssumeRoleWithWebIdentityInput,
     ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
@@ -184,6 +185,7 @@ impl AssumeRoleWithWebIdentity {
     ///
     /// A response that cannot be understood becomes the `Unhandled` error, whose source is a
     /// [`crate::error::DeserializeError`] carrying the status and the raw body.
+    #[inline]
     pub fn deserialize_response(
         response: &crate::http::HttpResponse,
     ) -> Result<AssumeRoleWithWebIdentityOutput, AssumeRoleWithWebIdentityError> {
@@ -240,6 +242,7 @@ impl AssumeRoleWithWebIdentity {
     /// The operation's error for a non-2xx response, identified as the protocol says
     /// (`X-Amzn-Errortype`, else the body's `code`, else its `__type`; rpcv2Cbor: `__type`);
     /// unknown codes become `Unhandled`.
+    #[inline]
     fn deserialize_error(
         response: &crate::http::HttpResponse,
     ) -> AssumeRoleWithWebIdentityError {
@@ -302,16 +305,19 @@ impl crate::orchestrator::Operation for AssumeRoleWithWebIdentity {
     type Error = AssumeRoleWithWebIdentityError;
     const NAME: &'static str = "AssumeRoleWithWebIdentity";
     const UNSIGNED: bool = true;
+    #[inline]
     fn serialize(
         input: &AssumeRoleWithWebIdentityInput,
     ) -> Result<crate::http::HttpRequest, crate::error::BuildError> {
         Self::serialize_request(input)
     }
+    #[inline]
     fn deserialize(
         response: &crate::http::HttpResponse,
     ) -> Result<AssumeRoleWithWebIdentityOutput, AssumeRoleWithWebIdentityError> {
         Self::deserialize_response(response)
     }
+    #[inline]
     fn endpoint(
         config: &crate::config::Config,
         _input: &AssumeRoleWithWebIdentityInput,
@@ -322,6 +328,7 @@ impl crate::orchestrator::Operation for AssumeRoleWithWebIdentity {
         crate::client::resolve_endpoint(config, |_| {})
     }
     #[allow(clippy::match_single_binding)]
+    #[inline]
     fn retry_kind(
         error: &AssumeRoleWithWebIdentityError,
     ) -> Option<crate::orchestrator::RetryKind> {

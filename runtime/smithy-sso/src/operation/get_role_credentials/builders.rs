@@ -21,6 +21,7 @@ impl GetRoleCredentialsFluentBuilder {
         &self.inner
     }
     /// Builds the input and calls the operation.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
