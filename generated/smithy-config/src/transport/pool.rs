@@ -121,10 +121,4 @@ impl Pool {
         });
         idle.entry(origin).or_default().push(Idle { sender, since: now });
     }
-
-    /// How many connections are idle, for the tests.
-    #[cfg(test)]
-    pub(super) fn idle(&self) -> usize {
-        self.idle.lock().unwrap_or_else(PoisonError::into_inner).values().map(Vec::len).sum()
-    }
 }

@@ -120,10 +120,16 @@ impl Pool {
         });
         idle.entry(origin).or_default().push(Idle { sender, since: now });
     }
+}
 
-    /// How many connections are idle, for the tests.
-    #[cfg(test)]
-    pub(super) fn idle(&self) -> usize {
-        self.idle.lock().unwrap_or_else(PoisonError::into_inner).values().map(Vec::len).sum()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl Pool {
+        /// How many connections are idle.
+        pub(in crate::transport) fn idle(&self) -> usize {
+            self.idle.lock().unwrap_or_else(PoisonError::into_inner).values().map(Vec::len).sum()
+        }
     }
 }
