@@ -142,7 +142,7 @@ mod wire {
     use iotmanagedintegrations::http::{Headers, HttpResponse};
     use iotmanagedintegrations::operation::get_ota_task::{GetOtaTask, GetOtaTaskError, GetOtaTaskInput};
 
-    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+    fn response(status: u16, headers: &[(&'static str, &str)], body: &str) -> HttpResponse {
         let mut map = Headers::new();
         for (name, value) in headers {
             map.append(*name, *value);

@@ -3,6 +3,7 @@
 //! and parse, retrying as AWS's standard mode does, within the configured timeouts.
 //! Also the [`SdkError`] every call returns and the paginators of `@paginated` operations.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::error::Error as StdError;
 use std::fmt;
@@ -447,13 +448,14 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     // A one-shot stream is sent once: a failed attempt after it is not retried.
     let one_shot = stream.as_ref().is_some_and(|s| !s.is_replayable()) || events.is_some();
     let target = match handle.endpoint.get() {
-        Some(target) if O::SHARED_ENDPOINT => target.clone(),
+        Some(target) if O::SHARED_ENDPOINT => Cow::Borrowed(target),
         _ => {
             let target = O::endpoint(config, &input).map_err(SdkError::construction)?;
             if O::SHARED_ENDPOINT {
-                handle.endpoint.get_or_init(|| target.clone());
+                Cow::Borrowed(handle.endpoint.get_or_init(|| target))
+            } else {
+                Cow::Owned(target)
             }
-            target
         }
     };
     let url = prepare(&mut request, &target).map_err(SdkError::construction)?;
@@ -487,7 +489,8 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     // What the last retry took from the quota, given back when the call succeeds.
     let mut taken = 0;
     loop {
-        let mut request = request.clone();
+        // Each attempt replaces the headers the last one set (this one, the date, the session
+        // token and the signature), so the request is reused rather than copied.
         request.headers.insert("amz-sdk-request", format!("attempt={attempt}; max={max_attempts}"));
         let mut event_stream = None;
         if let Some((service, region, credentials)) = signing {
@@ -780,6 +783,10 @@ fn validate_checksum(
     Ok(())
 }
 
+/// The headers every sent request gets beyond its own: `host`, `user-agent`, `amz-sdk-request`,
+/// `x-amz-date`, `x-amz-security-token` and `authorization`.
+const SENT_HEADERS: usize = 6;
+
 /// Adds the endpoint's host, path prefix and headers to `request`; returns the absolute URL.
 fn prepare(request: &mut HttpRequest, target: &Target) -> Result<String, String> {
     let (scheme, authority, base_path) = crate::http::split_endpoint_url(&target.url)?;
@@ -787,13 +794,22 @@ fn prepare(request: &mut HttpRequest, target: &Target) -> Result<String, String>
         ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host,
         _ => authority,
     };
-    request.uri = crate::http::join_endpoint_path(base_path, &request.uri);
+    if !base_path.trim_end_matches('/').is_empty() {
+        request.uri = crate::http::join_endpoint_path(base_path, &request.uri);
+    }
+    // Room for what this and signing add (host, user agent, attempt, date, signature), so the
+    // header list grows once.
+    request.headers.reserve(SENT_HEADERS + target.headers.len());
     request.headers.insert("host", host);
     for (name, value) in &target.headers {
-        request.headers.append(name.as_str(), value.as_str());
+        request.headers.append(name.clone(), value.as_str());
     }
     request.headers.insert("user-agent", concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
-    Ok(format!("{scheme}://{authority}{}", request.uri))
+    let mut url = String::with_capacity(scheme.len() + 3 + authority.len() + request.uri.len());
+    for part in [scheme, "://", authority, &request.uri] {
+        url.push_str(part);
+    }
+    Ok(url)
 }
 
 // ---------------------------------------------------------------------------

@@ -578,15 +578,25 @@ fn parse_epoch_seconds(input: &str) -> Result<DateTime, String> {
     }
     c.end()?;
 
-    // All significant digits, with the decimal point after `point` of them.
-    let all: Vec<u8> = bytes[int_range.clone()].iter().chain(&bytes[frac_range]).map(|b| b - b'0').collect();
-    let leading_zeros = all.iter().take_while(|&&d| d == 0).count();
-    let digits = &all[leading_zeros..];
-    if digits.is_empty() {
+    // All significant digits (read in place: timestamps are on every response's path), with the
+    // decimal point after `point` of them.
+    let (int_digits, frac_digits) = (&bytes[int_range.clone()], &bytes[frac_range]);
+    let all = |index: usize| -> Option<u8> {
+        match index.checked_sub(int_digits.len()) {
+            None => int_digits.get(index),
+            Some(frac) => frac_digits.get(frac),
+        }
+        .map(|b| b - b'0')
+    };
+    let count = int_digits.len() + frac_digits.len();
+    let leading_zeros = (0..count).take_while(|&i| all(i) == Some(0)).count();
+    if leading_zeros == count {
         return Ok(DateTime::UNIX_EPOCH);
     }
     let point = int_range.len() as i64 - leading_zeros as i64 + exponent;
-    let digit_at = |index: i64| -> u8 { usize::try_from(index).ok().and_then(|i| digits.get(i)).copied().unwrap_or(0) };
+    let digit_at = |index: i64| -> u8 {
+        usize::try_from(index).ok().and_then(|i| all(leading_zeros.checked_add(i)?)).unwrap_or(0)
+    };
 
     let out_of_range = || "value is out of range for a timestamp".to_string();
     if point > 19 {
@@ -1168,13 +1178,19 @@ impl UnknownIntVariantValue {
 /// Lowercase hex digits of `bytes` (SigV4's hashes and signatures, Glacier's tree hash).
 #[cfg(any(feature = "client", feature = "checksum"))]
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
+    push_hex(&mut out, bytes);
+    out
+}
+
+/// [`hex`] onto the end of `out`.
+#[cfg(any(feature = "client", feature = "checksum"))]
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
     for &byte in bytes {
         out.push(char::from(LOWER_HEX[usize::from(byte >> 4)]));
         out.push(char::from(LOWER_HEX[usize::from(byte & 0x0f)]));
     }
-    out
 }
 
 /// A float as the protocols write it outside JSON and CBOR (headers, query strings, XML, forms): `NaN`, `Infinity`, `-Infinity`, or the number.

@@ -27,7 +27,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::http::{Headers, HttpRequest};
-use crate::primitives::hex;
+use crate::primitives::{hex, push_hex};
 
 /// The algorithm name that opens the string to sign and the `authorization` header.
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -91,6 +91,10 @@ impl fmt::Debug for SigningParams<'_> {
             .finish()
     }
 }
+
+/// Room for a typical canonical request (method, path, a few headers, payload hash), so building
+/// one rarely grows the buffer.
+const CANONICAL_REQUEST_CAPACITY: usize = 512;
 
 /// The intermediate values of one signing, for diagnostics and tests.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -224,34 +228,42 @@ fn sign_inner(
 
     // A payload hash set ahead is what the body is signed with: S3's `UNSIGNED-PAYLOAD`, or the
     // hash of a stream, which is not in `body`.
-    let payload = match request.headers.get("x-amz-content-sha256") {
-        Some(preset) => preset.to_owned(),
-        None if request.body.is_empty() => EMPTY_SHA256.to_owned(),
-        None => hex(&Sha256::digest(&request.body)),
+    let payload: Cow<'_, str> = match request.headers.get("x-amz-content-sha256") {
+        Some(preset) => Cow::Owned(preset.to_owned()),
+        None if request.body.is_empty() => Cow::Borrowed(EMPTY_SHA256),
+        None => Cow::Owned(hex(&Sha256::digest(&request.body))),
     };
     if params.settings == SigningSettings::S3 {
-        request.headers.insert("x-amz-content-sha256", payload.as_str());
+        request.headers.insert("x-amz-content-sha256", &*payload);
     }
 
-    // Built with `push_str` rather than `format!`: signing is on every call's path.
-    let (canonical_headers, signed_headers) = canonical_headers(&request.headers);
-    let uri = match params.settings {
-        SigningSettings::Standard => canonical_uri(request.path()),
-        SigningSettings::S3 if request.path().is_empty() => "/".to_owned(),
-        SigningSettings::S3 => request.path().to_owned(),
-    };
-    let query = canonical_query(request.query().unwrap_or_default());
-    let mut canonical_request = String::with_capacity(
-        request.method.len() + uri.len() + query.len() + canonical_headers.len() + signed_headers.len() + 68,
-    );
-    for part in [&request.method, &uri, &query, &canonical_headers, &signed_headers] {
-        canonical_request.push_str(part);
-        canonical_request.push('\n');
+    // Written into one buffer rather than joined from parts: signing is on every call's path.
+    let mut canonical_request = String::with_capacity(CANONICAL_REQUEST_CAPACITY);
+    canonical_request.push_str(&request.method);
+    canonical_request.push('\n');
+    match params.settings {
+        SigningSettings::Standard => push_canonical_uri(&mut canonical_request, request.path()),
+        SigningSettings::S3 if request.path().is_empty() => canonical_request.push('/'),
+        SigningSettings::S3 => canonical_request.push_str(request.path()),
     }
+    canonical_request.push('\n');
+    push_canonical_query(&mut canonical_request, request.query().unwrap_or_default());
+    canonical_request.push('\n');
+    let signed_headers = push_canonical_headers(&mut canonical_request, &request.headers);
+    canonical_request.push('\n');
+    canonical_request.push_str(&signed_headers);
+    canonical_request.push('\n');
     canonical_request.push_str(&payload);
 
-    let scope = [date, params.region, params.service, "aws4_request"].join("/");
-    let string_to_sign = [ALGORITHM, &amz_date, &scope, &hex(&Sha256::digest(canonical_request.as_bytes()))].join("\n");
+    let mut scope = String::with_capacity(date.len() + params.region.len() + params.service.len() + 15);
+    for part in [date, "/", params.region, "/", params.service, "/aws4_request"] {
+        scope.push_str(part);
+    }
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + amz_date.len() + scope.len() + 67);
+    for part in [ALGORITHM, "\n", &amz_date, "\n", &scope, "\n"] {
+        string_to_sign.push_str(part);
+    }
+    push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
 
     let derive = || signing_key(params.secret_access_key, date, params.region, params.service);
     let key = match cache {
@@ -340,9 +352,9 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     (year, month, day)
 }
 
-/// The canonical URI: the already-encoded `path` with dot and empty segments
+/// The canonical URI, onto `out`: the already-encoded `path` with dot and empty segments
 /// removed (RFC 3986 section 5.2.4), each segment percent-encoded again.
-fn canonical_uri(path: &str) -> String {
+fn push_canonical_uri(out: &mut String, path: &str) {
     let mut segments: Vec<&str> = Vec::new();
     for segment in path.split('/') {
         match segment {
@@ -354,23 +366,24 @@ fn canonical_uri(path: &str) -> String {
             other => segments.push(other),
         }
     }
-    let mut out = String::with_capacity(path.len() + 1);
     for segment in &segments {
         out.push('/');
         // `%` becomes `%25` here: this is the second encoding.
-        out.push_str(&crate::http::encode_label(segment));
+        crate::http::push_percent_encoded(out, segment.as_bytes(), false);
     }
     // A trailing `/` (also from a final `.` or `..`) names a directory; keep it.
     let directory = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
-    if out.is_empty() || directory && !segments.is_empty() {
+    if segments.is_empty() || directory {
         out.push('/');
     }
-    out
 }
 
-/// The canonical query: `name=value` pairs, decoded and re-encoded with the
+/// The canonical query, onto `out`: `name=value` pairs, decoded and re-encoded with the
 /// SigV4 unreserved set, sorted by name then value, joined with `&`.
-fn canonical_query(query: &str) -> String {
+fn push_canonical_query(out: &mut String, query: &str) {
+    if query.is_empty() {
+        return;
+    }
     let mut pairs: Vec<(String, String)> = query
         .split('&')
         .filter(|pair| !pair.is_empty())
@@ -383,7 +396,6 @@ fn canonical_query(query: &str) -> String {
         })
         .collect();
     pairs.sort();
-    let mut out = String::with_capacity(query.len());
     for (index, (name, value)) in pairs.iter().enumerate() {
         if index > 0 {
             out.push('&');
@@ -392,7 +404,6 @@ fn canonical_query(query: &str) -> String {
         out.push('=');
         out.push_str(value);
     }
-    out
 }
 
 /// Decodes a query name or value to bytes as a server reads it
@@ -421,9 +432,9 @@ fn decode_query_component(text: &str) -> Vec<u8> {
     out
 }
 
-/// The canonical headers block (`name:value\n` per header, sorted) and the
-/// signed headers list (`name;name`), leaving out [`UNSIGNED_HEADERS`].
-fn canonical_headers<'a>(headers: &'a Headers) -> (String, String) {
+/// The canonical headers block (`name:value\n` per header, sorted) onto `out`, and the signed
+/// headers list (`name;name`), leaving out [`UNSIGNED_HEADERS`].
+fn push_canonical_headers<'a>(out: &mut String, headers: &'a Headers) -> String {
     let lowercase = |name: &'a str| -> Cow<'a, str> {
         if name.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(name.to_ascii_lowercase())
@@ -439,27 +450,26 @@ fn canonical_headers<'a>(headers: &'a Headers) -> (String, String) {
     // Stable, so the values of one name keep their order.
     entries.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let mut block = String::new();
-    let mut signed = String::new();
+    let mut signed = String::with_capacity(entries.iter().map(|(name, _)| name.len() + 1).sum());
     let mut previous: Option<&str> = None;
     for (name, value) in &entries {
         if previous == Some(&**name) {
             // Another value of the same header: comma-joined on its line.
-            block.pop();
-            block.push(',');
+            out.pop();
+            out.push(',');
         } else {
             if previous.is_some() {
                 signed.push(';');
             }
             signed.push_str(name);
-            block.push_str(name);
-            block.push(':');
+            out.push_str(name);
+            out.push(':');
         }
-        block.push_str(value);
-        block.push('\n');
+        out.push_str(value);
+        out.push('\n');
         previous = Some(name);
     }
-    (block, signed)
+    signed
 }
 
 /// Trims spaces and tabs from both ends and collapses inner runs of spaces to one.

@@ -116,7 +116,7 @@ impl HyperClient {
         let status = response.status().as_u16();
         let mut headers = Headers::new();
         for (name, value) in response.headers() {
-            headers.append(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
+            headers.append(name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()));
         }
         Ok((status, headers, response.into_body()))
     }

@@ -433,7 +433,7 @@ mod tests {
         let s = settings(true, false);
         let mut asked = request(b"");
         asked.headers.insert("x-amz-checksum-mode", "ENABLED");
-        let response = |name: &str, value: &str, body: &[u8]| {
+        let response = |name: &'static str, value: &str, body: &[u8]| {
             let mut headers = Headers::new();
             headers.insert(name, value);
             HttpResponse::new(200, headers, body.to_vec())

@@ -21,8 +21,14 @@ use std::time::SystemTime;
 // ---------------------------------------------------------------------------
 
 /// AWS credentials. Debug prints access key id but redacts secret key and session token.
+///
+/// Shared rather than copied: every request takes the credentials from its provider, and a
+/// clone is a reference count.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
+pub struct Credentials(std::sync::Arc<Parts>);
+
+#[derive(PartialEq, Eq)]
+struct Parts {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
@@ -38,32 +44,32 @@ impl Credentials {
         session_token: Option<String>,
         expires_after: Option<SystemTime>,
     ) -> Self {
-        Credentials {
+        Credentials(std::sync::Arc::new(Parts {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
             session_token,
             expires_after,
-        }
+        }))
     }
 
     /// The access key id (`AKIA...` or `ASIA...`).
     pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
+        &self.0.access_key_id
     }
 
     /// The secret access key.
     pub fn secret_access_key(&self) -> &str {
-        &self.secret_access_key
+        &self.0.secret_access_key
     }
 
     /// The session token of temporary credentials.
     pub fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
+        self.0.session_token.as_deref()
     }
 
     /// When the credentials expire, if they do.
     pub fn expires_after(&self) -> Option<SystemTime> {
-        self.expires_after
+        self.0.expires_after
     }
 }
 
@@ -71,10 +77,10 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The access key id is not secret and identifies which credentials were used.
         f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
+            .field("access_key_id", &self.access_key_id())
             .field("secret_access_key", &crate::error::REDACTED)
-            .field("session_token", &self.session_token.as_ref().map(|_| crate::error::REDACTED))
-            .field("expires_after", &self.expires_after)
+            .field("session_token", &self.session_token().map(|_| crate::error::REDACTED))
+            .field("expires_after", &self.expires_after())
             .finish()
     }
 }

@@ -7,6 +7,7 @@
 //! Everything here is implemented with the standard library only and never
 //! panics on any input.
 
+use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,10 +22,11 @@ use crate::byte_stream::ByteStream;
 /// Header names are case-insensitive; values are kept in insertion order.
 ///
 /// Names keep the spelling they were added with. A name may have several
-/// values, each kept as a separate entry.
+/// values, each kept as a separate entry. A name given as a `&'static str` is kept without a
+/// copy: most are the protocol's own constants, set on every request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Headers {
-    entries: Vec<(String, String)>,
+    entries: Vec<(Cow<'static, str>, String)>,
 }
 
 impl Headers {
@@ -37,7 +39,7 @@ impl Headers {
     ///
     /// The new entry takes the place of the first existing one, so replacing
     /// a header does not move it.
-    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) {
+    pub fn insert(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) {
         let name = name.into();
         let value = value.into();
         let mut first = None;
@@ -64,8 +66,13 @@ impl Headers {
     }
 
     /// Adds a value for `name`, keeping any existing values.
-    pub fn append(&mut self, name: impl Into<String>, value: impl Into<String>) {
+    pub fn append(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) {
         self.entries.push((name.into(), value.into()));
+    }
+
+    /// Makes room for `additional` more entries.
+    pub fn reserve(&mut self, additional: usize) {
+        self.entries.reserve(additional);
     }
 
     /// The first value of `name`, compared case-insensitively.
@@ -93,7 +100,7 @@ impl Headers {
 
     /// Every `(name, value)` entry in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.entries.iter().map(|(name, value)| (name.as_str(), value.as_str()))
+        self.entries.iter().map(|(name, value)| (&**name, value.as_str()))
     }
 
     /// The number of entries (a name with two values counts twice).
@@ -205,6 +212,12 @@ fn is_unreserved(byte: u8) -> bool {
 /// canonical request and the endpoint rules' `uriEncode`.
 pub fn percent_encode(bytes: &[u8], keep_slash: bool) -> String {
     let mut out = String::with_capacity(bytes.len());
+    push_percent_encoded(&mut out, bytes, keep_slash);
+    out
+}
+
+/// [`percent_encode`] onto the end of `out`.
+pub(crate) fn push_percent_encoded(out: &mut String, bytes: &[u8], keep_slash: bool) {
     for &byte in bytes {
         if is_unreserved(byte) || (keep_slash && byte == b'/') {
             out.push(char::from(byte));
@@ -214,7 +227,6 @@ pub fn percent_encode(bytes: &[u8], keep_slash: bool) -> String {
             out.push(char::from(UPPER_HEX[usize::from(byte & 0x0f)]));
         }
     }
-    out
 }
 
 /// Percent-encodes a URI label (`@httpLabel`): every byte of the UTF-8 except

@@ -80,6 +80,14 @@ struct Idle {
     since: Instant,
 }
 
+impl Idle {
+    /// Whether the connection may still take a request at `now`: idle for less than
+    /// [`IDLE_TIMEOUT`] and not closed by the server.
+    fn usable(&self, now: Instant) -> bool {
+        now.duration_since(self.since) < IDLE_TIMEOUT && !self.sender.is_closed()
+    }
+}
+
 /// The idle connections, by origin, the most recently used last.
 #[derive(Debug, Default)]
 pub(super) struct Pool {
@@ -92,7 +100,7 @@ impl Pool {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let connections = idle.get_mut(origin)?;
         let now = Instant::now();
-        connections.retain(|c| now.duration_since(c.since) < IDLE_TIMEOUT && !c.sender.is_closed());
+        connections.retain(|c| c.usable(now));
         while let Some(connection) = connections.pop() {
             match connection.sender {
                 Sender::Http1(sender) if sender.is_ready() => return Some(Sender::Http1(sender)),
@@ -115,7 +123,7 @@ impl Pool {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
         idle.retain(|_, connections| {
-            connections.retain(|c| now.duration_since(c.since) < IDLE_TIMEOUT && !c.sender.is_closed());
+            connections.retain(|c| c.usable(now));
             !connections.is_empty()
         });
         idle.entry(origin).or_default().push(Idle { sender, since: now });
