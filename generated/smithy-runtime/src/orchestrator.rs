@@ -180,30 +180,50 @@ pub struct Target {
     pub signing_name: Option<String>,
     /// The SigV4 signing Region, when the endpoint overrides the configured one.
     pub signing_region: Option<String>,
+    /// The auth schemes the endpoint lists when none of them is `sigv4`, the one scheme this
+    /// client signs with: S3 Express One Zone buckets' `sigv4-s3express`, Multi-Region Access
+    /// Points' `sigv4a`. A signed call to such an endpoint fails before it is sent, saying so,
+    /// rather than with the service's signature error.
+    pub unsupported_auth: Option<String>,
 }
 
 impl Target {
     /// A target for `url` with no extra headers or signing overrides.
     pub fn new(url: impl Into<String>) -> Self {
-        Target { url: url.into(), headers: Vec::new(), signing_name: None, signing_region: None }
+        Target {
+            url: url.into(),
+            headers: Vec::new(),
+            signing_name: None,
+            signing_region: None,
+            unsupported_auth: None,
+        }
     }
 
     /// Reads the signing overrides from an endpoint's `authSchemes` property, as the rules
-    /// engine returns it: the first `sigv4` scheme's `signingName` and `signingRegion`.
+    /// engine returns it: the first `sigv4` scheme's `signingName` and `signingRegion`, or, when
+    /// the endpoint lists schemes but not `sigv4`, their names in `unsupported_auth`.
     pub fn with_properties<'a>(mut self, properties: impl IntoIterator<Item = (&'a String, &'a Document)>) -> Self {
-        let schemes = properties
+        let schemes: Vec<_> = properties
             .into_iter()
             .find(|(name, _)| name.as_str() == "authSchemes")
-            .and_then(|(_, value)| value.as_array());
-        let sigv4 = schemes
+            .and_then(|(_, value)| value.as_array())
             .unwrap_or_default()
             .iter()
             .filter_map(Document::as_object)
-            .find(|scheme| scheme.get("name").and_then(Document::as_str) == Some("sigv4"));
-        if let Some(scheme) = sigv4 {
-            let text = |key: &str| scheme.get(key).and_then(Document::as_str).map(str::to_owned);
-            self.signing_name = text("signingName");
-            self.signing_region = text("signingRegion");
+            .collect();
+        fn name<'d>(scheme: &&'d std::collections::BTreeMap<String, Document>) -> &'d str {
+            scheme.get("name").and_then(Document::as_str).unwrap_or_default()
+        }
+        match schemes.iter().find(|scheme| name(scheme) == "sigv4") {
+            Some(scheme) => {
+                let text = |key: &str| scheme.get(key).and_then(Document::as_str).map(str::to_owned);
+                self.signing_name = text("signingName");
+                self.signing_region = text("signingRegion");
+            }
+            None if !schemes.is_empty() => {
+                self.unsupported_auth = Some(schemes.iter().map(name).collect::<Vec<_>>().join(", "));
+            }
+            None => {}
         }
         self
     }
@@ -460,6 +480,11 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     };
     let url = prepare(&mut request, &target).map_err(SdkError::construction)?;
     let signing_name = if O::UNSIGNED { None } else { handle.signing_name };
+    if let (Some(_), Some(schemes)) = (signing_name, &target.unsupported_auth) {
+        return Err(SdkError::construction(format!(
+            "the endpoint accepts only the {schemes} auth scheme, and this client signs with sigv4 alone"
+        )));
+    }
     let credentials = match (signing_name, &config.credentials) {
         (None, _) => None,
         (Some(_), None) => return Err(SdkError::construction("no credentials provider on the config")),

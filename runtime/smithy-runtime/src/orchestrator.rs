@@ -179,30 +179,50 @@ pub struct Target {
     pub signing_name: Option<String>,
     /// The SigV4 signing Region, when the endpoint overrides the configured one.
     pub signing_region: Option<String>,
+    /// The auth schemes the endpoint lists when none of them is `sigv4`, the one scheme this
+    /// client signs with: S3 Express One Zone buckets' `sigv4-s3express`, Multi-Region Access
+    /// Points' `sigv4a`. A signed call to such an endpoint fails before it is sent, saying so,
+    /// rather than with the service's signature error.
+    pub unsupported_auth: Option<String>,
 }
 
 impl Target {
     /// A target for `url` with no extra headers or signing overrides.
     pub fn new(url: impl Into<String>) -> Self {
-        Target { url: url.into(), headers: Vec::new(), signing_name: None, signing_region: None }
+        Target {
+            url: url.into(),
+            headers: Vec::new(),
+            signing_name: None,
+            signing_region: None,
+            unsupported_auth: None,
+        }
     }
 
     /// Reads the signing overrides from an endpoint's `authSchemes` property, as the rules
-    /// engine returns it: the first `sigv4` scheme's `signingName` and `signingRegion`.
+    /// engine returns it: the first `sigv4` scheme's `signingName` and `signingRegion`, or, when
+    /// the endpoint lists schemes but not `sigv4`, their names in `unsupported_auth`.
     pub fn with_properties<'a>(mut self, properties: impl IntoIterator<Item = (&'a String, &'a Document)>) -> Self {
-        let schemes = properties
+        let schemes: Vec<_> = properties
             .into_iter()
             .find(|(name, _)| name.as_str() == "authSchemes")
-            .and_then(|(_, value)| value.as_array());
-        let sigv4 = schemes
+            .and_then(|(_, value)| value.as_array())
             .unwrap_or_default()
             .iter()
             .filter_map(Document::as_object)
-            .find(|scheme| scheme.get("name").and_then(Document::as_str) == Some("sigv4"));
-        if let Some(scheme) = sigv4 {
-            let text = |key: &str| scheme.get(key).and_then(Document::as_str).map(str::to_owned);
-            self.signing_name = text("signingName");
-            self.signing_region = text("signingRegion");
+            .collect();
+        fn name<'d>(scheme: &&'d std::collections::BTreeMap<String, Document>) -> &'d str {
+            scheme.get("name").and_then(Document::as_str).unwrap_or_default()
+        }
+        match schemes.iter().find(|scheme| name(scheme) == "sigv4") {
+            Some(scheme) => {
+                let text = |key: &str| scheme.get(key).and_then(Document::as_str).map(str::to_owned);
+                self.signing_name = text("signingName");
+                self.signing_region = text("signingRegion");
+            }
+            None if !schemes.is_empty() => {
+                self.unsupported_auth = Some(schemes.iter().map(name).collect::<Vec<_>>().join(", "));
+            }
+            None => {}
         }
         self
     }
@@ -459,6 +479,11 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     };
     let url = prepare(&mut request, &target).map_err(SdkError::construction)?;
     let signing_name = if O::UNSIGNED { None } else { handle.signing_name };
+    if let (Some(_), Some(schemes)) = (signing_name, &target.unsupported_auth) {
+        return Err(SdkError::construction(format!(
+            "the endpoint accepts only the {schemes} auth scheme, and this client signs with sigv4 alone"
+        )));
+    }
     let credentials = match (signing_name, &config.credentials) {
         (None, _) => None,
         (Some(_), None) => return Err(SdkError::construction("no credentials provider on the config")),
@@ -1238,5 +1263,93 @@ mod tests {
         let target = Target::new("https://x").with_properties(&properties);
         assert_eq!(target.signing_name.as_deref(), Some("custom"));
         assert_eq!(target.signing_region.as_deref(), Some("eu-west-1"));
+        assert_eq!(target.unsupported_auth, None);
+    }
+
+    /// `authSchemes` of the names given, each with a signing name.
+    fn schemes(names: &[&str]) -> std::collections::BTreeMap<String, Document> {
+        let scheme = |name: &str| {
+            Document::Object(
+                [
+                    ("name".to_owned(), Document::String(name.into())),
+                    ("signingName".to_owned(), Document::String(format!("{name}-service"))),
+                ]
+                .into_iter()
+                .collect(),
+            )
+        };
+        [("authSchemes".to_owned(), Document::Array(names.iter().map(|name| scheme(name)).collect()))]
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn endpoints_without_sigv4_among_their_auth_schemes_are_named() {
+        // S3 Express One Zone: session auth only.
+        let target = Target::new("https://x").with_properties(&schemes(&["sigv4-s3express"]));
+        assert_eq!(target.unsupported_auth.as_deref(), Some("sigv4-s3express"));
+        assert_eq!(target.signing_name, None);
+        // A Multi-Region Access Point: sigv4a only.
+        let target = Target::new("https://x").with_properties(&schemes(&["sigv4a"]));
+        assert_eq!(target.unsupported_auth.as_deref(), Some("sigv4a"));
+        // sigv4 beside sigv4a is what this client signs with.
+        let target = Target::new("https://x").with_properties(&schemes(&["sigv4a", "sigv4"]));
+        assert_eq!(target.unsupported_auth, None);
+        assert_eq!(target.signing_name.as_deref(), Some("sigv4-service"));
+        // No authSchemes: the service's own sigv4.
+        let target = Target::new("https://x").with_properties(&std::collections::BTreeMap::new());
+        assert_eq!((target.unsupported_auth, target.signing_name), (None, None));
+    }
+
+    /// An operation whose endpoint takes S3 Express session auth only.
+    struct ExpressGet;
+
+    impl Operation for ExpressGet {
+        type Input = ();
+        type Output = ();
+        type Error = crate::error::Unhandled;
+        const NAME: &'static str = "GetObject";
+        fn serialize(_: &()) -> Result<HttpRequest, BuildError> {
+            Ok(HttpRequest::new("GET", "/key"))
+        }
+        fn deserialize(_: &HttpResponse) -> Result<(), crate::error::Unhandled> {
+            Ok(())
+        }
+        fn endpoint(_: &Config, _: &()) -> Result<Target, BoxError> {
+            let url = "https://bucket--use1-az4--x-s3.s3express-use1-az4.us-east-1.amazonaws.com";
+            Ok(Target::new(url).with_properties(&schemes(&["sigv4-s3express"])))
+        }
+        fn retry_kind(_: &crate::error::Unhandled) -> Option<RetryKind> {
+            None
+        }
+    }
+
+    /// A transport that counts the requests it is given and answers each with a 200.
+    #[derive(Debug, Default)]
+    struct Counting(Arc<std::sync::atomic::AtomicUsize>);
+
+    impl crate::config::HttpClient for Counting {
+        fn call<'a>(&'a self, _url: &'a str, _request: &'a HttpRequest) -> crate::config::HttpFuture<'a> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(std::future::ready(Ok(HttpResponse::new(200, crate::http::Headers::new(), ""))))
+        }
+    }
+
+    #[test]
+    fn a_signed_call_to_an_endpoint_without_sigv4_fails_before_it_is_sent() {
+        let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let config = Config::builder()
+            .region("us-east-1")
+            .credentials_provider(crate::credentials::Credentials::new("AKID", "secret", None, None))
+            .http_client(Counting(sent.clone()))
+            .build();
+        let handle = Handle::new(config, Some("s3"));
+        let result = crate::protocol_test_util::block_on(invoke::<ExpressGet>(&handle, ()));
+        let Err(error @ SdkError::ConstructionFailure(_)) = result else {
+            panic!("expected a construction failure, got {result:?}")
+        };
+        let reason = StdError::source(&error).map(ToString::to_string).unwrap_or_default();
+        assert!(reason.contains("sigv4-s3express"), "{reason}");
+        assert_eq!(sent.load(Ordering::SeqCst), 0);
     }
 }
