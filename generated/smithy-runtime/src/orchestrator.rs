@@ -819,11 +819,10 @@ fn prepare(request: &mut HttpRequest, target: &Target) -> Result<String, String>
         ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host,
         _ => authority,
     };
-    if !base_path.trim_end_matches('/').is_empty() {
-        request.uri = crate::http::join_endpoint_path(base_path, &request.uri);
+    if let Cow::Owned(joined) = crate::http::join_endpoint_path(base_path, &request.uri) {
+        request.uri = joined;
     }
-    // Room for what this and signing add (host, user agent, attempt, date, signature), so the
-    // header list grows once.
+    // Room for the headers this and signing add, so the list grows once.
     request.headers.reserve(SENT_HEADERS + target.headers.len());
     request.headers.insert("host", host);
     for (name, value) in &target.headers {

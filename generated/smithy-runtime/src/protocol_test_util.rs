@@ -49,7 +49,7 @@ pub fn assert_endpoint(request: &HttpRequest, endpoint: &str, host: &str, path: 
     let actual_host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
     assert_eq!(actual_host, host, "host of {endpoint}");
     let joined = crate::http::join_endpoint_path(base, &request.uri);
-    let actual_path = joined.split_once('?').map_or(joined.as_str(), |(p, _)| p);
+    let actual_path = joined.split_once('?').map_or(&*joined, |(p, _)| p);
     assert_eq!(actual_path, path, "path at {endpoint}");
 }
 

@@ -489,18 +489,15 @@ pub fn split_endpoint_url(url: &str) -> Result<(&str, &str, &str), String> {
 }
 
 /// A request's path and query (`uri`) under an endpoint's path (`base`): `/base` + `/op` is
-/// `/base/op`; the root adds nothing (`/bucket`, not `/bucket/`, for S3's path style).
-pub fn join_endpoint_path(base: &str, uri: &str) -> String {
+/// `/base/op`; the root adds nothing (`/bucket`, not `/bucket/`, for S3's path style), and an
+/// endpoint without a path leaves `uri` as it is (borrowed).
+pub fn join_endpoint_path<'u>(base: &str, uri: &'u str) -> Cow<'u, str> {
     let base = base.trim_end_matches('/');
     if base.is_empty() {
-        return uri.to_owned();
+        return Cow::Borrowed(uri);
     }
     let rest = uri.strip_prefix('/').unwrap_or(uri);
-    if rest.is_empty() || rest.starts_with('?') {
-        format!("{base}{rest}")
-    } else {
-        format!("{base}{uri}")
-    }
+    Cow::Owned(if rest.is_empty() || rest.starts_with('?') { format!("{base}{rest}") } else { format!("{base}{uri}") })
 }
 
 #[cfg(test)]
