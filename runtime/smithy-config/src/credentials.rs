@@ -20,7 +20,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use smithy_runtime::config::{AsyncSleep, Builder, Config, HttpClient, TimeSource};
+use smithy_runtime::config::{AsyncSleep, HttpClient, TimeSource};
+#[cfg(any(feature = "sts", feature = "sso"))]
+use smithy_runtime::config::{Builder, Config};
 use smithy_runtime::credentials::{CredentialsError, Env};
 
 pub use crate::container::ContainerCredentialsProvider;
@@ -153,6 +155,7 @@ impl ProviderConfig {
     /// `service_env` (`STS`, `SSO`, `SSO_OIDC`) in `region`, with this HTTP client, timer and
     /// clock; its endpoint from `AWS_ENDPOINT_URL_{service_env}` or `AWS_ENDPOINT_URL` as AWS
     /// SDKs read them (unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`).
+    #[cfg(any(feature = "sts", feature = "sso"))]
     pub(crate) fn service_config(&self, service_env: &str, region: &str) -> Builder {
         let time_source = self.time_source.clone();
         let mut builder = Config::builder()
@@ -188,7 +191,14 @@ pub(crate) fn describe(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
+/// The error of a provider whose service calls this build leaves out: `what` needs `feature`.
+#[cfg(not(all(feature = "sts", feature = "sso")))]
+pub(crate) fn left_out(feature: &str, what: &str) -> CredentialsError {
+    CredentialsError::new(format!("{what}: smithy-config was built without its `{feature}` feature, which this needs"))
+}
+
 /// A provider failure: `what` failed, because of `error`.
+#[cfg(any(feature = "sts", feature = "sso"))]
 pub(crate) fn failed(what: &str, error: &(dyn std::error::Error + 'static)) -> CredentialsError {
     CredentialsError::new(format!("{what}: {}", describe(error)))
 }

@@ -4,20 +4,11 @@
 //! `sso_session` profiles; legacy profiles cannot refresh), exchanged for a role's credentials
 //! with SSO `GetRoleCredentials`.
 
-use std::fmt;
-use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+#[cfg(not(feature = "sso"))]
+use smithy_runtime::credentials::{Credentials, CredentialsError};
+use smithy_runtime::credentials::{ProvideCredentials, ProvideCredentialsFuture};
 
-use sha1::{Digest, Sha1};
-use smithy_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
-use smithy_runtime::json::JsonWriter;
-
-use super::json::{timestamp_text, Object};
-use super::{failed, ProviderConfig};
-
-/// How long before its expiry a cached token is refreshed, as aws-config's SSO token provider
-/// does.
-const REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
+use super::ProviderConfig;
 
 /// A profile's SSO settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,91 +21,13 @@ pub(crate) struct SsoSettings {
     pub(crate) role_name: String,
 }
 
-/// The cached token, as AWS CLI and SDKs write it.
-#[derive(Clone)]
-struct Token {
-    access_token: String,
-    expires_at: SystemTime,
-    refresh_token: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
-    registration_expires_at: Option<SystemTime>,
-    region: Option<String>,
-    start_url: Option<String>,
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let redacted = smithy_runtime::error::REDACTED;
-        f.debug_struct("Token")
-            .field("access_token", &redacted)
-            .field("expires_at", &self.expires_at)
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| redacted))
-            .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| redacted))
-            .field("registration_expires_at", &self.registration_expires_at)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Token {
-    fn parse(bytes: &[u8], what: &str) -> Result<Token, CredentialsError> {
-        let object = Object::parse(bytes, what)?;
-        let owned = |key: &str| object.string(key).map(|v| v.map(str::to_owned));
-        Ok(Token {
-            access_token: object.required("accessToken")?.to_owned(),
-            expires_at: object
-                .timestamp("expiresAt")?
-                .ok_or_else(|| CredentialsError::new(format!("{what} has no `expiresAt`")))?,
-            refresh_token: owned("refreshToken")?,
-            client_id: owned("clientId")?,
-            client_secret: owned("clientSecret")?,
-            registration_expires_at: object.timestamp("registrationExpiresAt")?,
-            region: owned("region")?,
-            start_url: owned("startUrl")?,
-        })
-    }
-
-    fn to_json(&self) -> String {
-        let mut w = JsonWriter::new();
-        w.begin_object();
-        let text = |w: &mut JsonWriter, key: &str, value: Option<&str>| {
-            if let Some(value) = value {
-                w.key(key);
-                w.string(value);
-            }
-        };
-        text(&mut w, "accessToken", Some(&self.access_token));
-        text(&mut w, "expiresAt", Some(&timestamp_text(self.expires_at)));
-        text(&mut w, "refreshToken", self.refresh_token.as_deref());
-        text(&mut w, "clientId", self.client_id.as_deref());
-        text(&mut w, "clientSecret", self.client_secret.as_deref());
-        text(&mut w, "registrationExpiresAt", self.registration_expires_at.map(timestamp_text).as_deref());
-        text(&mut w, "region", self.region.as_deref());
-        text(&mut w, "startUrl", self.start_url.as_deref());
-        w.end_object();
-        w.finish()
-    }
-}
-
-/// Writes `text` to a new file only its owner can read (on Unix), as AWS CLI keeps the cache:
-/// it holds the access and refresh tokens.
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    // A leftover file would keep its own permissions: the mode applies to new files only.
-    let _ = std::fs::remove_file(path);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(text.as_bytes())
-}
-
 /// Credentials for an account and role through IAM Identity Center, from a profile's
 /// `sso_session` (with `[sso-session NAME]`'s `sso_start_url` and `sso_region`) or legacy
 /// `sso_start_url` and `sso_region`, and its `sso_account_id` and `sso_role_name`.
 #[derive(Clone, Debug)]
 pub struct SsoCredentialsProvider {
+    // Read by the SSO calls only.
+    #[cfg_attr(not(feature = "sso"), allow(dead_code))]
     conf: ProviderConfig,
     settings: SsoSettings,
 }
@@ -123,127 +36,18 @@ impl SsoCredentialsProvider {
     pub(crate) fn new(conf: ProviderConfig, settings: SsoSettings) -> Self {
         SsoCredentialsProvider { conf, settings }
     }
+}
 
-    /// `~/.aws/sso/cache/{SHA-1 of the session name, or of the start URL for legacy profiles}.json`.
-    fn cache_file(&self) -> Result<PathBuf, CredentialsError> {
-        let home = smithy_runtime::credentials::home_dir(self.conf.env()).ok_or_else(|| {
-            CredentialsError::new("SSO: no home directory (HOME is not set) to find the token cache in")
-        })?;
-        let key = self.settings.session_name.as_deref().unwrap_or(&self.settings.start_url);
-        let digest = Sha1::digest(key.as_bytes());
-        let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        Ok(home.join(".aws").join("sso").join("cache").join(format!("{name}.json")))
-    }
+#[cfg(feature = "sso")]
+mod call;
 
-    fn login_hint(&self) -> String {
-        match &self.settings.session_name {
-            Some(session) => format!("run `aws sso login --sso-session {session}`"),
-            None => "run `aws sso login`".to_owned(),
-        }
-    }
-
-    /// The cached token, refreshed first when it nears expiry and can be.
-    async fn token(&self) -> Result<String, CredentialsError> {
-        let path = self.cache_file()?;
-        let shown = path.display();
-        let bytes = std::fs::read(&path).map_err(|e| {
-            CredentialsError::new(format!(
-                "SSO: could not read the cached token `{shown}` ({e}); {}",
-                self.login_hint()
-            ))
-        })?;
-        let token = Token::parse(&bytes, &format!("the SSO token cache `{shown}`"))?;
-        let now = self.conf.now();
-        if now + REFRESH_WINDOW < token.expires_at {
-            return Ok(token.access_token);
-        }
-        let refreshed = match self.settings.session_name {
-            Some(_) => self.refresh(&token, now).await,
-            None => Err(CredentialsError::new("legacy SSO profiles cannot refresh their token")),
-        };
-        match refreshed {
-            Ok(new) => {
-                // Written beside and renamed, so a reader never sees half a file; a cache that
-                // cannot be written only costs a refresh next time.
-                let temporary = path.with_extension("json.tmp");
-                if write_private(&temporary, &new.to_json()).is_ok() {
-                    let _ = std::fs::rename(&temporary, &path);
-                }
-                Ok(new.access_token)
-            }
-            // Still valid for a while: use it, and try the refresh again next time.
-            Err(_) if now < token.expires_at => Ok(token.access_token),
-            Err(e) => Err(CredentialsError::new(format!(
-                "SSO: the cached token `{shown}` has expired and could not be refreshed ({e}); {}",
-                self.login_hint()
-            ))),
-        }
-    }
-
-    async fn refresh(&self, token: &Token, now: SystemTime) -> Result<Token, CredentialsError> {
-        let (Some(refresh_token), Some(client_id), Some(client_secret)) =
-            (&token.refresh_token, &token.client_id, &token.client_secret)
-        else {
-            return Err(CredentialsError::new("the cached token has no refresh token or client registration"));
-        };
-        if token.registration_expires_at.is_some_and(|at| at <= now) {
-            return Err(CredentialsError::new("the client registration has expired"));
-        }
-        let config = self.conf.service_config("SSO_OIDC", &self.settings.region).build();
-        let output = smithy_ssooidc::Client::new(&config)
-            .create_token()
-            .client_id(client_id)
-            .client_secret(client_secret)
-            .grant_type("refresh_token")
-            .refresh_token(refresh_token)
-            .send()
-            .await
-            .map_err(|e| failed("SSO OIDC CreateToken", &e))?;
-        let access_token = output
-            .access_token()
-            .ok_or_else(|| CredentialsError::new("SSO OIDC CreateToken returned no access token"))?;
-        let lifetime = Duration::from_secs(u64::try_from(output.expires_in()).unwrap_or(0));
-        Ok(Token {
-            access_token: access_token.to_owned(),
-            expires_at: now + lifetime,
-            refresh_token: output.refresh_token().map(str::to_owned).or_else(|| token.refresh_token.clone()),
-            ..token.clone()
-        })
-    }
-
+#[cfg(not(feature = "sso"))]
+impl SsoCredentialsProvider {
+    /// Without the `sso` feature there is no token cache or SSO call: the error says so.
     async fn load(&self) -> Result<Credentials, CredentialsError> {
-        let access_token = self.token().await?;
-        let config = self.conf.service_config("SSO", &self.settings.region).build();
-        let what = format!(
-            "SSO GetRoleCredentials for role `{}` in account {}",
-            self.settings.role_name, self.settings.account_id
-        );
-        let output = smithy_sso::Client::new(&config)
-            .get_role_credentials()
-            .role_name(&self.settings.role_name)
-            .account_id(&self.settings.account_id)
-            .access_token(access_token)
-            .send()
-            .await
-            .map_err(|e| failed(&what, &e))?;
-        let credentials = output
-            .role_credentials()
-            .ok_or_else(|| CredentialsError::new(format!("{what} returned no credentials")))?;
-        let (Some(access_key_id), Some(secret_access_key)) =
-            (credentials.access_key_id(), credentials.secret_access_key())
-        else {
-            return Err(CredentialsError::new(format!("{what} returned incomplete credentials")));
-        };
-        // Milliseconds since the epoch.
-        let expires_after = u64::try_from(credentials.expiration())
-            .ok()
-            .and_then(|millis| UNIX_EPOCH.checked_add(Duration::from_millis(millis)));
-        Ok(Credentials::new(
-            access_key_id,
-            secret_access_key,
-            credentials.session_token().map(str::to_owned),
-            expires_after,
-        ))
+        let settings = &self.settings;
+        let what = format!("SSO credentials for role `{}` in account {}", settings.role_name, settings.account_id);
+        Err(super::left_out("sso", &what))
     }
 }
 

@@ -75,8 +75,3 @@ impl<'a> Object<'a> {
 pub(crate) fn parse_timestamp(text: &str) -> Option<SystemTime> {
     DateTime::from_str(text, Format::DateTime).ok().and_then(|t| SystemTime::try_from(t).ok())
 }
-
-/// A `SystemTime` as the RFC 3339 text AWS tools write (`2026-12-01T10:00:00Z`).
-pub(crate) fn timestamp_text(time: SystemTime) -> String {
-    DateTime::from(time).fmt(Format::DateTime).unwrap_or_default()
-}
