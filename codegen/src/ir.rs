@@ -244,9 +244,38 @@ pub struct ServiceInfo {
     pub response_crc32: bool,
     /// Requests are signed by S3's SigV4 rules.
     pub s3_signing: bool,
+    /// S3 Express One Zone's session auth: in the S3 crate when it has `CreateSession`.
+    pub s3_express: Option<S3Express>,
     /// Headers every request carries, as the service's SDKs add them (API Gateway's `Accept`,
     /// Glacier's `X-Amz-Glacier-Version`).
     pub fixed_headers: Vec<(String, String)>,
+}
+
+/// How the S3 crate opens S3 Express sessions: its `CreateSession` operation, the input field
+/// naming the bucket, and the output fields holding the session's credentials (their types
+/// checked when the IR is built, so rendering cannot fail).
+#[derive(Clone, Debug)]
+pub struct S3Express {
+    /// Index into [`Crate::operations`].
+    pub create_session: usize,
+    /// The endpoint parameter the rules take the bucket in (`Bucket`).
+    pub bucket_param: String,
+    /// The input builder's setter of the bucket (`set_bucket`).
+    pub bucket_setter: String,
+    /// The output's credentials (a structure), then the session's access key id, secret key
+    /// and token (strings) and expiry (a timestamp).
+    pub credentials: SessionField,
+    pub access_key_id: SessionField,
+    pub secret_access_key: SessionField,
+    pub session_token: SessionField,
+    pub expiration: SessionField,
+}
+
+/// A field [`S3Express`] reads, and whether it is an `Option`.
+#[derive(Clone, Debug)]
+pub struct SessionField {
+    pub ident: String,
+    pub optional: bool,
 }
 
 /// A service's own retry defaults, as AWS SDKs give them (retry behavior 2026).
@@ -855,6 +884,8 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
         retry_tuning: customizations::retry_tuning(sdk_id.as_deref()),
         response_crc32: customizations::response_crc32(sdk_id.as_deref()),
         s3_signing: customizations::bucket_in_endpoint(sdk_id.as_deref()),
+        // Set once the operations are built.
+        s3_express: None,
         fixed_headers: customizations::fixed_headers(sdk_id.as_deref(), svc.version.as_deref()),
         id: service.id.clone(),
         title: t.title.clone().unwrap_or_else(|| service.id.name().to_owned()),
@@ -899,6 +930,7 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
         krate.operations.push(op);
     }
     krate.warnings = warnings;
+    krate.service.s3_express = s3_express(&krate);
     // Errors' cases, now that every structure they can mention is in the table.
     let mut error_tests = Vec::new();
     for (i, planned) in names.structures.iter().enumerate() {
@@ -912,6 +944,35 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
         krate.structures[i].response_tests.push(test);
     }
     Ok(krate)
+}
+
+/// S3 Express One Zone's session auth, for the S3 crate when it has `CreateSession` with the
+/// members the client reads; without it, a call to a directory bucket fails before it is sent,
+/// saying `CreateSession` is missing.
+fn s3_express(krate: &Crate) -> Option<S3Express> {
+    if !krate.service.s3_signing || krate.protocol.is_none() {
+        return None;
+    }
+    let bucket_param = krate.endpoints.as_ref()?.params.iter().find(|p| p.name == "Bucket")?.ident.clone();
+    let (create_session, op) = krate.operations.iter().enumerate().find(|(_, op)| op.names.name == "CreateSession")?;
+    let field = |id: StructId, member: &str, ty: fn(&RustType) -> bool| {
+        let field = krate.structure(id).fields.iter().find(|f| f.member == member && ty(&f.ty))?;
+        Some((field, SessionField { ident: field.ident.clone(), optional: field.optional }))
+    };
+    let string = |ty: &RustType| *ty == RustType::String;
+    let (bucket, _) = field(op.input, "Bucket", string)?;
+    let (credentials, credentials_field) = field(op.output, "Credentials", |ty| matches!(ty, RustType::Structure(_)))?;
+    let RustType::Structure(session) = credentials.ty else { return None };
+    Some(S3Express {
+        create_session,
+        bucket_param,
+        bucket_setter: bucket.setter.clone(),
+        credentials: credentials_field,
+        access_key_id: field(session, "AccessKeyId", string)?.1,
+        secret_access_key: field(session, "SecretAccessKey", string)?.1,
+        session_token: field(session, "SessionToken", string)?.1,
+        expiration: field(session, "Expiration", |ty| matches!(ty, RustType::DateTime(_)))?.1,
+    })
 }
 
 /// The service's protocol: the one asked for, else the one AWS SDKs prefer among those it

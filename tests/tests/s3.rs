@@ -356,3 +356,67 @@ async fn a_named_endpoint_puts_a_dns_bucket_in_the_host_and_path_style_keeps_it_
     checked(&requests[2], "PUT", "/my-bucket/k.txt?x-id=PutObject");
     assert_eq!(requests[2].header("host"), Some(format!("s3.test:{port}").as_str()));
 }
+
+/// A directory bucket (`--x-s3`) on the fake server's named endpoint.
+const DIRECTORY_BUCKET: &str = "data--usw2-az1--x-s3";
+
+#[tokio::test]
+async fn a_directory_bucket_is_signed_with_a_session_that_create_session_opens_once() {
+    let server = FakeServer::start(|request, _| match request.target.as_str() {
+        "/?session" => Reply::xml(
+            200,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <CreateSessionResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Credentials>\
+             <SessionToken>session-token</SessionToken><SecretAccessKey>session-secret</SecretAccessKey>\
+             <AccessKeyId>SESSIONKEY</AccessKeyId><Expiration>2099-01-01T00:00:00Z</Expiration>\
+             </Credentials></CreateSessionResult>",
+        ),
+        _ => object(b"hello, world", CRC32),
+    });
+    let port = server.url().rsplit(':').next().expect("a port").to_owned();
+    let transport = ToServer { inner: workspace_config::transport::HyperClient::default(), server: server.url() };
+    let config =
+        fixture_builder(&server).endpoint_url(format!("http://s3.test:{port}").as_str()).http_client(transport).build();
+    let client = Client::from_conf(config);
+    for _ in 0..2 {
+        let got = client.get_object().bucket(DIRECTORY_BUCKET).key("k.txt").send().await.expect("GetObject");
+        assert_eq!(got.body.collect().await.expect("the body").into_bytes(), b"hello, world");
+    }
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3, "one CreateSession, then the two reads");
+    let host = format!("{DIRECTORY_BUCKET}.s3.test:{port}");
+    // CreateSession itself: SigV4 for s3express with the config's credentials.
+    assert_eq!((requests[0].method.as_str(), requests[0].target.as_str()), ("GET", "/?session"));
+    assert_eq!(requests[0].header("host"), Some(host.as_str()));
+    support::verify_sigv4_s3_for(&requests[0], "s3express");
+    assert_eq!(requests[0].header("x-amz-s3session-token"), None);
+    // The reads: the session's keys, its token in x-amz-s3session-token, the session reused.
+    for read in &requests[1..] {
+        assert_eq!((read.method.as_str(), read.target.as_str()), ("GET", "/k.txt?x-id=GetObject"));
+        assert_eq!(read.header("host"), Some(host.as_str()));
+        support::verify_sigv4_s3_session(read, "SESSIONKEY", "session-secret", "session-token");
+    }
+}
+
+#[tokio::test]
+async fn a_failed_create_session_fails_the_call_naming_the_bucket() {
+    let server = FakeServer::start(|_, _| {
+        Reply::xml(403, "<Error><Code>AccessDenied</Code><Message>no s3express:CreateSession</Message></Error>")
+    });
+    let port = server.url().rsplit(':').next().expect("a port").to_owned();
+    let transport = ToServer { inner: workspace_config::transport::HyperClient::default(), server: server.url() };
+    let config =
+        fixture_builder(&server).endpoint_url(format!("http://s3.test:{port}").as_str()).http_client(transport).build();
+    let error = Client::from_conf(config)
+        .get_object()
+        .bucket(DIRECTORY_BUCKET)
+        .key("k.txt")
+        .send()
+        .await
+        .expect_err("no session, no read");
+    let text = workspace_runtime::error::describe(&error);
+    assert!(text.contains(&format!("S3 Express CreateSession on bucket `{DIRECTORY_BUCKET}`")), "{text}");
+    assert!(text.contains("AccessDenied"), "{text}");
+    assert_eq!(server.requests().len(), 1, "only CreateSession was sent");
+}

@@ -10,6 +10,7 @@ use super::structure::{main_setter_params, MISSING_DOCS};
 use super::types::{deprecated_attr, doc_attrs, element, type_tokens, value_type};
 use crate::ir::{
     Checksums, Crate, EndpointArgumentValue, EndpointValue, Field, MemberPath, Operation, RetryTuning, Role, RustType,
+    S3Express, SessionField,
 };
 use crate::render::std_paths::Std;
 
@@ -37,6 +38,11 @@ pub fn client_module(krate: &Crate) -> TokenStream {
     } else {
         handle
     };
+    let handle = match &krate.service.s3_express {
+        Some(_) => quote!(#handle.with_s3_express(s3_express_session)),
+        None => handle,
+    };
+    let express = krate.service.s3_express.as_ref().map(|express| s3_express_session(krate, express));
     let methods = krate.operations.iter().map(|op| {
         let (module, fluent, method) =
             (id(&op.names.module), id(&op.names.fluent_builder), id(&op.names.client_method));
@@ -81,6 +87,59 @@ pub fn client_module(krate: &Crate) -> TokenStream {
         }
         #waiters
         #resolve
+        #express
+    }
+}
+
+/// S3's `CreateSession` as the runtime's `orchestrator::CreateSession`: the session on a
+/// directory bucket that its requests are signed with.
+fn s3_express_session(krate: &Crate, express: &S3Express) -> TokenStream {
+    let Std { ok, some, boxed, .. } = Std::of(krate);
+    let op = &krate.operations[express.create_session];
+    let (module, name) = (id(&op.names.module), id(&op.names.name));
+    let input = id(&krate.structure(op.input).name);
+    let setter = id(&express.bucket_setter);
+    // A field of the answer, required here whatever the model's nullability.
+    let read = |from: TokenStream, field: &SessionField| {
+        let ident = id(&field.ident);
+        let what = format!("CreateSession's answer has no {}", field.ident);
+        if field.optional {
+            quote!(#from.#ident.ok_or_else(|| crate::credentials::CredentialsError::new(#what))?)
+        } else {
+            quote!(#from.#ident)
+        }
+    };
+    let credentials = read(quote!(output), &express.credentials);
+    let access_key_id = read(quote!(session), &express.access_key_id);
+    let secret_access_key = read(quote!(session), &express.secret_access_key);
+    let session_token = read(quote!(session), &express.session_token);
+    let expiration = read(quote!(session), &express.expiration);
+    quote! {
+        /// Opens an S3 Express One Zone session on `bucket` with `CreateSession` (signed with the
+        /// config's credentials), for the runtime to sign the bucket's requests with.
+        fn s3_express_session<'a>(
+            handle: &'a crate::orchestrator::Handle,
+            bucket: &'a str,
+        ) -> crate::credentials::ProvideCredentialsFuture<'a> {
+            #boxed::pin(async move {
+                let failed =
+                    |e: &(dyn ::std::error::Error + 'static)| crate::credentials::CredentialsError::new(crate::error::describe(e));
+                let input = crate::operation::#module::#input::builder()
+                    .#setter(#some(::std::borrow::ToOwned::to_owned(bucket)))
+                    .build()
+                    .map_err(|e| failed(&e))?;
+                let output = crate::orchestrator::invoke::<crate::operation::#module::#name>(handle, input)
+                    .await
+                    .map_err(|e| failed(&e))?;
+                let session = #credentials;
+                #ok(crate::credentials::Credentials::new(
+                    #access_key_id,
+                    #secret_access_key,
+                    #some(#session_token),
+                    ::std::time::SystemTime::try_from(#expiration).ok(),
+                ))
+            })
+        }
     }
 }
 
@@ -123,6 +182,15 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
         };
         Some(quote!(params.#ident = #value;))
     });
+    // S3 Express sessions are per bucket.
+    let express_bucket = krate.service.s3_express.as_ref().map(|express| {
+        let param = id(&express.bucket_param);
+        quote! {
+            if target.s3_express {
+                target.bucket = params.#param;
+            }
+        }
+    });
     quote! {
         /// The endpoint the service's rules choose for the config's Region, FIPS, dual-stack,
         /// endpoint URL and S3 settings, and the parameters an operation sets with `operation`.
@@ -140,6 +208,7 @@ fn resolve_endpoint(krate: &Crate) -> TokenStream {
                     target.headers.push((name.clone(), value.clone()));
                 }
             }
+            #express_bucket
             #ok(target)
         }
     }

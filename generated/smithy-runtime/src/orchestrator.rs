@@ -15,6 +15,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::byte_stream::ByteStream;
 use crate::config::{Config, ConnectorError, RetryBehavior, RetryConfig, RetryTuning};
+use crate::credentials::Credentials;
 use crate::error::{BuildError, ProvideErrorMetadata, Unhandled};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::primitives::Document;
@@ -180,10 +181,17 @@ pub struct Target {
     pub signing_name: Option<String>,
     /// The SigV4 signing Region, when the endpoint overrides the configured one.
     pub signing_region: Option<String>,
-    /// The auth schemes the endpoint lists when none of them is `sigv4`, the one scheme this
-    /// client signs with: S3 Express One Zone buckets' `sigv4-s3express`, Multi-Region Access
-    /// Points' `sigv4a`. A signed call to such an endpoint fails before it is sent, saying so,
-    /// rather than with the service's signature error.
+    /// Whether the endpoint takes S3 Express One Zone's `sigv4-s3express`: SigV4 with the
+    /// credentials of a session `CreateSession` opened on the bucket, its token in
+    /// `x-amz-s3session-token`.
+    pub s3_express: bool,
+    /// The bucket the endpoint is for (the S3 crate sets it from its rules' `Bucket`
+    /// parameter): S3 Express sessions are per bucket.
+    pub bucket: Option<String>,
+    /// The auth schemes the endpoint lists when none of them is one this client signs with
+    /// (`sigv4`, `sigv4-s3express`): Multi-Region Access Points' `sigv4a`. A signed call to such
+    /// an endpoint fails before it is sent, saying so, rather than with the service's signature
+    /// error.
     pub unsupported_auth: Option<String>,
 }
 
@@ -195,13 +203,16 @@ impl Target {
             headers: Vec::new(),
             signing_name: None,
             signing_region: None,
+            s3_express: false,
+            bucket: None,
             unsupported_auth: None,
         }
     }
 
     /// Reads the signing overrides from an endpoint's `authSchemes` property, as the rules
-    /// engine returns it: the first `sigv4` scheme's `signingName` and `signingRegion`, or, when
-    /// the endpoint lists schemes but not `sigv4`, their names in `unsupported_auth`.
+    /// engine returns it: the first `sigv4` or `sigv4-s3express` scheme's `signingName` and
+    /// `signingRegion` (and which of the two it is), or, when the endpoint lists schemes but
+    /// neither of those, their names in `unsupported_auth`.
     pub fn with_properties<'a>(mut self, properties: impl IntoIterator<Item = (&'a String, &'a Document)>) -> Self {
         let schemes: Vec<_> = properties
             .into_iter()
@@ -214,11 +225,12 @@ impl Target {
         fn name<'d>(scheme: &&'d std::collections::BTreeMap<String, Document>) -> &'d str {
             scheme.get("name").and_then(Document::as_str).unwrap_or_default()
         }
-        match schemes.iter().find(|scheme| name(scheme) == "sigv4") {
+        match schemes.iter().find(|scheme| matches!(name(scheme), "sigv4" | "sigv4-s3express")) {
             Some(scheme) => {
                 let text = |key: &str| scheme.get(key).and_then(Document::as_str).map(str::to_owned);
                 self.signing_name = text("signingName");
                 self.signing_region = text("signingRegion");
+                self.s3_express = name(scheme) == "sigv4-s3express";
             }
             None if !schemes.is_empty() => {
                 self.unsupported_auth = Some(schemes.iter().map(name).collect::<Vec<_>>().join(", "));
@@ -370,6 +382,48 @@ pub struct Handle {
     // The endpoint of the operations whose endpoint depends on the configuration alone
     // (`Operation::SHARED_ENDPOINT`), so the rules run once per client for them.
     endpoint: std::sync::OnceLock<Target>,
+    create_session: Option<CreateSession>,
+    sessions: Sessions,
+}
+
+/// How the S3 crate opens an S3 Express One Zone session on a bucket: its `CreateSession`
+/// operation, called through the handle with the config's credentials.
+pub type CreateSession = for<'a> fn(&'a Handle, &'a str) -> crate::credentials::ProvideCredentialsFuture<'a>;
+
+/// The S3 Express sessions a client has opened, by bucket and the access key they were opened
+/// with, reused until shortly before they expire (they last five minutes).
+#[derive(Debug, Default)]
+struct Sessions(Mutex<std::collections::HashMap<(String, String), Credentials>>);
+
+impl Sessions {
+    /// How long before its expiry a session is replaced, as AWS SDKs do.
+    const BUFFER: Duration = Duration::from_secs(10);
+    /// The most sessions kept, as AWS SDKs keep: past it, expired ones go, then the oldest.
+    const MAX: usize = 100;
+
+    fn fresh(session: &Credentials, now: SystemTime) -> bool {
+        session.expires_after().is_some_and(|at| now + Self::BUFFER < at)
+    }
+
+    fn get(&self, bucket: &str, access_key_id: &str, now: SystemTime) -> Option<Credentials> {
+        let sessions = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let session = sessions.get(&(bucket.to_owned(), access_key_id.to_owned()))?;
+        Self::fresh(session, now).then(|| session.clone())
+    }
+
+    fn put(&self, bucket: &str, access_key_id: &str, session: Credentials, now: SystemTime) {
+        let mut sessions = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if sessions.len() >= Self::MAX {
+            sessions.retain(|_, session| Self::fresh(session, now));
+        }
+        if sessions.len() >= Self::MAX {
+            let oldest = sessions.iter().min_by_key(|(_, session)| session.expires_after()).map(|(key, _)| key.clone());
+            if let Some(key) = oldest {
+                sessions.remove(&key);
+            }
+        }
+        sessions.insert((bucket.to_owned(), access_key_id.to_owned()), session);
+    }
 }
 
 impl Handle {
@@ -386,7 +440,17 @@ impl Handle {
             quota: RetryQuota::new(),
             signing_keys: crate::sigv4::SigningKeyCache::new(),
             endpoint: std::sync::OnceLock::new(),
+            create_session: None,
+            sessions: Sessions::default(),
         }
+    }
+
+    /// Requests to S3 Express One Zone buckets (`sigv4-s3express` endpoints) are signed with a
+    /// session on the bucket that `create_session` opens (S3's `CreateSession`), kept per bucket
+    /// until shortly before it expires.
+    pub fn with_s3_express(mut self, create_session: CreateSession) -> Self {
+        self.create_session = Some(create_session);
+        self
     }
 
     /// The service's signing rules (S3's), in place of the standard ones.
@@ -413,6 +477,26 @@ impl Handle {
     pub fn config(&self) -> &Config {
         &self.config
     }
+}
+
+/// The session on the S3 Express bucket `target` is for: a fresh one opened earlier with the
+/// same access key as `base` (the config's credentials), else a new one from `CreateSession`.
+async fn s3_express_session(handle: &Handle, target: &Target, base: &Credentials) -> Result<Credentials, String> {
+    let Some(create_session) = handle.create_session else {
+        return Err("the endpoint accepts only S3 Express One Zone's sigv4-s3express auth scheme, whose sessions \
+                    this client opens with S3's CreateSession: generate that operation beside the others"
+            .to_owned());
+    };
+    let bucket = target.bucket.as_deref().ok_or("the S3 Express endpoint names no bucket to open a session on")?;
+    let now = handle.config.time_source.as_ref().map_or_else(SystemTime::now, |now| now());
+    if let Some(session) = handle.sessions.get(bucket, base.access_key_id(), now) {
+        return Ok(session);
+    }
+    let session = create_session(handle, bucket)
+        .await
+        .map_err(|e| format!("S3 Express CreateSession on bucket `{bucket}`: {e}"))?;
+    handle.sessions.put(bucket, base.access_key_id(), session.clone(), now);
+    Ok(session)
 }
 
 /// Calls operation `O` with `input`: the whole life of a request.
@@ -490,6 +574,18 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
         (Some(_), None) => return Err(SdkError::construction("no credentials provider on the config")),
         (Some(_), Some(provider)) => Some(provider.provide_credentials().await.map_err(SdkError::construction)?),
     };
+    // An S3 Express bucket's requests are signed with its session rather than the config's
+    // credentials, the session token in a header of its own (signed, as it is set first).
+    let credentials = match credentials {
+        Some(base) if target.s3_express => {
+            let session = s3_express_session(handle, &target, &base).await.map_err(SdkError::construction)?;
+            if let Some(token) = session.session_token() {
+                request.headers.insert("x-amz-s3session-token", token.to_owned());
+            }
+            Some(session)
+        }
+        credentials => credentials,
+    };
     let region = target.signing_region.as_deref().or(config.region.as_deref());
     let signing = match (signing_name, &credentials) {
         (Some(service), Some(credentials)) => {
@@ -522,7 +618,7 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
             let params = crate::sigv4::SigningParams {
                 access_key_id: credentials.access_key_id(),
                 secret_access_key: credentials.secret_access_key(),
-                session_token: credentials.session_token(),
+                session_token: if target.s3_express { None } else { credentials.session_token() },
                 region,
                 service,
                 time: config.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),

@@ -175,22 +175,6 @@ impl ProviderConfig {
     }
 }
 
-/// An error's message with its sources', joined as `a: b: c`, for credential errors that
-/// report what a service or an I/O call said.
-pub(crate) fn describe(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut next = error.source();
-    while let Some(source) = next {
-        let more = source.to_string();
-        if !text.ends_with(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        next = source.source();
-    }
-    text
-}
-
 /// The error of a provider whose service calls this build leaves out: `what` needs `feature`.
 #[cfg(not(all(feature = "sts", feature = "sso")))]
 pub(crate) fn left_out(feature: &str, what: &str) -> CredentialsError {
@@ -200,5 +184,5 @@ pub(crate) fn left_out(feature: &str, what: &str) -> CredentialsError {
 /// A provider failure: `what` failed, because of `error`.
 #[cfg(any(feature = "sts", feature = "sso"))]
 pub(crate) fn failed(what: &str, error: &(dyn std::error::Error + 'static)) -> CredentialsError {
-    CredentialsError::new(format!("{what}: {}", describe(error)))
+    CredentialsError::new(format!("{what}: {}", smithy_runtime::error::describe(error)))
 }

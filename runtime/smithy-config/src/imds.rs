@@ -564,7 +564,7 @@ impl Caller {
                     }
                     Some(Err(e)) => {
                         let retryable = e.is_timeout() || e.is_io();
-                        (Err(crate::credentials::describe(&e)), retryable)
+                        (Err(smithy_runtime::error::describe(&e)), retryable)
                     }
                 };
             if !retryable || attempt >= max_attempts {

@@ -252,6 +252,23 @@ impl fmt::Display for MetadataOnly {
 
 impl Error for MetadataOnly {}
 
+/// An error's message with its sources', joined as `a: b: c`; a source whose message the text
+/// already ends with is not repeated. For errors passed on as text (credential providers'), which
+/// would otherwise keep only the outermost message.
+pub fn describe(error: &(dyn Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(source) = next {
+        let more = source.to_string();
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        next = source.source();
+    }
+    text
+}
+
 impl Unhandled {
     /// Creates an unhandled error from the service's error metadata and, when
     /// available, the underlying cause.

@@ -14,6 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::byte_stream::ByteStream;
 use crate::config::{Config, ConnectorError, RetryBehavior, RetryConfig, RetryTuning};
+use crate::credentials::Credentials;
 use crate::error::{BuildError, ProvideErrorMetadata, Unhandled};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::primitives::Document;
@@ -179,10 +180,17 @@ pub struct Target {
     pub signing_name: Option<String>,
     /// The SigV4 signing Region, when the endpoint overrides the configured one.
     pub signing_region: Option<String>,
-    /// The auth schemes the endpoint lists when none of them is `sigv4`, the one scheme this
-    /// client signs with: S3 Express One Zone buckets' `sigv4-s3express`, Multi-Region Access
-    /// Points' `sigv4a`. A signed call to such an endpoint fails before it is sent, saying so,
-    /// rather than with the service's signature error.
+    /// Whether the endpoint takes S3 Express One Zone's `sigv4-s3express`: SigV4 with the
+    /// credentials of a session `CreateSession` opened on the bucket, its token in
+    /// `x-amz-s3session-token`.
+    pub s3_express: bool,
+    /// The bucket the endpoint is for (the S3 crate sets it from its rules' `Bucket`
+    /// parameter): S3 Express sessions are per bucket.
+    pub bucket: Option<String>,
+    /// The auth schemes the endpoint lists when none of them is one this client signs with
+    /// (`sigv4`, `sigv4-s3express`): Multi-Region Access Points' `sigv4a`. A signed call to such
+    /// an endpoint fails before it is sent, saying so, rather than with the service's signature
+    /// error.
     pub unsupported_auth: Option<String>,
 }
 
@@ -194,13 +202,16 @@ impl Target {
             headers: Vec::new(),
             signing_name: None,
             signing_region: None,
+            s3_express: false,
+            bucket: None,
             unsupported_auth: None,
         }
     }
 
     /// Reads the signing overrides from an endpoint's `authSchemes` property, as the rules
-    /// engine returns it: the first `sigv4` scheme's `signingName` and `signingRegion`, or, when
-    /// the endpoint lists schemes but not `sigv4`, their names in `unsupported_auth`.
+    /// engine returns it: the first `sigv4` or `sigv4-s3express` scheme's `signingName` and
+    /// `signingRegion` (and which of the two it is), or, when the endpoint lists schemes but
+    /// neither of those, their names in `unsupported_auth`.
     pub fn with_properties<'a>(mut self, properties: impl IntoIterator<Item = (&'a String, &'a Document)>) -> Self {
         let schemes: Vec<_> = properties
             .into_iter()
@@ -213,11 +224,12 @@ impl Target {
         fn name<'d>(scheme: &&'d std::collections::BTreeMap<String, Document>) -> &'d str {
             scheme.get("name").and_then(Document::as_str).unwrap_or_default()
         }
-        match schemes.iter().find(|scheme| name(scheme) == "sigv4") {
+        match schemes.iter().find(|scheme| matches!(name(scheme), "sigv4" | "sigv4-s3express")) {
             Some(scheme) => {
                 let text = |key: &str| scheme.get(key).and_then(Document::as_str).map(str::to_owned);
                 self.signing_name = text("signingName");
                 self.signing_region = text("signingRegion");
+                self.s3_express = name(scheme) == "sigv4-s3express";
             }
             None if !schemes.is_empty() => {
                 self.unsupported_auth = Some(schemes.iter().map(name).collect::<Vec<_>>().join(", "));
@@ -369,6 +381,48 @@ pub struct Handle {
     // The endpoint of the operations whose endpoint depends on the configuration alone
     // (`Operation::SHARED_ENDPOINT`), so the rules run once per client for them.
     endpoint: std::sync::OnceLock<Target>,
+    create_session: Option<CreateSession>,
+    sessions: Sessions,
+}
+
+/// How the S3 crate opens an S3 Express One Zone session on a bucket: its `CreateSession`
+/// operation, called through the handle with the config's credentials.
+pub type CreateSession = for<'a> fn(&'a Handle, &'a str) -> crate::credentials::ProvideCredentialsFuture<'a>;
+
+/// The S3 Express sessions a client has opened, by bucket and the access key they were opened
+/// with, reused until shortly before they expire (they last five minutes).
+#[derive(Debug, Default)]
+struct Sessions(Mutex<std::collections::HashMap<(String, String), Credentials>>);
+
+impl Sessions {
+    /// How long before its expiry a session is replaced, as AWS SDKs do.
+    const BUFFER: Duration = Duration::from_secs(10);
+    /// The most sessions kept, as AWS SDKs keep: past it, expired ones go, then the oldest.
+    const MAX: usize = 100;
+
+    fn fresh(session: &Credentials, now: SystemTime) -> bool {
+        session.expires_after().is_some_and(|at| now + Self::BUFFER < at)
+    }
+
+    fn get(&self, bucket: &str, access_key_id: &str, now: SystemTime) -> Option<Credentials> {
+        let sessions = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let session = sessions.get(&(bucket.to_owned(), access_key_id.to_owned()))?;
+        Self::fresh(session, now).then(|| session.clone())
+    }
+
+    fn put(&self, bucket: &str, access_key_id: &str, session: Credentials, now: SystemTime) {
+        let mut sessions = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if sessions.len() >= Self::MAX {
+            sessions.retain(|_, session| Self::fresh(session, now));
+        }
+        if sessions.len() >= Self::MAX {
+            let oldest = sessions.iter().min_by_key(|(_, session)| session.expires_after()).map(|(key, _)| key.clone());
+            if let Some(key) = oldest {
+                sessions.remove(&key);
+            }
+        }
+        sessions.insert((bucket.to_owned(), access_key_id.to_owned()), session);
+    }
 }
 
 impl Handle {
@@ -385,7 +439,17 @@ impl Handle {
             quota: RetryQuota::new(),
             signing_keys: crate::sigv4::SigningKeyCache::new(),
             endpoint: std::sync::OnceLock::new(),
+            create_session: None,
+            sessions: Sessions::default(),
         }
+    }
+
+    /// Requests to S3 Express One Zone buckets (`sigv4-s3express` endpoints) are signed with a
+    /// session on the bucket that `create_session` opens (S3's `CreateSession`), kept per bucket
+    /// until shortly before it expires.
+    pub fn with_s3_express(mut self, create_session: CreateSession) -> Self {
+        self.create_session = Some(create_session);
+        self
     }
 
     /// The service's signing rules (S3's), in place of the standard ones.
@@ -412,6 +476,26 @@ impl Handle {
     pub fn config(&self) -> &Config {
         &self.config
     }
+}
+
+/// The session on the S3 Express bucket `target` is for: a fresh one opened earlier with the
+/// same access key as `base` (the config's credentials), else a new one from `CreateSession`.
+async fn s3_express_session(handle: &Handle, target: &Target, base: &Credentials) -> Result<Credentials, String> {
+    let Some(create_session) = handle.create_session else {
+        return Err("the endpoint accepts only S3 Express One Zone's sigv4-s3express auth scheme, whose sessions \
+                    this client opens with S3's CreateSession: generate that operation beside the others"
+            .to_owned());
+    };
+    let bucket = target.bucket.as_deref().ok_or("the S3 Express endpoint names no bucket to open a session on")?;
+    let now = handle.config.time_source.as_ref().map_or_else(SystemTime::now, |now| now());
+    if let Some(session) = handle.sessions.get(bucket, base.access_key_id(), now) {
+        return Ok(session);
+    }
+    let session = create_session(handle, bucket)
+        .await
+        .map_err(|e| format!("S3 Express CreateSession on bucket `{bucket}`: {e}"))?;
+    handle.sessions.put(bucket, base.access_key_id(), session.clone(), now);
+    Ok(session)
 }
 
 /// Calls operation `O` with `input`: the whole life of a request.
@@ -489,6 +573,18 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
         (Some(_), None) => return Err(SdkError::construction("no credentials provider on the config")),
         (Some(_), Some(provider)) => Some(provider.provide_credentials().await.map_err(SdkError::construction)?),
     };
+    // An S3 Express bucket's requests are signed with its session rather than the config's
+    // credentials, the session token in a header of its own (signed, as it is set first).
+    let credentials = match credentials {
+        Some(base) if target.s3_express => {
+            let session = s3_express_session(handle, &target, &base).await.map_err(SdkError::construction)?;
+            if let Some(token) = session.session_token() {
+                request.headers.insert("x-amz-s3session-token", token.to_owned());
+            }
+            Some(session)
+        }
+        credentials => credentials,
+    };
     let region = target.signing_region.as_deref().or(config.region.as_deref());
     let signing = match (signing_name, &credentials) {
         (Some(service), Some(credentials)) => {
@@ -521,7 +617,7 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
             let params = crate::sigv4::SigningParams {
                 access_key_id: credentials.access_key_id(),
                 secret_access_key: credentials.secret_access_key(),
-                session_token: credentials.session_token(),
+                session_token: if target.s3_express { None } else { credentials.session_token() },
                 region,
                 service,
                 time: config.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),
@@ -1283,22 +1379,26 @@ mod tests {
     }
 
     #[test]
-    fn endpoints_without_sigv4_among_their_auth_schemes_are_named() {
-        // S3 Express One Zone: session auth only.
+    fn auth_schemes_choose_sigv4_or_s3_express_or_name_what_they_lack() {
+        // S3 Express One Zone: session auth, with the scheme's signing name.
         let target = Target::new("https://x").with_properties(&schemes(&["sigv4-s3express"]));
-        assert_eq!(target.unsupported_auth.as_deref(), Some("sigv4-s3express"));
-        assert_eq!(target.signing_name, None);
+        assert!(target.s3_express);
+        assert_eq!(target.unsupported_auth, None);
+        assert_eq!(target.signing_name.as_deref(), Some("sigv4-s3express-service"));
         // A Multi-Region Access Point: sigv4a only.
         let target = Target::new("https://x").with_properties(&schemes(&["sigv4a"]));
         assert_eq!(target.unsupported_auth.as_deref(), Some("sigv4a"));
+        assert!(!target.s3_express);
         // sigv4 beside sigv4a is what this client signs with.
         let target = Target::new("https://x").with_properties(&schemes(&["sigv4a", "sigv4"]));
         assert_eq!(target.unsupported_auth, None);
         assert_eq!(target.signing_name.as_deref(), Some("sigv4-service"));
         // No authSchemes: the service's own sigv4.
         let target = Target::new("https://x").with_properties(&std::collections::BTreeMap::new());
-        assert_eq!((target.unsupported_auth, target.signing_name), (None, None));
+        assert_eq!((target.unsupported_auth, target.signing_name, target.s3_express), (None, None, false));
     }
+
+    const EXPRESS_BUCKET: &str = "bucket--use1-az4--x-s3";
 
     /// An operation whose endpoint takes S3 Express session auth only.
     struct ExpressGet;
@@ -1316,39 +1416,119 @@ mod tests {
         }
         fn endpoint(_: &Config, _: &()) -> Result<Target, BoxError> {
             let url = "https://bucket--use1-az4--x-s3.s3express-use1-az4.us-east-1.amazonaws.com";
-            Ok(Target::new(url).with_properties(&schemes(&["sigv4-s3express"])))
+            let mut target = Target::new(url).with_properties(&schemes(&["sigv4-s3express"]));
+            target.bucket = Some(EXPRESS_BUCKET.to_owned());
+            Ok(target)
         }
         fn retry_kind(_: &crate::error::Unhandled) -> Option<RetryKind> {
             None
         }
     }
 
-    /// A transport that counts the requests it is given and answers each with a 200.
+    /// A transport that keeps the requests it is given and answers each with a 200.
     #[derive(Debug, Default)]
-    struct Counting(Arc<std::sync::atomic::AtomicUsize>);
+    struct Recording(Arc<Mutex<Vec<HttpRequest>>>);
 
-    impl crate::config::HttpClient for Counting {
-        fn call<'a>(&'a self, _url: &'a str, _request: &'a HttpRequest) -> crate::config::HttpFuture<'a> {
-            self.0.fetch_add(1, Ordering::SeqCst);
+    impl crate::config::HttpClient for Recording {
+        fn call<'a>(&'a self, _url: &'a str, request: &'a HttpRequest) -> crate::config::HttpFuture<'a> {
+            self.0.lock().unwrap().push(request.clone());
             Box::pin(std::future::ready(Ok(HttpResponse::new(200, crate::http::Headers::new(), ""))))
         }
     }
 
-    #[test]
-    fn a_signed_call_to_an_endpoint_without_sigv4_fails_before_it_is_sent() {
-        let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    /// 2026-12-01T10:00:00Z, and the config's clock, moved by the tests.
+    const NOW: u64 = 1_796_119_200;
+    static CLOCK: AtomicU64 = AtomicU64::new(NOW);
+
+    fn express_handle(sent: &Arc<Mutex<Vec<HttpRequest>>>) -> Handle {
         let config = Config::builder()
             .region("us-east-1")
-            .credentials_provider(crate::credentials::Credentials::new("AKID", "secret", None, None))
-            .http_client(Counting(sent.clone()))
+            .credentials_provider(Credentials::new("AKID", "secret", Some("base-token".into()), None))
+            .http_client(Recording(sent.clone()))
+            .time_source(|| SystemTime::UNIX_EPOCH + Duration::from_secs(CLOCK.load(Ordering::SeqCst)))
             .build();
-        let handle = Handle::new(config, Some("s3"));
-        let result = crate::protocol_test_util::block_on(invoke::<ExpressGet>(&handle, ()));
+        Handle::new(config, Some("s3")).with_signing_settings(SigningSettings::S3)
+    }
+
+    #[test]
+    fn an_s3_express_endpoint_without_create_session_fails_before_it_is_sent() {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let result = crate::protocol_test_util::block_on(invoke::<ExpressGet>(&express_handle(&sent), ()));
         let Err(error @ SdkError::ConstructionFailure(_)) = result else {
             panic!("expected a construction failure, got {result:?}")
         };
         let reason = StdError::source(&error).map(ToString::to_string).unwrap_or_default();
-        assert!(reason.contains("sigv4-s3express"), "{reason}");
-        assert_eq!(sent.load(Ordering::SeqCst), 0);
+        assert!(reason.contains("sigv4-s3express") && reason.contains("CreateSession"), "{reason}");
+        assert!(sent.lock().unwrap().is_empty());
+    }
+
+    /// The sessions the fake `CreateSession` has opened.
+    static SESSIONS_OPENED: AtomicU64 = AtomicU64::new(0);
+
+    /// A `CreateSession` that opens session `n` for five minutes from the clock's time.
+    fn fake_create_session<'a>(
+        handle: &'a Handle,
+        bucket: &'a str,
+    ) -> crate::credentials::ProvideCredentialsFuture<'a> {
+        assert_eq!(bucket, EXPRESS_BUCKET);
+        let now = handle.config().time_source().map(|now| now()).unwrap();
+        let n = SESSIONS_OPENED.fetch_add(1, Ordering::SeqCst) + 1;
+        let session = Credentials::new(
+            format!("SESSIONKEY{n}"),
+            "session-secret",
+            Some(format!("session-token-{n}")),
+            Some(now + Duration::from_secs(300)),
+        );
+        Box::pin(std::future::ready(Ok(session)))
+    }
+
+    #[test]
+    fn s3_express_requests_are_signed_with_the_bucket_session_until_it_nears_expiry() {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let handle = express_handle(&sent).with_s3_express(fake_create_session);
+        let call = || crate::protocol_test_util::block_on(invoke::<ExpressGet>(&handle, ())).unwrap();
+        call();
+        // Reused within its five minutes, less the ten seconds' margin.
+        CLOCK.store(NOW + 289, Ordering::SeqCst);
+        call();
+        assert_eq!(SESSIONS_OPENED.load(Ordering::SeqCst), 1);
+        CLOCK.store(NOW + 291, Ordering::SeqCst);
+        call();
+        assert_eq!(SESSIONS_OPENED.load(Ordering::SeqCst), 2);
+        let sent = sent.lock().unwrap();
+        for (request, n) in sent.iter().zip([1, 1, 2]) {
+            assert_eq!(request.headers.get("x-amz-s3session-token"), Some(format!("session-token-{n}").as_str()));
+            assert!(!request.headers.contains("x-amz-security-token"));
+            let authorization = request.headers.get("authorization").unwrap();
+            assert!(authorization.contains(&format!("Credential=SESSIONKEY{n}/")), "{authorization}");
+            assert!(authorization.contains("/us-east-1/sigv4-s3express-service/aws4_request"), "{authorization}");
+            assert!(authorization.contains("x-amz-s3session-token"), "signed: {authorization}");
+        }
+    }
+
+    #[test]
+    fn the_session_cache_drops_expired_then_oldest_sessions_when_full() {
+        let sessions = Sessions::default();
+        let at = |secs: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+        let session = |expiry: u64| Credentials::new("S", "s", None, Some(at(expiry)));
+        for i in 0..Sessions::MAX {
+            // Half expire at 100 s, half at 1000 s + i.
+            let expiry = if i % 2 == 0 { 100 } else { 1000 + i as u64 };
+            sessions.put(&format!("b{i}"), "AKID", session(expiry), at(0));
+        }
+        sessions.put("new", "AKID", session(5000), at(500));
+        assert_eq!(sessions.0.lock().unwrap().len(), Sessions::MAX / 2 + 1);
+        assert!(sessions.get("b0", "AKID", at(500)).is_none());
+        assert!(sessions.get("b1", "AKID", at(500)).is_some());
+        // Another key's session is not this one's.
+        assert!(sessions.get("b1", "OTHER", at(500)).is_none());
+        // 51 and 50 more: the last one makes room by dropping the one expiring first, b1.
+        for i in 0..Sessions::MAX / 2 {
+            sessions.put(&format!("c{i}"), "AKID", session(6000), at(500));
+        }
+        assert_eq!(sessions.0.lock().unwrap().len(), Sessions::MAX);
+        assert!(sessions.get("b1", "AKID", at(500)).is_none());
+        assert!(sessions.get("b3", "AKID", at(500)).is_some());
+        assert!(sessions.get("new", "AKID", at(500)).is_some());
     }
 }

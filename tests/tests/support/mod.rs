@@ -273,6 +273,11 @@ pub fn verify_sigv4_for(request: &Recorded, session_token: Option<&str>, signing
 /// [`verify_sigv4`] with S3's signing settings (the path signed as sent, once encoded and not
 /// normalized) and its signed `x-amz-content-sha256` header, which must be the body's SHA-256.
 pub fn verify_sigv4_s3(request: &Recorded) {
+    verify_sigv4_s3_for(request, "s3");
+}
+
+/// [`verify_sigv4_s3`] for the signing name an endpoint gives (S3 Express's `s3express`).
+pub fn verify_sigv4_s3_for(request: &Recorded, signing_name: &str) {
     use aws_sigv4::http_request::{
         PayloadChecksumKind, PercentEncodingMode, SigningSettings, UriPathNormalizationMode,
     };
@@ -283,11 +288,30 @@ pub fn verify_sigv4_s3(request: &Recorded) {
     let hash = request.header("x-amz-content-sha256").expect("an x-amz-content-sha256 header");
     if hash == "UNSIGNED-PAYLOAD" {
         // A streamed body: signed without its hash, so it is read once, as it is sent.
-        verify_signature_of(request, None, "s3", settings, aws_sigv4::http_request::SignableBody::UnsignedPayload);
+        let body = aws_sigv4::http_request::SignableBody::UnsignedPayload;
+        verify_signature_of(request, None, signing_name, settings, body);
         return;
     }
     assert_eq!(hash, sha256_hex(&request.body), "x-amz-content-sha256");
-    verify_signature(request, None, "s3", settings);
+    verify_signature(request, None, signing_name, settings);
+}
+
+/// A request to an S3 Express One Zone bucket, signed (with S3's settings, for `s3express`)
+/// with the session `access_key_id` and `secret` whose token `token` is sent in
+/// `x-amz-s3session-token`, and with no `x-amz-security-token`.
+pub fn verify_sigv4_s3_session(request: &Recorded, access_key_id: &str, secret: &str, token: &str) {
+    use aws_sigv4::http_request::{
+        PayloadChecksumKind, PercentEncodingMode, SigningSettings, UriPathNormalizationMode,
+    };
+    let mut settings = SigningSettings::default();
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    settings.session_token_name_override = Some("x-amz-s3session-token");
+    assert_eq!(request.header("x-amz-content-sha256"), Some(sha256_hex(&request.body).as_str()));
+    assert_eq!(request.header("x-amz-s3session-token"), Some(token));
+    let body = aws_sigv4::http_request::SignableBody::Bytes(&request.body);
+    verify_signature_with(request, (access_key_id, secret), Some(token), "s3express", settings, body);
 }
 
 /// [`verify_sigv4_for`] of a request whose body is an input event stream: its payload hash is
@@ -326,6 +350,19 @@ fn verify_signature_of(
     settings: aws_sigv4::http_request::SigningSettings,
     body: aws_sigv4::http_request::SignableBody<'_>,
 ) {
+    verify_signature_with(request, (ACCESS_KEY_ID, SECRET_ACCESS_KEY), session_token, signing_name, settings, body);
+}
+
+/// The signature recomputed with `aws-sigv4` from the keys `(access key id, secret)` and the
+/// session token, sent in the header `settings` names (`x-amz-security-token` by default).
+fn verify_signature_with(
+    request: &Recorded,
+    (access_key_id, secret): (&str, &str),
+    session_token: Option<&str>,
+    signing_name: &str,
+    settings: aws_sigv4::http_request::SigningSettings,
+    body: aws_sigv4::http_request::SignableBody<'_>,
+) {
     let authorization = request.header("authorization").expect("an Authorization header");
     let rest = authorization.strip_prefix("AWS4-HMAC-SHA256 ").expect("the SigV4 algorithm");
     let field = |name: &str| {
@@ -335,21 +372,20 @@ fn verify_signature_of(
     };
     let (credential, signed, signature) = (field("Credential="), field("SignedHeaders="), field("Signature="));
     let date = request.header("x-amz-date").expect("an x-amz-date header");
-    assert_eq!(credential, format!("{ACCESS_KEY_ID}/{}/{REGION}/{signing_name}/aws4_request", &date[..8]));
+    assert_eq!(credential, format!("{access_key_id}/{}/{REGION}/{signing_name}/aws4_request", &date[..8]));
     let signed: Vec<&str> = signed.split(';').collect();
     for required in ["host", "x-amz-date"] {
         assert!(signed.contains(&required), "{required} must be signed: {signed:?}");
     }
-    assert_eq!(session_token.is_some(), signed.contains(&"x-amz-security-token"));
-    assert_eq!(request.header("x-amz-security-token"), session_token);
+    let token_header = settings.session_token_name_override.unwrap_or("x-amz-security-token");
+    assert_eq!(session_token.is_some(), signed.contains(&token_header));
+    assert_eq!(request.header(token_header), session_token);
+    if token_header != "x-amz-security-token" {
+        assert_eq!(request.header("x-amz-security-token"), None);
+    }
 
-    let credentials = aws_credential_types::Credentials::new(
-        ACCESS_KEY_ID,
-        SECRET_ACCESS_KEY,
-        session_token.map(str::to_owned),
-        None,
-        "test",
-    );
+    let credentials =
+        aws_credential_types::Credentials::new(access_key_id, secret, session_token.map(str::to_owned), None, "test");
     let identity: aws_smithy_runtime_api::client::identity::Identity = credentials.into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
