@@ -246,6 +246,9 @@ pub struct ServiceInfo {
     pub s3_signing: bool,
     /// S3 Express One Zone's session auth: in the S3 crate when it has `CreateSession`.
     pub s3_express: Option<S3Express>,
+    /// The endpoint rules can ask for SigV4a (S3's Multi-Region Access Points): the crate has a
+    /// `sigv4a` feature.
+    pub sigv4a: bool,
     /// Headers every request carries, as the service's SDKs add them (API Gateway's `Accept`,
     /// Glacier's `X-Amz-Glacier-Version`).
     pub fixed_headers: Vec<(String, String)>,
@@ -886,6 +889,7 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
         s3_signing: customizations::bucket_in_endpoint(sdk_id.as_deref()),
         // Set once the operations are built.
         s3_express: None,
+        sigv4a: false,
         fixed_headers: customizations::fixed_headers(sdk_id.as_deref(), svc.version.as_deref()),
         id: service.id.clone(),
         title: t.title.clone().unwrap_or_else(|| service.id.name().to_owned()),
@@ -931,6 +935,9 @@ pub fn build(model: &Model, selection: &Selection, settings: Settings) -> Result
     }
     krate.warnings = warnings;
     krate.service.s3_express = s3_express(&krate);
+    // The scheme's name appears in a rule set nowhere else than in an endpoint's `authSchemes`.
+    krate.service.sigv4a = krate.protocol.is_some()
+        && krate.endpoints.as_ref().is_some_and(|endpoints| endpoints.rules_json.contains("\"sigv4a\""));
     // Errors' cases, now that every structure they can mention is in the table.
     let mut error_tests = Vec::new();
     for (i, planned) in names.structures.iter().enumerate() {

@@ -287,7 +287,8 @@ fn cargo_toml(krate: &Crate, parts: Parts) -> String {
             .chain(parts.crc32.then_some("crc32"))
             .map(|f| format!("{}/{f}", crate::runtime::RUNTIME_CRATE))
             .collect();
-        format!("{CLIENT_FEATURES}client = {}\n", toml::Value::from(client))
+        let sigv4a = if krate.service.sigv4a { SIGV4A_FEATURE } else { "" };
+        format!("{CLIENT_FEATURES}client = {}\n{sigv4a}", toml::Value::from(client))
     } else {
         String::new()
     };
@@ -316,6 +317,12 @@ const CLIENT_FEATURES: &str = r#"
 default = []
 # The client: `Client`, fluent builders, SigV4, retries, timeouts, paginators. Send with
 # `smithy-config`'s HTTPS transport (`smithy_config::from_env()`) or your own `HttpClient`.
+"#;
+
+/// The `sigv4a` feature of a crate whose endpoint rules can ask for SigV4a.
+const SIGV4A_FEATURE: &str = r#"# SigV4a (ECDSA P-256), for the endpoints that take nothing else (S3's Multi-Region Access
+# Points). Off by default: it adds the P-256 crates to the build.
+sigv4a = ["client", "smithy-runtime/sigv4a"]
 "#;
 
 fn lib_rs(krate: &Crate, parts: Parts) -> TokenStream {

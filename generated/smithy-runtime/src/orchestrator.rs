@@ -188,10 +188,15 @@ pub struct Target {
     /// The bucket the endpoint is for (the S3 crate sets it from its rules' `Bucket`
     /// parameter): S3 Express sessions are per bucket.
     pub bucket: Option<String>,
+    /// Whether the endpoint takes SigV4a (Multi-Region Access Points), for the Regions of
+    /// `signing_region_set`; only chosen with the `sigv4a` feature.
+    pub sigv4a: bool,
+    /// SigV4a's `signingRegionSet`, comma-separated (`*` for every Region).
+    pub signing_region_set: Option<String>,
     /// The auth schemes the endpoint lists when none of them is one this client signs with
-    /// (`sigv4`, `sigv4-s3express`): Multi-Region Access Points' `sigv4a`. A signed call to such
-    /// an endpoint fails before it is sent, saying so, rather than with the service's signature
-    /// error.
+    /// (`sigv4`, `sigv4-s3express`, and with the `sigv4a` feature `sigv4a`). A signed call to
+    /// such an endpoint fails before it is sent, saying so, rather than with the service's
+    /// signature error.
     pub unsupported_auth: Option<String>,
 }
 
@@ -205,14 +210,17 @@ impl Target {
             signing_region: None,
             s3_express: false,
             bucket: None,
+            sigv4a: false,
+            signing_region_set: None,
             unsupported_auth: None,
         }
     }
 
     /// Reads the signing overrides from an endpoint's `authSchemes` property, as the rules
-    /// engine returns it: the first `sigv4` or `sigv4-s3express` scheme's `signingName` and
-    /// `signingRegion` (and which of the two it is), or, when the endpoint lists schemes but
-    /// neither of those, their names in `unsupported_auth`.
+    /// engine returns it: the first scheme this client signs with (`sigv4`, `sigv4-s3express`,
+    /// `sigv4a` with the feature), which one it is and its `signingName`, `signingRegion` or
+    /// `signingRegionSet`; or, when the endpoint lists schemes but none of those, their names in
+    /// `unsupported_auth`.
     pub fn with_properties<'a>(mut self, properties: impl IntoIterator<Item = (&'a String, &'a Document)>) -> Self {
         let schemes: Vec<_> = properties
             .into_iter()
@@ -225,12 +233,20 @@ impl Target {
         fn name<'d>(scheme: &&'d std::collections::BTreeMap<String, Document>) -> &'d str {
             scheme.get("name").and_then(Document::as_str).unwrap_or_default()
         }
-        match schemes.iter().find(|scheme| matches!(name(scheme), "sigv4" | "sigv4-s3express")) {
+        let usable =
+            |name: &str| matches!(name, "sigv4" | "sigv4-s3express") || (cfg!(feature = "sigv4a") && name == "sigv4a");
+        match schemes.iter().find(|scheme| usable(name(scheme))) {
             Some(scheme) => {
                 let text = |key: &str| scheme.get(key).and_then(Document::as_str).map(str::to_owned);
                 self.signing_name = text("signingName");
                 self.signing_region = text("signingRegion");
                 self.s3_express = name(scheme) == "sigv4-s3express";
+                self.sigv4a = name(scheme) == "sigv4a";
+                if self.sigv4a {
+                    let regions = scheme.get("signingRegionSet").and_then(Document::as_array).unwrap_or_default();
+                    let regions: Vec<&str> = regions.iter().filter_map(Document::as_str).collect();
+                    self.signing_region_set = (!regions.is_empty()).then(|| regions.join(","));
+                }
             }
             None if !schemes.is_empty() => {
                 self.unsupported_auth = Some(schemes.iter().map(name).collect::<Vec<_>>().join(", "));
@@ -492,9 +508,12 @@ async fn s3_express_session(handle: &Handle, target: &Target, base: &Credentials
     if let Some(session) = handle.sessions.get(bucket, base.access_key_id(), now) {
         return Ok(session);
     }
-    let session = create_session(handle, bucket)
-        .await
-        .map_err(|e| format!("S3 Express CreateSession on bucket `{bucket}`: {e}"))?;
+    let failed = |why: &dyn fmt::Display| format!("S3 Express CreateSession on bucket `{bucket}`: {why}");
+    let session = create_session(handle, bucket).await.map_err(|e| failed(&e))?;
+    // Required members a lenient reader would leave empty: no session to sign with.
+    if session.access_key_id().is_empty() || session.secret_access_key().is_empty() {
+        return Err(failed(&"the answer holds no session credentials"));
+    }
     handle.sessions.put(bucket, base.access_key_id(), session.clone(), now);
     Ok(session)
 }
@@ -565,8 +584,10 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     let url = prepare(&mut request, &target).map_err(SdkError::construction)?;
     let signing_name = if O::UNSIGNED { None } else { handle.signing_name };
     if let (Some(_), Some(schemes)) = (signing_name, &target.unsupported_auth) {
+        // Without the feature, SigV4a is what is missing.
+        let hint = if cfg!(feature = "sigv4a") { "" } else { " (SigV4a needs the runtime's `sigv4a` feature)" };
         return Err(SdkError::construction(format!(
-            "the endpoint accepts only the {schemes} auth scheme, and this client signs with sigv4 alone"
+            "the endpoint accepts only the {schemes} auth scheme, and this client signs with sigv4 alone{hint}"
         )));
     }
     let credentials = match (signing_name, &config.credentials) {
@@ -624,8 +645,14 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
                 time: config.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),
                 settings: handle.signing_settings,
             };
-            let signed = crate::sigv4::sign_cached(&mut request, &params, &handle.signing_keys)
-                .map_err(SdkError::construction)?;
+            #[cfg(feature = "sigv4a")]
+            let signed = match (target.sigv4a, target.signing_region_set.as_deref()) {
+                (true, regions) => crate::sigv4a::sign(&mut request, &params, regions.unwrap_or(region)),
+                (false, _) => crate::sigv4::sign_cached(&mut request, &params, &handle.signing_keys),
+            };
+            #[cfg(not(feature = "sigv4a"))]
+            let signed = crate::sigv4::sign_cached(&mut request, &params, &handle.signing_keys);
+            let signed = signed.map_err(SdkError::construction)?;
             event_stream = events.take().map(|events| event_body(events, Some((&params, signed.signature)), config));
         }
         if let Some(events) = events.take() {

@@ -110,13 +110,15 @@ pub struct Signed {
 /// Why a request could not be signed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SigningError {
-    kind: SigningErrorKind,
+    pub(crate) kind: SigningErrorKind,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum SigningErrorKind {
+pub(crate) enum SigningErrorKind {
     MissingHost,
     TimeBeforeEpoch,
+    #[cfg(feature = "sigv4a")]
+    NoSigV4aKey,
 }
 
 impl fmt::Display for SigningError {
@@ -127,6 +129,10 @@ impl fmt::Display for SigningError {
             }
             SigningErrorKind::TimeBeforeEpoch => {
                 f.write_str("cannot sign the request: the signing time is before 1970-01-01")
+            }
+            #[cfg(feature = "sigv4a")]
+            SigningErrorKind::NoSigV4aKey => {
+                f.write_str("cannot sign the request: no SigV4a key derives from these credentials")
             }
         }
     }
@@ -206,6 +212,37 @@ fn sign_inner(
     params: &SigningParams<'_>,
     cache: Option<&SigningKeyCache>,
 ) -> Result<Signed, SigningError> {
+    let Canonical { amz_date, canonical_request, signed_headers } = canonical(request, params)?;
+    // The first 8 characters are the `YYYYMMDD` date of the credential scope.
+    let date = amz_date.get(..8).unwrap_or_default();
+    let mut scope = String::with_capacity(date.len() + params.region.len() + params.service.len() + 15);
+    for part in [date, "/", params.region, "/", params.service, "/aws4_request"] {
+        scope.push_str(part);
+    }
+    let string_to_sign = string_to_sign(ALGORITHM, &amz_date, &scope, &canonical_request);
+
+    let derive = || signing_key(params.secret_access_key, date, params.region, params.service);
+    let key = match cache {
+        Some(cache) => cache.get_or_derive(params.secret_access_key, &scope, derive),
+        None => derive(),
+    };
+    let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
+    request.headers.insert("authorization", authorization(ALGORITHM, params, &scope, &signed_headers, &signature));
+    Ok(Signed { canonical_request, string_to_sign, signature })
+}
+
+/// A request's canonical form, as SigV4 and SigV4a both sign it.
+pub(crate) struct Canonical {
+    /// `x-amz-date`'s value.
+    pub(crate) amz_date: String,
+    pub(crate) canonical_request: String,
+    /// The signed headers' names, `;`-separated.
+    pub(crate) signed_headers: String,
+}
+
+/// Sets `x-amz-date`, the session token and (for S3) `x-amz-content-sha256` on `request`, then
+/// writes its canonical request.
+pub(crate) fn canonical(request: &mut HttpRequest, params: &SigningParams<'_>) -> Result<Canonical, SigningError> {
     let has_host = matches!(request.headers.get("host"), Some(host) if !host.trim().is_empty());
     if !has_host {
         return Err(SigningError { kind: SigningErrorKind::MissingHost });
@@ -216,8 +253,6 @@ fn sign_inner(
         .map_err(|_| SigningError { kind: SigningErrorKind::TimeBeforeEpoch })?
         .as_secs();
     let amz_date = format_amz_date(seconds);
-    // The first 8 characters are the `YYYYMMDD` date of the credential scope.
-    let date = amz_date.get(..8).unwrap_or_default();
 
     // These go in before the canonical request is built so that they are signed.
     request.headers.insert("x-amz-date", amz_date.as_str());
@@ -254,38 +289,40 @@ fn sign_inner(
     canonical_request.push_str(&signed_headers);
     canonical_request.push('\n');
     canonical_request.push_str(&payload);
+    Ok(Canonical { amz_date, canonical_request, signed_headers })
+}
 
-    let mut scope = String::with_capacity(date.len() + params.region.len() + params.service.len() + 15);
-    for part in [date, "/", params.region, "/", params.service, "/aws4_request"] {
-        scope.push_str(part);
-    }
-    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + amz_date.len() + scope.len() + 67);
-    for part in [ALGORITHM, "\n", &amz_date, "\n", &scope, "\n"] {
+/// `algorithm`, the time, the credential `scope` and the canonical request's SHA-256, a line
+/// each.
+pub(crate) fn string_to_sign(algorithm: &str, amz_date: &str, scope: &str, canonical_request: &str) -> String {
+    let mut string_to_sign = String::with_capacity(algorithm.len() + amz_date.len() + scope.len() + 67);
+    for part in [algorithm, "\n", amz_date, "\n", scope, "\n"] {
         string_to_sign.push_str(part);
     }
     push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
+    string_to_sign
+}
 
-    let derive = || signing_key(params.secret_access_key, date, params.region, params.service);
-    let key = match cache {
-        Some(cache) => cache.get_or_derive(params.secret_access_key, &scope, derive),
-        None => derive(),
-    };
-    let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
-
-    let authorization = [
-        ALGORITHM,
+/// The `authorization` header's value.
+pub(crate) fn authorization(
+    algorithm: &str,
+    params: &SigningParams<'_>,
+    scope: &str,
+    signed_headers: &str,
+    signature: &str,
+) -> String {
+    [
+        algorithm,
         " Credential=",
         params.access_key_id,
         "/",
-        &scope,
+        scope,
         ", SignedHeaders=",
-        &signed_headers,
+        signed_headers,
         ", Signature=",
-        &signature,
+        signature,
     ]
-    .concat();
-    request.headers.insert("authorization", authorization);
-    Ok(Signed { canonical_request, string_to_sign, signature })
+    .concat()
 }
 
 /// The signing key of a credential scope: `AWS4` and the secret key, HMAC'd with the `YYYYMMDD`

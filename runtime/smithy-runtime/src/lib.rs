@@ -53,6 +53,8 @@ pub mod credentials;
 pub mod orchestrator;
 #[cfg(feature = "client")]
 pub mod sigv4;
+#[cfg(feature = "sigv4a")]
+pub mod sigv4a;
 #[cfg(feature = "client")]
 pub mod waiter;
 

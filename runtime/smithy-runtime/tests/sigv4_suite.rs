@@ -1,11 +1,13 @@
 //! Checks `smithy_runtime::sigv4` against the official SigV4 test suite
-//! (`aws-signing-test-suite/v4`), which ships in the `aws-sigv4` package.
+//! (`aws-signing-test-suite/v4`), and `smithy_runtime::sigv4a` against the SigV4a one
+//! (`aws-signing-test-suite/v4a`), which ship in the `aws-sigv4` package.
 //!
 //! For every case: `request.txt` is parsed into an [`HttpRequest`], signed with
 //! the parameters from `context.json`, and the canonical request, string to
 //! sign, signature and resulting headers are compared with the case's
-//! `header-*` files. Query-string (presigning) files are not looked at: the
-//! signer only puts signatures in headers.
+//! `header-*` files. SigV4a's ECDSA signatures differ with the nonce, so ours is
+//! verified with the case's public key instead. Query-string (presigning) files
+//! are not looked at: the signer only puts signatures in headers.
 #![cfg(feature = "client")]
 
 use std::fs;
@@ -40,10 +42,14 @@ const TOKEN_OMITTED: &str = "`omit_session_token: true` adds the token after sig
 /// All 40 cases of the suite minus the 10 skips above.
 const MIN_CHECKED: usize = 30;
 
-#[test]
-fn official_sigv4_suite() {
-    let suite = suite_dir();
-    let mut cases: Vec<PathBuf> = fs::read_dir(&suite)
+/// The 38 cases of the SigV4a suite (the v4 suite's but for two canonical-request-only ones)
+/// minus the same 10 skips, for the same reasons.
+#[cfg(feature = "sigv4a")]
+const MIN_CHECKED_V4A: usize = 28;
+
+/// The suite's cases, sorted, with the skipped ones left out (each must still be in the suite).
+fn cases_to_check(suite: &Path) -> (Vec<PathBuf>, usize) {
+    let mut cases: Vec<PathBuf> = fs::read_dir(suite)
         .unwrap_or_else(|err| panic!("cannot list {}: {err}", suite.display()))
         .map(|entry| entry.expect("directory entry").path())
         .filter(|path| path.is_dir())
@@ -53,18 +59,28 @@ fn official_sigv4_suite() {
     for (skipped, _) in SKIPPED {
         assert!(
             names.iter().any(|name| name == skipped),
-            "skipped case {skipped} is not in the suite any more; drop it from SKIPPED"
+            "skipped case {skipped} is not in {} any more; drop it from SKIPPED",
+            suite.display()
         );
     }
+    let before = cases.len();
+    cases.retain(|case| match SKIPPED.iter().find(|(skip, _)| *skip == file_name(case)) {
+        Some((name, reason)) => {
+            println!("skip {name}: {reason}");
+            false
+        }
+        None => true,
+    });
+    let skipped = before - cases.len();
+    (cases, skipped)
+}
 
-    let (mut checked, mut skipped, mut partial) = (0, 0, 0);
+#[test]
+fn official_sigv4_suite() {
+    let (cases, skipped) = cases_to_check(&suite_dir("v4"));
+    let (mut checked, mut partial) = (0, 0);
     for case in &cases {
         let name = file_name(case);
-        if let Some((_, reason)) = SKIPPED.iter().find(|(skip, _)| *skip == name) {
-            println!("skip {name}: {reason}");
-            skipped += 1;
-            continue;
-        }
         if case.join("context.json").exists() {
             check_case(case);
         } else {
@@ -123,6 +139,81 @@ fn check_case(case: &Path) {
     }
 }
 
+#[cfg(feature = "sigv4a")]
+#[test]
+fn official_sigv4a_suite() {
+    let (cases, skipped) = cases_to_check(&suite_dir("v4a"));
+    for case in &cases {
+        check_v4a_case(case);
+        println!("ok   {}", file_name(case));
+    }
+    println!("{} checked, {skipped} skipped", cases.len());
+    assert!(cases.len() >= MIN_CHECKED_V4A, "only {} cases checked, expected at least {MIN_CHECKED_V4A}", cases.len());
+}
+
+/// A SigV4a case: the canonical request, the string to sign and the headers as the case has
+/// them, and a signature that the case's public key verifies.
+#[cfg(feature = "sigv4a")]
+fn check_v4a_case(case: &Path) {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    use p256::ecdsa::{Signature, VerifyingKey};
+
+    let name = file_name(case);
+    let context = read(&case.join("context.json"));
+    assert_eq!(json_bool(&context, "normalize"), Some(true), "{name}: {NOT_NORMALIZED}");
+    assert_ne!(json_bool(&context, "omit_session_token"), Some(true), "{name}: {TOKEN_OMITTED}");
+    let field = |key: &str| json_string(&context, key).unwrap_or_else(|| panic!("{name}: context.json has no {key}"));
+    let (access_key_id, secret_access_key) = (field("access_key_id"), field("secret_access_key"));
+    let (region, service, timestamp) = (field("region"), field("service"), field("timestamp"));
+    let token = json_string(&context, "token");
+    let params = SigningParams {
+        access_key_id: &access_key_id,
+        secret_access_key: &secret_access_key,
+        session_token: token.as_deref(),
+        region: "not-used",
+        service: &service,
+        time: parse_rfc3339(&timestamp),
+        settings: SigningSettings::Standard,
+    };
+    let mut request = parse_request(&read(&case.join("request.txt")));
+    if json_bool(&context, "sign_body") == Some(true) {
+        let hash = Sha256::digest(&request.body);
+        let hex: String = hash.iter().map(|byte| format!("{byte:02x}")).collect();
+        request.headers.insert("x-amz-content-sha256", hex);
+    }
+    let signed = smithy_runtime::sigv4a::sign(&mut request, &params, &region)
+        .unwrap_or_else(|err| panic!("{name}: signing failed: {err}"));
+
+    let expected = |file: &str| read_expected(&case.join(file));
+    assert_eq!(signed.canonical_request, expected("header-canonical-request.txt"), "{name}: canonical request");
+    assert_eq!(signed.string_to_sign, expected("header-string-to-sign.txt"), "{name}: string to sign");
+
+    let key = read(&case.join("public-key.json"));
+    let coordinate = |axis: &str| {
+        let text = json_string(&key, axis).unwrap_or_else(|| panic!("{name}: public-key.json has no {axis}"));
+        (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex")).collect::<Vec<u8>>()
+    };
+    let point = [vec![4], coordinate("X"), coordinate("Y")].concat();
+    let public = VerifyingKey::from_sec1_bytes(&point).expect("a P-256 public key");
+    let der: Vec<u8> = (0..signed.signature.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&signed.signature[i..i + 2], 16).unwrap())
+        .collect();
+    let signature = Signature::from_der(&der).unwrap_or_else(|err| panic!("{name}: not a DER signature: {err}"));
+    let digest = Sha256::digest(signed.string_to_sign.as_bytes());
+    public.verify_prehash(&digest, &signature).unwrap_or_else(|err| panic!("{name}: the case's key rejects it: {err}"));
+
+    // The headers the signer sets are the signed request's, but for the signature itself.
+    let signed_request = parse_request(&expected("header-signed-request.txt"));
+    for header in ["x-amz-date", "x-amz-region-set", "x-amz-security-token"] {
+        let want = signed_request.headers.get(header).map(str::trim);
+        assert_eq!(request.headers.get(header), want, "{name}: {header} header");
+    }
+    let without_signature = |text: &str| text.trim().rsplit_once("Signature=").map(|(head, _)| head.to_owned());
+    let want = signed_request.headers.get("authorization").and_then(without_signature);
+    assert_eq!(request.headers.get("authorization").and_then(without_signature), want, "{name}: authorization");
+}
+
 /// A case without `context.json`: these were added to the suite for double
 /// URI encoding and give only the canonical request (and maybe the string to
 /// sign). Their time, region and service are read from those files; the
@@ -161,9 +252,9 @@ fn check_canonical_only(case: &Path) {
 // Finding the suite
 // ---------------------------------------------------------------------------
 
-/// `aws-signing-test-suite/v4` in the `aws-sigv4` package, found through
+/// `aws-signing-test-suite/{version}` in the `aws-sigv4` package, found through
 /// `cargo metadata`. Panics (failing the test) when it cannot be found.
-fn suite_dir() -> PathBuf {
+fn suite_dir(version: &str) -> PathBuf {
     // Cargo sets both when it runs the test; the build-time values are the fallback.
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
     let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_owned());
@@ -188,7 +279,7 @@ fn suite_dir() -> PathBuf {
         let Some(dir) = manifest.parent() else {
             continue;
         };
-        let suite = dir.join("aws-signing-test-suite").join("v4");
+        let suite = dir.join("aws-signing-test-suite").join(version);
         let is_sigv4 = fs::read_to_string(&manifest)
             .is_ok_and(|text| text.lines().any(|line| line.replace(' ', "") == "name=\"aws-sigv4\""));
         if is_sigv4 && suite.is_dir() {
@@ -196,7 +287,10 @@ fn suite_dir() -> PathBuf {
         }
         seen.push(manifest);
     }
-    panic!("no aws-sigv4 package with aws-signing-test-suite/v4 among the {} packages of `cargo metadata`", seen.len());
+    panic!(
+        "no aws-sigv4 package with aws-signing-test-suite/{version} among the {} packages of `cargo metadata`",
+        seen.len()
+    );
 }
 
 // ---------------------------------------------------------------------------
