@@ -51,6 +51,8 @@ pub mod config;
 #[cfg(feature = "client")]
 pub mod credentials;
 #[cfg(feature = "client")]
+mod digest;
+#[cfg(feature = "client")]
 pub mod orchestrator;
 #[cfg(feature = "client")]
 pub mod sigv4;

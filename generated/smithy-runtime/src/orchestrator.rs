@@ -814,7 +814,6 @@ async fn send_streaming(
 /// not read twice); other services need the hash, for which a replayable stream (bytes, a
 /// file) is read once ahead.
 async fn stream_payload_hash<E>(stream: &ByteStream, settings: SigningSettings) -> Result<String, SdkError<E>> {
-    use sha2::{Digest, Sha256};
     if settings == SigningSettings::S3 {
         return Ok(crate::sigv4::UNSIGNED_PAYLOAD.to_owned());
     }
@@ -823,11 +822,11 @@ async fn stream_payload_hash<E>(stream: &ByteStream, settings: SigningSettings) 
             "the service signs the body's SHA-256, and this stream can be read only once: send bytes or a file",
         ));
     };
-    let mut hasher = Sha256::new();
+    let mut hasher = crate::digest::Sha256::new();
     while let Some(chunk) = copy.next().await {
-        hasher.update(chunk.map_err(SdkError::construction)?);
+        hasher.update(&chunk.map_err(SdkError::construction)?);
     }
-    Ok(crate::primitives::hex(&hasher.finalize()))
+    Ok(crate::primitives::hex(&hasher.finish()))
 }
 
 /// Compresses the body as the operation's `@requestCompression` allows and the config says.

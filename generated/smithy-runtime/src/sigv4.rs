@@ -23,9 +23,7 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
-
+use crate::digest::{hmac_sha256, sha256};
 use crate::http::{Headers, HttpRequest};
 use crate::primitives::{hex, push_hex};
 
@@ -266,7 +264,7 @@ pub(crate) fn canonical(request: &mut HttpRequest, params: &SigningParams<'_>) -
     let payload: Cow<'_, str> = match request.headers.get("x-amz-content-sha256") {
         Some(preset) => Cow::Owned(preset.to_owned()),
         None if request.body.is_empty() => Cow::Borrowed(EMPTY_SHA256),
-        None => Cow::Owned(hex(&Sha256::digest(&request.body))),
+        None => Cow::Owned(hex(&sha256(&request.body))),
     };
     if params.settings == SigningSettings::S3 {
         request.headers.insert("x-amz-content-sha256", &*payload);
@@ -299,7 +297,7 @@ pub(crate) fn string_to_sign(algorithm: &str, amz_date: &str, scope: &str, canon
     for part in [algorithm, "\n", amz_date, "\n", scope, "\n"] {
         string_to_sign.push_str(part);
     }
-    push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
+    push_hex(&mut string_to_sign, &sha256(canonical_request.as_bytes()));
     string_to_sign
 }
 
@@ -522,13 +520,4 @@ fn trim_all(value: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
-}
-
-pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
-        // HMAC takes keys of any length (long ones are hashed first).
-        unreachable!("HMAC-SHA256 accepts keys of any length");
-    };
-    mac.update(data);
-    mac.finalize().into_bytes().into()
 }

@@ -10,13 +10,11 @@
 
 use p256::ecdsa::signature::hazmat::PrehashSigner;
 use p256::ecdsa::{Signature, SigningKey};
-use sha2::{Digest, Sha256};
 
+use crate::digest::{hmac_sha256, sha256};
 use crate::http::HttpRequest;
 use crate::primitives::hex;
-use crate::sigv4::{
-    authorization, canonical, hmac_sha256, string_to_sign, Signed, SigningError, SigningErrorKind, SigningParams,
-};
+use crate::sigv4::{authorization, canonical, string_to_sign, Signed, SigningError, SigningErrorKind, SigningParams};
 
 const ALGORITHM: &str = "AWS4-ECDSA-P256-SHA256";
 
@@ -36,7 +34,7 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>, region_set: &
     let scope = [date, "/", params.service, "/aws4_request"].concat();
     let string_to_sign = string_to_sign(ALGORITHM, &canonical.amz_date, &scope, &canonical.canonical_request);
     let key = signing_key(params.access_key_id, params.secret_access_key)?;
-    let digest = Sha256::digest(string_to_sign.as_bytes());
+    let digest = sha256(string_to_sign.as_bytes());
     let signature: Signature =
         key.sign_prehash(&digest).map_err(|_| SigningError { kind: SigningErrorKind::NoSigV4aKey })?;
     let signature = hex(signature.to_der().as_bytes());

@@ -22,9 +22,7 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
-
+use crate::digest::{hmac_sha256, sha256};
 use crate::http::{Headers, HttpRequest};
 use crate::primitives::{hex, push_hex};
 
@@ -265,7 +263,7 @@ pub(crate) fn canonical(request: &mut HttpRequest, params: &SigningParams<'_>) -
     let payload: Cow<'_, str> = match request.headers.get("x-amz-content-sha256") {
         Some(preset) => Cow::Owned(preset.to_owned()),
         None if request.body.is_empty() => Cow::Borrowed(EMPTY_SHA256),
-        None => Cow::Owned(hex(&Sha256::digest(&request.body))),
+        None => Cow::Owned(hex(&sha256(&request.body))),
     };
     if params.settings == SigningSettings::S3 {
         request.headers.insert("x-amz-content-sha256", &*payload);
@@ -298,7 +296,7 @@ pub(crate) fn string_to_sign(algorithm: &str, amz_date: &str, scope: &str, canon
     for part in [algorithm, "\n", amz_date, "\n", scope, "\n"] {
         string_to_sign.push_str(part);
     }
-    push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
+    push_hex(&mut string_to_sign, &sha256(canonical_request.as_bytes()));
     string_to_sign
 }
 
@@ -523,15 +521,6 @@ fn trim_all(value: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
-        // HMAC takes keys of any length (long ones are hashed first).
-        unreachable!("HMAC-SHA256 accepts keys of any length");
-    };
-    mac.update(data);
-    mac.finalize().into_bytes().into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,7 +528,7 @@ mod tests {
 
     #[test]
     fn the_empty_payload_hash_is_sha256_of_nothing() {
-        assert_eq!(EMPTY_SHA256, hex(&Sha256::digest(b"")));
+        assert_eq!(EMPTY_SHA256, hex(&sha256(b"")));
     }
 
     fn at(seconds: u64) -> SystemTime {
@@ -635,14 +624,14 @@ mod tests {
             format!(
                 "POST\n/ota-tasks\na=1&b=2\nhost:localhost:8443\nx-amz-date:20150830T123600Z\n\n\
                  host;x-amz-date\n{}",
-                hex(&Sha256::digest(b"{}"))
+                hex(&sha256(b"{}"))
             )
         );
         assert_eq!(
             signed.string_to_sign,
             format!(
                 "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n{}",
-                hex(&Sha256::digest(signed.canonical_request.as_bytes()))
+                hex(&sha256(signed.canonical_request.as_bytes()))
             )
         );
         // The port is part of the signature: the same request for another port differs.
@@ -790,7 +779,7 @@ mod tests {
         request.body = b"hello".to_vec();
         let s3 = SigningParams { settings: SigningSettings::S3, ..params(at(SUITE_TIME)) };
         let signed = sign_with_details(&mut request, &s3).unwrap();
-        let hash = hex(&Sha256::digest(b"hello"));
+        let hash = hex(&sha256(b"hello"));
         assert_eq!(request.headers.get("x-amz-content-sha256"), Some(hash.as_str()));
         assert!(signed.canonical_request.starts_with("PUT\n/a%20b/../c.txt\n"), "{}", signed.canonical_request);
         assert!(signed.canonical_request.contains("x-amz-content-sha256"), "{}", signed.canonical_request);

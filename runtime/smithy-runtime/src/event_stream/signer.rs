@@ -6,11 +6,10 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sha2::{Digest, Sha256};
-
 use super::{encode, write_header, ErrorKind, EventStreamError, Header, HeaderValue, Message};
+use crate::digest::{hmac_sha256, sha256};
 use crate::primitives::hex;
-use crate::sigv4::{format_amz_date, hmac_sha256, signing_key, SigningParams};
+use crate::sigv4::{format_amz_date, signing_key, SigningParams};
 
 /// The algorithm line of an event's string to sign.
 const ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";
@@ -121,15 +120,7 @@ impl EventSigner {
         write_header(date, &mut date_bytes);
         let day = amz_date.get(..8).unwrap_or_default();
         let scope = [day, &self.region, &self.service, "aws4_request"].join("/");
-        [
-            ALGORITHM,
-            amz_date,
-            &scope,
-            &self.signature,
-            &hex(&Sha256::digest(&date_bytes)),
-            &hex(&Sha256::digest(payload)),
-        ]
-        .join("\n")
+        [ALGORITHM, amz_date, &scope, &self.signature, &hex(&sha256(&date_bytes)), &hex(&sha256(payload))].join("\n")
     }
 }
 
@@ -168,7 +159,7 @@ mod tests {
     fn string_to_sign_matches_aws_sigv4s_vector() {
         // aws-sigv4's `event_stream::tests::string_to_sign`.
         let message = Message::new(*b"test payload").with_header("some-header", HeaderValue::String("value".into()));
-        let signer = EventSigner::new(&params("testservice"), hex(&Sha256::digest(b"last message sts")));
+        let signer = EventSigner::new(&params("testservice"), hex(&sha256(b"last message sts")));
         let date = Header::new(":date", HeaderValue::Timestamp(123_456_789_000));
         assert_eq!(
             signer.string_to_sign("19731129T213309Z", &date, &encode(&message).unwrap()),

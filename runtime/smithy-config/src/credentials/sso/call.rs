@@ -4,7 +4,6 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sha1::{Digest, Sha1};
 use smithy_runtime::credentials::{Credentials, CredentialsError};
 use smithy_runtime::json::JsonWriter;
 use smithy_runtime::primitives::{DateTime, Format};
@@ -102,6 +101,13 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(text.as_bytes())
 }
 
+/// The token cache's file name for a session name or start URL, as AWS CLI writes it.
+fn cache_file_name(key: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}.json")
+}
+
 impl SsoCredentialsProvider {
     /// `~/.aws/sso/cache/{SHA-1 of the session name, or of the start URL for legacy profiles}.json`.
     fn cache_file(&self) -> Result<PathBuf, CredentialsError> {
@@ -109,9 +115,7 @@ impl SsoCredentialsProvider {
             CredentialsError::new("SSO: no home directory (HOME is not set) to find the token cache in")
         })?;
         let key = self.settings.session_name.as_deref().unwrap_or(&self.settings.start_url);
-        let digest = Sha1::digest(key.as_bytes());
-        let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        Ok(home.join(".aws").join("sso").join("cache").join(format!("{name}.json")))
+        Ok(home.join(".aws").join("sso").join("cache").join(cache_file_name(key)))
     }
 
     fn login_hint(&self) -> String {
@@ -230,6 +234,16 @@ impl SsoCredentialsProvider {
 mod tests {
     use super::*;
     use crate::credentials::json::parse_timestamp;
+
+    #[test]
+    fn cache_files_are_named_by_the_sha1_of_the_session_or_start_url() {
+        // The SHA-1s as Python's hashlib gives them.
+        assert_eq!(cache_file_name("my-sso"), "0ad374308c5a4e22f723adf10145eafad7c4031c.json");
+        assert_eq!(
+            cache_file_name("https://d-abc123.awsapps.com/start"),
+            "40a89917e3175433e361b710a9d43528d7f1890a.json"
+        );
+    }
 
     #[test]
     fn token_round_trips_and_debug_redacts() {
