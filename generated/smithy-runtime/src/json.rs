@@ -771,15 +771,29 @@ impl<'a> JsonReader<'a> {
 
     /// Moves over the string starting at the `"` under the cursor, checking it. With `keep`,
     /// its text: borrowed from the input unless it has escapes; without, nothing meaningful.
+    #[inline]
     fn scan_string(&mut self, keep: bool) -> Result<Cow<'a, str>, JsonError> {
         let open = self.pos;
         self.pos += 1;
-        let mut start = self.pos;
+        let start = self.pos;
+        self.plain_run();
+        // Most strings have no escape: this path keeps no buffer and calls nothing more.
+        if self.peek() == Some(b'"') {
+            let run = self.run(start);
+            self.pos += 1;
+            return Ok(Cow::Borrowed(run));
+        }
+        self.scan_rest(open, start, keep)
+    }
+
+    /// The rest of a string opened at `open` whose plain characters from `start` end at the
+    /// cursor, on something other than its closing `"`.
+    #[inline(never)]
+    fn scan_rest(&mut self, open: usize, mut start: usize, keep: bool) -> Result<Cow<'a, str>, JsonError> {
         // Only grown (and allocated) once an escape shows up in a string kept; an escape always
         // adds a character, so it stays empty exactly when the text can be borrowed.
         let mut unescaped = String::new();
         loop {
-            self.plain_run();
             match self.peek() {
                 None => return Err(self.fail(open, "unterminated string")),
                 Some(b'"') => {
@@ -806,6 +820,7 @@ impl<'a> JsonReader<'a> {
                     return Err(self.error(format!("unescaped control character U+{byte:04X} in a string")));
                 }
             }
+            self.plain_run();
         }
     }
 
