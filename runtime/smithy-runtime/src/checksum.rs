@@ -1,7 +1,8 @@
 //! Payload checksums: `aws.protocols#httpChecksum`'s flexible checksums (`x-amz-checksum-*`
 //! headers on requests, validated on responses) and `@httpChecksumRequired`'s `Content-MD5`, for
-//! bodies held in memory; a streamed response body is validated as it is read
-//! ([`validating_stream`]).
+//! bodies held in memory; a streamed request body of known length sends its flexible checksum in
+//! an `aws-chunked` trailer ([`add_trailing_checksum`], [`aws_chunked`]), and a streamed response
+//! body is validated as it is read ([`validating_stream`]).
 //!
 //! CRC-32 is crc32fast's; CRC-32C and CRC-64/NVME are table-driven here (std only, checked
 //! against their standard check values); SHA-1, SHA-256 and MD5 are RustCrypto's.
@@ -18,6 +19,8 @@ use crate::http::{
     ChecksumSettings, HttpRequest, HttpResponse, RequestChecksumCalculation, ResponseChecksumValidation,
 };
 use crate::primitives::{base64, hex};
+
+pub mod aws_chunked;
 
 /// A checksum algorithm of `@httpChecksum`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,30 +145,9 @@ pub fn add_request_checksums(
     calculation: RequestChecksumCalculation,
     validation: ResponseChecksumValidation,
 ) -> Result<(), UnsupportedAlgorithm> {
-    if let Some(header) = settings.response_mode_header {
-        if validation == ResponseChecksumValidation::WhenSupported && !request.headers.contains(header) {
-            request.headers.insert(header, "ENABLED");
-        }
-    }
+    ask_for_validation(request, settings, validation);
     if settings.flexible {
-        // A checksum the caller set (the validation mode's header is no checksum).
-        let preset = request.headers.iter().any(|(name, _)| {
-            let name = name.to_ascii_lowercase();
-            let mode = settings.response_mode_header.is_some_and(|h| h.eq_ignore_ascii_case(&name));
-            name.starts_with("x-amz-checksum-") && !mode && name != "x-amz-checksum-mode"
-        });
-        let chosen = settings.request_algorithm_header.and_then(|h| request.headers.get(h)).map(str::to_owned);
-        let algorithm = match &chosen {
-            Some(name) => Some(Algorithm::from_name(name).ok_or_else(|| UnsupportedAlgorithm(name.clone()))?),
-            None if settings.required || calculation == RequestChecksumCalculation::WhenSupported => {
-                Some(Algorithm::Crc32)
-            }
-            None => None,
-        };
-        if let (Some(algorithm), false) = (algorithm, preset) {
-            if let (Some(header), None) = (settings.request_algorithm_header, &chosen) {
-                request.headers.insert(header, algorithm.name());
-            }
+        if let Some(algorithm) = flexible_algorithm(request, settings, calculation)? {
             request.headers.insert(algorithm.header(), algorithm.checksum(&request.body));
         }
     } else if settings.required && !request.headers.contains("Content-MD5") {
@@ -180,6 +162,77 @@ pub fn add_request_checksums(
         }
     }
     Ok(())
+}
+
+/// Prepares `request`, whose streamed body of `length` bytes is still to be sent, for the
+/// flexible checksum `settings` asks for (chosen as [`add_request_checksums`] chooses it) in an
+/// `aws-chunked` trailer: returns its algorithm, for [`aws_chunked::encode`], having set
+/// `Content-Encoding: aws-chunked`, `x-amz-decoded-content-length`, `x-amz-trailer` and the
+/// encoding's `Content-Length`, as AWS SDKs send S3's streamed uploads. `None` when no checksum
+/// is to be sent: none asked for, one the caller set, or one of those (`Content-MD5`, Glacier's
+/// hashes) that would need the whole body before the request.
+pub fn add_trailing_checksum(
+    request: &mut HttpRequest,
+    settings: &ChecksumSettings,
+    calculation: RequestChecksumCalculation,
+    validation: ResponseChecksumValidation,
+    length: u64,
+) -> Result<Option<Algorithm>, Box<dyn std::error::Error + Send + Sync>> {
+    ask_for_validation(request, settings, validation);
+    if !settings.flexible {
+        return Ok(None);
+    }
+    let Some(algorithm) = flexible_algorithm(request, settings, calculation)? else { return Ok(None) };
+    let encoded = aws_chunked::encoded_length(length, algorithm)?;
+    // S3 takes the encoding first among several.
+    let encoding = match request.headers.get("Content-Encoding") {
+        Some(other) => format!("aws-chunked,{other}"),
+        None => "aws-chunked".to_owned(),
+    };
+    request.headers.insert("Content-Encoding", encoding);
+    request.headers.insert("x-amz-decoded-content-length", length.to_string());
+    request.headers.insert("x-amz-trailer", algorithm.header());
+    request.headers.insert("Content-Length", encoded.to_string());
+    Ok(Some(algorithm))
+}
+
+/// Sets the validation mode header to `ENABLED` where `validation` is `WhenSupported` and the
+/// caller left it unset.
+fn ask_for_validation(request: &mut HttpRequest, settings: &ChecksumSettings, validation: ResponseChecksumValidation) {
+    if let Some(header) = settings.response_mode_header {
+        if validation == ResponseChecksumValidation::WhenSupported && !request.headers.contains(header) {
+            request.headers.insert(header, "ENABLED");
+        }
+    }
+}
+
+/// The flexible checksum to send: the caller's algorithm, else CRC-32 when the operation
+/// requires a checksum or `calculation` allows one (the algorithm's header then says CRC32);
+/// `None` when the caller set a checksum of its own or none is asked for.
+fn flexible_algorithm(
+    request: &mut HttpRequest,
+    settings: &ChecksumSettings,
+    calculation: RequestChecksumCalculation,
+) -> Result<Option<Algorithm>, UnsupportedAlgorithm> {
+    // A checksum the caller set (the validation mode's header is no checksum).
+    let preset = request.headers.iter().any(|(name, _)| {
+        let name = name.to_ascii_lowercase();
+        let mode = settings.response_mode_header.is_some_and(|h| h.eq_ignore_ascii_case(&name));
+        name.starts_with("x-amz-checksum-") && !mode && name != "x-amz-checksum-mode"
+    });
+    let chosen = settings.request_algorithm_header.and_then(|h| request.headers.get(h)).map(str::to_owned);
+    let algorithm = match &chosen {
+        Some(name) => Algorithm::from_name(name).ok_or_else(|| UnsupportedAlgorithm(name.clone()))?,
+        None if settings.required || calculation == RequestChecksumCalculation::WhenSupported => Algorithm::Crc32,
+        None => return Ok(None),
+    };
+    if preset {
+        return Ok(None);
+    }
+    if let (Some(header), None) = (settings.request_algorithm_header, &chosen) {
+        request.headers.insert(header, algorithm.name());
+    }
+    Ok(Some(algorithm))
 }
 
 /// Glacier's SHA-256 tree hash: the SHA-256 of each MiB of `body`, then of each pair of hashes
@@ -426,6 +479,45 @@ mod tests {
             ChecksumSettings { request_algorithm_header: None, response_mode_header: None, ..settings(false, true) };
         add_request_checksums(&mut r, &md5_only, WhenRequired, on).unwrap();
         assert_eq!(r.headers.get("Content-MD5"), Some("iB0/3YSo7maijL0IGOgA9g=="));
+    }
+
+    #[test]
+    fn streams_get_their_checksum_in_a_trailer() {
+        use RequestChecksumCalculation::{WhenRequired, WhenSupported};
+        let on = ResponseChecksumValidation::WhenSupported;
+        let mut r = request(b"");
+        r.headers.insert("Content-Encoding", "gzip");
+        let algorithm = add_trailing_checksum(&mut r, &settings(true, false), WhenSupported, on, 12).unwrap();
+        assert_eq!(algorithm, Some(Algorithm::Crc32));
+        let headers = |r: &HttpRequest, names: &[&str]| -> Vec<Option<String>> {
+            names.iter().map(|name| r.headers.get(name).map(str::to_owned)).collect()
+        };
+        let names =
+            ["Content-Encoding", "x-amz-decoded-content-length", "x-amz-trailer", "x-amz-sdk-checksum-algorithm"];
+        let expected = ["aws-chunked,gzip", "12", "x-amz-checksum-crc32", "CRC32"];
+        assert_eq!(headers(&r, &names), expected.map(|v| Some(v.to_owned())));
+        assert_eq!(r.headers.get("Content-Length"), Some("53"), "the encoding's length");
+        assert_eq!(r.headers.get("x-amz-checksum-mode"), Some("ENABLED"));
+
+        let mut r = request(b"");
+        r.headers.insert("x-amz-sdk-checksum-algorithm", "SHA256");
+        let algorithm = add_trailing_checksum(&mut r, &settings(true, false), WhenRequired, on, 0).unwrap();
+        assert_eq!(algorithm, Some(Algorithm::Sha256));
+        assert_eq!(r.headers.get("x-amz-trailer"), Some("x-amz-checksum-sha256"));
+
+        // None asked for, one the caller set, or Content-MD5: the stream goes as it is.
+        let names = ["Content-Encoding", "x-amz-trailer", "Content-Length"];
+        let mut r = request(b"");
+        assert_eq!(add_trailing_checksum(&mut r, &settings(true, false), WhenRequired, on, 5).unwrap(), None);
+        let mut preset = request(b"");
+        preset.headers.insert("x-amz-checksum-crc32", "mine");
+        assert_eq!(add_trailing_checksum(&mut preset, &settings(true, true), WhenSupported, on, 5).unwrap(), None);
+        let mut md5 = request(b"");
+        assert_eq!(add_trailing_checksum(&mut md5, &settings(false, true), WhenSupported, on, 5).unwrap(), None);
+        for r in [&r, &preset, &md5] {
+            assert_eq!(headers(r, &names), [None, None, None], "{:?}", r.headers);
+        }
+        assert!(add_trailing_checksum(&mut request(b""), &settings(true, true), WhenSupported, on, u64::MAX).is_err());
     }
 
     #[test]

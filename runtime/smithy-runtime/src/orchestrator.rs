@@ -549,6 +549,8 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     let mut stream = O::take_stream(&mut input).filter(|s| s.in_memory().is_none());
     // Sent once, as the events come: never retried.
     let mut events = take_events::<O>(&mut input);
+    // The algorithm of a stream's checksum, sent aws-chunked in its trailer.
+    let mut trailer = None;
     match &stream {
         None if events.is_some() => {}
         None => {
@@ -556,9 +558,13 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
             // Of the body as sent, so after compression.
             add_checksums(&mut request, O::CHECKSUMS.as_ref(), config)?;
         }
-        // Streams are neither compressed nor given checksums: both would need the whole body.
+        // Streams are not compressed, which would need the whole body; their checksum, of a
+        // known length, goes in a trailer.
         Some(s) => match s.content_length() {
-            Some(length) => request.headers.insert("Content-Length", length.to_string()),
+            Some(length) => {
+                request.headers.insert("Content-Length", length.to_string());
+                trailer = add_trailing_checksum(&mut request, O::CHECKSUMS.as_ref(), config, length)?;
+            }
             None if O::REQUIRES_LENGTH => {
                 return Err(SdkError::construction(
                     "the operation needs the body's length (`@requiresLength`), which this stream does not know",
@@ -617,7 +623,10 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
     };
 
     if let (Some(s), Some(_)) = (&stream, signing) {
-        let hash = stream_payload_hash(s, handle.signing_settings).await?;
+        let hash = match trailer {
+            Some(_) => crate::sigv4::STREAMING_UNSIGNED_PAYLOAD_TRAILER.to_owned(),
+            None => stream_payload_hash(s, handle.signing_settings).await?,
+        };
         request.headers.insert("x-amz-content-sha256", hash);
     }
     if let (Some(_), Some(_)) = (&events, signing) {
@@ -658,8 +667,13 @@ async fn attempts<O: Operation>(handle: &Handle, input: O::Input) -> Result<O::O
             event_stream = Some(event_body(events, None, config));
         }
         let sent = if stream.is_some() || event_stream.is_some() || O::STREAMING_OUTPUT {
-            let body =
-                event_stream.or_else(|| stream.as_mut().map(|s| s.try_clone().unwrap_or_else(|| std::mem::take(s))));
+            let body = event_stream.or_else(|| {
+                let body = stream.as_mut().map(|s| s.try_clone().unwrap_or_else(|| std::mem::take(s)));
+                body.map(|body| match trailer {
+                    Some(algorithm) => aws_chunked(body, algorithm),
+                    None => body,
+                })
+            });
             match send_streaming(http.as_ref(), config, &url, &request, body, O::STREAMING_OUTPUT).await {
                 Ok(Received::Streamed(head, body)) => match O::deserialize(&head) {
                     Ok(mut output) => {
@@ -849,6 +863,54 @@ fn compress<E>(_: &mut HttpRequest, encodings: &[&str], _: &Config) -> Result<()
             "the operation compresses its requests, but smithy-runtime lacks its `compression` feature",
         ))
     }
+}
+
+/// The algorithm of a streamed body's trailing checksum (none without the `checksum` feature).
+#[cfg(feature = "checksum")]
+type TrailerAlgorithm = crate::checksum::Algorithm;
+#[cfg(not(feature = "checksum"))]
+#[derive(Clone, Copy)]
+enum TrailerAlgorithm {}
+
+/// Prepares a streamed body of `length` bytes for the checksum the operation asks for, in an
+/// aws-chunked trailer ([`crate::checksum::add_trailing_checksum`]).
+#[cfg(feature = "checksum")]
+fn add_trailing_checksum<E>(
+    request: &mut HttpRequest,
+    settings: Option<&crate::http::ChecksumSettings>,
+    config: &Config,
+    length: u64,
+) -> Result<Option<TrailerAlgorithm>, SdkError<E>> {
+    let Some(settings) = settings else { return Ok(None) };
+    crate::checksum::add_trailing_checksum(
+        request,
+        settings,
+        config.request_checksum_calculation,
+        config.response_checksum_validation,
+        length,
+    )
+    .map_err(SdkError::construction)
+}
+
+/// Without the `checksum` feature no operation asks for checksums (see [`add_checksums`]).
+#[cfg(not(feature = "checksum"))]
+fn add_trailing_checksum<E>(
+    request: &mut HttpRequest,
+    settings: Option<&crate::http::ChecksumSettings>,
+    config: &Config,
+    _: u64,
+) -> Result<Option<TrailerAlgorithm>, SdkError<E>> {
+    add_checksums(request, settings, config).map(|()| None)
+}
+
+#[cfg(feature = "checksum")]
+fn aws_chunked(body: ByteStream, algorithm: TrailerAlgorithm) -> ByteStream {
+    crate::checksum::aws_chunked::encode(body, algorithm)
+}
+
+#[cfg(not(feature = "checksum"))]
+fn aws_chunked(_: ByteStream, algorithm: TrailerAlgorithm) -> ByteStream {
+    match algorithm {}
 }
 
 #[cfg(feature = "checksum")]

@@ -39,6 +39,10 @@ pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// signed on its own, chained to the request's signature.
 pub const STREAMING_EVENTS_PAYLOAD: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
 
+/// The `x-amz-content-sha256` of an unsigned `aws-chunked` body whose checksum comes in its
+/// trailer: a stream with a flexible checksum, read once, as it is sent.
+pub const STREAMING_UNSIGNED_PAYLOAD_TRAILER: &str = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+
 /// Lowercase names of headers that are never signed: `authorization` carries
 /// the signature itself, and the others may be added, changed or dropped on
 /// the way (by proxies, tracing or the transport), which would break the
